@@ -1,0 +1,255 @@
+//! Where Hallmark keeps its data and which backends it talks to.
+//!
+//! The configuration lives in `<data_dir>/config.json`. A missing file means the embedded default:
+//! the app-owned dev chain, the embedded content store, SQLite in the data dir. Environment variables
+//! override the file for one run (`HALLMARK_IPFS_API`, `HALLMARK_CHAIN_RPC`, `HALLMARK_ANVIL`).
+
+use std::path::{Path, PathBuf};
+
+use hallmark_media::Limits;
+use serde::{Deserialize, Serialize};
+
+use crate::error::EngineError;
+use crate::fsutil::write_atomically;
+
+/// The chain id of the embedded dev chain (anvil's conventional id; consortium chains use their own).
+pub const DEV_CHAIN_ID: u64 = 31337;
+
+/// Which content store holds the media.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum IpfsBackend {
+    /// Blocks on disk in `<data_dir>/ipfs`, no daemon.
+    Embedded,
+    /// A Kubo-compatible node reached through its RPC API, e.g. `http://127.0.0.1:5001`.
+    Kubo {
+        /// Base URL of the RPC API (without `/api/v0`).
+        api_url: String,
+    },
+}
+
+/// Which chain the engine talks to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ChainConfig {
+    /// A local anvil started and owned by the engine, its state persisted in the data dir.
+    DevChain {
+        /// Path of the anvil binary; `None` finds it through `HALLMARK_ANVIL`, the tools dir or `PATH`.
+        anvil: Option<PathBuf>,
+        /// Port on 127.0.0.1; `None` picks a free one at start.
+        port: Option<u16>,
+        /// Chain id of the dev chain.
+        chain_id: u64,
+    },
+    /// A consortium node reached through JSON-RPC.
+    Rpc {
+        /// JSON-RPC URL of the node.
+        url: String,
+        /// The chain id the node must report.
+        chain_id: u64,
+    },
+}
+
+/// Everything the engine needs to know to open.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Config {
+    /// Folder holding the content store, derivatives, chain state and cache.
+    pub data_dir: PathBuf,
+    /// Content store backend.
+    pub ipfs: IpfsBackend,
+    /// Chain backend.
+    pub chain: ChainConfig,
+    /// Media limits applied at ingest.
+    #[serde(default)]
+    pub limits: Limits,
+}
+
+/// The part of [`Config`] stored in `config.json` (the data dir is where the file is).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct StoredConfig {
+    ipfs: IpfsBackend,
+    chain: ChainConfig,
+    #[serde(default)]
+    limits: Limits,
+}
+
+impl Config {
+    /// The default data folder: `$HALLMARK_DATA_DIR`, else `$XDG_DATA_HOME/hallmark`, else
+    /// `~/.local/share/hallmark`.
+    pub fn default_data_dir() -> PathBuf {
+        if let Some(dir) = non_empty_env("HALLMARK_DATA_DIR") {
+            return PathBuf::from(dir);
+        }
+        if let Some(xdg) = non_empty_env("XDG_DATA_HOME") {
+            return PathBuf::from(xdg).join("hallmark");
+        }
+        let home = non_empty_env("HOME").unwrap_or_else(|| ".".to_owned());
+        PathBuf::from(home).join(".local/share/hallmark")
+    }
+
+    /// The embedded default for a data folder.
+    pub fn embedded(data_dir: PathBuf) -> Self {
+        Self {
+            data_dir,
+            ipfs: IpfsBackend::Embedded,
+            chain: ChainConfig::DevChain {
+                anvil: None,
+                port: None,
+                chain_id: DEV_CHAIN_ID,
+            },
+            limits: Limits::default(),
+        }
+    }
+
+    /// Loads `<data_dir>/config.json` (or the embedded default when absent), then applies the
+    /// environment overrides.
+    pub fn load(data_dir: Option<PathBuf>) -> Result<Self, EngineError> {
+        let data_dir = data_dir.unwrap_or_else(Self::default_data_dir);
+        let path = config_path(&data_dir);
+        let mut config = match std::fs::read(&path) {
+            Ok(bytes) => {
+                let stored: StoredConfig =
+                    serde_json::from_slice(&bytes).map_err(|e| EngineError::Config {
+                        path: path.clone(),
+                        reason: e.to_string(),
+                    })?;
+                Self {
+                    data_dir,
+                    ipfs: stored.ipfs,
+                    chain: stored.chain,
+                    limits: stored.limits,
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Self::embedded(data_dir),
+            Err(e) => {
+                return Err(EngineError::Config {
+                    path,
+                    reason: e.to_string(),
+                });
+            }
+        };
+        config.apply_env();
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Writes `config.json` atomically (temp file, fsync, rename).
+    pub fn save(&self) -> Result<(), EngineError> {
+        let stored = StoredConfig {
+            ipfs: self.ipfs.clone(),
+            chain: self.chain.clone(),
+            limits: self.limits.clone(),
+        };
+        let path = config_path(&self.data_dir);
+        let bytes = serde_json::to_vec_pretty(&stored).map_err(|e| EngineError::Config {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+        write_atomically(&path, &bytes).map_err(|e| EngineError::DataDir {
+            path,
+            reason: e.to_string(),
+        })
+    }
+
+    fn apply_env(&mut self) {
+        if let Some(api_url) = non_empty_env("HALLMARK_IPFS_API") {
+            self.ipfs = IpfsBackend::Kubo { api_url };
+        }
+        if let Some(url) = non_empty_env("HALLMARK_CHAIN_RPC") {
+            let chain_id = non_empty_env("HALLMARK_CHAIN_ID")
+                .and_then(|id| id.parse().ok())
+                .unwrap_or(DEV_CHAIN_ID);
+            self.chain = ChainConfig::Rpc { url, chain_id };
+        }
+    }
+
+    /// Checks values a user may have typed into `config.json`.
+    pub fn validate(&self) -> Result<(), EngineError> {
+        let invalid = |reason: String| EngineError::Config {
+            path: config_path(&self.data_dir),
+            reason,
+        };
+        if let IpfsBackend::Kubo { api_url } = &self.ipfs {
+            check_http_url(api_url).map_err(|r| invalid(format!("ipfs.api_url: {r}")))?;
+        }
+        if let ChainConfig::Rpc { url, .. } = &self.chain {
+            check_http_url(url).map_err(|r| invalid(format!("chain.url: {r}")))?;
+        }
+        Ok(())
+    }
+
+    /// Folder of the embedded content store.
+    pub fn ipfs_dir(&self) -> PathBuf {
+        self.data_dir.join("ipfs")
+    }
+
+    /// Folder of thumbnails and previews made at ingest.
+    pub fn derivatives_dir(&self) -> PathBuf {
+        self.data_dir.join("derivatives")
+    }
+
+    /// Folder of the dev chain's state.
+    pub fn chain_dir(&self) -> PathBuf {
+        self.data_dir.join("chain")
+    }
+}
+
+fn config_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("config.json")
+}
+
+fn non_empty_env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn check_http_url(url: &str) -> Result<(), String> {
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+        .ok_or_else(|| format!("{url:?} must start with http:// or https://"))?;
+    if rest.is_empty() || rest.starts_with('/') {
+        return Err(format!("{url:?} has no host"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_file_is_the_embedded_default() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = Config::load(Some(dir.path().to_owned())).expect("load");
+        assert_eq!(config.ipfs, IpfsBackend::Embedded);
+        assert!(matches!(config.chain, ChainConfig::DevChain { chain_id: DEV_CHAIN_ID, .. }));
+    }
+
+    #[test]
+    fn save_then_load_roundtrips() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut config = Config::embedded(dir.path().to_owned());
+        config.ipfs = IpfsBackend::Kubo {
+            api_url: "http://127.0.0.1:5001".into(),
+        };
+        config.save().expect("save");
+        let loaded = Config::load(Some(dir.path().to_owned())).expect("load");
+        assert_eq!(loaded.ipfs, config.ipfs);
+    }
+
+    #[test]
+    fn broken_file_names_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("config.json"), b"{ not json").expect("write");
+        let err = Config::load(Some(dir.path().to_owned())).expect_err("must fail");
+        assert_eq!(err.code(), "config.invalid");
+        assert!(err.to_string().contains("config.json"), "{err}");
+    }
+
+    #[test]
+    fn bad_urls_are_refused() {
+        assert!(check_http_url("http://127.0.0.1:5001").is_ok());
+        assert!(check_http_url("ftp://x").is_err());
+        assert!(check_http_url("http://").is_err());
+    }
+}

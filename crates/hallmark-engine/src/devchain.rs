@@ -1,0 +1,235 @@
+//! The embedded dev chain: an anvil process started, owned and stopped by the engine.
+//!
+//! anvil listens on 127.0.0.1 only, with a fixed chain id, and persists its state to
+//! `<data_dir>/chain/anvil-state.json` (dumped every few seconds and on a clean stop), so works
+//! minted in one session are there in the next. A pid file lets a new session stop an anvil that a
+//! crashed session left behind, and refuse to share the data folder with a live one.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
+use tokio::process::{Child, Command};
+use tracing::{info, warn};
+
+use crate::error::EngineError;
+use crate::rpc::RpcEndpoint;
+
+/// How long anvil may take to answer its first JSON-RPC call.
+const READY_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long a clean stop may take (anvil dumps its state on SIGTERM).
+const STOP_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What the dev chain needs to start.
+#[derive(Debug, Clone)]
+pub struct DevChainOptions {
+    /// The anvil binary.
+    pub anvil: PathBuf,
+    /// Folder for the state file, pid file and log.
+    pub chain_dir: PathBuf,
+    /// Port on 127.0.0.1; `None` picks a free one.
+    pub port: Option<u16>,
+    /// Chain id.
+    pub chain_id: u64,
+}
+
+/// A running anvil owned by this process.
+#[derive(Debug)]
+pub struct DevChain {
+    child: Child,
+    rpc: RpcEndpoint,
+    pid_file: PathBuf,
+}
+
+impl DevChain {
+    /// Starts anvil and waits until it answers with the expected chain id.
+    pub async fn start(options: &DevChainOptions) -> Result<Self, EngineError> {
+        let failed = |reason: String| EngineError::DevChain { reason };
+        std::fs::create_dir_all(&options.chain_dir)
+            .map_err(|e| failed(format!("cannot create {}: {e}", options.chain_dir.display())))?;
+        let pid_file = options.chain_dir.join("anvil.pid");
+        stop_orphan(&pid_file)?;
+
+        let port = match options.port {
+            Some(port) => port,
+            None => free_port().map_err(|e| failed(format!("no free port on 127.0.0.1: {e}")))?,
+        };
+        let log_path = options.chain_dir.join("anvil.log");
+        let log = std::fs::File::create(&log_path)
+            .map_err(|e| failed(format!("cannot write {}: {e}", log_path.display())))?;
+        let state = options.chain_dir.join("anvil-state.json");
+        let child = Command::new(&options.anvil)
+            .arg("--host")
+            .arg("127.0.0.1")
+            .arg("--port")
+            .arg(port.to_string())
+            .arg("--chain-id")
+            .arg(options.chain_id.to_string())
+            .arg("--state")
+            .arg(&state)
+            .arg("--state-interval")
+            .arg("5")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log)
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| {
+                failed(format!(
+                    "cannot start anvil at {}: {e} (run `make run` or scripts/setup.sh to install it)",
+                    options.anvil.display()
+                ))
+            })?;
+        if let Some(pid) = child.id() {
+            // A stale pid file is only a hint for the next start; not being able to write it is not fatal.
+            if let Err(e) = std::fs::write(&pid_file, pid.to_string()) {
+                warn!(error = %e, "cannot write the dev chain pid file");
+            }
+        }
+        let url = format!("http://127.0.0.1:{port}");
+        let rpc = RpcEndpoint::new(url, Duration::from_secs(2))?;
+        let mut chain = Self {
+            child,
+            rpc,
+            pid_file,
+        };
+        chain.wait_ready(options.chain_id, &log_path).await?;
+        info!(url = chain.rpc.url(), chain_id = options.chain_id, "dev chain ready");
+        Ok(chain)
+    }
+
+    async fn wait_ready(&mut self, chain_id: u64, log_path: &Path) -> Result<(), EngineError> {
+        let deadline = Instant::now() + READY_TIMEOUT;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                let log = std::fs::read_to_string(log_path).unwrap_or_default();
+                let tail: String = log.lines().rev().take(5).collect::<Vec<_>>().join(" | ");
+                return Err(EngineError::DevChain {
+                    reason: format!("anvil exited ({status}) before it was ready: {tail}"),
+                });
+            }
+            match self.rpc.chain_id().await {
+                Ok(id) if id == chain_id => return Ok(()),
+                Ok(id) => {
+                    return Err(EngineError::DevChain {
+                        reason: format!("anvil reports chain id {id}, expected {chain_id}"),
+                    });
+                }
+                Err(_) if Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => {
+                    return Err(EngineError::DevChain {
+                        reason: format!("anvil did not answer within {READY_TIMEOUT:?}: {e}"),
+                    });
+                }
+            }
+        }
+    }
+
+    /// The JSON-RPC endpoint of the running chain.
+    pub fn rpc(&self) -> &RpcEndpoint {
+        &self.rpc
+    }
+
+    /// Stops anvil cleanly (SIGTERM, so it dumps its state), killing it if it does not exit in time.
+    pub async fn stop(mut self) {
+        if let Some(pid) = self.child.id() {
+            let pid = Pid::from_raw(pid as i32);
+            if kill(pid, Signal::SIGTERM).is_ok() {
+                if tokio::time::timeout(STOP_TIMEOUT, self.child.wait()).await.is_err() {
+                    warn!("anvil did not stop on SIGTERM; killing it");
+                    let _ = self.child.kill().await;
+                }
+            }
+        }
+        let _ = std::fs::remove_file(&self.pid_file);
+        info!("dev chain stopped");
+    }
+}
+
+/// Finds anvil: the configured path, `$HALLMARK_ANVIL`, the project tools dir, then `PATH`.
+pub fn find_anvil(configured: Option<&Path>) -> Result<PathBuf, EngineError> {
+    let mut candidates: Vec<PathBuf> = Vec::new();
+    candidates.extend(configured.map(Path::to_path_buf));
+    candidates.extend(std::env::var_os("HALLMARK_ANVIL").map(PathBuf::from));
+    if let Some(tools) = std::env::var_os("HALLMARK_TOOLS") {
+        candidates.push(PathBuf::from(tools).join("bin/anvil"));
+    }
+    if let Some(home) = std::env::var_os("HOME") {
+        candidates.push(PathBuf::from(home).join(".local/hallmark-tools/bin/anvil"));
+    }
+    if let Some(path) = std::env::var_os("PATH") {
+        candidates.extend(std::env::split_paths(&path).map(|dir| dir.join("anvil")));
+    }
+    candidates
+        .into_iter()
+        .find(|p| p.is_file())
+        .ok_or_else(|| EngineError::DevChain {
+            reason: "anvil is not installed (run `make run`, which installs it)".into(),
+        })
+}
+
+fn free_port() -> std::io::Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// Stops an anvil left behind by a crashed session (its parent is gone), or refuses when a live
+/// process still owns this data folder's chain.
+fn stop_orphan(pid_file: &Path) -> Result<(), EngineError> {
+    let Ok(text) = std::fs::read_to_string(pid_file) else {
+        return Ok(());
+    };
+    let Ok(pid) = text.trim().parse::<i32>() else {
+        let _ = std::fs::remove_file(pid_file);
+        return Ok(());
+    };
+    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+    let is_anvil = String::from_utf8_lossy(&cmdline).contains("anvil");
+    if !is_anvil {
+        let _ = std::fs::remove_file(pid_file);
+        return Ok(());
+    }
+    let parent = parent_pid(pid);
+    let orphaned = parent.is_none_or(|ppid| ppid == 1 || !is_alive(ppid));
+    if !orphaned {
+        return Err(EngineError::DevChain {
+            reason: format!(
+                "another Hallmark process (pid {}) owns the dev chain of this data folder",
+                parent.unwrap_or(pid)
+            ),
+        });
+    }
+    warn!(pid, "stopping a dev chain left behind by an earlier session");
+    let pid = Pid::from_raw(pid);
+    let _ = kill(pid, Signal::SIGTERM);
+    let deadline = Instant::now() + STOP_TIMEOUT;
+    while is_alive(pid.as_raw()) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    if is_alive(pid.as_raw()) {
+        let _ = kill(pid, Signal::SIGKILL);
+    }
+    let _ = std::fs::remove_file(pid_file);
+    Ok(())
+}
+
+fn parent_pid(pid: i32) -> Option<i32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Format: pid (comm) state ppid …; comm may contain spaces, so split after the last ')'.
+    let after = &stat[stat.rfind(')')? + 1..];
+    after.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn is_alive(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|stat| {
+            stat.rfind(')')
+                .and_then(|i| stat[i + 1..].split_whitespace().next())
+                .is_some_and(|state| state != "Z")
+        })
+        .unwrap_or(false)
+}

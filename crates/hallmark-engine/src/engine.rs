@@ -1,0 +1,322 @@
+//! The [`Engine`]: one handle shared by the app's commands and the CLI.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use hallmark_media::{IngestOptions, Ingested};
+use hallmark_store::{AnyStore, ContentStore, EmbeddedStore, KuboStore};
+use hallmark_unixfs::{Cid, ImportSettings};
+use serde::Serialize;
+use tokio::sync::Mutex;
+use tracing::{info, instrument, warn};
+
+use crate::config::{ChainConfig, Config, IpfsBackend};
+use crate::devchain::{DevChain, DevChainOptions, find_anvil};
+use crate::error::EngineError;
+use crate::rpc::RpcEndpoint;
+
+/// Stages of a long ingest, reported through [`Progress`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Reading the file once: sha-256, CIDs, blocks into the store.
+    Hashing,
+    /// Adding derivatives and pinning.
+    Storing,
+    /// Finished.
+    Done,
+}
+
+/// Progress of a long job: `done` of `total` bytes in `stage`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    /// What the job is doing.
+    pub stage: Stage,
+    /// Bytes done in this stage.
+    pub done: u64,
+    /// Bytes in this stage.
+    pub total: u64,
+}
+
+/// Health of the content store.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoreStatus {
+    /// `embedded` or the Kubo API URL.
+    pub backend: String,
+    /// `None` when reachable, else why not.
+    pub error: Option<String>,
+}
+
+/// Health of the chain connection.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChainStatus {
+    /// `dev` for the app-owned dev chain, `rpc` for a consortium node.
+    pub kind: String,
+    /// The JSON-RPC URL once known.
+    pub rpc_url: Option<String>,
+    /// The configured chain id.
+    pub chain_id: u64,
+    /// The head block, when the chain answered.
+    pub head_block: Option<u64>,
+    /// Why the chain is not usable, if it is not.
+    pub error: Option<String>,
+}
+
+/// A snapshot of the engine's health, for status pages and `hallmark status`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Status {
+    /// The data folder.
+    pub data_dir: PathBuf,
+    /// Content store health.
+    pub store: StoreStatus,
+    /// Chain health.
+    pub chain: ChainStatus,
+}
+
+enum ChainState {
+    /// The dev chain has not been started (yet).
+    Idle,
+    /// The engine owns a running dev chain.
+    Dev(DevChain),
+    /// A consortium endpoint.
+    External(RpcEndpoint),
+    /// Starting failed; the reason is shown in the status.
+    Failed(String),
+}
+
+struct Inner {
+    config: Config,
+    store: AnyStore,
+    chain: Mutex<ChainState>,
+}
+
+/// The engine. Cheap to clone; all clones share one store and one chain.
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+impl Engine {
+    /// Opens the engine on `config`: creates the data folder and opens the content store.
+    /// The dev chain is started separately ([`Engine::start_dev_chain`]) so a CLI command that
+    /// needs no chain never pays for it.
+    pub async fn open(config: Config) -> Result<Self, EngineError> {
+        config.validate()?;
+        std::fs::create_dir_all(&config.data_dir).map_err(|e| EngineError::DataDir {
+            path: config.data_dir.clone(),
+            reason: e.to_string(),
+        })?;
+        let store = match &config.ipfs {
+            IpfsBackend::Embedded => AnyStore::Embedded(EmbeddedStore::open(config.ipfs_dir())?),
+            IpfsBackend::Kubo { api_url } => AnyStore::Kubo(KuboStore::new(api_url)?),
+        };
+        let chain = match &config.chain {
+            ChainConfig::Rpc { url, .. } => {
+                ChainState::External(RpcEndpoint::new(url.clone(), Duration::from_secs(3))?)
+            }
+            ChainConfig::DevChain { .. } => ChainState::Idle,
+        };
+        info!(data_dir = %config.data_dir.display(), store = store.backend_name(), "engine open");
+        Ok(Self {
+            inner: Arc::new(Inner {
+                config,
+                store,
+                chain: Mutex::new(chain),
+            }),
+        })
+    }
+
+    /// The configuration the engine was opened with.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The content store.
+    pub fn store(&self) -> &AnyStore {
+        &self.inner.store
+    }
+
+    /// Starts the app-owned dev chain if the configuration asks for one and it is not running.
+    /// Does nothing for a consortium RPC endpoint.
+    #[instrument(skip(self), err(Display))]
+    pub async fn start_dev_chain(&self) -> Result<(), EngineError> {
+        let ChainConfig::DevChain {
+            anvil,
+            port,
+            chain_id,
+        } = &self.inner.config.chain
+        else {
+            return Ok(());
+        };
+        let mut state = self.inner.chain.lock().await;
+        if matches!(*state, ChainState::Dev(_)) {
+            return Ok(());
+        }
+        let started = async {
+            let options = DevChainOptions {
+                anvil: find_anvil(anvil.as_deref())?,
+                chain_dir: self.inner.config.chain_dir(),
+                port: *port,
+                chain_id: *chain_id,
+            };
+            DevChain::start(&options).await
+        }
+        .await;
+        match started {
+            Ok(chain) => {
+                *state = ChainState::Dev(chain);
+                Ok(())
+            }
+            Err(e) => {
+                *state = ChainState::Failed(e.to_string());
+                Err(e)
+            }
+        }
+    }
+
+    /// Stops what the engine owns (the dev chain). Safe to call more than once.
+    pub async fn shutdown(&self) {
+        let mut state = self.inner.chain.lock().await;
+        if let ChainState::Dev(chain) = std::mem::replace(&mut *state, ChainState::Idle) {
+            chain.stop().await;
+        }
+    }
+
+    /// The chain's JSON-RPC endpoint, when one is running or configured.
+    pub async fn chain_rpc(&self) -> Option<RpcEndpoint> {
+        match &*self.inner.chain.lock().await {
+            ChainState::Dev(chain) => Some(chain.rpc().clone()),
+            ChainState::External(rpc) => Some(rpc.clone()),
+            ChainState::Idle | ChainState::Failed(_) => None,
+        }
+    }
+
+    /// Health of the data folder, the store and the chain.
+    pub async fn status(&self) -> Status {
+        let store = StoreStatus {
+            backend: match &self.inner.config.ipfs {
+                IpfsBackend::Embedded => "embedded".to_owned(),
+                IpfsBackend::Kubo { api_url } => api_url.clone(),
+            },
+            error: self.inner.store.ping().await.err().map(|e| e.to_string()),
+        };
+        let (kind, chain_id) = match &self.inner.config.chain {
+            ChainConfig::DevChain { chain_id, .. } => ("dev", *chain_id),
+            ChainConfig::Rpc { chain_id, .. } => ("rpc", *chain_id),
+        };
+        let (rpc, error) = match &*self.inner.chain.lock().await {
+            ChainState::Dev(chain) => (Some(chain.rpc().clone()), None),
+            ChainState::External(rpc) => (Some(rpc.clone()), None),
+            ChainState::Idle => (None, Some("the dev chain is not started".to_owned())),
+            ChainState::Failed(reason) => (None, Some(reason.clone())),
+        };
+        let mut chain = ChainStatus {
+            kind: kind.to_owned(),
+            rpc_url: rpc.as_ref().map(|r| r.url().to_owned()),
+            chain_id,
+            head_block: None,
+            error,
+        };
+        if let Some(rpc) = rpc {
+            match rpc.block_number().await {
+                Ok(block) => chain.head_block = Some(block),
+                Err(e) => chain.error = Some(e.to_string()),
+            }
+        }
+        Status {
+            data_dir: self.inner.config.data_dir.clone(),
+            store,
+            chain,
+        }
+    }
+
+    /// Ingests a media file: checks and hashes it in one streaming pass, stores its blocks (and
+    /// its thumbnail and preview) in the content store, pins it, and returns the report.
+    #[instrument(skip(self, progress), fields(path = %path.display()), err(Display))]
+    pub async fn ingest(
+        &self,
+        path: &Path,
+        progress: impl Fn(Progress) + Send + Sync + 'static,
+    ) -> Result<Ingested, EngineError> {
+        let options = IngestOptions {
+            limits: self.inner.config.limits.clone(),
+            derivatives_dir: Some(self.inner.config.derivatives_dir()),
+        };
+        let progress = Arc::new(progress);
+        let report_hashing = {
+            let progress = Arc::clone(&progress);
+            move |done: u64, total: u64| {
+                progress(Progress {
+                    stage: Stage::Hashing,
+                    done,
+                    total,
+                })
+            }
+        };
+        let owned_path = path.to_owned();
+        let ingested = match &self.inner.store {
+            AnyStore::Embedded(store) => {
+                let sink = store.block_sink();
+                tokio::task::spawn_blocking(move || {
+                    hallmark_media::ingest_with_sink(&owned_path, &options, sink, report_hashing)
+                        .map(|(ingested, _sink)| ingested)
+                })
+                .await??
+            }
+            AnyStore::Kubo(_) => {
+                let ingested = tokio::task::spawn_blocking(move || {
+                    hallmark_media::ingest_with_sink(
+                        &owned_path,
+                        &options,
+                        hallmark_unixfs::NullSink,
+                        report_hashing,
+                    )
+                    .map(|(ingested, _sink)| ingested)
+                })
+                .await??;
+                // The Kubo client compares the node's CID with ours and refuses a mismatch.
+                self.inner
+                    .store
+                    .add_file(path, &ingested.import_settings)
+                    .await?;
+                ingested
+            }
+        };
+        progress(Progress {
+            stage: Stage::Storing,
+            done: 0,
+            total: ingested.size,
+        });
+        for derivative in [&ingested.thumbnail, &ingested.preview].into_iter().flatten() {
+            let added = self
+                .inner
+                .store
+                .add_file(&derivative.path, &ImportSettings::kubo_v1())
+                .await?;
+            self.inner.store.pin_add(&added.root).await?;
+        }
+        self.inner.store.pin_add(&ingested.cid_v1).await?;
+        progress(Progress {
+            stage: Stage::Done,
+            done: ingested.size,
+            total: ingested.size,
+        });
+        Ok(ingested)
+    }
+
+    /// The bytes of a stored file, every block verified against its CID; refuses files larger
+    /// than `max_bytes`.
+    pub async fn read_verified(&self, cid: &Cid, max_bytes: u64) -> Result<Vec<u8>, EngineError> {
+        Ok(self.inner.store.read_file(cid, max_bytes).await?)
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if let ChainState::Dev(_) = self.chain.get_mut() {
+            // The child is killed on drop; the state dumped at the last interval survives.
+            warn!("engine dropped without shutdown(): the dev chain is killed without a final state dump");
+        }
+    }
+}

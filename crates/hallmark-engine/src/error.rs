@@ -1,0 +1,72 @@
+//! The engine's one error type. `Display` is a sentence a user can act on; `code()` is a stable
+//! machine code the UI and scripts can branch on. Internal detail goes to the log, not here.
+
+use std::path::PathBuf;
+
+use hallmark_media::MediaError;
+use hallmark_store::StoreError;
+
+/// Everything that can go wrong in the engine.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// `config.json` could not be read or holds invalid values.
+    #[error("the configuration {path} is invalid: {reason}")]
+    Config {
+        /// The configuration file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The data folder cannot be created or written.
+    #[error("the data folder {path} cannot be used: {reason}")]
+    DataDir {
+        /// The folder or file.
+        path: PathBuf,
+        /// The operating system's reason.
+        reason: String,
+    },
+    /// The media file was refused or could not be processed.
+    #[error(transparent)]
+    Media(#[from] MediaError),
+    /// The content store failed or returned bytes that do not match their CID.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The chain's JSON-RPC endpoint did not answer properly.
+    #[error("the chain at {url} is not reachable: {reason}")]
+    ChainUnavailable {
+        /// The endpoint.
+        url: String,
+        /// What happened.
+        reason: String,
+    },
+    /// The embedded dev chain could not be started.
+    #[error("the local dev chain could not start: {reason}")]
+    DevChain {
+        /// What happened.
+        reason: String,
+    },
+    /// A background task panicked or was cancelled.
+    #[error("an internal task failed: {0}")]
+    Task(String),
+}
+
+impl EngineError {
+    /// A stable machine-readable code, e.g. `media.unsupported_type`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Config { .. } => "config.invalid",
+            Self::DataDir { .. } => "storage.data_dir",
+            Self::Media(e) => e.code(),
+            Self::Store(e) => e.code(),
+            Self::ChainUnavailable { .. } => "chain.unavailable",
+            Self::DevChain { .. } => "chain.dev_chain",
+            Self::Task(_) => "internal.task",
+        }
+    }
+}
+
+impl From<tokio::task::JoinError> for EngineError {
+    fn from(e: tokio::task::JoinError) -> Self {
+        Self::Task(e.to_string())
+    }
+}

@@ -1,0 +1,27 @@
+//! Small file-system helpers shared by the engine's modules.
+
+use std::io::Write;
+use std::path::Path;
+
+/// Writes `bytes` to `path` so that readers see either the old or the new content, never a
+/// half-written file: a temp file in the same folder, fsync, rename, fsync of the folder.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+    {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)?;
+    if let Ok(dir_handle) = std::fs::File::open(dir) {
+        // Persist the rename itself; failure here only weakens durability, never correctness.
+        let _ = dir_handle.sync_all();
+    }
+    Ok(())
+}

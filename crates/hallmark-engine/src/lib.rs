@@ -1,0 +1,19 @@
+//! Hallmark's engine: everything the desktop app and the `hallmark` CLI do, with no UI dependency.
+//!
+//! [`Engine`] ties together the configuration ([`Config`]), the content store
+//! ([`hallmark_store::AnyStore`]), media ingest ([`hallmark_media`]) and the chain (the embedded
+//! dev chain, [`devchain::DevChain`], or a consortium RPC endpoint).
+
+mod config;
+pub mod devchain;
+mod engine;
+mod error;
+mod fsutil;
+mod rpc;
+
+pub use config::{ChainConfig, Config, DEV_CHAIN_ID, IpfsBackend};
+pub use engine::{ChainStatus, Engine, Progress, Stage, Status, StoreStatus};
+pub use error::EngineError;
+pub use hallmark_media::{Ingested, Limits, MediaKind, MediaType};
+pub use hallmark_unixfs::{Cid, ImportSettings};
+pub use rpc::RpcEndpoint;

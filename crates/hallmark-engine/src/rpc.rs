@@ -1,0 +1,110 @@
+//! A minimal JSON-RPC client for the few calls the engine makes before the full chain layer exists
+//! (readiness and head block). Values are decoded strictly; errors name the endpoint.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::error::EngineError;
+
+#[derive(Deserialize)]
+struct RpcReply {
+    result: Option<serde_json::Value>,
+    error: Option<RpcFault>,
+}
+
+#[derive(Deserialize)]
+struct RpcFault {
+    message: String,
+}
+
+/// Calls `method` with no parameters and returns its `result`.
+async fn call(
+    client: &reqwest::Client,
+    url: &str,
+    method: &str,
+) -> Result<serde_json::Value, EngineError> {
+    let unreachable = |reason: String| EngineError::ChainUnavailable {
+        url: url.to_owned(),
+        reason,
+    };
+    let body = serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": []});
+    let reply: RpcReply = client
+        .post(url)
+        .json(&body)
+        .send()
+        .await
+        .map_err(|e| unreachable(e.to_string()))?
+        .error_for_status()
+        .map_err(|e| unreachable(e.to_string()))?
+        .json()
+        .await
+        .map_err(|e| unreachable(format!("not a JSON-RPC answer: {e}")))?;
+    match (reply.result, reply.error) {
+        (_, Some(fault)) => Err(unreachable(fault.message)),
+        (Some(result), None) => Ok(result),
+        (None, None) => Err(unreachable("empty JSON-RPC answer".into())),
+    }
+}
+
+fn parse_quantity(value: &serde_json::Value) -> Option<u64> {
+    let hex = value.as_str()?.strip_prefix("0x")?;
+    u64::from_str_radix(hex, 16).ok()
+}
+
+/// A JSON-RPC endpoint with a short timeout, for status checks.
+#[derive(Debug, Clone)]
+pub struct RpcEndpoint {
+    url: String,
+    client: reqwest::Client,
+}
+
+impl RpcEndpoint {
+    /// An endpoint at `url`; every call times out after `timeout`.
+    pub fn new(url: impl Into<String>, timeout: Duration) -> Result<Self, EngineError> {
+        let url = url.into();
+        let client = reqwest::Client::builder()
+            .timeout(timeout)
+            .build()
+            .map_err(|e| EngineError::ChainUnavailable {
+                url: url.clone(),
+                reason: e.to_string(),
+            })?;
+        Ok(Self { url, client })
+    }
+
+    /// The endpoint's URL.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// `eth_chainId`.
+    pub async fn chain_id(&self) -> Result<u64, EngineError> {
+        self.quantity("eth_chainId").await
+    }
+
+    /// `eth_blockNumber`.
+    pub async fn block_number(&self) -> Result<u64, EngineError> {
+        self.quantity("eth_blockNumber").await
+    }
+
+    async fn quantity(&self, method: &str) -> Result<u64, EngineError> {
+        let value = call(&self.client, &self.url, method).await?;
+        parse_quantity(&value).ok_or_else(|| EngineError::ChainUnavailable {
+            url: self.url.clone(),
+            reason: format!("{method} returned {value}, not a hex quantity"),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantities_parse_strictly() {
+        assert_eq!(parse_quantity(&serde_json::json!("0x1f")), Some(31));
+        assert_eq!(parse_quantity(&serde_json::json!("1f")), None);
+        assert_eq!(parse_quantity(&serde_json::json!(31)), None);
+    }
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# scripts/test.sh — runs every test: formatting, lints, unit, integration (real anvil, real js-ipfs
+# daemon, real SQLite) and E2E (the real app window under Xvfb). Called by `make test` after
+# scripts/setup.sh has installed the tools.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+TOOLS=${HALLMARK_TOOLS:-$HOME/.local/hallmark-tools}
+# shellcheck disable=SC1091
+source "$TOOLS/env.sh"
+
+step() { printf '\n==> %s\n' "$*"; }
+started=$(date +%s)
+
+step "format"
+cargo fmt --all --check
+
+step "UI (wasm)"
+bash scripts/build-ui.sh
+
+step "clippy"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+# One js-ipfs daemon for the whole run, on test ports, stopped whatever happens.
+export IPFS_RECIPE_DIR=$HALLMARK_IPFS_DIR IPFS_API_PORT=15001 IPFS_GW_PORT=18080 IPFS_RPC_PORT=15003 IPFS_SWARM_PORT=14002
+export HALLMARK_TEST_KUBO_API=http://127.0.0.1:$IPFS_API_PORT
+step "js-ipfs test daemon on $HALLMARK_TEST_KUBO_API"
+bash tools/ipfs/setup-ipfs.sh start
+trap 'bash tools/ipfs/setup-ipfs.sh stop || true' EXIT
+
+step "build"
+cargo build --workspace --all-targets --quiet
+
+step "tests (unit, integration, E2E under Xvfb)"
+mkdir -p target/e2e-screenshots
+xvfb-run -a -s "-screen 0 1280x800x24" cargo test --workspace --no-fail-fast 2>&1 | tee target/test-output.txt
+status=${PIPESTATUS[0]}
+
+# Sum cargo's per-binary "test result: ok. N passed; M failed; …" lines.
+read -r passed failed < <(grep -E '^test result: ' target/test-output.txt \
+  | sed -E 's/.* ([0-9]+) passed; ([0-9]+) failed.*/\1 \2/' | awk '{p+=$1; f+=$2} END {print p+0, f+0}')
+echo
+echo "tests: $passed passed, $failed failed ($(( $(date +%s) - started )) s)"
+exit "$status"
