@@ -222,7 +222,13 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let config = Config::load(Some(dir.path().to_owned())).expect("load");
         assert_eq!(config.ipfs, IpfsBackend::Embedded);
-        assert!(matches!(config.chain, ChainConfig::DevChain { chain_id: DEV_CHAIN_ID, .. }));
+        assert!(matches!(
+            config.chain,
+            ChainConfig::DevChain {
+                chain_id: DEV_CHAIN_ID,
+                ..
+            }
+        ));
     }
 
     #[test]

@@ -48,8 +48,12 @@ impl DevChain {
     /// Starts anvil and waits until it answers with the expected chain id.
     pub async fn start(options: &DevChainOptions) -> Result<Self, EngineError> {
         let failed = |reason: String| EngineError::DevChain { reason };
-        std::fs::create_dir_all(&options.chain_dir)
-            .map_err(|e| failed(format!("cannot create {}: {e}", options.chain_dir.display())))?;
+        std::fs::create_dir_all(&options.chain_dir).map_err(|e| {
+            failed(format!(
+                "cannot create {}: {e}",
+                options.chain_dir.display()
+            ))
+        })?;
         let pid_file = options.chain_dir.join("anvil.pid");
         stop_orphan(&pid_file)?;
 
@@ -97,7 +101,11 @@ impl DevChain {
             pid_file,
         };
         chain.wait_ready(options.chain_id, &log_path).await?;
-        info!(url = chain.rpc.url(), chain_id = options.chain_id, "dev chain ready");
+        info!(
+            url = chain.rpc.url(),
+            chain_id = options.chain_id,
+            "dev chain ready"
+        );
         Ok(chain)
     }
 
@@ -139,11 +147,13 @@ impl DevChain {
     pub async fn stop(mut self) {
         if let Some(pid) = self.child.id() {
             let pid = Pid::from_raw(pid as i32);
-            if kill(pid, Signal::SIGTERM).is_ok() {
-                if tokio::time::timeout(STOP_TIMEOUT, self.child.wait()).await.is_err() {
-                    warn!("anvil did not stop on SIGTERM; killing it");
-                    let _ = self.child.kill().await;
-                }
+            if kill(pid, Signal::SIGTERM).is_ok()
+                && tokio::time::timeout(STOP_TIMEOUT, self.child.wait())
+                    .await
+                    .is_err()
+            {
+                warn!("anvil did not stop on SIGTERM; killing it");
+                let _ = self.child.kill().await;
             }
         }
         let _ = std::fs::remove_file(&self.pid_file);
@@ -203,7 +213,10 @@ fn stop_orphan(pid_file: &Path) -> Result<(), EngineError> {
             ),
         });
     }
-    warn!(pid, "stopping a dev chain left behind by an earlier session");
+    warn!(
+        pid,
+        "stopping a dev chain left behind by an earlier session"
+    );
     let pid = Pid::from_raw(pid);
     let _ = kill(pid, Signal::SIGTERM);
     let deadline = Instant::now() + STOP_TIMEOUT;

@@ -78,7 +78,7 @@ enum ChainState {
     /// The dev chain has not been started (yet).
     Idle,
     /// The engine owns a running dev chain.
-    Dev(DevChain),
+    Dev(Box<DevChain>),
     /// A consortium endpoint.
     External(RpcEndpoint),
     /// Starting failed; the reason is shown in the status.
@@ -165,7 +165,7 @@ impl Engine {
         .await;
         match started {
             Ok(chain) => {
-                *state = ChainState::Dev(chain);
+                *state = ChainState::Dev(Box::new(chain));
                 Ok(())
             }
             Err(e) => {
@@ -288,7 +288,10 @@ impl Engine {
             done: 0,
             total: ingested.size,
         });
-        for derivative in [&ingested.thumbnail, &ingested.preview].into_iter().flatten() {
+        for derivative in [&ingested.thumbnail, &ingested.preview]
+            .into_iter()
+            .flatten()
+        {
             let added = self
                 .inner
                 .store
@@ -316,7 +319,9 @@ impl Drop for Inner {
     fn drop(&mut self) {
         if let ChainState::Dev(_) = self.chain.get_mut() {
             // The child is killed on drop; the state dumped at the last interval survives.
-            warn!("engine dropped without shutdown(): the dev chain is killed without a final state dump");
+            warn!(
+                "engine dropped without shutdown(): the dev chain is killed without a final state dump"
+            );
         }
     }
 }

@@ -31,7 +31,10 @@ async fn mine(url: &str) {
 async fn state_survives_a_clean_restart() {
     let dir = tempfile::tempdir().expect("tempdir");
     let chain = DevChain::start(&options(dir.path())).await.expect("start");
-    assert_eq!(chain.rpc().chain_id().await.expect("chain id"), DEV_CHAIN_ID);
+    assert_eq!(
+        chain.rpc().chain_id().await.expect("chain id"),
+        DEV_CHAIN_ID
+    );
     for _ in 0..3 {
         mine(chain.rpc().url()).await;
     }
@@ -40,7 +43,9 @@ async fn state_survives_a_clean_restart() {
     assert!(dir.path().join("chain/anvil-state.json").is_file());
     assert!(!dir.path().join("chain/anvil.pid").exists());
 
-    let again = DevChain::start(&options(dir.path())).await.expect("restart");
+    let again = DevChain::start(&options(dir.path()))
+        .await
+        .expect("restart");
     assert_eq!(again.rpc().block_number().await.expect("head"), 3);
     again.stop().await;
 }
@@ -58,7 +63,10 @@ async fn an_orphaned_anvil_is_stopped_and_replaced() {
         .arg(&anvil)
         .output()
         .expect("spawn orphan");
-    let pid: i32 = String::from_utf8_lossy(&out.stdout).trim().parse().expect("pid");
+    let pid: i32 = String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .expect("pid");
     std::fs::write(chain_dir.join("anvil.pid"), pid.to_string()).expect("pid file");
     std::thread::sleep(Duration::from_millis(300));
 

@@ -1,0 +1,113 @@
+//! `sol!` bindings generated from the committed solc-js artifacts in `contracts/out/`, and one
+//! interface listing every custom error the contracts can revert with (decoded in one place).
+#![allow(missing_docs, unreachable_pub, clippy::too_many_arguments)]
+
+use alloy::sol;
+
+sol!(
+    #[sol(rpc, all_derives)]
+    HallmarkConsortium,
+    "../../contracts/out/HallmarkConsortium.json"
+);
+sol!(
+    #[sol(rpc, all_derives)]
+    HallmarkCredit,
+    "../../contracts/out/HallmarkCredit.json"
+);
+sol!(
+    #[sol(rpc, all_derives)]
+    HallmarkWorks,
+    "../../contracts/out/HallmarkWorks.json"
+);
+sol!(
+    #[sol(rpc, all_derives)]
+    HallmarkMarket,
+    "../../contracts/out/HallmarkMarket.json"
+);
+sol!(
+    #[sol(rpc, all_derives)]
+    HallmarkLicences,
+    "../../contracts/out/HallmarkLicences.json"
+);
+
+sol! {
+    /// Every custom error of the Hallmark contracts (and the OpenZeppelin errors they can raise).
+    /// A test checks that each error in each artifact's ABI is listed here with the same selector.
+    #[derive(Debug, PartialEq, Eq)]
+    interface HallmarkErrors {
+        error AlreadyCouncil(address account);
+        error AlreadyGranted(uint8 role, address account);
+        error AlreadySuspended(uint8 role, address account);
+        error ContentAlreadyRegistered(uint256 workId, uint256 firstTokenId, uint64 registeredAt);
+        error CreditTransferFailed();
+        error ERC20InsufficientAllowance(address spender, uint256 allowance, uint256 needed);
+        error ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed);
+        error ERC20InvalidApprover(address approver);
+        error ERC20InvalidReceiver(address receiver);
+        error ERC20InvalidSender(address sender);
+        error ERC20InvalidSpender(address spender);
+        error ERC721IncorrectOwner(address sender, uint256 tokenId, address owner);
+        error ERC721InsufficientApproval(address operator, uint256 tokenId);
+        error ERC721InvalidApprover(address approver);
+        error ERC721InvalidOperator(address operator);
+        error ERC721InvalidOwner(address owner);
+        error ERC721InvalidReceiver(address receiver);
+        error ERC721InvalidSender(address sender);
+        error ERC721NonexistentToken(uint256 tokenId);
+        error EditionsExhausted(uint256 workId, uint32 maxEditions);
+        error EmptyContentHash();
+        error EmptyMetadata();
+        error FeeTooHigh(uint16 feeBps, uint16 maxBps);
+        error HoldingPeriod(uint64 until);
+        error HoldingPeriodTooLong(uint64 holdingPeriod, uint64 maxPeriod);
+        error InvalidDuration(uint64 duration);
+        error InvalidEditions(uint32 maxEditions);
+        error InvalidPrice();
+        error InvalidRoyalty(uint16 royaltyBps);
+        error InvalidShortString();
+        error InvalidSignature();
+        error InvalidSplits();
+        error LastCouncilMember();
+        error LicenceActive(uint256 tokenId, uint64 expires);
+        error MissingAttestation();
+        error MissingReason();
+        error NotCouncil(address account);
+        error NotFrozen(uint256 workId);
+        error NotGranted(uint8 role, address account);
+        error NotHolder(address account, uint256 tokenId);
+        error NotIssuer(address account);
+        error NotListed(uint256 tokenId);
+        error NotMarket(address account);
+        error NotMember(address account);
+        error NotReviewer(address account);
+        error NotSuspended(uint8 role, address account);
+        error NotWorkIssuer(uint256 workId, address account);
+        error NothingToClaim();
+        error OfferClosed(uint256 offerId);
+        error OfferNotForYou(uint256 offerId, address licensee);
+        error OfferVoid(uint256 offerId);
+        error ReentrancyGuardReentrantCall();
+        error SelfLicence();
+        error SelfTrade();
+        error StringTooLong(string str);
+        error TransfersOnlyThroughMarket();
+        error UnknownOffer(uint256 offerId);
+        error UnknownWork(uint256 workId);
+        error VoucherExpired(uint256 deadline);
+        error VoucherNonceUsed(address issuer, uint256 nonce);
+        error VoucherNotForSender(address creator);
+        error WorkFrozen(uint256 workId, uint16 reason);
+        error ZeroAddress();
+    }
+}
+
+sol! {
+    /// The EIP-712 ownership statement a holder signs (`HallmarkWorks.verifyOwnershipStatement`).
+    #[derive(Debug, PartialEq, Eq)]
+    struct OwnershipStatement {
+        address holder;
+        uint256 tokenId;
+        uint256 blockNumber;
+        uint256 nonce;
+    }
+}

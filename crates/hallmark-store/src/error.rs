@@ -1,0 +1,165 @@
+//! [`StoreError`]: everything a content store can refuse or fail at, in words a user can act on.
+
+use std::path::{Path, PathBuf};
+
+use hallmark_unixfs::Cid;
+
+/// Why a content-store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Bytes did not hash to the CID they were asked for or announced under. Such bytes are
+    /// never handed out; the operation fails instead.
+    #[error("{context}: expected {expected}, got {actual}")]
+    CidMismatch {
+        /// The CID that was asked for (or computed locally).
+        expected: Cid,
+        /// The CID the bytes actually have (or that the node announced).
+        actual: Cid,
+        /// Where the bytes came from and what that means.
+        context: String,
+    },
+    /// The block is not in the store.
+    #[error("block {cid} is not in the {backend} store")]
+    NotFound {
+        /// The missing block.
+        cid: Cid,
+        /// `embedded` or the node's URL.
+        backend: String,
+    },
+    /// A file is larger than the caller allowed.
+    #[error("the file {cid} is larger than the allowed {max_bytes} bytes")]
+    TooLarge {
+        /// The file's root CID.
+        cid: Cid,
+        /// The limit that was exceeded.
+        max_bytes: u64,
+    },
+    /// The CID is not pinned, so it cannot be unpinned.
+    #[error("{cid} is not pinned")]
+    NotPinned {
+        /// The CID.
+        cid: Cid,
+    },
+    /// A file or folder of the store (or a file given to it) could not be used.
+    #[error("cannot {action} {}: {source}", path.display())]
+    Io {
+        /// What was being done, e.g. `read` or `create`.
+        action: &'static str,
+        /// The file or folder.
+        path: PathBuf,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+    /// The bytes stored under a CID are not a UnixFS file Hallmark can read.
+    #[error("{cid} is not a readable UnixFS file: {reason}")]
+    Dag {
+        /// The root that was read.
+        cid: Cid,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A CAR file is malformed, incomplete or does not match its CIDs.
+    #[error("the CAR file {} was refused: {reason}", path.display())]
+    Car {
+        /// The CAR file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The import settings are not supported.
+    #[error("invalid import settings: {0}")]
+    InvalidSettings(String),
+    /// The IPFS node URL is not a usable `http://host:port` address.
+    #[error("`{url}` is not a usable IPFS API address: {reason}")]
+    InvalidUrl {
+        /// The URL as given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The IPFS node did not answer (not running, wrong port, timed out).
+    #[error("IPFS node at {url} is not reachable: {reason}")]
+    Unreachable {
+        /// The node's API URL.
+        url: String,
+        /// What happened.
+        reason: String,
+    },
+    /// The IPFS node answered with an error.
+    #[error("the IPFS node at {url} refused {endpoint}: {message}")]
+    Node {
+        /// The node's API URL.
+        url: String,
+        /// The RPC endpoint, e.g. `block/get`.
+        endpoint: &'static str,
+        /// The node's message (its `Message` field when it sent one).
+        message: String,
+    },
+    /// The IPFS node answered with something that is not what its API promises.
+    #[error("the IPFS node at {url} gave an unexpected answer to {endpoint}: {reason}")]
+    BadResponse {
+        /// The node's API URL.
+        url: String,
+        /// The RPC endpoint.
+        endpoint: &'static str,
+        /// What was wrong with the answer.
+        reason: String,
+    },
+    /// A background task panicked or was cancelled.
+    #[error("an internal store task failed: {0}")]
+    Task(String),
+}
+
+impl StoreError {
+    /// A stable machine-readable code, e.g. `store.cid_mismatch`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::CidMismatch { .. } => "store.cid_mismatch",
+            Self::NotFound { .. } => "store.not_found",
+            Self::TooLarge { .. } => "store.too_large",
+            Self::NotPinned { .. } => "store.not_pinned",
+            Self::Io { .. } => "store.io",
+            Self::Dag { .. } => "store.bad_dag",
+            Self::Car { .. } => "store.bad_car",
+            Self::InvalidSettings(_) => "store.invalid_settings",
+            Self::InvalidUrl { .. } => "store.invalid_url",
+            Self::Unreachable { .. } => "store.unreachable",
+            Self::Node { .. } => "store.node_error",
+            Self::BadResponse { .. } => "store.bad_response",
+            Self::Task(_) => "store.internal",
+        }
+    }
+
+    /// Shorthand for [`StoreError::Io`].
+    pub(crate) fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
+        Self::Io {
+            action,
+            path: path.to_owned(),
+            source,
+        }
+    }
+}
+
+impl From<tokio::task::JoinError> for StoreError {
+    fn from(e: tokio::task::JoinError) -> Self {
+        Self::Task(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unreachable_names_the_url() {
+        let e = StoreError::Unreachable {
+            url: "http://127.0.0.1:5001".into(),
+            reason: "connection refused".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "IPFS node at http://127.0.0.1:5001 is not reachable: connection refused"
+        );
+        assert_eq!(e.code(), "store.unreachable");
+    }
+}
