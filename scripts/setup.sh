@@ -28,7 +28,7 @@ WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |
 APT_RUN=(build-essential pkg-config curl libssl-dev
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev
   rustc-web cargo-web rust-web-src rust-web-llvm lld-22)
-APT_TEST=(xvfb xauth webkit2gtk-driver imagemagick util-linux iproute2 hyperfine python3)
+APT_TEST=(xvfb xauth webkit2gtk-driver imagemagick util-linux iproute2 hyperfine python3 bc)
 
 apt_install() {
   local missing=() p

@@ -14,6 +14,10 @@ started=$(date +%s)
 
 step "format"
 cargo fmt --all --check
+(cd ui && cargo fmt --check)
+
+step "UI (wasm)"
+bash scripts/build-ui.sh
 
 step "clippy"
 cargo clippy --workspace --all-targets --quiet -- -D warnings

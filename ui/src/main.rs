@@ -1,1 +1,83 @@
-fn main() {}
+//! Hallmark's desktop UI (Leptos 0.8, client-side rendered, compiled to wasm).
+//!
+//! It talks to the engine only through the Tauri shell's commands ([`api`]), with the types of
+//! `hallmark-api`; media is shown from the shell's `media://` protocol, which serves only
+//! CID-verified bytes.
+
+mod api;
+mod format;
+mod pages;
+
+use leptos::prelude::*;
+
+/// The pages of the navigation bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Page {
+    Library,
+    Add,
+    Status,
+}
+
+impl Page {
+    const ALL: [Page; 3] = [Page::Library, Page::Add, Page::Status];
+
+    fn title(self) -> &'static str {
+        match self {
+            Page::Library => "Library",
+            Page::Add => "Add a work",
+            Page::Status => "Status",
+        }
+    }
+
+    fn id(self) -> &'static str {
+        match self {
+            Page::Library => "nav-library",
+            Page::Add => "nav-add",
+            Page::Status => "nav-status",
+        }
+    }
+}
+
+#[component]
+fn App() -> impl IntoView {
+    let page = RwSignal::new(Page::Library);
+    // Bumped whenever the library changes, so the Library page reloads.
+    let library_version = RwSignal::new(0u32);
+    view! {
+        <header class="topbar">
+            <div class="brand">
+                <span class="mark">"◆"</span>
+                <span class="name">"Hallmark"</span>
+            </div>
+            <nav>
+                {Page::ALL
+                    .into_iter()
+                    .map(|p| {
+                        view! {
+                            <button
+                                id=p.id()
+                                class:active=move || page.get() == p
+                                on:click=move |_| page.set(p)
+                            >
+                                {p.title()}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </nav>
+            <pages::status::ChainBadge />
+        </header>
+        <main>
+            {move || match page.get() {
+                Page::Library => view! { <pages::library::LibraryPage version=library_version go_add=move || page.set(Page::Add) /> }.into_any(),
+                Page::Add => view! { <pages::add::AddPage on_added=move || library_version.update(|v| *v += 1) /> }.into_any(),
+                Page::Status => view! { <pages::status::StatusPage /> }.into_any(),
+            }}
+        </main>
+    }
+}
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(App);
+}

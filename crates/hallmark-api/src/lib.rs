@@ -13,3 +13,168 @@ pub struct ApiError {
     /// A sentence a user can act on. Never raw internals.
     pub message: String,
 }
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.message, self.code)
+    }
+}
+
+/// The names of the shell's commands, shared so the UI and the shell cannot drift apart.
+pub mod commands {
+    /// `() -> AppStatus`
+    pub const APP_STATUS: &str = "app_status";
+    /// `{ request: IngestRequest } -> IngestReport`
+    pub const INGEST_FILE: &str = "ingest_file";
+    /// `{ request: LibraryPageRequest } -> LibraryPage`
+    pub const LIBRARY_PAGE: &str = "library_page";
+    /// Every command, for the capability file and its test.
+    pub const ALL: &[&str] = &[APP_STATUS, INGEST_FILE, LIBRARY_PAGE];
+}
+
+/// Event names the shell emits.
+pub mod events {
+    /// Payload: [`IngestProgress`](super::IngestProgress).
+    pub const INGEST_PROGRESS: &str = "ingest-progress";
+    /// Payload: none. The chain finished starting (or failed): refresh the status.
+    pub const CHAIN_CHANGED: &str = "chain-changed";
+}
+
+/// The URL scheme of verified media: `media://localhost/<cid>` on Linux.
+pub const MEDIA_SCHEME: &str = "media";
+
+/// Health of everything the app depends on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppStatus {
+    /// The data folder.
+    pub data_dir: String,
+    /// The SQLite database file.
+    pub database: String,
+    /// Works in the local library.
+    pub library_items: u64,
+    /// `embedded` or the Kubo API URL.
+    pub store_backend: String,
+    /// Why the store is unusable, if it is.
+    pub store_error: Option<String>,
+    /// `dev` (app-owned anvil) or `rpc` (consortium node).
+    pub chain_kind: String,
+    /// The chain's JSON-RPC URL once known.
+    pub chain_rpc: Option<String>,
+    /// The chain id.
+    pub chain_id: u64,
+    /// The head block, when the chain answered.
+    pub head_block: Option<u64>,
+    /// Why the chain is unusable, if it is (or `starting…`).
+    pub chain_error: Option<String>,
+    /// The work registry contract, once deployed or found.
+    pub works_contract: Option<String>,
+    /// The market contract.
+    pub market_contract: Option<String>,
+    /// The block the contracts were deployed in.
+    pub deployment_block: Option<u64>,
+}
+
+/// Ingest a media file from the local disk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IngestRequest {
+    /// Absolute path of the file (from the file drop or typed by the user).
+    pub path: String,
+}
+
+/// What ingest found out about a file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IngestReport {
+    /// The library entry (now stored and pinned locally).
+    pub item: LibraryItem,
+    /// Milliseconds the ingest took.
+    pub ingest_ms: u64,
+    /// Other library entries with the same bytes under another name (exact copies).
+    pub exact_copies: Vec<LibraryItem>,
+}
+
+/// A progress report of a running ingest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IngestProgress {
+    /// `hashing`, `storing` or `done`.
+    pub stage: String,
+    /// Bytes done.
+    pub done: u64,
+    /// Bytes in all.
+    pub total: u64,
+}
+
+/// A work in the local library.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LibraryItem {
+    /// CIDv1 of the exact bytes (Hallmark's canonical content address).
+    pub cid: String,
+    /// The CIDv0 `ipfs add` prints for the same bytes.
+    pub cid_v0: String,
+    /// sha-256 of the exact bytes, hex.
+    pub sha256: String,
+    /// The file name when ingested.
+    pub file_name: String,
+    /// MIME type sniffed from the bytes.
+    pub mime: String,
+    /// `image`, `audio` or `video`.
+    pub kind: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Pixel width, when known.
+    pub width: Option<u32>,
+    /// Pixel height, when known.
+    pub height: Option<u32>,
+    /// Duration in milliseconds, for audio and video.
+    pub duration_ms: Option<u64>,
+    /// CID of the thumbnail, for images.
+    pub thumbnail_cid: Option<String>,
+    /// CID of the preview, for images.
+    pub preview_cid: Option<String>,
+    /// When it was first ingested (unix seconds).
+    pub added_at: i64,
+}
+
+/// A page of the library.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct LibraryPageRequest {
+    /// Page size (1..=500).
+    pub limit: u32,
+    /// The CID of the last item of the previous page.
+    pub after: Option<String>,
+}
+
+/// Items of the library, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LibraryPage {
+    /// The items.
+    pub items: Vec<LibraryItem>,
+    /// Whether another page may follow.
+    pub more: bool,
+}
+
+/// The `media://` URL of a CID.
+pub fn media_url(cid: &str) -> String {
+    format!("{MEDIA_SCHEME}://localhost/{cid}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_json_is_pinned() {
+        let e = ApiError {
+            code: "media.not_found".into(),
+            message: "no file".into(),
+        };
+        assert_eq!(
+            serde_json::to_string(&e).expect("json"),
+            r#"{"code":"media.not_found","message":"no file"}"#
+        );
+    }
+
+    #[test]
+    fn media_urls() {
+        assert_eq!(media_url("bafk"), "media://localhost/bafk");
+    }
+}

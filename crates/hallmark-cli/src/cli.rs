@@ -32,6 +32,43 @@ pub(crate) enum Command {
     /// Content store commands (the embedded store, or the Kubo node given by --ipfs-api).
     #[command(subcommand)]
     Ipfs(IpfsCommand),
+    /// Health of the data folder, the content store and the chain.
+    Status(StatusArgs),
+    /// The works ingested into the local library, newest first.
+    Library(LibraryArgs),
+    /// The app's local dev chain.
+    #[command(subcommand)]
+    Chain(ChainCommand),
+}
+
+/// `hallmark status`.
+#[derive(Debug, Args)]
+pub(crate) struct StatusArgs {
+    /// Start the dev chain first (deploying the contracts on first use), then report.
+    #[arg(long)]
+    pub(crate) start_chain: bool,
+    /// Print JSON on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `hallmark library`.
+#[derive(Debug, Args)]
+pub(crate) struct LibraryArgs {
+    /// How many works to list (1..=500).
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u16).range(1..=500))]
+    pub(crate) limit: u16,
+    /// Print JSON on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `hallmark chain …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum ChainCommand {
+    /// Start the dev chain (deploying the contracts on first use) and keep it running until
+    /// Ctrl-C; the state is saved in the data folder.
+    Up,
 }
 
 /// `hallmark cid`.

@@ -67,6 +67,9 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Cid(args) => commands::cid::run(args),
         Command::Ingest(args) => block_on(commands::ingest::run(cli, args)),
         Command::Ipfs(command) => block_on(commands::ipfs::run(cli, command)),
+        Command::Status(args) => block_on(commands::status::run(cli, args)),
+        Command::Library(args) => block_on(commands::status::library(cli, args)),
+        Command::Chain(command) => block_on(commands::status::chain(cli, command)),
     }
 }
 

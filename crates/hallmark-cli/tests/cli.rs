@@ -353,3 +353,34 @@ fn ipfs_add_cat_and_pins_round_trip_on_the_embedded_store() {
         &["no such file"],
     );
 }
+
+#[test]
+fn status_library_and_the_dev_chain_from_the_cli() {
+    let dir = TempDir::new().expect("tempdir");
+    let png = dir.path().join("work.png");
+    image::RgbImage::from_pixel(64, 48, image::Rgb([200, 40, 90]))
+        .save(&png)
+        .expect("png");
+    let o = hallmark(dir.path(), &["ingest", path_str(&png), "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("ingest json");
+    let cid = report["cid_v1"].as_str().expect("cid_v1").to_owned();
+
+    let o = hallmark(dir.path(), &["library", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let items: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("library json");
+    assert_eq!(items[0]["cid"], cid.as_str());
+    assert_eq!(items[0]["file_name"], "work.png");
+
+    let o = hallmark(dir.path(), &["status", "--start-chain", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let status: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("status json");
+    assert_eq!(status["library_items"], 1);
+    assert_eq!(status["chain"]["chain_id"], 31337);
+    let works = status["chain"]["contracts"]["works"]
+        .as_str()
+        .expect("deployed");
+    assert!(works.starts_with("0x") && works.len() == 42, "{works}");
+    assert!(dir.path().join("chain/deployment-31337.json").is_file());
+    assert!(dir.path().join("hallmark.sqlite").is_file());
+}

@@ -188,9 +188,21 @@ impl Config {
         self.data_dir.join("derivatives")
     }
 
-    /// Folder of the dev chain's state.
+    /// Folder of the dev chain's state and of the contract deployment record.
     pub fn chain_dir(&self) -> PathBuf {
         self.data_dir.join("chain")
+    }
+
+    /// The local SQLite database.
+    pub fn database_path(&self) -> PathBuf {
+        self.data_dir.join("hallmark.sqlite")
+    }
+
+    /// The configured chain id.
+    pub fn chain_id(&self) -> u64 {
+        match &self.chain {
+            ChainConfig::DevChain { chain_id, .. } | ChainConfig::Rpc { chain_id, .. } => *chain_id,
+        }
     }
 }
 

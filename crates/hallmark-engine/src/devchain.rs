@@ -65,7 +65,9 @@ impl DevChain {
         let log = std::fs::File::create(&log_path)
             .map_err(|e| failed(format!("cannot write {}: {e}", log_path.display())))?;
         let state = options.chain_dir.join("anvil-state.json");
-        let child = Command::new(&options.anvil)
+        let mut command = Command::new(&options.anvil);
+        stop_with_parent(&mut command);
+        let child = command
             .arg("--host")
             .arg("127.0.0.1")
             .arg("--port")
@@ -158,6 +160,19 @@ impl DevChain {
         }
         let _ = std::fs::remove_file(&self.pid_file);
         info!("dev chain stopped");
+    }
+}
+
+/// Asks the kernel to send anvil SIGTERM (so it still dumps its state) if the app dies without
+/// stopping it — a crash, SIGKILL — so no orphaned chain outlives the app.
+#[allow(unsafe_code)]
+fn stop_with_parent(command: &mut Command) {
+    // SAFETY: the closure runs in the forked child before exec and only calls prctl(2), which is
+    // async-signal-safe; it touches no memory of the parent.
+    unsafe {
+        command.pre_exec(|| {
+            nix::sys::prctl::set_pdeathsig(Signal::SIGTERM).map_err(std::io::Error::from)
+        });
     }
 }
 

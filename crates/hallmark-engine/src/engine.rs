@@ -14,6 +14,7 @@ use tracing::{info, instrument, warn};
 use crate::config::{ChainConfig, Config, IpfsBackend};
 use crate::devchain::{DevChain, DevChainOptions, find_anvil};
 use crate::error::EngineError;
+use crate::library::{Library, LibraryItem};
 use crate::rpc::RpcEndpoint;
 
 /// Stages of a long ingest, reported through [`Progress`].
@@ -61,6 +62,21 @@ pub struct ChainStatus {
     pub head_block: Option<u64>,
     /// Why the chain is not usable, if it is not.
     pub error: Option<String>,
+    /// The Hallmark contracts on this chain, once deployed or found.
+    pub contracts: Option<ContractsStatus>,
+}
+
+/// Where the Hallmark contracts live.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContractsStatus {
+    /// The work registry (ERC-721).
+    pub works: String,
+    /// The market.
+    pub market: String,
+    /// The consortium membership contract.
+    pub consortium: String,
+    /// Block of the deployment (where an indexer starts).
+    pub block: u64,
 }
 
 /// A snapshot of the engine's health, for status pages and `hallmark status`.
@@ -72,6 +88,10 @@ pub struct Status {
     pub store: StoreStatus,
     /// Chain health.
     pub chain: ChainStatus,
+    /// Works in the local library.
+    pub library_items: u64,
+    /// The local database file.
+    pub database: PathBuf,
 }
 
 enum ChainState {
@@ -88,7 +108,9 @@ enum ChainState {
 struct Inner {
     config: Config,
     store: AnyStore,
+    library: Library,
     chain: Mutex<ChainState>,
+    deployment: std::sync::Mutex<Option<hallmark_chain::Deployment>>,
 }
 
 /// The engine. Cheap to clone; all clones share one store and one chain.
@@ -117,12 +139,15 @@ impl Engine {
             }
             ChainConfig::DevChain { .. } => ChainState::Idle,
         };
+        let library = Library::open(&config.database_path())?;
         info!(data_dir = %config.data_dir.display(), store = store.backend_name(), "engine open");
         Ok(Self {
             inner: Arc::new(Inner {
                 config,
                 store,
+                library,
                 chain: Mutex::new(chain),
+                deployment: std::sync::Mutex::new(None),
             }),
         })
     }
@@ -135,6 +160,16 @@ impl Engine {
     /// The content store.
     pub fn store(&self) -> &AnyStore {
         &self.inner.store
+    }
+
+    /// The local library database.
+    pub fn library(&self) -> &Library {
+        &self.inner.library
+    }
+
+    /// The Hallmark contracts on the chain, once [`Engine::start_dev_chain`] deployed or found them.
+    pub fn deployment(&self) -> Option<hallmark_chain::Deployment> {
+        self.inner.deployment.lock().ok().and_then(|d| d.clone())
     }
 
     /// Starts the app-owned dev chain if the configuration asks for one and it is not running.
@@ -163,9 +198,19 @@ impl Engine {
             DevChain::start(&options).await
         }
         .await;
-        match started {
+        let deployed = match started {
             Ok(chain) => {
+                let url = chain.rpc().url().to_owned();
                 *state = ChainState::Dev(Box::new(chain));
+                self.deploy_dev_contracts(&url).await
+            }
+            Err(e) => Err(e),
+        };
+        match deployed {
+            Ok(deployment) => {
+                if let Ok(mut slot) = self.inner.deployment.lock() {
+                    *slot = Some(deployment);
+                }
                 Ok(())
             }
             Err(e) => {
@@ -173,6 +218,36 @@ impl Engine {
                 Err(e)
             }
         }
+    }
+
+    /// Deploys the contract suite on the dev chain the first time (council = anvil dev key 0)
+    /// and gives the demo accounts their roles and credit; later starts find the recorded
+    /// deployment and check its code is still on the chain.
+    async fn deploy_dev_contracts(
+        &self,
+        url: &str,
+    ) -> Result<hallmark_chain::Deployment, EngineError> {
+        use hallmark_chain::{
+            ChainClient, ConfirmationPolicy, DemoAccounts, DeployParams, credits, deploy_suite,
+            dev_signer, read_deployment,
+        };
+        let dir = self.inner.config.chain_dir();
+        let chain_id = self.inner.config.chain_id();
+        let first_time = read_deployment(&dir, chain_id)?.is_none();
+        let council = dev_signer(0)?;
+        let deployment = deploy_suite(url, &council, &DeployParams::dev(&dir)).await?;
+        if first_time {
+            let client = ChainClient::connect(
+                url,
+                council,
+                deployment.clone(),
+                ConfirmationPolicy::default(),
+            )
+            .await?;
+            hallmark_chain::seed_demo(&client, &DemoAccounts::standard(4)?, credits(1_000)).await?;
+            info!(works = %deployment.works, block = deployment.block, "contracts deployed and demo accounts seeded");
+        }
+        Ok(deployment)
     }
 
     /// Stops what the engine owns (the dev chain). Safe to call more than once.
@@ -217,6 +292,12 @@ impl Engine {
             chain_id,
             head_block: None,
             error,
+            contracts: self.deployment().map(|d| ContractsStatus {
+                works: d.works.to_string(),
+                market: d.market.to_string(),
+                consortium: d.consortium.to_string(),
+                block: d.block,
+            }),
         };
         if let Some(rpc) = rpc {
             match rpc.block_number().await {
@@ -228,6 +309,8 @@ impl Engine {
             data_dir: self.inner.config.data_dir.clone(),
             store,
             chain,
+            library_items: self.inner.library.count().unwrap_or(0),
+            database: self.inner.config.database_path(),
         }
     }
 
@@ -300,12 +383,26 @@ impl Engine {
             self.inner.store.pin_add(&added.root).await?;
         }
         self.inner.store.pin_add(&ingested.cid_v1).await?;
+        self.inner.library.record(&ingested)?;
         progress(Progress {
             stage: Stage::Done,
             done: ingested.size,
             total: ingested.size,
         });
         Ok(ingested)
+    }
+
+    /// A page of the library, newest first (see [`Library::list`]).
+    pub fn library_page(
+        &self,
+        limit: usize,
+        after_cid: Option<&str>,
+    ) -> Result<Vec<LibraryItem>, EngineError> {
+        let after = match after_cid {
+            Some(cid) => self.inner.library.get(cid)?,
+            None => None,
+        };
+        self.inner.library.list(limit, after.as_ref())
     }
 
     /// The bytes of a stored file, every block verified against its CID; refuses files larger

@@ -45,6 +45,17 @@ pub enum EngineError {
         /// What happened.
         reason: String,
     },
+    /// The local database could not be opened or queried.
+    #[error("the local database {path} cannot be used: {reason}")]
+    Database {
+        /// The database file.
+        path: PathBuf,
+        /// What happened.
+        reason: String,
+    },
+    /// A contract call or deployment failed.
+    #[error(transparent)]
+    Chain(#[from] hallmark_chain::ChainError),
     /// A background task panicked or was cancelled.
     #[error("an internal task failed: {0}")]
     Task(String),
@@ -60,6 +71,8 @@ impl EngineError {
             Self::Store(e) => e.code(),
             Self::ChainUnavailable { .. } => "chain.unavailable",
             Self::DevChain { .. } => "chain.dev_chain",
+            Self::Database { .. } => "storage.database",
+            Self::Chain(e) => e.code(),
             Self::Task(_) => "internal.task",
         }
     }

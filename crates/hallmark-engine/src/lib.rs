@@ -9,11 +9,14 @@ pub mod devchain;
 mod engine;
 mod error;
 mod fsutil;
+mod library;
 mod rpc;
 
 pub use config::{ChainConfig, Config, DEV_CHAIN_ID, IpfsBackend};
-pub use engine::{ChainStatus, Engine, Progress, Stage, Status, StoreStatus};
+pub use engine::{ChainStatus, ContractsStatus, Engine, Progress, Stage, Status, StoreStatus};
 pub use error::EngineError;
+pub use hallmark_chain::Deployment;
 pub use hallmark_media::{Ingested, Limits, MediaKind, MediaType};
 pub use hallmark_unixfs::{Cid, ImportSettings};
+pub use library::{Library, LibraryItem};
 pub use rpc::RpcEndpoint;

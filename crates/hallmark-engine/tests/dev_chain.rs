@@ -89,16 +89,41 @@ async fn engine_status_reports_the_running_chain_and_store() {
     let before = engine.status().await;
     assert!(before.chain.head_block.is_none());
     assert!(before.chain.error.is_some());
+    assert!(before.chain.contracts.is_none());
+    assert!(before.database.is_file(), "SQLite lives in the data folder");
 
     engine.start_dev_chain().await.expect("dev chain");
     let status = engine.status().await;
-    assert_eq!(status.chain.head_block, Some(0));
+    let head = status.chain.head_block.expect("head block");
+    assert!(
+        head > 5,
+        "deploying and seeding mined blocks, head = {head}"
+    );
     assert_eq!(status.chain.chain_id, DEV_CHAIN_ID);
     assert!(status.chain.error.is_none(), "{:?}", status.chain.error);
+    let contracts = status
+        .chain
+        .contracts
+        .expect("contracts deployed on first start");
     assert_eq!(status.store.backend, "embedded");
     assert!(status.store.error.is_none(), "{:?}", status.store.error);
     engine.shutdown().await;
     assert!(engine.status().await.chain.head_block.is_none());
+    drop(engine);
+
+    // A second start finds the same contracts (state persisted) and deploys nothing.
+    let engine = Engine::open(Config::embedded(dir.path().to_owned()))
+        .await
+        .expect("reopen");
+    engine.start_dev_chain().await.expect("dev chain again");
+    let again = engine.status().await;
+    assert_eq!(again.chain.head_block, Some(head), "nothing redeployed");
+    let found = again.chain.contracts.expect("contracts found");
+    assert_eq!(
+        (found.works, found.market),
+        (contracts.works, contracts.market)
+    );
+    engine.shutdown().await;
 }
 
 #[tokio::test]

@@ -38,7 +38,11 @@ fn reference_cids(dir: &Path, args: &[&str], files: &[PathBuf]) -> HashMap<PathB
         .env("IPFS_RECIPE_DIR", dir)
         .output()
         .expect("run the reference tool");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     String::from_utf8_lossy(&output.stdout)
         .lines()
         .filter_map(|line| {
@@ -68,7 +72,15 @@ fn cids_equal_kubo_and_the_js_importer() {
     let work = tempfile::tempdir().expect("tempdir");
     // Empty, one byte, exactly one chunk, one chunk + 1, a full first level (174 chunks), one
     // more (a second level), and an odd size with a partial last chunk.
-    let sizes = [0, 1, CHUNK, CHUNK + 1, 174 * CHUNK, 174 * CHUNK + 1, 3 * CHUNK + 12_345];
+    let sizes = [
+        0,
+        1,
+        CHUNK,
+        CHUNK + 1,
+        174 * CHUNK,
+        174 * CHUNK + 1,
+        3 * CHUNK + 12_345,
+    ];
     let files: Vec<PathBuf> = sizes
         .iter()
         .enumerate()
@@ -84,7 +96,17 @@ fn cids_equal_kubo_and_the_js_importer() {
         let data = std::fs::read(file).expect("read");
         let v0 = import_reader(&data[..], &ImportSettings::kubo_v0(), NullSink).expect("v0");
         let v1 = import_reader(&data[..], &ImportSettings::kubo_v1(), NullSink).expect("v1");
-        assert_eq!(Some(&v0.root.to_string()), kubo.get(file), "CIDv0 of {}", file.display());
-        assert_eq!(Some(&v1.root.to_string()), js_v1.get(file), "CIDv1 of {}", file.display());
+        assert_eq!(
+            Some(&v0.root.to_string()),
+            kubo.get(file),
+            "CIDv0 of {}",
+            file.display()
+        );
+        assert_eq!(
+            Some(&v1.root.to_string()),
+            js_v1.get(file),
+            "CIDv1 of {}",
+            file.display()
+        );
     }
 }

@@ -3,6 +3,7 @@
 pub(crate) mod cid;
 pub(crate) mod ingest;
 pub(crate) mod ipfs;
+pub(crate) mod status;
 
 use std::io::{self, Write};
 use std::path::Path;

@@ -1,0 +1,10 @@
+//! Generates Tauri's context and the permissions of the app's own commands.
+fn main() {
+    // Keep in step with hallmark_api::commands::ALL (a test in src/commands.rs checks it).
+    const COMMANDS: &[&str] = &["app_status", "ingest_file", "library_page"];
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(e) = tauri_build::try_build(attributes) {
+        panic!("tauri-build failed: {e:#}");
+    }
+}

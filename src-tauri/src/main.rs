@@ -1,0 +1,98 @@
+//! Hallmark's desktop app: a thin Tauri shell over `hallmark-engine`.
+//!
+//! On launch it opens the engine on the data folder (`$HALLMARK_DATA_DIR`, else the platform
+//! data dir), starts the app-owned dev chain in the background (deploying the contracts the
+//! first time), and serves the UI from `ui/dist`. On quit it stops the chain cleanly.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod convert;
+mod error;
+mod media;
+
+use hallmark_api::events;
+use hallmark_engine::{Config, Engine};
+use tauri::{Emitter, Manager, RunEvent};
+use tracing_subscriber::EnvFilter;
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("HALLMARK_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+    if let Err(e) = run() {
+        eprintln!("hallmark: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// SIGINT, SIGTERM and SIGHUP end the app the normal way, so the dev chain is stopped cleanly.
+fn exit_on_signals(handle: tauri::AppHandle) {
+    use tokio::signal::unix::{SignalKind, signal};
+    tauri::async_runtime::spawn(async move {
+        let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::hangup()),
+        ) else {
+            tracing::warn!("signal handlers unavailable");
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = int.recv() => {}
+            _ = hup.recv() => {}
+        }
+        tracing::info!("signal received; quitting");
+        handle.exit(0);
+    });
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let runtime = tokio::runtime::Runtime::new()?;
+    let engine = runtime.block_on(async {
+        let config = Config::load(None)?;
+        Engine::open(config).await
+    })?;
+    tauri::async_runtime::set(runtime.handle().clone());
+
+    let app = tauri::Builder::default()
+        .manage(engine.clone())
+        .invoke_handler(tauri::generate_handler![
+            commands::app_status,
+            commands::ingest_file,
+            commands::library_page,
+        ])
+        .register_asynchronous_uri_scheme_protocol(
+            hallmark_api::MEDIA_SCHEME,
+            |ctx, request, responder| {
+                let engine = ctx.app_handle().state::<Engine>().inner().clone();
+                let path = request.uri().path().to_owned();
+                tauri::async_runtime::spawn(async move {
+                    responder.respond(media::serve(&engine, &path).await);
+                });
+            },
+        )
+        .setup(|app| {
+            exit_on_signals(app.handle().clone());
+            let engine = app.state::<Engine>().inner().clone();
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                if let Err(e) = engine.start_dev_chain().await {
+                    tracing::error!(code = e.code(), error = %e, "the chain did not start");
+                }
+                let _ = handle.emit(events::CHAIN_CHANGED, ());
+            });
+            Ok(())
+        })
+        .build(tauri::generate_context!())?;
+
+    app.run(move |_handle, event| {
+        if let RunEvent::Exit = event {
+            runtime.block_on(engine.shutdown());
+        }
+    });
+    Ok(())
+}

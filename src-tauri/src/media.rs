@@ -1,0 +1,51 @@
+//! The `media://localhost/<cid>` protocol: serves a stored file to the webview only if the
+//! library knows the CID (a work, thumbnail or preview), with every block verified against its
+//! CID by the content store. Media bytes never travel through IPC as JSON.
+
+use std::str::FromStr;
+
+use hallmark_engine::{Cid, Engine};
+use http::{Response, StatusCode, header};
+
+/// Largest file served in one response (previews and thumbnails are far smaller).
+const MAX_SERVED_BYTES: u64 = 256 << 20;
+
+/// Answers one request of the protocol.
+pub(crate) async fn serve(engine: &Engine, path: &str) -> Response<Vec<u8>> {
+    let text = path.trim_start_matches('/');
+    let Ok(cid) = Cid::from_str(text) else {
+        return plain(StatusCode::BAD_REQUEST, "not a CID");
+    };
+    let key = cid.to_string();
+    let mime = match engine.library().mime_of(&key) {
+        Ok(Some(mime)) => mime,
+        Ok(None) => return plain(StatusCode::NOT_FOUND, "unknown CID"),
+        Err(e) => {
+            tracing::warn!(error = %e, "media lookup failed");
+            return plain(StatusCode::INTERNAL_SERVER_ERROR, "lookup failed");
+        }
+    };
+    match engine.read_verified(&cid, MAX_SERVED_BYTES).await {
+        Ok(bytes) => Response::builder()
+            .status(StatusCode::OK)
+            .header(header::CONTENT_TYPE, mime)
+            .header("X-Content-Type-Options", "nosniff")
+            .header(header::CACHE_CONTROL, "public, max-age=31536000, immutable")
+            .body(bytes)
+            .unwrap_or_else(|_| plain(StatusCode::INTERNAL_SERVER_ERROR, "response")),
+        Err(e) => {
+            tracing::warn!(%cid, code = e.code(), error = %e, "media not served");
+            plain(StatusCode::BAD_GATEWAY, e.code())
+        }
+    }
+}
+
+fn plain(status: StatusCode, text: &str) -> Response<Vec<u8>> {
+    let mut response = Response::new(text.as_bytes().to_vec());
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("text/plain"),
+    );
+    response
+}

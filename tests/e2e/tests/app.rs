@@ -1,0 +1,311 @@
+//! The real app in a real window: Xvfb + tauri-driver + WebKitWebDriver, driven with
+//! fantoccini. One session walks the first-run flow a user takes — the dev chain starts and the
+//! contracts deploy, a work is ingested and its CID shown, bad input gets a clear error, the
+//! library shows the thumbnails through the verified `media://` protocol, the status page shows
+//! the chain — and takes a screenshot of each screen into `target/e2e-screenshots/`.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use hallmark_unixfs::{ImportSettings, NullSink, import_reader};
+use sha2::{Digest, Sha256};
+use tokio::process::{Child, Command};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target"))
+}
+
+fn tool(name: &str) -> PathBuf {
+    let tools = std::env::var_os("HALLMARK_TOOLS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+                .join(".local/hallmark-tools")
+        });
+    tools.join("bin").join(name)
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// tauri-driver, stopped with SIGTERM so it also stops WebKitWebDriver and the app.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    async fn start(data_dir: &Path) -> Self {
+        let port = free_port();
+        let child = Command::new(tool("tauri-driver"))
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &free_port().to_string(),
+            ])
+            .env("HALLMARK_DATA_DIR", data_dir)
+            .stdout(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("tauri-driver (installed by `make test`)");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
+            assert!(Instant::now() < deadline, "tauri-driver did not listen");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Self { child, port }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        if let Some(pid) = self.child.id() {
+            let _ = nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(pid as i32),
+                nix::sys::signal::Signal::SIGTERM,
+            );
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    }
+}
+
+/// An X screenshot of the whole (virtual) screen.
+async fn screenshot(name: &str) {
+    tokio::time::sleep(Duration::from_millis(400)).await; // let the frame paint
+    let dir = target_dir().join("e2e-screenshots");
+    let _ = std::fs::create_dir_all(&dir);
+    let out = dir.join(format!("{name}.png"));
+    let status = std::process::Command::new("import")
+        .args(["-window", "root"])
+        .arg(&out)
+        .status();
+    eprintln!(
+        "screenshot {} -> {:?}",
+        out.display(),
+        status.map(|s| s.success())
+    );
+}
+
+/// Waits until the text of `css` satisfies `ok`; returns it. (Read as `textContent`:
+/// WebKitWebDriver's element text is empty for some styled elements.)
+async fn wait_text(client: &Client, css: &str, secs: u64, ok: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    let mut last = String::new();
+    loop {
+        let value = client
+            .execute(
+                "const e = document.querySelector(arguments[0]); return e ? e.textContent : null;",
+                vec![serde_json::json!(css)],
+            )
+            .await;
+        if let Ok(serde_json::Value::String(text)) = value {
+            let text = text.trim().to_owned();
+            if ok(&text) {
+                return text;
+            }
+            last = text;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{css} never became ready; last text {last:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
+async fn js(client: &Client, script: &str) -> serde_json::Value {
+    client.execute(script, vec![]).await.expect("script")
+}
+
+async fn ingest(client: &Client, path: &Path) {
+    let input = client
+        .find(Locator::Css("#ingest-path"))
+        .await
+        .expect("path field");
+    input.clear().await.expect("clear");
+    input
+        .send_keys(&path.display().to_string())
+        .await
+        .expect("type");
+    client
+        .find(Locator::Css("#ingest-button"))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("click");
+}
+
+fn gradient_png(path: &Path, w: u32, h: u32, tint: u8) {
+    image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x * 255 / w) as u8, (y * 255 / h) as u8, tint])
+    })
+    .save(path)
+    .expect("png");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_run_ingest_library_and_status_in_a_real_window() {
+    assert!(
+        std::env::var_os("DISPLAY").is_some(),
+        "no display: run under `xvfb-run -a` (scripts/test.sh does)"
+    );
+    let app = target_dir().join("debug/hallmark-app");
+    assert!(
+        app.exists(),
+        "{} missing: `cargo build -p hallmark-app`",
+        app.display()
+    );
+    let data = tempfile::tempdir().expect("data dir");
+    let files = tempfile::tempdir().expect("files dir");
+
+    let work = files.path().join("sunrise.png");
+    gradient_png(&work, 640, 400, 90);
+    let bytes = std::fs::read(&work).expect("read");
+    let expected_cid = import_reader(&bytes[..], &ImportSettings::kubo_v1(), NullSink)
+        .expect("cid")
+        .root
+        .to_string();
+    let expected_sha = hex::encode(Sha256::digest(&bytes));
+    // A hostile file name: must show as text, never as markup.
+    let hostile = files.path().join("<img src=x onerror=alert(1)><b>bold.png");
+    gradient_png(&hostile, 300, 300, 200);
+    let svg = files.path().join("logo.png");
+    std::fs::write(
+        &svg,
+        br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#,
+    )
+    .expect("svg");
+
+    let driver = Driver::start(data.path()).await;
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "tauri:options".into(),
+        serde_json::json!({ "application": app.canonicalize().expect("app path") }),
+    );
+    caps.insert("browserName".into(), serde_json::json!("wry"));
+    let client = ClientBuilder::native()
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("WebDriver session");
+
+    let outcome = async {
+        // First start: the app starts its dev chain and deploys the contracts.
+        wait_text(&client, "#library-empty", 20, |t| t.contains("Nothing here yet")).await;
+        let badge = wait_text(&client, "#chain-badge", 90, |t| t.starts_with("chain 31337")).await;
+        eprintln!("chain badge: {badge}");
+        screenshot("01-library-empty").await;
+
+        // Ingest a work: the CID and sha-256 are the ones computed independently here.
+        client.find(Locator::Css("#nav-add")).await?.click().await?;
+        ingest(&client, &work).await;
+        let cid = wait_text(&client, "#result-cid", 60, |t| !t.is_empty()).await;
+        assert_eq!(cid, expected_cid);
+        assert_eq!(wait_text(&client, "#result-sha256", 5, |t| !t.is_empty()).await, expected_sha);
+        wait_text(&client, "#copy-check", 5, |t| t.contains("No other file")).await;
+        let preview_loaded = || {
+            js(
+                &client,
+                "const i = document.querySelector('#ingest-preview'); return i && i.complete ? i.naturalWidth : 0;",
+            )
+        };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while preview_loaded().await.as_u64().unwrap_or(0) == 0 {
+            assert!(Instant::now() < deadline, "the preview never loaded through media://");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        screenshot("02-ingested").await;
+
+        // Bad input: clear errors with stable codes, nothing recorded.
+        ingest(&client, &files.path().join("missing.png")).await;
+        let error = wait_text(&client, "#ingest-error", 20, |t| !t.is_empty()).await;
+        assert!(error.contains("media.not_found"), "{error}");
+        ingest(&client, &svg).await;
+        let error = wait_text(&client, "#ingest-error", 20, |t| t.contains("media.")).await;
+        assert!(error.contains("media.unsupported_type"), "{error}");
+        screenshot("03-refused-svg").await;
+        ingest(&client, &hostile).await;
+        wait_text(&client, "#result-cid", 60, |t| !t.is_empty() && t != cid).await;
+
+        // The library: both works, thumbnails through media://, the hostile name as text.
+        client.find(Locator::Css("#nav-library")).await?.click().await?;
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let loaded = js(
+                &client,
+                "const imgs = [...document.querySelectorAll('#library-grid .work img')];
+                 return imgs.length === 2 && imgs.every(i => i.complete && i.naturalWidth > 0);",
+            )
+            .await;
+            if loaded == serde_json::json!(true) {
+                break;
+            }
+            assert!(Instant::now() < deadline, "library thumbnails did not load");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        let markup = js(
+            &client,
+            "return [document.querySelectorAll('#library-grid b').length,
+                     document.querySelectorAll('#library-grid img[src=x]').length,
+                     [...document.querySelectorAll('#library-grid .title')].map(t => t.textContent)];",
+        )
+        .await;
+        assert_eq!(markup[0], 0, "no <b> element was created from a file name");
+        assert_eq!(markup[1], 0, "no <img src=x> was created from a file name");
+        assert!(markup[2].to_string().contains("<b>bold.png"), "{markup}");
+        screenshot("04-library").await;
+
+        // The status page: the deployed contracts and the local data.
+        client.find(Locator::Css("#nav-status")).await?.click().await?;
+        let works = wait_text(&client, "#works-contract", 10, |t| t.starts_with("0x")).await;
+        assert_eq!(works.len(), 42);
+        assert_eq!(wait_text(&client, "#library-count", 10, |t| t == "2").await, "2");
+        assert_eq!(wait_text(&client, "#store-backend", 5, |t| !t.is_empty()).await, "embedded");
+        screenshot("05-status").await;
+
+        // The strict CSP is in force: no eval, no inline script.
+        let probe = js(
+            &client,
+            "let r = [];
+             try { eval('1'); r.push('eval allowed'); } catch (e) { r.push('eval blocked'); }
+             const s = document.createElement('script');
+             s.textContent = 'window.__inlineRan = true';
+             document.body.appendChild(s);
+             r.push(window.__inlineRan ? 'inline allowed' : 'inline blocked');
+             return r.join(' | ');",
+        )
+        .await;
+        assert_eq!(probe, serde_json::json!("eval blocked | inline blocked"));
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+
+    let _ = client.close().await;
+    drop(driver);
+    outcome.expect("webdriver command failed");
+    assert!(
+        data.path().join("hallmark.sqlite").is_file(),
+        "SQLite in the data folder"
+    );
+    assert!(
+        data.path().join("chain/deployment-31337.json").is_file(),
+        "contracts recorded in the data folder"
+    );
+}

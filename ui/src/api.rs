@@ -1,0 +1,67 @@
+//! The UI's only way to reach the engine: Tauri's `invoke` and `listen`, typed with
+//! `hallmark-api`. Errors always arrive as `ApiError { code, message }`.
+
+use hallmark_api::ApiError;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_namespace = ["window", "__TAURI__", "core"], js_name = invoke)]
+    async fn tauri_invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(catch, js_namespace = ["window", "__TAURI__", "event"], js_name = listen)]
+    async fn tauri_listen(
+        event: &str,
+        handler: &Closure<dyn FnMut(JsValue)>,
+    ) -> Result<JsValue, JsValue>;
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, ApiError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| ApiError {
+            code: "ui.encode".into(),
+            message: format!("the request could not be encoded: {e}"),
+        })
+}
+
+fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, ApiError> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| ApiError {
+        code: "ui.decode".into(),
+        message: format!("the app answered in an unexpected form: {e}"),
+    })
+}
+
+/// Calls a shell command with `args` (an object of named arguments).
+pub async fn call<A: Serialize, R: DeserializeOwned>(cmd: &str, args: &A) -> Result<R, ApiError> {
+    match tauri_invoke(cmd, to_js(args)?).await {
+        Ok(value) => from_js(value),
+        Err(error) => Err(serde_wasm_bindgen::from_value::<ApiError>(error.clone())
+            .unwrap_or_else(|_| ApiError {
+                code: "ui.ipc".into(),
+                message: error
+                    .as_string()
+                    .unwrap_or_else(|| "the app did not answer".into()),
+            })),
+    }
+}
+
+/// Calls `handler` with the payload of every `event` until the page unloads.
+pub fn listen<T: DeserializeOwned + 'static>(
+    event: &'static str,
+    mut handler: impl FnMut(T) + 'static,
+) {
+    let closure = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+        let payload =
+            js_sys::Reflect::get(&event, &JsValue::from_str("payload")).unwrap_or(JsValue::NULL);
+        if let Ok(value) = serde_wasm_bindgen::from_value::<T>(payload) {
+            handler(value);
+        }
+    });
+    leptos::task::spawn_local(async move {
+        let _ = tauri_listen(event, &closure).await;
+        closure.forget(); // lives as long as the page
+    });
+}

@@ -1,0 +1,158 @@
+//! The "Add a work" page: the first step of minting. A file (dropped on the window or typed as a
+//! path) is sniffed, checked, hashed and stored; the page shows its content address and any
+//! exact copy already in the library.
+
+use hallmark_api::{IngestProgress, IngestReport, IngestRequest, commands, events, media_url};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::{api, format};
+
+#[derive(Serialize)]
+struct Args<'a> {
+    request: &'a IngestRequest,
+}
+
+/// Payload of Tauri's `tauri://drag-drop` window event.
+#[derive(Deserialize)]
+struct Dropped {
+    paths: Vec<String>,
+}
+
+/// The ingest form, its progress and its result.
+#[component]
+pub fn AddPage(on_added: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let path = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let progress = RwSignal::new(None::<IngestProgress>);
+    let result = RwSignal::new(None::<Result<IngestReport, hallmark_api::ApiError>>);
+
+    let run = move || {
+        let request = IngestRequest {
+            path: path.get_untracked().trim().to_owned(),
+        };
+        if request.path.is_empty() || busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        result.set(None);
+        progress.set(None);
+        leptos::task::spawn_local(async move {
+            let outcome =
+                api::call::<_, IngestReport>(commands::INGEST_FILE, &Args { request: &request })
+                    .await;
+            if outcome.is_ok() {
+                on_added();
+            }
+            result.set(Some(outcome));
+            busy.set(false);
+        });
+    };
+    api::listen::<IngestProgress>(events::INGEST_PROGRESS, move |p| progress.set(Some(p)));
+    api::listen::<Dropped>("tauri://drag-drop", move |d| {
+        if let Some(first) = d.paths.into_iter().next() {
+            path.set(first);
+            run();
+        }
+    });
+
+    view! {
+        <section class="page">
+            <h1>"Add a work"</h1>
+            <p class="lede">"Drop an image, audio or video file anywhere on this window, or type its path. Hallmark reads the real type from the bytes, checks size and pixel limits, computes its sha-256 and IPFS content address, and stores it locally."</p>
+            <div class="dropzone">
+                <div class="drop-hint">"⬇ Drop a file here"</div>
+                <form class="pathform" on:submit=move |ev| { ev.prevent_default(); run(); }>
+                    <input
+                        id="ingest-path"
+                        type="text"
+                        placeholder="/home/you/Pictures/work.png"
+                        spellcheck="false"
+                        prop:value=move || path.get()
+                        on:input=move |ev| path.set(event_target_value(&ev))
+                    />
+                    <button id="ingest-button" class="primary" type="submit" disabled=move || busy.get() || path.with(|p| p.trim().is_empty())>
+                        {move || if busy.get() { "Ingesting…" } else { "Ingest" }}
+                    </button>
+                </form>
+                <p class="muted small">"PNG, JPEG, WebP, GIF · MP3, WAV, FLAC, OGG · MP4, WebM. SVG is refused: Hallmark never renders documents that can carry scripts."</p>
+            </div>
+            <Show when=move || busy.get()>
+                <ProgressBar progress=progress />
+            </Show>
+            {move || result.get().map(|outcome| match outcome {
+                Ok(report) => view! { <Report report=report /> }.into_any(),
+                Err(e) => view! {
+                    <div class="error-box" id="ingest-error">
+                        <strong>{e.message.clone()}</strong>
+                        <span class="mono small">{e.code.clone()}</span>
+                    </div>
+                }.into_any(),
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn ProgressBar(progress: RwSignal<Option<IngestProgress>>) -> impl IntoView {
+    let percent = move || {
+        progress.get().map_or(0.0, |p| {
+            if p.total == 0 {
+                100.0
+            } else {
+                p.done as f64 * 100.0 / p.total as f64
+            }
+        })
+    };
+    let label = move || match progress.get() {
+        None => "Starting…".to_owned(),
+        Some(p) => format!(
+            "{} · {} of {}",
+            p.stage,
+            format::bytes(p.done),
+            format::bytes(p.total)
+        ),
+    };
+    view! {
+        <div class="progress" id="ingest-progress">
+            <div class="bar" style:width=move || format!("{:.0}%", percent())></div>
+            <span>{label}</span>
+        </div>
+    }
+}
+
+#[component]
+fn Report(report: IngestReport) -> impl IntoView {
+    let item = report.item;
+    let preview = item
+        .preview_cid
+        .as_deref()
+        .or(item.thumbnail_cid.as_deref())
+        .map(media_url);
+    let copies = report.exact_copies;
+    view! {
+        <div class="result" id="ingest-result">
+            <div class="preview">
+                {match preview {
+                    Some(url) => view! { <img id="ingest-preview" src=url alt=item.file_name.clone() /> }.into_any(),
+                    None => view! { <div class="placeholder big">{item.kind.clone()}</div> }.into_any(),
+                }}
+            </div>
+            <div class="facts">
+                <h2>{item.file_name.clone()}</h2>
+                <p class="muted">{format!("{} · {} · {} · ingested in {} ms", item.mime, format::bytes(item.size), format::dimensions(item.width, item.height), report.ingest_ms)}</p>
+                <dl>
+                    <dt>"Content address (CIDv1)"</dt><dd class="mono" id="result-cid">{item.cid.clone()}</dd>
+                    <dt>"ipfs add (CIDv0)"</dt><dd class="mono" id="result-cid-v0">{item.cid_v0.clone()}</dd>
+                    <dt>"sha-256"</dt><dd class="mono" id="result-sha256">{item.sha256.clone()}</dd>
+                </dl>
+                {if copies.is_empty() {
+                    view! { <p class="ok" id="copy-check">"✓ No other file in your library has these exact bytes."</p> }.into_any()
+                } else {
+                    let names = copies.iter().map(|c| c.file_name.clone()).collect::<Vec<_>>().join(", ");
+                    view! { <p class="warn" id="copy-check">{format!("Exact copy of: {names}")}</p> }.into_any()
+                }}
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,107 @@
+//! The Library page: every work ingested on this machine, newest first, with thumbnails served
+//! by the verified `media://` protocol.
+
+use hallmark_api::{LibraryItem, LibraryPage, LibraryPageRequest, commands, media_url};
+use leptos::prelude::*;
+use serde::Serialize;
+
+use crate::{api, format};
+
+const PAGE: u32 = 48;
+
+#[derive(Serialize)]
+struct Args<'a> {
+    request: &'a LibraryPageRequest,
+}
+
+/// The grid of works.
+#[component]
+pub fn LibraryPage(
+    version: RwSignal<u32>,
+    go_add: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let items = RwSignal::new(Vec::<LibraryItem>::new());
+    let more = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let loading = RwSignal::new(true);
+    let load = move |after: Option<String>| {
+        loading.set(true);
+        leptos::task::spawn_local(async move {
+            let request = LibraryPageRequest {
+                limit: PAGE,
+                after: after.clone(),
+            };
+            match api::call::<_, LibraryPage>(commands::LIBRARY_PAGE, &Args { request: &request })
+                .await
+            {
+                Ok(page) => {
+                    more.set(page.more);
+                    if after.is_none() {
+                        items.set(page.items);
+                    } else {
+                        items.update(|v| v.extend(page.items));
+                    }
+                    error.set(None);
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+            loading.set(false);
+        });
+    };
+    Effect::new(move |_| {
+        version.get();
+        load(None);
+    });
+    view! {
+        <section class="page">
+            <h1>"Library"</h1>
+            <p class="lede">"Works ingested on this machine: hashed, content-addressed and pinned in the local store."</p>
+            {move || error.get().map(|e| view! { <p class="error">{e}</p> })}
+            <Show when=move || !loading.get() && items.with(Vec::is_empty) && error.get().is_none()>
+                <div class="empty" id="library-empty">
+                    <p>"Nothing here yet."</p>
+                    <button class="primary" on:click=move |_| go_add()>"Add your first work"</button>
+                </div>
+            </Show>
+            <div class="grid" id="library-grid">
+                <For each=move || items.get() key=|item| item.cid.clone() let:item>
+                    <WorkCard item=item />
+                </For>
+            </div>
+            <Show when=move || more.get()>
+                <button class="secondary" on:click=move |_| load(items.with(|v| v.last().map(|i| i.cid.clone())))>"Load more"</button>
+            </Show>
+        </section>
+    }
+}
+
+/// One work in the grid.
+#[component]
+fn WorkCard(item: LibraryItem) -> impl IntoView {
+    let thumb = item.thumbnail_cid.as_deref().map(media_url);
+    let kind = item.kind.clone();
+    let details = [
+        format::bytes(item.size),
+        format::dimensions(item.width, item.height),
+        item.mime.clone(),
+    ]
+    .into_iter()
+    .filter(|s| !s.is_empty())
+    .collect::<Vec<_>>()
+    .join(" · ");
+    view! {
+        <article class="work" data-cid=item.cid.clone()>
+            <div class="thumb">
+                {match thumb {
+                    Some(url) => view! { <img src=url alt=item.file_name.clone() loading="lazy" /> }.into_any(),
+                    None => view! { <div class="placeholder">{kind}</div> }.into_any(),
+                }}
+            </div>
+            <div class="meta">
+                <div class="title" title=item.file_name.clone()>{item.file_name.clone()}</div>
+                <div class="muted small">{details}</div>
+                <div class="mono small cid" title=item.cid.clone()>{format::short(&item.cid)}</div>
+            </div>
+        </article>
+    }
+}

@@ -1,0 +1,5 @@
+//! One module per page.
+
+pub mod add;
+pub mod library;
+pub mod status;
