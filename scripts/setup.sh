@@ -57,7 +57,8 @@ npm_tools() {
 
 cargo_tool() { # name version [crate]
   local bin=$1 version=$2 crate=${3:-$1}
-  if "$TOOLS/bin/$bin" --version 2>/dev/null | grep -q " $version\$"; then return 0; fi
+  # cargo records what it installed under --root (tauri-driver has no --version flag)
+  if [ -x "$TOOLS/bin/$bin" ] && grep -q "^\"$crate $version " "$TOOLS/.crates.toml" 2>/dev/null; then return 0; fi
   log "cargo install $crate $version (several minutes, once)"
   cargo install --root "$TOOLS" --force "$crate" --version "=$version" --locked \
     || cargo install --root "$TOOLS" --force "$crate" --version "=$version"

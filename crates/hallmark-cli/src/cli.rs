@@ -39,6 +39,133 @@ pub(crate) enum Command {
     /// The app's local dev chain.
     #[command(subcommand)]
     Chain(ChainCommand),
+    /// Register a work: ingest FILE, refuse it if its content hash is already registered,
+    /// store its metadata on IPFS, register it on-chain and mint edition 1 to the issuer.
+    Mint(MintArgs),
+    /// Show a token: its work, owner, listing and when it may change hands.
+    Work(TokenArgs),
+    /// Put a token you hold up for sale at a fixed price in credits.
+    List(ListArgs),
+    /// Withdraw your listing.
+    Cancel(TokenArgs),
+    /// Buy a listed token (royalties and the platform fee are paid by the market contract).
+    Buy(TokenArgs),
+    /// Give a token you hold to another member.
+    Gift(GiftArgs),
+    /// Freeze a work (reviewers: takedown of prohibited content) with a reason code.
+    Freeze(FreezeArgs),
+}
+
+/// Who signs, on the dev chain: one of the seeded demo accounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum DemoAccount {
+    /// The consortium council (dev key 0).
+    Council,
+    /// The endorsed issuer (dev key 1).
+    Issuer,
+    /// The content reviewer (dev key 2).
+    Reviewer,
+    /// Member 1 (dev key 3).
+    Member1,
+    /// Member 2 (dev key 4).
+    Member2,
+    /// Member 3 (dev key 5).
+    Member3,
+    /// Member 4 (dev key 6).
+    Member4,
+}
+
+impl DemoAccount {
+    /// The anvil dev key index.
+    pub(crate) fn key_index(self) -> usize {
+        self as usize
+    }
+}
+
+/// `--as ACCOUNT`.
+#[derive(Debug, Args)]
+pub(crate) struct AsArg {
+    /// The account that signs (dev chain demo accounts; keystores come with the wallet).
+    #[arg(long = "as", value_enum, value_name = "ACCOUNT")]
+    pub(crate) account: DemoAccount,
+}
+
+/// `hallmark mint`.
+#[derive(Debug, Args)]
+pub(crate) struct MintArgs {
+    /// The media file.
+    pub(crate) file: PathBuf,
+    /// The title.
+    #[arg(long)]
+    pub(crate) title: String,
+    /// A description.
+    #[arg(long)]
+    pub(crate) description: Option<String>,
+    /// The licence of the work.
+    #[arg(long, default_value = "All rights reserved")]
+    pub(crate) licence: String,
+    /// N, the number of editions (fixed forever).
+    #[arg(long, default_value_t = 1)]
+    pub(crate) editions: u32,
+    /// Royalty on every resale, in basis points (1000 = 10 %).
+    #[arg(long, default_value_t = 1000)]
+    pub(crate) royalty_bps: u16,
+    /// The issuer that registers it.
+    #[arg(
+        long = "as",
+        value_enum,
+        value_name = "ACCOUNT",
+        default_value = "issuer"
+    )]
+    pub(crate) account: DemoAccount,
+    /// Print JSON on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// A token and who acts.
+#[derive(Debug, Args)]
+pub(crate) struct TokenArgs {
+    /// The token id.
+    pub(crate) token: String,
+    #[command(flatten)]
+    pub(crate) who: AsArg,
+}
+
+/// `hallmark list`.
+#[derive(Debug, Args)]
+pub(crate) struct ListArgs {
+    /// The token id.
+    pub(crate) token: String,
+    /// Price in whole credits.
+    #[arg(long)]
+    pub(crate) price: u64,
+    #[command(flatten)]
+    pub(crate) who: AsArg,
+}
+
+/// `hallmark gift`.
+#[derive(Debug, Args)]
+pub(crate) struct GiftArgs {
+    /// The token id.
+    pub(crate) token: String,
+    /// The receiving member.
+    #[arg(long, value_enum)]
+    pub(crate) to: DemoAccount,
+    #[command(flatten)]
+    pub(crate) who: AsArg,
+}
+
+/// `hallmark freeze`.
+#[derive(Debug, Args)]
+pub(crate) struct FreezeArgs {
+    /// The work id.
+    pub(crate) work: String,
+    /// The reason code (non-zero).
+    #[arg(long)]
+    pub(crate) reason: u16,
+    #[command(flatten)]
+    pub(crate) who: AsArg,
 }
 
 /// `hallmark status`.

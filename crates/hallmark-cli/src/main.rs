@@ -70,6 +70,13 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Status(args) => block_on(commands::status::run(cli, args)),
         Command::Library(args) => block_on(commands::status::library(cli, args)),
         Command::Chain(command) => block_on(commands::status::chain(cli, command)),
+        Command::Mint(args) => block_on(commands::market::mint(cli, args)),
+        Command::Work(args) => block_on(commands::market::work(cli, args)),
+        Command::List(args) => block_on(commands::market::list(cli, args)),
+        Command::Cancel(args) => block_on(commands::market::cancel(cli, args)),
+        Command::Buy(args) => block_on(commands::market::buy(cli, args)),
+        Command::Gift(args) => block_on(commands::market::gift(cli, args)),
+        Command::Freeze(args) => block_on(commands::market::freeze(cli, args)),
     }
 }
 

@@ -384,3 +384,82 @@ fn status_library_and_the_dev_chain_from_the_cli() {
     assert!(dir.path().join("chain/deployment-31337.json").is_file());
     assert!(dir.path().join("hallmark.sqlite").is_file());
 }
+
+#[test]
+fn mint_refuse_a_copy_gift_list_and_buy_on_the_dev_chain() {
+    let dir = TempDir::new().expect("tempdir");
+    let png = dir.path().join("original.png");
+    image::RgbImage::from_fn(120, 80, |x, y| image::Rgb([x as u8, y as u8, 7]))
+        .save(&png)
+        .expect("png");
+    let o = hallmark(
+        dir.path(),
+        &[
+            "mint",
+            path_str(&png),
+            "--title",
+            "Original",
+            "--editions",
+            "3",
+            "--json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let minted: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("mint json");
+    let token = minted["token_id"].as_str().expect("token").to_owned();
+    let work = minted["work_id"].as_str().expect("work").to_owned();
+    assert_eq!(token, format!("{work}000001"), "edition 1 of the work");
+    assert!(minted["block_number"].as_u64().expect("block") > 0);
+
+    // The same bytes under another name: refused before anything is sent, naming the work.
+    let copy = dir.path().join("copy.png");
+    std::fs::copy(&png, &copy).expect("copy");
+    let o = hallmark(dir.path(), &["mint", path_str(&copy), "--title", "Copy"]);
+    assert_ne!(o.status.code(), Some(0));
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!("work {work}")) || err.contains(&work),
+        "{err}"
+    );
+    assert!(err.to_lowercase().contains("already registered"), "{err}");
+
+    // Only issuers mint.
+    let other = dir.path().join("other.png");
+    image::RgbImage::from_pixel(10, 10, image::Rgb([1, 2, 3]))
+        .save(&other)
+        .expect("png");
+    let o = hallmark(
+        dir.path(),
+        &["mint", path_str(&other), "--title", "X", "--as", "member1"],
+    );
+    assert_ne!(o.status.code(), Some(0));
+    assert!(
+        stderr(&o).to_lowercase().contains("issuer"),
+        "{}",
+        stderr(&o)
+    );
+
+    // Gift to member 1, who lists it; member 2 buys it.
+    let ok = |o: Output| {
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        stdout(&o)
+    };
+    ok(hallmark(
+        dir.path(),
+        &["gift", &token, "--to", "member1", "--as", "issuer"],
+    ));
+    ok(hallmark(
+        dir.path(),
+        &["list", &token, "--price", "25", "--as", "member1"],
+    ));
+    let shown = ok(hallmark(dir.path(), &["work", &token, "--as", "member2"]));
+    assert!(shown.contains("25 credits"), "{shown}");
+    ok(hallmark(dir.path(), &["buy", &token, "--as", "member2"]));
+    let shown = ok(hallmark(dir.path(), &["work", &token, "--as", "member2"]));
+    let member2 = "0x15d34aaf54267db7d7c367839aaf71a00a2c6a65";
+    assert!(shown.contains("listed          no"), "{shown}");
+    assert!(
+        shown.to_lowercase().contains(member2),
+        "owner is member 2: {shown}"
+    );
+}

@@ -103,6 +103,7 @@ impl DevChain {
             pid_file,
         };
         chain.wait_ready(options.chain_id, &log_path).await?;
+        chain.keep_time_monotonic().await?;
         info!(
             url = chain.rpc.url(),
             chain_id = options.chain_id,
@@ -138,6 +139,29 @@ impl DevChain {
                 }
             }
         }
+    }
+
+    /// Blocks mined in a burst (deployment, seeding) get timestamps one second apart, ahead of
+    /// the wall clock; a restarted anvil would go back to the wall clock, so its next blocks
+    /// would be *older* than the saved ones and time rules (holding periods) would misfire.
+    /// Move the clock past the last saved block.
+    async fn keep_time_monotonic(&self) -> Result<(), EngineError> {
+        let latest = self.rpc.latest_block_timestamp().await?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        if latest >= now {
+            let ahead = latest - now + 1;
+            self.rpc
+                .admin("evm_increaseTime", serde_json::json!([ahead]))
+                .await?;
+            info!(
+                seconds = ahead,
+                "dev chain clock moved past the last saved block"
+            );
+        }
+        Ok(())
     }
 
     /// The JSON-RPC endpoint of the running chain.

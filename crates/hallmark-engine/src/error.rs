@@ -53,6 +53,15 @@ pub enum EngineError {
         /// What happened.
         reason: String,
     },
+    /// The work's metadata document was refused.
+    #[error(transparent)]
+    Metadata(#[from] hallmark_media::metadata::MetadataError),
+    /// The chain is not ready for contract calls (not started, or no contracts deployed).
+    #[error("the chain is not ready: {reason}")]
+    ChainNotReady {
+        /// What is missing.
+        reason: String,
+    },
     /// A contract call or deployment failed.
     #[error(transparent)]
     Chain(#[from] hallmark_chain::ChainError),
@@ -73,6 +82,8 @@ impl EngineError {
             Self::DevChain { .. } => "chain.dev_chain",
             Self::Database { .. } => "storage.database",
             Self::Chain(e) => e.code(),
+            Self::Metadata(e) => e.code(),
+            Self::ChainNotReady { .. } => "chain.not_ready",
             Self::Task(_) => "internal.task",
         }
     }

@@ -10,13 +10,16 @@ mod engine;
 mod error;
 mod fsutil;
 mod library;
+mod mint;
 mod rpc;
 
 pub use config::{ChainConfig, Config, DEV_CHAIN_ID, IpfsBackend};
 pub use engine::{ChainStatus, ContractsStatus, Engine, Progress, Stage, Status, StoreStatus};
 pub use error::EngineError;
 pub use hallmark_chain::Deployment;
+pub use hallmark_chain::{PrivateKeySigner, U256, dev_signer, edition_of, work_of};
 pub use hallmark_media::{Ingested, Limits, MediaKind, MediaType};
 pub use hallmark_unixfs::{Cid, ImportSettings};
 pub use library::{Library, LibraryItem};
+pub use mint::{MintOutcome, MintRequest};
 pub use rpc::RpcEndpoint;

@@ -23,12 +23,13 @@ async fn call(
     client: &reqwest::Client,
     url: &str,
     method: &str,
+    params: serde_json::Value,
 ) -> Result<serde_json::Value, EngineError> {
     let unreachable = |reason: String| EngineError::ChainUnavailable {
         url: url.to_owned(),
         reason,
     };
-    let body = serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": []});
+    let body = serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
     let reply: RpcReply = client
         .post(url)
         .json(&body)
@@ -88,8 +89,34 @@ impl RpcEndpoint {
         self.quantity("eth_blockNumber").await
     }
 
+    /// The timestamp of the latest block (unix seconds).
+    pub async fn latest_block_timestamp(&self) -> Result<u64, EngineError> {
+        let block = call(
+            &self.client,
+            &self.url,
+            "eth_getBlockByNumber",
+            serde_json::json!(["latest", false]),
+        )
+        .await?;
+        parse_quantity(&block["timestamp"]).ok_or_else(|| EngineError::ChainUnavailable {
+            url: self.url.clone(),
+            reason: "the latest block has no timestamp".to_owned(),
+        })
+    }
+
+    /// Calls a method that takes parameters and returns nothing of interest (dev chain admin).
+    pub(crate) async fn admin(
+        &self,
+        method: &str,
+        params: serde_json::Value,
+    ) -> Result<(), EngineError> {
+        call(&self.client, &self.url, method, params)
+            .await
+            .map(|_| ())
+    }
+
     async fn quantity(&self, method: &str) -> Result<u64, EngineError> {
-        let value = call(&self.client, &self.url, method).await?;
+        let value = call(&self.client, &self.url, method, serde_json::json!([])).await?;
         parse_quantity(&value).ok_or_else(|| EngineError::ChainUnavailable {
             url: self.url.clone(),
             reason: format!("{method} returned {value}, not a hex quantity"),

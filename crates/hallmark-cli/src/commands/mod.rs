@@ -3,6 +3,7 @@
 pub(crate) mod cid;
 pub(crate) mod ingest;
 pub(crate) mod ipfs;
+pub(crate) mod market;
 pub(crate) mod status;
 
 use std::io::{self, Write};

@@ -1,0 +1,199 @@
+//! `hallmark mint|work|list|cancel|buy|gift|freeze`: the chain side, on the dev chain the
+//! command starts (state persisted in the data folder) with the seeded demo accounts.
+
+use hallmark_engine::{Engine, EngineError, MintRequest, U256, dev_signer};
+
+use super::{open_engine, print_line};
+use crate::cli::{Cli, DemoAccount, FreezeArgs, GiftArgs, ListArgs, MintArgs, TokenArgs};
+use crate::failure::Failure;
+
+/// 1 credit = 100 units (two decimals).
+const UNITS_PER_CREDIT: u64 = 100;
+
+fn parse_id(text: &str) -> Result<U256, Failure> {
+    text.parse::<U256>()
+        .map_err(|_| Failure::bad_input(format!("`{text}` is not a token or work id (a number)")))
+}
+
+fn signer(account: DemoAccount) -> Result<hallmark_engine::PrivateKeySigner, Failure> {
+    dev_signer(account.key_index()).map_err(|e| EngineError::from(e).into())
+}
+
+/// Opens the engine and starts the dev chain; `run` gets both, and the chain is stopped after.
+async fn with_chain<T>(
+    cli: &Cli,
+    run: impl AsyncFnOnce(&Engine) -> Result<T, Failure>,
+) -> Result<T, Failure> {
+    let engine = open_engine(cli).await?;
+    let result = match engine.start_dev_chain().await {
+        Ok(()) => run(&engine).await,
+        Err(e) => Err(e.into()),
+    };
+    engine.shutdown().await;
+    result
+}
+
+/// `hallmark mint`.
+pub(crate) async fn mint(cli: &Cli, args: &MintArgs) -> Result<(), Failure> {
+    let request = MintRequest {
+        path: args.file.clone(),
+        name: args.title.clone(),
+        description: args.description.clone(),
+        licence: args.licence.clone(),
+        editions: args.editions,
+        royalty_bps: args.royalty_bps,
+    };
+    let signer = signer(args.account)?;
+    let outcome = with_chain(cli, async |engine| {
+        Ok(engine.mint(&request, signer).await?)
+    })
+    .await?;
+    if args.json {
+        let json = serde_json::to_string_pretty(&outcome)
+            .map_err(|e| Failure::other(format!("JSON: {e}")))?;
+        return print_line(&json);
+    }
+    print_line(&format!(
+        "registered work {} (token {}) in block {}\n  content sha-256  {}\n  media            ipfs://{}\n  metadata         ipfs://{}\n  transaction      {}\n  took             {} ms",
+        outcome.work_id,
+        outcome.token_id,
+        outcome.block_number,
+        outcome.content_sha256,
+        outcome.media_cid,
+        outcome.metadata_cid,
+        outcome.tx_hash,
+        outcome.elapsed_ms
+    ))
+}
+
+/// `hallmark work`.
+pub(crate) async fn work(cli: &Cli, args: &TokenArgs) -> Result<(), Failure> {
+    let token = parse_id(&args.token)?;
+    let signer = signer(args.who.account)?;
+    let text = with_chain(cli, async |engine| {
+        let client = engine.chain_client(signer).await?;
+        let work = client.work(hallmark_engine::work_of(token)).await.map_err(EngineError::from)?;
+        let owner = client.owner_of(token).await.map_err(EngineError::from)?;
+        let listing = client.listing(token).await.map_err(EngineError::from)?;
+        let transferable = client.transferable_at(token).await.map_err(EngineError::from)?;
+        Ok(format!(
+            "token {token} — work {} edition {} of {}\n  owner           {owner:#x}\n  creator         {:#x}\n  registered      block {} (unix {})\n  content sha-256 {}\n  metadata        ipfs://{}\n  listed          {}\n  transferable at {}\n  frozen          {}",
+            work.work_id,
+            hallmark_engine::edition_of(token),
+            work.max_editions,
+            work.creator,
+            work.registered_block,
+            work.registered_at,
+            hex_of(work.content_hash.as_slice()),
+            work.metadata_cid,
+            listing
+                .map(|l| format!("{} credits", l.price / U256::from(UNITS_PER_CREDIT)))
+                .unwrap_or_else(|| "no".to_owned()),
+            if transferable == 0 { "now".to_owned() } else { format!("unix {transferable}") },
+            if work.frozen_reason != 0 { format!("yes (reason {})", work.frozen_reason) } else { "no".to_owned() },
+        ))
+    })
+    .await?;
+    print_line(&text)
+}
+
+fn hex_of(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `hallmark list`.
+pub(crate) async fn list(cli: &Cli, args: &ListArgs) -> Result<(), Failure> {
+    let token = parse_id(&args.token)?;
+    let price = U256::from(args.price) * U256::from(UNITS_PER_CREDIT);
+    let signer = signer(args.who.account)?;
+    let tx = with_chain(cli, async |engine| {
+        Ok(engine
+            .chain_client(signer)
+            .await?
+            .list(token, price)
+            .await
+            .map_err(EngineError::from)?)
+    })
+    .await?;
+    print_line(&format!(
+        "listed token {token} for {} credits (block {})",
+        args.price, tx.block_number
+    ))
+}
+
+/// `hallmark cancel`.
+pub(crate) async fn cancel(cli: &Cli, args: &TokenArgs) -> Result<(), Failure> {
+    let token = parse_id(&args.token)?;
+    let signer = signer(args.who.account)?;
+    let tx = with_chain(cli, async |engine| {
+        Ok(engine
+            .chain_client(signer)
+            .await?
+            .cancel_listing(token)
+            .await
+            .map_err(EngineError::from)?)
+    })
+    .await?;
+    print_line(&format!(
+        "listing of token {token} withdrawn (block {})",
+        tx.block_number
+    ))
+}
+
+/// `hallmark buy`.
+pub(crate) async fn buy(cli: &Cli, args: &TokenArgs) -> Result<(), Failure> {
+    let token = parse_id(&args.token)?;
+    let signer = signer(args.who.account)?;
+    let tx = with_chain(cli, async |engine| {
+        Ok(engine
+            .chain_client(signer)
+            .await?
+            .buy(token)
+            .await
+            .map_err(EngineError::from)?)
+    })
+    .await?;
+    print_line(&format!(
+        "bought token {token} (block {}, tx {:#x})",
+        tx.block_number, tx.tx_hash
+    ))
+}
+
+/// `hallmark gift`.
+pub(crate) async fn gift(cli: &Cli, args: &GiftArgs) -> Result<(), Failure> {
+    let token = parse_id(&args.token)?;
+    let to = signer(args.to)?.address();
+    let signer = signer(args.who.account)?;
+    let tx = with_chain(cli, async |engine| {
+        Ok(engine
+            .chain_client(signer)
+            .await?
+            .gift(token, to)
+            .await
+            .map_err(EngineError::from)?)
+    })
+    .await?;
+    print_line(&format!(
+        "gave token {token} to {to:#x} (block {})",
+        tx.block_number
+    ))
+}
+
+/// `hallmark freeze`.
+pub(crate) async fn freeze(cli: &Cli, args: &FreezeArgs) -> Result<(), Failure> {
+    let work = parse_id(&args.work)?;
+    let signer = signer(args.who.account)?;
+    let tx = with_chain(cli, async |engine| {
+        Ok(engine
+            .chain_client(signer)
+            .await?
+            .freeze_work(work, args.reason)
+            .await
+            .map_err(EngineError::from)?)
+    })
+    .await?;
+    print_line(&format!(
+        "work {work} frozen with reason {} (block {})",
+        args.reason, tx.block_number
+    ))
+}

@@ -1,0 +1,156 @@
+//! The mint pipeline: file → ingest (checked, hashed, stored, pinned) → the first-registration
+//! check → metadata document on IPFS → on-chain registration of the content hash.
+//!
+//! The content hash is checked on-chain *before* anything is uploaded or sent, so a copy of a
+//! registered work is refused with the existing work's id and registration time; the contract
+//! refuses it anyway if two mints race.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use hallmark_chain::{
+    Address, B256, ChainClient, ChainError, ConfirmationPolicy, EDITION_BASE, PrivateKeySigner,
+    U256, WorkInput,
+};
+use hallmark_media::{WorkFields, WorkMetadata};
+use hallmark_store::ContentStore;
+use hallmark_unixfs::ImportSettings;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use tracing::info;
+
+use crate::engine::Engine;
+use crate::error::EngineError;
+
+/// What the artist fills in.
+#[derive(Debug, Clone)]
+pub struct MintRequest {
+    /// The media file.
+    pub path: PathBuf,
+    /// Title.
+    pub name: String,
+    /// Longer text.
+    pub description: Option<String>,
+    /// Licence text (e.g. `CC BY-NC 4.0` or `All rights reserved`).
+    pub licence: String,
+    /// N editions (fixed forever).
+    pub editions: u32,
+    /// Royalty on every resale, in basis points.
+    pub royalty_bps: u16,
+}
+
+/// A registered work.
+#[derive(Debug, Clone, Serialize)]
+pub struct MintOutcome {
+    /// The work id.
+    pub work_id: String,
+    /// The first edition's token id.
+    pub token_id: String,
+    /// The registration transaction.
+    pub tx_hash: String,
+    /// Its block: the proof of existence.
+    pub block_number: u64,
+    /// sha-256 of the exact bytes (the on-chain content hash).
+    pub content_sha256: String,
+    /// CIDv1 of the media.
+    pub media_cid: String,
+    /// CIDv1 of the metadata document (`tokenURI` = `ipfs://<cid>`).
+    pub metadata_cid: String,
+    /// The creator's address.
+    pub creator: String,
+    /// Milliseconds from start to confirmed registration.
+    pub elapsed_ms: u64,
+}
+
+fn to_b256(hex_digest: &str) -> Result<B256, EngineError> {
+    let bytes = hex::decode(hex_digest).map_err(|e| EngineError::Task(format!("digest: {e}")))?;
+    Ok(B256::from_slice(&bytes))
+}
+
+impl Engine {
+    /// A client of the deployed contracts acting as `signer`.
+    pub async fn chain_client(&self, signer: PrivateKeySigner) -> Result<ChainClient, EngineError> {
+        let rpc = self
+            .chain_rpc()
+            .await
+            .ok_or_else(|| EngineError::ChainNotReady {
+                reason: "no chain is running (start it with `hallmark chain up` or open the app)"
+                    .to_owned(),
+            })?;
+        let deployment = self
+            .deployment()
+            .ok_or_else(|| EngineError::ChainNotReady {
+                reason: "the Hallmark contracts are not deployed on this chain".to_owned(),
+            })?;
+        Ok(
+            ChainClient::connect(rpc.url(), signer, deployment, ConfirmationPolicy::default())
+                .await?,
+        )
+    }
+
+    /// Ingests, checks, uploads and registers a work, minting edition 1 to the signer (who must
+    /// be an endorsed issuer and a member).
+    #[tracing::instrument(skip(self, request, signer), fields(path = %request.path.display()), err(Display))]
+    pub async fn mint(
+        &self,
+        request: &MintRequest,
+        signer: PrivateKeySigner,
+    ) -> Result<MintOutcome, EngineError> {
+        let started = Instant::now();
+        let client = self.chain_client(signer).await?;
+        let creator: Address = client.address();
+        let ingested = self.ingest(&request.path, |_| {}).await?;
+        let content_hash = to_b256(&ingested.sha256)?;
+
+        if let Some(work_id) = client.work_by_content_hash(content_hash).await? {
+            let work = client.work(work_id).await?;
+            return Err(ChainError::ContentAlreadyRegistered {
+                work_id,
+                first_token_id: work_id * U256::from(EDITION_BASE) + U256::from(1),
+                registered_at: work.registered_at,
+            }
+            .into());
+        }
+
+        let fields = WorkFields {
+            name: request.name.clone(),
+            description: request.description.clone(),
+            external_url: None,
+            creator: format!("{creator:#x}"),
+            licence: request.licence.clone(),
+            attributes: Vec::new(),
+            cover_image: None,
+        };
+        let document = WorkMetadata::build(&ingested, fields)?.to_canonical_json()?;
+        let metadata_hash = B256::from_slice(&Sha256::digest(&document));
+        let added = self
+            .store()
+            .add_bytes(document, &ImportSettings::kubo_v1())
+            .await?;
+        self.store().pin_add(&added.root).await?;
+
+        let input = WorkInput {
+            content_hash,
+            metadata_hash,
+            metadata_cid: added.root.to_string(),
+            creator,
+            max_editions: request.editions,
+            royalty_bps: request.royalty_bps,
+            splits: Vec::new(),
+        };
+        let minted = client.register_work(&input, creator).await?;
+        let outcome = MintOutcome {
+            work_id: minted.work_id.to_string(),
+            token_id: minted.token_id.to_string(),
+            tx_hash: format!("{:#x}", minted.tx.tx_hash),
+            block_number: minted.tx.block_number,
+            content_sha256: ingested.sha256.clone(),
+            media_cid: ingested.cid_v1.to_string(),
+            metadata_cid: added.root.to_string(),
+            creator: format!("{creator:#x}"),
+            elapsed_ms: started.elapsed().as_millis() as u64,
+        };
+        info!(work = %outcome.work_id, block = outcome.block_number, ms = outcome.elapsed_ms, "work registered");
+        Ok(outcome)
+    }
+}
