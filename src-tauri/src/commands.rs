@@ -3,9 +3,10 @@
 use std::path::PathBuf;
 
 use hallmark_api::{
-    AppStatus, IngestProgress, IngestReport, IngestRequest, LibraryPage, LibraryPageRequest, events,
+    AppStatus, IngestProgress, IngestReport, IngestRequest, LibraryPage, LibraryPageRequest,
+    MintWorkReport, MintWorkRequest, events,
 };
-use hallmark_engine::Engine;
+use hallmark_engine::{Engine, MintRequest};
 use tauri::{AppHandle, Emitter, State};
 
 use crate::convert;
@@ -84,6 +85,71 @@ pub(crate) async fn library_page(
     })
 }
 
+/// Registers a work on-chain, signed in the Rust core (keys never reach the webview).
+#[tauri::command]
+#[tracing::instrument(skip_all, fields(path = %request.path))]
+pub(crate) async fn mint_work(
+    app: AppHandle,
+    engine: State<'_, Engine>,
+    request: MintWorkRequest,
+) -> CommandResult<MintWorkReport> {
+    let mint = checked_mint(&request)?;
+    let outcome = engine.mint(&mint, engine.app_signer()?).await?;
+    let _ = app.emit(events::CHAIN_CHANGED, ());
+    Ok(MintWorkReport {
+        work_id: outcome.work_id,
+        token_id: outcome.token_id,
+        block_number: outcome.block_number,
+        tx_hash: outcome.tx_hash,
+        creator: outcome.creator,
+        metadata_cid: outcome.metadata_cid,
+        elapsed_ms: outcome.elapsed_ms,
+    })
+}
+
+/// The mint form, checked: text lengths, edition and royalty ranges.
+fn checked_mint(request: &MintWorkRequest) -> CommandResult<MintRequest> {
+    let title = request.title.trim();
+    if title.is_empty() || title.chars().count() > 200 {
+        return Err(CommandError::new(
+            "request.invalid",
+            "give the work a title (up to 200 characters)",
+        ));
+    }
+    if request.description.chars().count() > 5000 || request.licence.chars().count() > 500 {
+        return Err(CommandError::new(
+            "request.invalid",
+            "the description or licence is too long",
+        ));
+    }
+    if !(1..=10_000).contains(&request.editions) {
+        return Err(CommandError::new(
+            "request.invalid",
+            "editions must be between 1 and 10000",
+        ));
+    }
+    if request.royalty_bps > 2_500 {
+        return Err(CommandError::new(
+            "request.invalid",
+            "the royalty can be at most 25 %",
+        ));
+    }
+    let description = request.description.trim();
+    let licence = request.licence.trim();
+    Ok(MintRequest {
+        path: checked_path(&request.path)?,
+        name: title.to_owned(),
+        description: (!description.is_empty()).then(|| description.to_owned()),
+        licence: if licence.is_empty() {
+            "All rights reserved".to_owned()
+        } else {
+            licence.to_owned()
+        },
+        editions: request.editions,
+        royalty_bps: request.royalty_bps,
+    })
+}
+
 /// A path from the UI: non-empty, bounded, absolute.
 fn checked_path(text: &str) -> CommandResult<PathBuf> {
     let text = text.trim();
@@ -120,6 +186,41 @@ mod tests {
             checked_path(" /tmp/x.png ").ok(),
             Some(PathBuf::from("/tmp/x.png"))
         );
+    }
+
+    #[test]
+    fn mint_forms_are_validated() {
+        let good = MintWorkRequest {
+            path: "/tmp/a.png".into(),
+            title: " Sunrise ".into(),
+            description: String::new(),
+            licence: String::new(),
+            editions: 5,
+            royalty_bps: 1000,
+        };
+        let mint = checked_mint(&good).ok().expect("valid");
+        assert_eq!((mint.name.as_str(), mint.description), ("Sunrise", None));
+        assert_eq!(mint.licence, "All rights reserved");
+        for bad in [
+            MintWorkRequest {
+                title: "  ".into(),
+                ..good.clone()
+            },
+            MintWorkRequest {
+                editions: 0,
+                ..good.clone()
+            },
+            MintWorkRequest {
+                royalty_bps: 2501,
+                ..good.clone()
+            },
+            MintWorkRequest {
+                path: "a.png".into(),
+                ..good.clone()
+            },
+        ] {
+            assert!(checked_mint(&bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

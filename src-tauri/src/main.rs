@@ -64,6 +64,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             commands::app_status,
             commands::ingest_file,
             commands::library_page,
+            commands::mint_work,
         ])
         .register_asynchronous_uri_scheme_protocol(
             hallmark_api::MEDIA_SCHEME,

@@ -28,8 +28,10 @@ pub mod commands {
     pub const INGEST_FILE: &str = "ingest_file";
     /// `{ request: LibraryPageRequest } -> LibraryPage`
     pub const LIBRARY_PAGE: &str = "library_page";
+    /// `{ request: MintWorkRequest } -> MintWorkReport`
+    pub const MINT_WORK: &str = "mint_work";
     /// Every command, for the capability file and its test.
-    pub const ALL: &[&str] = &[APP_STATUS, INGEST_FILE, LIBRARY_PAGE];
+    pub const ALL: &[&str] = &[APP_STATUS, INGEST_FILE, LIBRARY_PAGE, MINT_WORK];
 }
 
 /// Event names the shell emits.
@@ -150,6 +152,42 @@ pub struct LibraryPage {
     pub items: Vec<LibraryItem>,
     /// Whether another page may follow.
     pub more: bool,
+}
+
+/// Register an ingested file as a work on-chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MintWorkRequest {
+    /// The file (already ingested; ingesting again is free).
+    pub path: String,
+    /// Title.
+    pub title: String,
+    /// Longer text (empty for none).
+    pub description: String,
+    /// Licence text.
+    pub licence: String,
+    /// N editions, fixed forever (1..=10000).
+    pub editions: u32,
+    /// Royalty on resales in basis points (0..=2500).
+    pub royalty_bps: u16,
+}
+
+/// A registered work.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MintWorkReport {
+    /// The work id.
+    pub work_id: String,
+    /// Edition 1's token id.
+    pub token_id: String,
+    /// The block that registered it: the proof of existence.
+    pub block_number: u64,
+    /// The registration transaction.
+    pub tx_hash: String,
+    /// The creator (the signing issuer).
+    pub creator: String,
+    /// CIDv1 of the metadata document.
+    pub metadata_cid: String,
+    /// Milliseconds from click to confirmed registration.
+    pub elapsed_ms: u64,
 }
 
 /// The `media://` URL of a CID.

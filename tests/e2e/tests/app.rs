@@ -233,6 +233,24 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         }
         screenshot("02-ingested").await;
 
+        // Register it on-chain (signed in the Rust core by the dev chain's issuer).
+        let title = client.find(Locator::Css("#mint-title")).await?;
+        title.clear().await?;
+        title.send_keys("Sunrise over the bay").await?;
+        client.find(Locator::Css("#mint-button")).await?.click().await?;
+        let minted = wait_text(&client, "#mint-result", 60, |t| t.contains("Registered")).await;
+        assert!(minted.contains("work 1 (token 1000001)"), "{minted}");
+        js(&client, "document.querySelector('#mint-result').scrollIntoView({block: 'end'}); return 0;").await;
+        screenshot("02b-registered").await;
+
+        // The same bytes again: refused by the first-registration check, naming the work.
+        ingest(&client, &work).await;
+        wait_text(&client, "#copy-check", 60, |t| !t.is_empty()).await;
+        client.find(Locator::Css("#mint-button")).await?.click().await?;
+        let refused = wait_text(&client, "#mint-error", 60, |t| !t.is_empty()).await;
+        assert!(refused.contains("chain.content_already_registered"), "{refused}");
+        assert!(refused.contains("work 1"), "{refused}");
+
         // Bad input: clear errors with stable codes, nothing recorded.
         ingest(&client, &files.path().join("missing.png")).await;
         let error = wait_text(&client, "#ingest-error", 20, |t| !t.is_empty()).await;

@@ -2,7 +2,10 @@
 //! path) is sniffed, checked, hashed and stored; the page shows its content address and any
 //! exact copy already in the library.
 
-use hallmark_api::{IngestProgress, IngestReport, IngestRequest, commands, events, media_url};
+use hallmark_api::{
+    IngestProgress, IngestReport, IngestRequest, MintWorkReport, MintWorkRequest, commands, events,
+    media_url,
+};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -81,7 +84,7 @@ pub fn AddPage(on_added: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoV
                 <ProgressBar progress=progress />
             </Show>
             {move || result.get().map(|outcome| match outcome {
-                Ok(report) => view! { <Report report=report /> }.into_any(),
+                Ok(report) => view! { <Report report=report path=path.get_untracked() /> }.into_any(),
                 Err(e) => view! {
                     <div class="error-box" id="ingest-error">
                         <strong>{e.message.clone()}</strong>
@@ -122,7 +125,7 @@ fn ProgressBar(progress: RwSignal<Option<IngestProgress>>) -> impl IntoView {
 }
 
 #[component]
-fn Report(report: IngestReport) -> impl IntoView {
+fn Report(report: IngestReport, path: String) -> impl IntoView {
     let item = report.item;
     let preview = item
         .preview_cid
@@ -152,7 +155,100 @@ fn Report(report: IngestReport) -> impl IntoView {
                     let names = copies.iter().map(|c| c.file_name.clone()).collect::<Vec<_>>().join(", ");
                     view! { <p class="warn" id="copy-check">{format!("Exact copy of: {names}")}</p> }.into_any()
                 }}
+                <MintForm path=path default_title=title_from(&item.file_name) />
             </div>
         </div>
+    }
+}
+
+/// A title from a file name: `sunrise-over-sea.png` → `sunrise over sea`.
+fn title_from(file_name: &str) -> String {
+    let stem = file_name
+        .rsplit_once('.')
+        .map_or(file_name, |(stem, _)| stem);
+    stem.replace(['-', '_'], " ")
+}
+
+#[derive(Serialize)]
+struct MintArgs<'a> {
+    request: &'a MintWorkRequest,
+}
+
+/// Step two: the work's details, then registration on-chain (signed in the Rust core).
+#[component]
+fn MintForm(path: String, default_title: String) -> impl IntoView {
+    let title = RwSignal::new(default_title);
+    let description = RwSignal::new(String::new());
+    let licence = RwSignal::new("All rights reserved".to_owned());
+    let editions = RwSignal::new("1".to_owned());
+    let royalty = RwSignal::new("10".to_owned());
+    let busy = RwSignal::new(false);
+    let outcome = RwSignal::new(None::<Result<MintWorkReport, hallmark_api::ApiError>>);
+    let submit = move || {
+        if busy.get_untracked() {
+            return;
+        }
+        let percent: f64 = royalty.get_untracked().trim().parse().unwrap_or(-1.0);
+        let request = MintWorkRequest {
+            path: path.clone(),
+            title: title.get_untracked(),
+            description: description.get_untracked(),
+            licence: licence.get_untracked(),
+            editions: editions.get_untracked().trim().parse().unwrap_or(0),
+            royalty_bps: if (0.0..=100.0).contains(&percent) {
+                (percent * 100.0).round() as u16
+            } else {
+                u16::MAX
+            },
+        };
+        busy.set(true);
+        outcome.set(None);
+        leptos::task::spawn_local(async move {
+            let result = api::call::<_, MintWorkReport>(
+                commands::MINT_WORK,
+                &MintArgs { request: &request },
+            )
+            .await;
+            outcome.set(Some(result));
+            busy.set(false);
+        });
+    };
+    let field = |label: &'static str, id: &'static str, value: RwSignal<String>| {
+        view! {
+            <label class="field">
+                <span>{label}</span>
+                <input id=id type="text" prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
+            </label>
+        }
+    };
+    view! {
+        <form class="mintform" on:submit=move |ev| { ev.prevent_default(); submit(); }>
+            <h3>"Register on the chain"</h3>
+            {field("Title", "mint-title", title)}
+            {field("Description", "mint-description", description)}
+            {field("Licence", "mint-licence", licence)}
+            <div class="pair">
+                {field("Editions (fixed forever)", "mint-editions", editions)}
+                {field("Royalty on resales, %", "mint-royalty", royalty)}
+            </div>
+            <button id="mint-button" class="primary" type="submit" disabled=move || busy.get()>
+                {move || if busy.get() { "Registering…" } else { "Register work" }}
+            </button>
+            {move || outcome.get().map(|o| match o {
+                Ok(r) => view! {
+                    <p class="ok" id="mint-result">
+                        {format!("✓ Registered as work {} (token {}) in block {} — {} ms", r.work_id, r.token_id, r.block_number, r.elapsed_ms)}
+                        <br />
+                        <span class="mono small">{format!("tx {}", r.tx_hash)}</span>
+                    </p>
+                }.into_any(),
+                Err(e) => view! {
+                    <div class="error-box" id="mint-error">
+                        <strong>{e.message.clone()}</strong>
+                        <span class="mono small">{e.code.clone()}</span>
+                    </div>
+                }.into_any(),
+            })}
+        </form>
     }
 }
