@@ -198,7 +198,9 @@ mod tests {
             editions: 5,
             royalty_bps: 1000,
         };
-        let mint = checked_mint(&good).ok().expect("valid");
+        let Ok(mint) = checked_mint(&good) else {
+            panic!("a valid form was refused")
+        };
         assert_eq!((mint.name.as_str(), mint.description), ("Sunrise", None));
         assert_eq!(mint.licence, "All rights reserved");
         for bad in [
@@ -216,7 +218,7 @@ mod tests {
             },
             MintWorkRequest {
                 path: "a.png".into(),
-                ..good.clone()
+                ..good
             },
         ] {
             assert!(checked_mint(&bad).is_err(), "{bad:?}");
