@@ -51,6 +51,8 @@ pub struct FileImporter<S> {
     settings: ImportSettings,
     sink: S,
     chunk: Vec<u8>,
+    /// Reused buffer for dag-pb leaves.
+    leaf: Vec<u8>,
     /// `levels[0]` holds leaves, `levels[i]` nodes of height `i`; each at most `max_links`.
     levels: Vec<Vec<Child>>,
     file_size: u64,
@@ -63,6 +65,7 @@ impl<S: BlockSink> FileImporter<S> {
         settings.validate().map_err(ImportError::InvalidSettings)?;
         Ok(Self {
             chunk: Vec::with_capacity(settings.chunk_size),
+            leaf: Vec::new(),
             settings,
             sink,
             levels: vec![Vec::new()],
@@ -109,10 +112,14 @@ impl<S: BlockSink> FileImporter<S> {
             self.put(&cid, chunk)?;
             (cid, chunk.len())
         } else {
-            let block = pb::encode_leaf(chunk);
+            let mut block = std::mem::take(&mut self.leaf);
+            pb::encode_leaf_into(&mut block, chunk);
             let cid = block_cid(self.settings.cid_version, Codec::DagPb, &block);
-            self.put(&cid, &block)?;
-            (cid, block.len())
+            let stored = self.put(&cid, &block);
+            let block_len = block.len();
+            self.leaf = block;
+            stored?;
+            (cid, block_len)
         };
         self.file_size += chunk.len() as u64;
         Ok(Child {

@@ -60,11 +60,34 @@ fn unixfs_data(data: &[u8], filesize: u64, blocksizes: &[u64]) -> Vec<u8> {
 }
 
 /// A dag-pb leaf holding `chunk` (the form of leaves without `--raw-leaves`).
+#[cfg(test)]
 pub(crate) fn encode_leaf(chunk: &[u8]) -> Vec<u8> {
-    let inner = unixfs_data(chunk, chunk.len() as u64, &[]);
-    let mut out = Vec::with_capacity(inner.len() + 6);
-    put_bytes(&mut out, 1, &inner);
+    let mut out = Vec::new();
+    encode_leaf_into(&mut out, chunk);
     out
+}
+
+/// Writes the dag-pb leaf of `chunk` into `out` (cleared first), copying the chunk once: a
+/// reused buffer avoids a fresh large allocation, and its page faults, per chunk.
+pub(crate) fn encode_leaf_into(out: &mut Vec<u8>, chunk: &[u8]) {
+    let len = chunk.len() as u64;
+    // The UnixFS Data message: Type = File, Data (when non-empty), filesize.
+    let data_field = if chunk.is_empty() { 0 } else { 1 + varint_len(len) + chunk.len() };
+    let inner_len = 2 + data_field + 1 + varint_len(len);
+    out.clear();
+    out.reserve(inner_len + 1 + varint_len(inner_len as u64));
+    put_key(out, 1, 2);
+    varint::put(out, inner_len as u64);
+    put_uint(out, 1, 2);
+    if !chunk.is_empty() {
+        put_bytes(out, 2, chunk);
+    }
+    put_uint(out, 3, len);
+}
+
+fn varint_len(value: u64) -> usize {
+    let bits = 64 - (value | 1).leading_zeros() as usize;
+    bits.div_ceil(7)
 }
 
 /// An internal file node over `links`, whose children hold `blocksizes` file bytes each.
@@ -223,6 +246,17 @@ mod tests {
         assert_eq!(node.links, links);
         assert_eq!(node.blocksizes, [3, 3]);
         assert_eq!(node.filesize, Some(6));
+    }
+
+    #[test]
+    fn the_streaming_leaf_equals_the_message_built_field_by_field() {
+        for len in [0usize, 1, 127, 128, 16_383, 16_384, 262_144] {
+            let chunk = vec![9u8; len];
+            let inner = unixfs_data(&chunk, len as u64, &[]);
+            let mut expected = Vec::new();
+            put_bytes(&mut expected, 1, &inner);
+            assert_eq!(encode_leaf(&chunk), expected, "len {len}");
+        }
     }
 
     #[test]
