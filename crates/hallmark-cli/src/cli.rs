@@ -54,6 +54,12 @@ pub(crate) enum Command {
     Gift(GiftArgs),
     /// Freeze a work (reviewers: takedown of prohibited content) with a reason code.
     Freeze(FreezeArgs),
+    /// Consortium membership (council only).
+    #[command(subcommand)]
+    Consortium(ConsortiumCommand),
+    /// Usage-rights licences.
+    #[command(subcommand)]
+    Licence(LicenceCommand),
 }
 
 /// Who signs, on the dev chain: one of the seeded demo accounts.
@@ -196,6 +202,122 @@ pub(crate) enum ChainCommand {
     /// Start the dev chain (deploying the contracts on first use) and keep it running until
     /// Ctrl-C; the state is saved in the data folder.
     Up,
+    /// Stop the dev chain of this data folder (asks its owner to stop it cleanly).
+    Down,
+    /// The chain's status (same as `hallmark status`).
+    Status(StatusArgs),
+}
+
+/// `hallmark consortium …` (council only).
+#[derive(Debug, Subcommand)]
+pub(crate) enum ConsortiumCommand {
+    /// Admit a real-name verified member (the chain stores only a salted attestation hash).
+    AddMember(RoleTarget),
+    /// Endorse an issuer (allowed to mint).
+    AddIssuer(RoleTarget),
+    /// Appoint a content reviewer (allowed to freeze works).
+    AddReviewer(RoleTarget),
+    /// Suspend an account's role.
+    Suspend {
+        /// The account: a demo account name or a 0x address.
+        account: String,
+        /// The role to suspend.
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// Reason code (non-zero).
+        #[arg(long)]
+        reason: u16,
+        #[command(flatten)]
+        who: AsCouncil,
+    },
+}
+
+/// The account a role is given to.
+#[derive(Debug, Args)]
+pub(crate) struct RoleTarget {
+    /// The account: a demo account name (member1…) or a 0x address.
+    pub(crate) account: String,
+    #[command(flatten)]
+    pub(crate) who: AsCouncil,
+}
+
+/// `--as` for council commands.
+#[derive(Debug, Args)]
+pub(crate) struct AsCouncil {
+    /// The council account that signs.
+    #[arg(
+        long = "as",
+        value_enum,
+        value_name = "ACCOUNT",
+        default_value = "council"
+    )]
+    pub(crate) signer: DemoAccount,
+}
+
+/// A consortium role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum RoleArg {
+    /// Member.
+    Member,
+    /// Issuer.
+    Issuer,
+    /// Reviewer.
+    Reviewer,
+}
+
+/// `hallmark licence …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum LicenceCommand {
+    /// Offer a time-limited licence on a token you hold to a member, for a fee.
+    Grant(LicenceGrantArgs),
+    /// Accept (and pay for) a licence offered to you.
+    Accept {
+        /// The offer id.
+        offer: String,
+        #[command(flatten)]
+        who: AsArg,
+    },
+    /// The active licence of a token.
+    Show(TokenArgs),
+}
+
+/// The licence kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum LicenceKindArg {
+    /// Showing the work in an exhibition.
+    Exhibition,
+    /// Commercial use.
+    Commercial,
+    /// Reproduction (prints, copies).
+    Reproduction,
+    /// Adaptation into a derived work.
+    Adaptation,
+    /// Broadcasting.
+    Broadcast,
+}
+
+/// `hallmark licence grant`.
+#[derive(Debug, Args)]
+pub(crate) struct LicenceGrantArgs {
+    /// The token.
+    pub(crate) token: String,
+    /// The licensee: a demo account name or a 0x address.
+    #[arg(long)]
+    pub(crate) to: String,
+    /// What it allows.
+    #[arg(long, value_enum)]
+    pub(crate) kind: LicenceKindArg,
+    /// How long, in days from acceptance.
+    #[arg(long)]
+    pub(crate) days: u32,
+    /// Fee in whole credits.
+    #[arg(long)]
+    pub(crate) fee: u64,
+    /// The terms, in words (their sha-256 goes on-chain).
+    #[arg(long)]
+    pub(crate) terms: String,
+    #[command(flatten)]
+    pub(crate) who: AsArg,
 }
 
 /// `hallmark cid`.

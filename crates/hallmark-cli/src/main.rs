@@ -77,6 +77,8 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Buy(args) => block_on(commands::market::buy(cli, args)),
         Command::Gift(args) => block_on(commands::market::gift(cli, args)),
         Command::Freeze(args) => block_on(commands::market::freeze(cli, args)),
+        Command::Consortium(command) => block_on(commands::consortium::run(cli, command)),
+        Command::Licence(command) => block_on(commands::consortium::licence(cli, command)),
     }
 }
 

@@ -463,3 +463,84 @@ fn mint_refuse_a_copy_gift_list_and_buy_on_the_dev_chain() {
         "owner is member 2: {shown}"
     );
 }
+
+#[test]
+fn consortium_roles_and_licences_from_the_cli() {
+    let dir = TempDir::new().expect("tempdir");
+    let ok = |o: Output| {
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let outsider = "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720"; // anvil account 9
+    let granted = ok(hallmark(
+        dir.path(),
+        &["consortium", "add-member", outsider],
+    ));
+    assert!(granted.contains("Member role granted"), "{granted}");
+    let o = hallmark(
+        dir.path(),
+        &["consortium", "add-issuer", "member1", "--as", "member2"],
+    );
+    assert_ne!(o.status.code(), Some(0), "only the council grants roles");
+
+    let png = dir.path().join("licensed.png");
+    image::RgbImage::from_pixel(30, 30, image::Rgb([9, 99, 199]))
+        .save(&png)
+        .expect("png");
+    let minted = ok(hallmark(
+        dir.path(),
+        &["mint", path_str(&png), "--title", "L", "--json"],
+    ));
+    let minted: serde_json::Value = serde_json::from_str(&minted).expect("json");
+    let token = minted["token_id"].as_str().expect("token").to_owned();
+
+    let offered = ok(hallmark(
+        dir.path(),
+        &[
+            "licence",
+            "grant",
+            &token,
+            "--to",
+            "member1",
+            "--kind",
+            "exhibition",
+            "--days",
+            "30",
+            "--fee",
+            "5",
+            "--terms",
+            "Shown at the spring show",
+            "--as",
+            "issuer",
+        ],
+    ));
+    let offer = offered
+        .split_whitespace()
+        .nth(2)
+        .expect("offer id")
+        .to_owned();
+    assert!(
+        ok(hallmark(
+            dir.path(),
+            &["licence", "show", &token, "--as", "member1"]
+        ))
+        .contains("no active licence")
+    );
+    ok(hallmark(
+        dir.path(),
+        &["licence", "accept", &offer, "--as", "member1"],
+    ));
+    let shown = ok(hallmark(
+        dir.path(),
+        &["licence", "show", &token, "--as", "member1"],
+    ));
+    assert!(
+        shown
+            .to_lowercase()
+            .contains("0x90f79bf6eb2c4f870365e785982e1f101e93b906"),
+        "{shown}"
+    );
+
+    let down = ok(hallmark(dir.path(), &["chain", "down"]));
+    assert!(down.contains("no dev chain is running"), "{down}");
+}

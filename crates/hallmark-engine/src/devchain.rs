@@ -269,6 +269,32 @@ fn stop_orphan(pid_file: &Path) -> Result<(), EngineError> {
     Ok(())
 }
 
+/// Asks the dev chain of `chain_dir` to stop, if one runs: its owner (the app or
+/// `hallmark chain up`) gets SIGINT and stops it cleanly; an orphan gets SIGTERM. Returns the pid
+/// signalled, or `None` when nothing was running.
+pub fn request_stop(chain_dir: &Path) -> Option<i32> {
+    let pid_file = chain_dir.join("anvil.pid");
+    let pid = std::fs::read_to_string(&pid_file)
+        .ok()?
+        .trim()
+        .parse::<i32>()
+        .ok()?;
+    if !is_alive(pid) {
+        let _ = std::fs::remove_file(&pid_file);
+        return None;
+    }
+    match parent_pid(pid) {
+        Some(owner) if owner != 1 && is_alive(owner) => {
+            let _ = kill(Pid::from_raw(owner), Signal::SIGINT);
+            Some(owner)
+        }
+        _ => {
+            let _ = kill(Pid::from_raw(pid), Signal::SIGTERM);
+            Some(pid)
+        }
+    }
+}
+
 fn parent_pid(pid: i32) -> Option<i32> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // Format: pid (comm) state ppid …; comm may contain spaces, so split after the last ')'.

@@ -16,8 +16,10 @@ mod rpc;
 pub use config::{ChainConfig, Config, DEV_CHAIN_ID, IpfsBackend};
 pub use engine::{ChainStatus, ContractsStatus, Engine, Progress, Stage, Status, StoreStatus};
 pub use error::EngineError;
+/// The chain layer, for callers that need its types (roles, licence terms).
+pub use hallmark_chain as chain;
 pub use hallmark_chain::Deployment;
-pub use hallmark_chain::{PrivateKeySigner, U256, dev_signer, edition_of, work_of};
+pub use hallmark_chain::{Address, B256, PrivateKeySigner, U256, dev_signer, edition_of, work_of};
 pub use hallmark_media::{Ingested, Limits, MediaKind, MediaType};
 pub use hallmark_unixfs::{Cid, ImportSettings};
 pub use library::{Library, LibraryItem};

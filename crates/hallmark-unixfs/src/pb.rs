@@ -72,7 +72,11 @@ pub(crate) fn encode_leaf(chunk: &[u8]) -> Vec<u8> {
 pub(crate) fn encode_leaf_into(out: &mut Vec<u8>, chunk: &[u8]) {
     let len = chunk.len() as u64;
     // The UnixFS Data message: Type = File, Data (when non-empty), filesize.
-    let data_field = if chunk.is_empty() { 0 } else { 1 + varint_len(len) + chunk.len() };
+    let data_field = if chunk.is_empty() {
+        0
+    } else {
+        1 + varint_len(len) + chunk.len()
+    };
     let inner_len = 2 + data_field + 1 + varint_len(len);
     out.clear();
     out.reserve(inner_len + 1 + varint_len(inner_len as u64));

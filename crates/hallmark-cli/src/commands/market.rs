@@ -10,17 +10,17 @@ use crate::failure::Failure;
 /// 1 credit = 100 units (two decimals).
 const UNITS_PER_CREDIT: u64 = 100;
 
-fn parse_id(text: &str) -> Result<U256, Failure> {
+pub(crate) fn parse_id(text: &str) -> Result<U256, Failure> {
     text.parse::<U256>()
         .map_err(|_| Failure::bad_input(format!("`{text}` is not a token or work id (a number)")))
 }
 
-fn signer(account: DemoAccount) -> Result<hallmark_engine::PrivateKeySigner, Failure> {
+pub(crate) fn signer(account: DemoAccount) -> Result<hallmark_engine::PrivateKeySigner, Failure> {
     dev_signer(account.key_index()).map_err(|e| EngineError::from(e).into())
 }
 
 /// Opens the engine and starts the dev chain; `run` gets both, and the chain is stopped after.
-async fn with_chain<T>(
+pub(crate) async fn with_chain<T>(
     cli: &Cli,
     run: impl AsyncFnOnce(&Engine) -> Result<T, Failure>,
 ) -> Result<T, Failure> {

@@ -1,6 +1,7 @@
 //! One module per command.
 
 pub(crate) mod cid;
+pub(crate) mod consortium;
 pub(crate) mod ingest;
 pub(crate) mod ipfs;
 pub(crate) mod market;

@@ -111,5 +111,13 @@ pub(crate) async fn chain(cli: &Cli, command: &ChainCommand) -> Result<(), Failu
             engine.shutdown().await;
             stop.map_err(|e| Failure::other(format!("cannot wait for Ctrl-C: {e}")))
         }
+        ChainCommand::Down => {
+            let config = hallmark_engine::Config::load(cli.data_dir.clone())?;
+            match hallmark_engine::devchain::request_stop(&config.chain_dir()) {
+                Some(pid) => print_line(&format!("asked process {pid} to stop the dev chain")),
+                None => print_line("no dev chain is running for this data folder"),
+            }
+        }
+        ChainCommand::Status(args) => run(cli, args).await,
     }
 }

@@ -1,0 +1,148 @@
+//! `hallmark consortium …` and `hallmark licence …`.
+
+use std::str::FromStr;
+
+use hallmark_engine::chain::{LicenceKind, LicenceTerms, Role, demo_attestation};
+use hallmark_engine::{Address, EngineError, U256};
+use sha2::{Digest, Sha256};
+
+use super::market::{parse_id, signer, with_chain};
+use super::print_line;
+use crate::cli::{Cli, ConsortiumCommand, DemoAccount, LicenceCommand, LicenceKindArg, RoleArg};
+use crate::failure::Failure;
+
+/// A demo account name (`member1`…) or a `0x` address.
+fn parse_account(text: &str) -> Result<Address, Failure> {
+    use clap::ValueEnum;
+    if let Ok(demo) = DemoAccount::from_str(text, true) {
+        return Ok(signer(demo)?.address());
+    }
+    Address::from_str(text).map_err(|_| {
+        Failure::bad_input(format!(
+            "`{text}` is neither a demo account (member1…) nor a 0x address"
+        ))
+    })
+}
+
+fn role(arg: RoleArg) -> Role {
+    match arg {
+        RoleArg::Member => Role::Member,
+        RoleArg::Issuer => Role::Issuer,
+        RoleArg::Reviewer => Role::Reviewer,
+    }
+}
+
+/// `hallmark consortium …`.
+pub(crate) async fn run(cli: &Cli, command: &ConsortiumCommand) -> Result<(), Failure> {
+    let (role, target, council, suspend) = match command {
+        ConsortiumCommand::AddMember(t) => (Role::Member, &t.account, t.who.signer, None),
+        ConsortiumCommand::AddIssuer(t) => (Role::Issuer, &t.account, t.who.signer, None),
+        ConsortiumCommand::AddReviewer(t) => (Role::Reviewer, &t.account, t.who.signer, None),
+        ConsortiumCommand::Suspend {
+            account,
+            role: r,
+            reason,
+            who,
+        } => (role(*r), account, who.signer, Some(*reason)),
+    };
+    let account = parse_account(target)?;
+    let council = signer(council)?;
+    let attester = council.address();
+    let tx = with_chain(cli, async |engine| {
+        let client = engine.chain_client(council).await?;
+        let tx = match suspend {
+            Some(reason) => client.suspend_role(role, account, reason).await,
+            None => {
+                client
+                    .grant_role(role, account, demo_attestation(account), attester)
+                    .await
+            }
+        };
+        Ok(tx.map_err(EngineError::from)?)
+    })
+    .await?;
+    let verb = if suspend.is_some() {
+        "suspended"
+    } else {
+        "granted"
+    };
+    print_line(&format!(
+        "{role:?} role {verb} for {account:#x} (block {})",
+        tx.block_number
+    ))
+}
+
+/// `hallmark licence …`.
+pub(crate) async fn licence(cli: &Cli, command: &LicenceCommand) -> Result<(), Failure> {
+    match command {
+        LicenceCommand::Grant(args) => {
+            let terms = LicenceTerms {
+                token_id: parse_id(&args.token)?,
+                licensee: parse_account(&args.to)?,
+                kind: match args.kind {
+                    LicenceKindArg::Exhibition => LicenceKind::Exhibition,
+                    LicenceKindArg::Commercial => LicenceKind::Commercial,
+                    LicenceKindArg::Reproduction => LicenceKind::Reproduction,
+                    LicenceKindArg::Adaptation => LicenceKind::Adaptation,
+                    LicenceKindArg::Broadcast => LicenceKind::Broadcast,
+                },
+                scope_hash: hallmark_engine::B256::from_slice(&Sha256::digest(
+                    args.terms.as_bytes(),
+                )),
+                duration: u64::from(args.days) * 86_400,
+                fee: U256::from(args.fee) * U256::from(100u64),
+            };
+            let holder = signer(args.who.account)?;
+            let (offer, tx) = with_chain(cli, async |engine| {
+                Ok(engine
+                    .chain_client(holder)
+                    .await?
+                    .offer_licence(&terms)
+                    .await
+                    .map_err(EngineError::from)?)
+            })
+            .await?;
+            print_line(&format!(
+                "licence offer {offer} on token {} to {:#x} (block {}); the licensee accepts with `hallmark licence accept {offer}`",
+                terms.token_id, terms.licensee, tx.block_number
+            ))
+        }
+        LicenceCommand::Accept { offer, who } => {
+            let offer = parse_id(offer)?;
+            let licensee = signer(who.account)?;
+            let tx = with_chain(cli, async |engine| {
+                Ok(engine
+                    .chain_client(licensee)
+                    .await?
+                    .accept_licence(offer)
+                    .await
+                    .map_err(EngineError::from)?)
+            })
+            .await?;
+            print_line(&format!(
+                "licence offer {offer} accepted and paid (block {})",
+                tx.block_number
+            ))
+        }
+        LicenceCommand::Show(args) => {
+            let token = parse_id(&args.token)?;
+            let reader = signer(args.who.account)?;
+            let active = with_chain(cli, async |engine| {
+                Ok(engine
+                    .chain_client(reader)
+                    .await?
+                    .active_licence(token)
+                    .await
+                    .map_err(EngineError::from)?)
+            })
+            .await?;
+            match active {
+                Some(l) => print_line(&format!(
+                    "token {token} is licensed to {:#x} until unix {} (offer {})",
+                    l.user, l.expires, l.offer_id
+                )),
+                None => print_line(&format!("token {token} has no active licence")),
+            }
+        }
+    }
+}
