@@ -84,6 +84,12 @@ impl From<MediaError> for Failure {
     }
 }
 
+impl From<hallmark_engine::chain::ChainError> for Failure {
+    fn from(e: hallmark_engine::chain::ChainError) -> Self {
+        EngineError::from(e).into()
+    }
+}
+
 impl From<EngineError> for Failure {
     fn from(e: EngineError) -> Self {
         match e {

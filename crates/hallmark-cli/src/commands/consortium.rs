@@ -2,11 +2,11 @@
 
 use std::str::FromStr;
 
-use hallmark_engine::chain::{LicenceKind, LicenceTerms, Role, demo_attestation};
-use hallmark_engine::{Address, EngineError, U256};
+use hallmark_engine::Address;
+use hallmark_engine::chain::{LicenceKind, LicenceTerms, Role, credits, demo_attestation};
 use sha2::{Digest, Sha256};
 
-use super::market::{parse_id, signer, with_chain};
+use super::market::{as_account, parse_id, signer};
 use super::print_line;
 use crate::cli::{Cli, ConsortiumCommand, DemoAccount, LicenceCommand, LicenceKindArg, RoleArg};
 use crate::failure::Failure;
@@ -46,19 +46,14 @@ pub(crate) async fn run(cli: &Cli, command: &ConsortiumCommand) -> Result<(), Fa
         } => (role(*r), account, who.signer, Some(*reason)),
     };
     let account = parse_account(target)?;
-    let council = signer(council)?;
-    let attester = council.address();
-    let tx = with_chain(cli, async |engine| {
-        let client = engine.chain_client(council).await?;
-        let tx = match suspend {
-            Some(reason) => client.suspend_role(role, account, reason).await,
-            None => {
-                client
-                    .grant_role(role, account, demo_attestation(account), attester)
-                    .await
-            }
-        };
-        Ok(tx.map_err(EngineError::from)?)
+    let attester = signer(council)?.address();
+    let tx = as_account(cli, council, async |client| match suspend {
+        Some(reason) => client.suspend_role(role, account, reason).await,
+        None => {
+            client
+                .grant_role(role, account, demo_attestation(account), attester)
+                .await
+        }
     })
     .await?;
     let verb = if suspend.is_some() {
@@ -90,16 +85,10 @@ pub(crate) async fn licence(cli: &Cli, command: &LicenceCommand) -> Result<(), F
                     args.terms.as_bytes(),
                 )),
                 duration: u64::from(args.days) * 86_400,
-                fee: U256::from(args.fee) * U256::from(100u64),
+                fee: credits(args.fee),
             };
-            let holder = signer(args.who.account)?;
-            let (offer, tx) = with_chain(cli, async |engine| {
-                Ok(engine
-                    .chain_client(holder)
-                    .await?
-                    .offer_licence(&terms)
-                    .await
-                    .map_err(EngineError::from)?)
+            let (offer, tx) = as_account(cli, args.who.account, async |c| {
+                c.offer_licence(&terms).await
             })
             .await?;
             print_line(&format!(
@@ -109,16 +98,7 @@ pub(crate) async fn licence(cli: &Cli, command: &LicenceCommand) -> Result<(), F
         }
         LicenceCommand::Accept { offer, who } => {
             let offer = parse_id(offer)?;
-            let licensee = signer(who.account)?;
-            let tx = with_chain(cli, async |engine| {
-                Ok(engine
-                    .chain_client(licensee)
-                    .await?
-                    .accept_licence(offer)
-                    .await
-                    .map_err(EngineError::from)?)
-            })
-            .await?;
+            let tx = as_account(cli, who.account, async |c| c.accept_licence(offer).await).await?;
             print_line(&format!(
                 "licence offer {offer} accepted and paid (block {})",
                 tx.block_number
@@ -126,14 +106,8 @@ pub(crate) async fn licence(cli: &Cli, command: &LicenceCommand) -> Result<(), F
         }
         LicenceCommand::Show(args) => {
             let token = parse_id(&args.token)?;
-            let reader = signer(args.who.account)?;
-            let active = with_chain(cli, async |engine| {
-                Ok(engine
-                    .chain_client(reader)
-                    .await?
-                    .active_licence(token)
-                    .await
-                    .map_err(EngineError::from)?)
+            let active = as_account(cli, args.who.account, async |c| {
+                c.active_licence(token).await
             })
             .await?;
             match active {

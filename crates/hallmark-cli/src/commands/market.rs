@@ -1,14 +1,12 @@
 //! `hallmark mint|work|list|cancel|buy|gift|freeze`: the chain side, on the dev chain the
 //! command starts (state persisted in the data folder) with the seeded demo accounts.
 
-use hallmark_engine::{Engine, EngineError, MintRequest, U256, dev_signer};
+use hallmark_engine::chain::{ChainClient, ChainResult, credits};
+use hallmark_engine::{Engine, MintRequest, U256, dev_signer};
 
 use super::{open_engine, print_line};
 use crate::cli::{Cli, DemoAccount, FreezeArgs, GiftArgs, ListArgs, MintArgs, TokenArgs};
 use crate::failure::Failure;
-
-/// 1 credit = 100 units (two decimals).
-const UNITS_PER_CREDIT: u64 = 100;
 
 pub(crate) fn parse_id(text: &str) -> Result<U256, Failure> {
     text.parse::<U256>()
@@ -16,7 +14,7 @@ pub(crate) fn parse_id(text: &str) -> Result<U256, Failure> {
 }
 
 pub(crate) fn signer(account: DemoAccount) -> Result<hallmark_engine::PrivateKeySigner, Failure> {
-    dev_signer(account.key_index()).map_err(|e| EngineError::from(e).into())
+    Ok(dev_signer(account.key_index())?)
 }
 
 /// Opens the engine and starts the dev chain; `run` gets both, and the chain is stopped after.
@@ -31,6 +29,20 @@ pub(crate) async fn with_chain<T>(
     };
     engine.shutdown().await;
     result
+}
+
+/// Runs `op` as `account` on the dev chain (started for it and stopped after).
+pub(crate) async fn as_account<T>(
+    cli: &Cli,
+    account: DemoAccount,
+    op: impl AsyncFnOnce(&ChainClient) -> ChainResult<T>,
+) -> Result<T, Failure> {
+    let signer = signer(account)?;
+    with_chain(cli, async |engine| {
+        let client = engine.chain_client(signer).await?;
+        Ok(op(&client).await?)
+    })
+    .await
 }
 
 /// `hallmark mint`.
@@ -69,52 +81,46 @@ pub(crate) async fn mint(cli: &Cli, args: &MintArgs) -> Result<(), Failure> {
 /// `hallmark work`.
 pub(crate) async fn work(cli: &Cli, args: &TokenArgs) -> Result<(), Failure> {
     let token = parse_id(&args.token)?;
-    let signer = signer(args.who.account)?;
-    let text = with_chain(cli, async |engine| {
-        let client = engine.chain_client(signer).await?;
-        let work = client.work(hallmark_engine::work_of(token)).await.map_err(EngineError::from)?;
-        let owner = client.owner_of(token).await.map_err(EngineError::from)?;
-        let listing = client.listing(token).await.map_err(EngineError::from)?;
-        let transferable = client.transferable_at(token).await.map_err(EngineError::from)?;
-        Ok(format!(
-            "token {token} — work {} edition {} of {}\n  owner           {owner:#x}\n  creator         {:#x}\n  registered      block {} (unix {})\n  content sha-256 {}\n  metadata        ipfs://{}\n  listed          {}\n  transferable at {}\n  frozen          {}",
-            work.work_id,
-            hallmark_engine::edition_of(token),
-            work.max_editions,
-            work.creator,
-            work.registered_block,
-            work.registered_at,
-            hex_of(work.content_hash.as_slice()),
-            work.metadata_cid,
-            listing
-                .map(|l| format!("{} credits", l.price / U256::from(UNITS_PER_CREDIT)))
-                .unwrap_or_else(|| "no".to_owned()),
-            if transferable == 0 { "now".to_owned() } else { format!("unix {transferable}") },
-            if work.frozen_reason != 0 { format!("yes (reason {})", work.frozen_reason) } else { "no".to_owned() },
+    let (work, owner, listing, transferable) = as_account(cli, args.who.account, async |client| {
+        Ok((
+            client.work(hallmark_engine::work_of(token)).await?,
+            client.owner_of(token).await?,
+            client.listing(token).await?,
+            client.transferable_at(token).await?,
         ))
     })
     .await?;
-    print_line(&text)
-}
-
-fn hex_of(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    print_line(&format!(
+        "token {token} — work {} edition {} of {}\n  owner           {owner:#x}\n  creator         {:#x}\n  registered      block {} (unix {})\n  content sha-256 {}\n  metadata        ipfs://{}\n  listed          {}\n  transferable at {}\n  frozen          {}",
+        work.work_id,
+        hallmark_engine::edition_of(token),
+        work.max_editions,
+        work.creator,
+        work.registered_block,
+        work.registered_at,
+        hex::encode(work.content_hash),
+        work.metadata_cid,
+        listing
+            .map(|l| format!("{} credits", l.price / credits(1)))
+            .unwrap_or_else(|| "no".to_owned()),
+        if transferable == 0 {
+            "now".to_owned()
+        } else {
+            format!("unix {transferable}")
+        },
+        if work.frozen_reason != 0 {
+            format!("yes (reason {})", work.frozen_reason)
+        } else {
+            "no".to_owned()
+        },
+    ))
 }
 
 /// `hallmark list`.
 pub(crate) async fn list(cli: &Cli, args: &ListArgs) -> Result<(), Failure> {
     let token = parse_id(&args.token)?;
-    let price = U256::from(args.price) * U256::from(UNITS_PER_CREDIT);
-    let signer = signer(args.who.account)?;
-    let tx = with_chain(cli, async |engine| {
-        Ok(engine
-            .chain_client(signer)
-            .await?
-            .list(token, price)
-            .await
-            .map_err(EngineError::from)?)
-    })
-    .await?;
+    let price = credits(args.price);
+    let tx = as_account(cli, args.who.account, async |c| c.list(token, price).await).await?;
     print_line(&format!(
         "listed token {token} for {} credits (block {})",
         args.price, tx.block_number
@@ -124,14 +130,8 @@ pub(crate) async fn list(cli: &Cli, args: &ListArgs) -> Result<(), Failure> {
 /// `hallmark cancel`.
 pub(crate) async fn cancel(cli: &Cli, args: &TokenArgs) -> Result<(), Failure> {
     let token = parse_id(&args.token)?;
-    let signer = signer(args.who.account)?;
-    let tx = with_chain(cli, async |engine| {
-        Ok(engine
-            .chain_client(signer)
-            .await?
-            .cancel_listing(token)
-            .await
-            .map_err(EngineError::from)?)
+    let tx = as_account(cli, args.who.account, async |c| {
+        c.cancel_listing(token).await
     })
     .await?;
     print_line(&format!(
@@ -143,16 +143,7 @@ pub(crate) async fn cancel(cli: &Cli, args: &TokenArgs) -> Result<(), Failure> {
 /// `hallmark buy`.
 pub(crate) async fn buy(cli: &Cli, args: &TokenArgs) -> Result<(), Failure> {
     let token = parse_id(&args.token)?;
-    let signer = signer(args.who.account)?;
-    let tx = with_chain(cli, async |engine| {
-        Ok(engine
-            .chain_client(signer)
-            .await?
-            .buy(token)
-            .await
-            .map_err(EngineError::from)?)
-    })
-    .await?;
+    let tx = as_account(cli, args.who.account, async |c| c.buy(token).await).await?;
     print_line(&format!(
         "bought token {token} (block {}, tx {:#x})",
         tx.block_number, tx.tx_hash
@@ -163,16 +154,7 @@ pub(crate) async fn buy(cli: &Cli, args: &TokenArgs) -> Result<(), Failure> {
 pub(crate) async fn gift(cli: &Cli, args: &GiftArgs) -> Result<(), Failure> {
     let token = parse_id(&args.token)?;
     let to = signer(args.to)?.address();
-    let signer = signer(args.who.account)?;
-    let tx = with_chain(cli, async |engine| {
-        Ok(engine
-            .chain_client(signer)
-            .await?
-            .gift(token, to)
-            .await
-            .map_err(EngineError::from)?)
-    })
-    .await?;
+    let tx = as_account(cli, args.who.account, async |c| c.gift(token, to).await).await?;
     print_line(&format!(
         "gave token {token} to {to:#x} (block {})",
         tx.block_number
@@ -182,18 +164,13 @@ pub(crate) async fn gift(cli: &Cli, args: &GiftArgs) -> Result<(), Failure> {
 /// `hallmark freeze`.
 pub(crate) async fn freeze(cli: &Cli, args: &FreezeArgs) -> Result<(), Failure> {
     let work = parse_id(&args.work)?;
-    let signer = signer(args.who.account)?;
-    let tx = with_chain(cli, async |engine| {
-        Ok(engine
-            .chain_client(signer)
-            .await?
-            .freeze_work(work, args.reason)
-            .await
-            .map_err(EngineError::from)?)
+    let reason = args.reason;
+    let tx = as_account(cli, args.who.account, async |c| {
+        c.freeze_work(work, reason).await
     })
     .await?;
     print_line(&format!(
-        "work {work} frozen with reason {} (block {})",
-        args.reason, tx.block_number
+        "work {work} frozen with reason {reason} (block {})",
+        tx.block_number
     ))
 }
