@@ -177,7 +177,9 @@ pub(crate) fn derive(
             tx.prepare_cached("UPDATE works SET minted = max(minted, ?1) WHERE work_id = ?2")?
                 .execute(params![edition, as_i64(*work_id)])?;
         }
-        E::Frozen { work_id, reason, .. } => set_frozen(tx, *work_id, *reason)?,
+        E::Frozen {
+            work_id, reason, ..
+        } => set_frozen(tx, *work_id, *reason)?,
         E::Unfrozen { work_id, .. } => set_frozen(tx, *work_id, 0)?,
         E::MetadataUpdate {
             from_token,
@@ -273,7 +275,11 @@ pub(crate) fn derive(
                 "UPDATE licences SET status = 'accepted', starts = ?1, expires = ?2
                  WHERE offer_id = ?3",
             )?
-            .execute(params![as_i64(*starts), as_i64(*expires), as_i64(*offer_id)])?;
+            .execute(params![
+                as_i64(*starts),
+                as_i64(*expires),
+                as_i64(*offer_id)
+            ])?;
             tx.prepare_cached("UPDATE tokens SET licence_until = ?1 WHERE token_id = ?2")?
                 .execute(params![as_i64(*expires), as_i64(*token_id)])?;
         }

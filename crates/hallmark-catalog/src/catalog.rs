@@ -32,7 +32,9 @@ pub struct SyncState {
 impl SyncState {
     /// The last block applied, if any.
     pub fn synced_block(&self) -> Option<u64> {
-        self.next_block.checked_sub(1).filter(|_| self.last_hash.is_some())
+        self.next_block
+            .checked_sub(1)
+            .filter(|_| self.last_hash.is_some())
     }
 }
 
@@ -133,7 +135,10 @@ impl Catalog {
         &self,
         f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>,
     ) -> CatalogResult<T> {
-        let mut conn = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut conn = self
+            .conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         f(&mut conn).map_err(|e| db_error(&self.path, e))
     }
 
@@ -142,7 +147,10 @@ impl Catalog {
         &self,
         f: impl FnOnce(&Transaction<'_>) -> CatalogResult<T>,
     ) -> CatalogResult<T> {
-        let mut conn = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut conn = self
+            .conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let tx = conn.transaction().map_err(|e| db_error(&self.path, e))?;
         let value = f(&tx)?;
         tx.commit().map_err(|e| db_error(&self.path, e))?;
@@ -233,7 +241,9 @@ impl Catalog {
     pub fn apply_page(&self, page: &Page) -> CatalogResult<u64> {
         self.transaction(|tx| {
             let expected: Option<i64> = tx
-                .query_row("SELECT next_block FROM sync_state WHERE id = 1", [], |r| r.get(0))
+                .query_row("SELECT next_block FROM sync_state WHERE id = 1", [], |r| {
+                    r.get(0)
+                })
                 .optional()
                 .map_err(|e| db_error(&self.path, e))?;
             let expected = expected.ok_or(CatalogError::NotInitialised)? as u64;
@@ -255,7 +265,11 @@ impl Catalog {
                     "INSERT OR REPLACE INTO blocks (number, hash, timestamp) VALUES (?1, ?2, ?3)",
                 )
                 .and_then(|mut s| {
-                    s.execute(params![block.number as i64, block.hash, block.timestamp as i64])
+                    s.execute(params![
+                        block.number as i64,
+                        block.hash,
+                        block.timestamp as i64
+                    ])
                 })
                 .map_err(|e| db_error(&self.path, e))?;
                 for logged in &block.events {
@@ -291,9 +305,30 @@ impl Catalog {
                 )
             })
             .map_err(|e| db_error(&self.path, e))?;
-            debug!(from = page.from, to = page.to, events = applied, "page applied");
+            debug!(
+                from = page.from,
+                to = page.to,
+                events = applied,
+                "page applied"
+            );
             Ok(applied)
         })
+    }
+
+    /// Forgets everything: checkpoint, events, derived tables and fetched metadata (before a
+    /// rebuild from the chain).
+    pub fn clear(&self) -> CatalogResult<()> {
+        self.transaction(|tx| {
+            let mut tables = vec!["sync_state", "blocks", "events", "metadata"];
+            tables.extend_from_slice(DERIVED_TABLES);
+            for table in tables {
+                tx.execute(&format!("DELETE FROM {table}"), [])
+                    .map_err(|e| db_error(&self.path, e))?;
+            }
+            Ok(())
+        })?;
+        info!(path = %self.path.display(), "catalog cleared");
+        Ok(())
     }
 
     /// Known blocks at or below `below`, newest first: the candidates for a fork point.
@@ -331,7 +366,10 @@ impl Catalog {
             let removed = tx
                 .execute("DELETE FROM events WHERE block > ?1", params![block as i64])
                 .and_then(|n| {
-                    tx.execute("DELETE FROM blocks WHERE number > ?1", params![block as i64])?;
+                    tx.execute(
+                        "DELETE FROM blocks WHERE number > ?1",
+                        params![block as i64],
+                    )?;
                     tx.execute(
                         "UPDATE sync_state SET next_block = ?1, last_hash = ?2,
                              updated_at = strftime('%s','now') WHERE id = 1",
@@ -407,6 +445,20 @@ impl Catalog {
             )?;
             let rows = stmt.query_map(params![now as i64, limit], |r| r.get(0))?;
             rows.collect()
+        })
+    }
+
+    /// What the chain registered for works using the metadata document `cid`:
+    /// `(metadata_hash, content_hash)` of the first such work, to check a fetched document against.
+    pub fn registered_hashes(&self, cid: &str) -> CatalogResult<Option<(String, String)>> {
+        self.with(|c| {
+            c.query_row(
+                "SELECT metadata_hash, content_hash FROM works WHERE metadata_cid = ?1
+                 ORDER BY work_id LIMIT 1",
+                params![cid],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
         })
     }
 

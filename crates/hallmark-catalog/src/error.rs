@@ -40,7 +40,9 @@ pub enum CatalogError {
         works: String,
     },
     /// A page did not start where the checkpoint is (checkpoints only move forward, one page at a time).
-    #[error("page starts at block {got} but the catalog is synced up to block {expected} (exclusive)")]
+    #[error(
+        "page starts at block {got} but the catalog is synced up to block {expected} (exclusive)"
+    )]
     OutOfOrder {
         /// The next block the catalog expects.
         expected: u64,

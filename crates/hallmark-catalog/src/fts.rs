@@ -74,9 +74,15 @@ mod tests {
 
     #[test]
     fn expressions_quote_every_term() {
-        assert_eq!(match_expression("blue  tide").as_deref(), Some("\"blue\" AND \"tide\"*"));
+        assert_eq!(
+            match_expression("blue  tide").as_deref(),
+            Some("\"blue\" AND \"tide\"*")
+        );
         assert_eq!(match_expression("藏品").as_deref(), Some("\"藏 品\""));
-        assert_eq!(match_expression("\"OR NEAR(").as_deref(), Some("\"OR\" AND \"NEAR\"*"));
+        assert_eq!(
+            match_expression("\"OR NEAR(").as_deref(),
+            Some("\"OR\" AND \"NEAR\"*")
+        );
         assert_eq!(match_expression("  -*() "), None);
     }
 }

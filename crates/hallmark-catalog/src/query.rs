@@ -391,7 +391,8 @@ impl Catalog {
         values.push(Value::Integer(1));
         self.with(|c| {
             let mut stmt = c.prepare(&format!("EXPLAIN QUERY PLAN {}", statement.sql))?;
-            let rows = stmt.query_map(params_from_iter(values.iter()), |r| r.get::<_, String>(3))?;
+            let rows =
+                stmt.query_map(params_from_iter(values.iter()), |r| r.get::<_, String>(3))?;
             rows.collect()
         })
     }
@@ -581,21 +582,22 @@ impl Catalog {
                         status, starts, expires
                  FROM licences WHERE token_id = ?1 ORDER BY offer_id DESC",
             )?;
-            let rows = stmt.query_map(params![i64::try_from(token_id).unwrap_or(i64::MAX)], |r| {
-                Ok(LicenceRecord {
-                    offer_id: r.get::<_, i64>(0)? as u64,
-                    token_id: r.get::<_, i64>(1)? as u64,
-                    holder: r.get(2)?,
-                    licensee: r.get(3)?,
-                    kind: r.get(4)?,
-                    scope_hash: r.get(5)?,
-                    duration: r.get::<_, i64>(6)? as u64,
-                    fee: r.get(7)?,
-                    status: r.get(8)?,
-                    starts: r.get::<_, Option<i64>>(9)?.map(|v| v as u64),
-                    expires: r.get::<_, Option<i64>>(10)?.map(|v| v as u64),
-                })
-            })?;
+            let rows =
+                stmt.query_map(params![i64::try_from(token_id).unwrap_or(i64::MAX)], |r| {
+                    Ok(LicenceRecord {
+                        offer_id: r.get::<_, i64>(0)? as u64,
+                        token_id: r.get::<_, i64>(1)? as u64,
+                        holder: r.get(2)?,
+                        licensee: r.get(3)?,
+                        kind: r.get(4)?,
+                        scope_hash: r.get(5)?,
+                        duration: r.get::<_, i64>(6)? as u64,
+                        fee: r.get(7)?,
+                        status: r.get(8)?,
+                        starts: r.get::<_, Option<i64>>(9)?.map(|v| v as u64),
+                        expires: r.get::<_, Option<i64>>(10)?.map(|v| v as u64),
+                    })
+                })?;
             rows.collect()
         })
     }
@@ -626,8 +628,9 @@ impl Catalog {
     /// The roles an account holds: `(role, status)` pairs.
     pub fn roles(&self, account: &str) -> CatalogResult<Vec<(String, String)>> {
         self.with(|c| {
-            let mut stmt =
-                c.prepare_cached("SELECT role, status FROM members WHERE account = ?1 ORDER BY role")?;
+            let mut stmt = c.prepare_cached(
+                "SELECT role, status FROM members WHERE account = ?1 ORDER BY role",
+            )?;
             let rows = stmt.query_map(params![normalise_address(account)], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })?;
@@ -661,7 +664,6 @@ impl Catalog {
         })
     }
 }
-
 
 /// A browse statement: SQL from fixed fragments, its bound values (the LIMIT is appended last).
 struct BrowseStatement {

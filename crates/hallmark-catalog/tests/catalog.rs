@@ -79,7 +79,12 @@ impl Script {
             from,
             to,
             to_hash: format!("0x{to:064x}"),
-            blocks: self.blocks.iter().filter(|b| b.number >= from).cloned().collect(),
+            blocks: self
+                .blocks
+                .iter()
+                .filter(|b| b.number >= from)
+                .cloned()
+                .collect(),
         }
     }
 }
@@ -201,9 +206,22 @@ fn synced(script: &Script) -> Catalog {
 
 fn with_metadata(catalog: &Catalog) {
     for (cid, d) in [
-        ("bafymeta1", details("Dawn", "image", &[("Palette", "warm"), ("Edition", "first")])),
-        ("bafymeta2", details("Tide song", "audio", &[("Palette", "cool")])),
-        ("bafymeta3", details("数字藏品 Ember", "image", &[("Palette", "warm")])),
+        (
+            "bafymeta1",
+            details(
+                "Dawn",
+                "image",
+                &[("Palette", "warm"), ("Edition", "first")],
+            ),
+        ),
+        (
+            "bafymeta2",
+            details("Tide song", "audio", &[("Palette", "cool")]),
+        ),
+        (
+            "bafymeta3",
+            details("数字藏品 Ember", "image", &[("Palette", "warm")]),
+        ),
     ] {
         catalog
             .record_metadata(cid, &MetadataFetch::Available(d), 1_800_000_000)
@@ -219,7 +237,9 @@ fn checkpoint_moves_forward_only() {
     assert_eq!(state.next_block, script.next_block);
     assert_eq!(state.synced_block(), Some(script.next_block - 1));
     let again = catalog.apply_page(&script.page(10));
-    assert!(matches!(again, Err(CatalogError::OutOfOrder { expected, got: 10 }) if expected == script.next_block));
+    assert!(
+        matches!(again, Err(CatalogError::OutOfOrder { expected, got: 10 }) if expected == script.next_block)
+    );
     // A different chain is refused.
     assert!(matches!(
         catalog.init_sync(1, "0xworks", 10),
@@ -253,9 +273,20 @@ fn market_state_follows_the_events() {
     assert_eq!(licences[0].expires, Some(1_700_086_600));
 
     let earnings = catalog.earnings(&addr(1)).expect("earnings");
-    assert_eq!((earnings.royalties, earnings.proceeds, earnings.payouts), (75, 1388, 2));
-    assert_eq!(catalog.roles(ISSUER).expect("roles"), vec![("issuer".to_owned(), "active".to_owned())]);
-    assert_eq!(catalog.work_by_content_hash(&format!("{:064x}", 2)).expect("hash"), Some(2));
+    assert_eq!(
+        (earnings.royalties, earnings.proceeds, earnings.payouts),
+        (75, 1388, 2)
+    );
+    assert_eq!(
+        catalog.roles(ISSUER).expect("roles"),
+        vec![("issuer".to_owned(), "active".to_owned())]
+    );
+    assert_eq!(
+        catalog
+            .work_by_content_hash(&format!("{:064x}", 2))
+            .expect("hash"),
+        Some(2)
+    );
     assert_eq!(catalog.work(42).expect("query"), None);
 }
 
@@ -266,7 +297,16 @@ fn provenance_is_every_event_of_the_work_in_order() {
     let kinds: Vec<&str> = timeline.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(
         kinds,
-        ["registered", "minted", "minted", "listed", "sold", "payout", "payout", "gifted"]
+        [
+            "registered",
+            "minted",
+            "minted",
+            "listed",
+            "sold",
+            "payout",
+            "payout",
+            "gifted"
+        ]
     );
     assert!(timeline.windows(2).all(|w| w[0].seq < w[1].seq));
     let sale = &timeline[4];
@@ -283,9 +323,13 @@ fn activity_feed_pages_backwards() {
     assert!(all.windows(2).all(|w| w[0].seq > w[1].seq), "newest first");
     assert!(all.iter().all(|e| e.kind != "payout" && e.kind != "minted"));
     let first = catalog.activity(None, None, 2).expect("page 1");
-    let second = catalog.activity(None, Some(first[1].seq), 2).expect("page 2");
+    let second = catalog
+        .activity(None, Some(first[1].seq), 2)
+        .expect("page 2");
     assert_eq!(second[0], all[2]);
-    let mine = catalog.activity(Some(&addr(4)), None, 100).expect("member 4");
+    let mine = catalog
+        .activity(Some(&addr(4)), None, 100)
+        .expect("member 4");
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0].kind, "sold");
 }
@@ -303,38 +347,76 @@ fn browse_filters_and_sorts() {
             .map(|c| c.token_id)
             .collect()
     };
-    assert_eq!(tokens(BrowseQuery::default()), [3_000_001, 2_000_001, 1_000_002, 1_000_001]);
     assert_eq!(
-        tokens(BrowseQuery { sort: Sort::PriceAsc, ..Default::default() }),
+        tokens(BrowseQuery::default()),
+        [3_000_001, 2_000_001, 1_000_002, 1_000_001]
+    );
+    assert_eq!(
+        tokens(BrowseQuery {
+            sort: Sort::PriceAsc,
+            ..Default::default()
+        }),
         [2_000_001, 3_000_001]
     );
     assert_eq!(
-        tokens(BrowseQuery { sort: Sort::PriceDesc, ..Default::default() }),
+        tokens(BrowseQuery {
+            sort: Sort::PriceDesc,
+            ..Default::default()
+        }),
         [3_000_001, 2_000_001]
     );
     assert_eq!(
-        tokens(BrowseQuery { listed_only: true, ..Default::default() }),
+        tokens(BrowseQuery {
+            listed_only: true,
+            ..Default::default()
+        }),
         [3_000_001, 2_000_001],
         "newest listing first"
     );
     assert_eq!(
-        tokens(BrowseQuery { sort: Sort::RecentlySold, ..Default::default() }),
+        tokens(BrowseQuery {
+            sort: Sort::RecentlySold,
+            ..Default::default()
+        }),
         [1_000_001]
     );
     assert_eq!(
-        tokens(BrowseQuery { kind: Some("audio".into()), ..Default::default() }),
+        tokens(BrowseQuery {
+            kind: Some("audio".into()),
+            ..Default::default()
+        }),
         [2_000_001]
     );
     assert_eq!(
-        tokens(BrowseQuery { min_price: Some(1000), max_price: Some(6000), ..Default::default() }),
+        tokens(BrowseQuery {
+            min_price: Some(1000),
+            max_price: Some(6000),
+            ..Default::default()
+        }),
         [3_000_001]
     );
     assert_eq!(
-        tokens(BrowseQuery { creator: Some(addr(1).to_uppercase().replace("0X", "0x")), ..Default::default() }),
+        tokens(BrowseQuery {
+            creator: Some(addr(1).to_uppercase().replace("0X", "0x")),
+            ..Default::default()
+        }),
         [3_000_001, 1_000_002, 1_000_001]
     );
-    assert_eq!(tokens(BrowseQuery { issuer: Some(ISSUER.into()), ..Default::default() }).len(), 4);
-    assert_eq!(tokens(BrowseQuery { owner: Some(addr(5)), ..Default::default() }), [1_000_002]);
+    assert_eq!(
+        tokens(BrowseQuery {
+            issuer: Some(ISSUER.into()),
+            ..Default::default()
+        })
+        .len(),
+        4
+    );
+    assert_eq!(
+        tokens(BrowseQuery {
+            owner: Some(addr(5)),
+            ..Default::default()
+        }),
+        [1_000_002]
+    );
     assert_eq!(
         tokens(BrowseQuery {
             attribute: Some(("Palette".into(), "warm".into())),
@@ -343,17 +425,33 @@ fn browse_filters_and_sorts() {
         [3_000_001, 1_000_002, 1_000_001]
     );
     assert_eq!(
-        tokens(BrowseQuery { licence_free_at: Some(1_700_000_300), ..Default::default() }),
+        tokens(BrowseQuery {
+            licence_free_at: Some(1_700_000_300),
+            ..Default::default()
+        }),
         [3_000_001, 1_000_002, 1_000_001],
         "token 2000001 is licensed until 1700086600"
     );
     assert_eq!(
-        tokens(BrowseQuery { text: Some("tide".into()), ..Default::default() }),
+        tokens(BrowseQuery {
+            text: Some("tide".into()),
+            ..Default::default()
+        }),
         [2_000_001]
     );
-    assert!(tokens(BrowseQuery { text: Some("()*".into()), ..Default::default() }).is_empty());
+    assert!(
+        tokens(BrowseQuery {
+            text: Some("()*".into()),
+            ..Default::default()
+        })
+        .is_empty()
+    );
     let card = &catalog
-        .browse(&BrowseQuery { kind: Some("audio".into()), limit: 1, ..Default::default() })
+        .browse(&BrowseQuery {
+            kind: Some("audio".into()),
+            limit: 1,
+            ..Default::default()
+        })
         .expect("browse")
         .items[0];
     assert_eq!(card.title.as_deref(), Some("Tide song"));
@@ -369,7 +467,10 @@ fn cursors_are_checked() {
             after: Some(bad.into()),
             ..Default::default()
         });
-        assert!(matches!(result, Err(CatalogError::InvalidQuery(_))), "{bad:?}");
+        assert!(
+            matches!(result, Err(CatalogError::InvalidQuery(_))),
+            "{bad:?}"
+        );
     }
 }
 
@@ -378,10 +479,19 @@ fn search_ranks_and_handles_cjk_and_hostile_input() {
     let catalog = synced(&market_script());
     with_metadata(&catalog);
     let titles = |text: &str| -> Vec<Option<String>> {
-        catalog.search(text, 10).expect("search").into_iter().map(|h| h.title).collect()
+        catalog
+            .search(text, 10)
+            .expect("search")
+            .into_iter()
+            .map(|h| h.title)
+            .collect()
     };
     assert_eq!(titles("dawn"), [Some("Dawn".to_owned())]);
-    assert_eq!(titles("daw"), [Some("Dawn".to_owned())], "prefix while typing");
+    assert_eq!(
+        titles("daw"),
+        [Some("Dawn".to_owned())],
+        "prefix while typing"
+    );
     assert_eq!(titles("藏品"), [Some("数字藏品 Ember".to_owned())]);
     assert_eq!(titles("warm").len(), 2, "attributes are searchable");
     assert!(titles("\" OR 1=1 --").is_empty() || titles("\" OR 1=1 --").len() <= 3);
@@ -398,7 +508,11 @@ fn metadata_failures_are_retried_and_shown() {
     let now = 1_800_000_000;
     assert_eq!(catalog.due_metadata(now, 10).expect("due").len(), 3);
     catalog
-        .record_metadata("bafymeta1", &MetadataFetch::Unavailable("not found".into()), now)
+        .record_metadata(
+            "bafymeta1",
+            &MetadataFetch::Unavailable("not found".into()),
+            now,
+        )
         .expect("record");
     catalog
         .record_metadata("bafymeta2", &MetadataFetch::Invalid("not JSON".into()), now)
@@ -406,25 +520,46 @@ fn metadata_failures_are_retried_and_shown() {
     catalog
         .record_metadata(
             "bafymeta3",
-            &MetadataFetch::MediaUnavailable(details("Ember", "image", &[]), "thumbnail missing".into()),
+            &MetadataFetch::MediaUnavailable(
+                details("Ember", "image", &[]),
+                "thumbnail missing".into(),
+            ),
             now,
         )
         .expect("record");
-    assert!(catalog.due_metadata(now, 10).expect("due").is_empty(), "backing off");
+    assert!(
+        catalog.due_metadata(now, 10).expect("due").is_empty(),
+        "backing off"
+    );
     let later = catalog.due_metadata(now + 31, 10).expect("due");
-    assert_eq!(later, ["bafymeta1", "bafymeta3"], "invalid documents are not retried");
+    assert_eq!(
+        later,
+        ["bafymeta1", "bafymeta3"],
+        "invalid documents are not retried"
+    );
     let work = catalog.work(1).expect("q").expect("work");
     assert_eq!(work.media_status, "unavailable");
     assert_eq!(work.media_error.as_deref(), Some("not found"));
     let ember = catalog.work(3).expect("q").expect("work");
-    assert_eq!(ember.title.as_deref(), Some("Ember"), "known fields are kept");
+    assert_eq!(
+        ember.title.as_deref(),
+        Some("Ember"),
+        "known fields are kept"
+    );
     let stats = catalog.stats().expect("stats");
     assert_eq!((stats.metadata_unavailable, stats.metadata_invalid), (2, 1));
     // The second failure waits longer.
     catalog
-        .record_metadata("bafymeta1", &MetadataFetch::Unavailable("still".into()), now + 31)
+        .record_metadata(
+            "bafymeta1",
+            &MetadataFetch::Unavailable("still".into()),
+            now + 31,
+        )
         .expect("record");
-    assert_eq!(catalog.due_metadata(now + 31 + 59, 10).expect("due"), ["bafymeta3"]);
+    assert_eq!(
+        catalog.due_metadata(now + 31 + 59, 10).expect("due"),
+        ["bafymeta3"]
+    );
 }
 
 #[test]
@@ -442,17 +577,29 @@ fn rollback_drops_the_fork_and_replays() {
     let work = catalog.work(1).expect("q").expect("work");
     assert_eq!(work.editions[0].owner, addr(1), "the sale is gone");
     assert_eq!(work.editions[0].price, Some(1500), "the listing is back");
-    assert_eq!(work.title.as_deref(), Some("Dawn"), "fetched metadata survives");
+    assert_eq!(
+        work.title.as_deref(),
+        Some("Dawn"),
+        "fetched metadata survives"
+    );
 
     // The same state as a catalog that only ever saw blocks up to the fork.
     let mut prefix = Script::new(10);
-    prefix.blocks = script.blocks.iter().filter(|b| b.number <= listing_block).cloned().collect();
+    prefix.blocks = script
+        .blocks
+        .iter()
+        .filter(|b| b.number <= listing_block)
+        .cloned()
+        .collect();
     prefix.next_block = listing_block + 1;
     let fresh = synced(&prefix);
     with_metadata(&fresh);
     assert_eq!(fresh.dump().expect("dump"), catalog.dump().expect("dump"));
 
-    assert!(matches!(catalog.rollback_to(12_345), Err(CatalogError::UnknownBlock { .. })));
+    assert!(matches!(
+        catalog.rollback_to(12_345),
+        Err(CatalogError::UnknownBlock { .. })
+    ));
     // Back to before the start block: empty.
     catalog.rollback_to(9).expect("to start");
     assert_eq!(catalog.stats().expect("stats").events, 0);
@@ -488,31 +635,76 @@ fn a_reopened_file_keeps_everything() {
 fn hot_queries_use_indexes() {
     let catalog = synced(&market_script());
     let queries = [
-        BrowseQuery { listed_only: true, ..Default::default() },
-        BrowseQuery { sort: Sort::PriceAsc, ..Default::default() },
-        BrowseQuery { sort: Sort::PriceDesc, ..Default::default() },
-        BrowseQuery { sort: Sort::RecentlySold, ..Default::default() },
+        BrowseQuery {
+            listed_only: true,
+            ..Default::default()
+        },
+        BrowseQuery {
+            sort: Sort::PriceAsc,
+            ..Default::default()
+        },
+        BrowseQuery {
+            sort: Sort::PriceDesc,
+            ..Default::default()
+        },
+        BrowseQuery {
+            sort: Sort::RecentlySold,
+            ..Default::default()
+        },
         BrowseQuery::default(),
-        BrowseQuery { kind: Some("image".into()), sort: Sort::PriceAsc, ..Default::default() },
-        BrowseQuery { kind: Some("image".into()), listed_only: true, ..Default::default() },
-        BrowseQuery { creator: Some(addr(1)), ..Default::default() },
-        BrowseQuery { creator: Some(addr(1)), listed_only: true, ..Default::default() },
-        BrowseQuery { owner: Some(addr(1)), ..Default::default() },
-        BrowseQuery { issuer: Some(ISSUER.into()), ..Default::default() },
-        BrowseQuery { min_price: Some(10), max_price: Some(100), sort: Sort::PriceAsc, ..Default::default() },
+        BrowseQuery {
+            kind: Some("image".into()),
+            sort: Sort::PriceAsc,
+            ..Default::default()
+        },
+        BrowseQuery {
+            kind: Some("image".into()),
+            listed_only: true,
+            ..Default::default()
+        },
+        BrowseQuery {
+            creator: Some(addr(1)),
+            ..Default::default()
+        },
+        BrowseQuery {
+            creator: Some(addr(1)),
+            listed_only: true,
+            ..Default::default()
+        },
+        BrowseQuery {
+            owner: Some(addr(1)),
+            ..Default::default()
+        },
+        BrowseQuery {
+            issuer: Some(ISSUER.into()),
+            ..Default::default()
+        },
+        BrowseQuery {
+            min_price: Some(10),
+            max_price: Some(100),
+            sort: Sort::PriceAsc,
+            ..Default::default()
+        },
     ];
     for query in &queries {
         let plan = catalog.browse_plan(query).expect("plan");
         let text = plan.join(" | ");
         assert!(
-            plan.iter().any(|step| step.contains("USING INDEX") || step.contains("USING INTEGER PRIMARY KEY")),
+            plan.iter()
+                .any(|step| step.contains("USING INDEX")
+                    || step.contains("USING INTEGER PRIMARY KEY")),
             "{query:?}: {text}"
         );
         assert!(
-            !plan.iter().any(|step| step.starts_with("SCAN t") && !step.contains("INDEX")),
+            !plan
+                .iter()
+                .any(|step| step.starts_with("SCAN t") && !step.contains("INDEX")),
             "{query:?} scans the tokens table: {text}"
         );
-        assert!(!text.contains("TEMP B-TREE"), "{query:?} sorts in memory: {text}");
+        assert!(
+            !text.contains("TEMP B-TREE"),
+            "{query:?} sorts in memory: {text}"
+        );
     }
 }
 
@@ -529,8 +721,15 @@ fn script_from(choices: &[(u8, u64, i64)]) -> Script {
     for &(op, work, amount) in choices {
         let token = work * 1_000_000 + 1 + (amount as u64 % 2);
         let event = match op {
-            0 => CatalogEvent::Listed { token_id: token, seller: addr(work), price: amount },
-            1 => CatalogEvent::ListingCancelled { token_id: token, seller: addr(work) },
+            0 => CatalogEvent::Listed {
+                token_id: token,
+                seller: addr(work),
+                price: amount,
+            },
+            1 => CatalogEvent::ListingCancelled {
+                token_id: token,
+                seller: addr(work),
+            },
             2 => CatalogEvent::Sold {
                 token_id: token,
                 seller: addr(work),
@@ -539,9 +738,20 @@ fn script_from(choices: &[(u8, u64, i64)]) -> Script {
                 royalty: amount / 20,
                 fee: amount / 40,
             },
-            3 => CatalogEvent::Gifted { token_id: token, from: addr(work), to: addr(20) },
-            4 => CatalogEvent::Frozen { work_id: work, reason: 1, by: REVIEWER.into() },
-            _ => CatalogEvent::Unfrozen { work_id: work, by: addr(98) },
+            3 => CatalogEvent::Gifted {
+                token_id: token,
+                from: addr(work),
+                to: addr(20),
+            },
+            4 => CatalogEvent::Frozen {
+                work_id: work,
+                reason: 1,
+                by: REVIEWER.into(),
+            },
+            _ => CatalogEvent::Unfrozen {
+                work_id: work,
+                by: addr(98),
+            },
         };
         s.block(vec![event]);
     }

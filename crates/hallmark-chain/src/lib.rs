@@ -26,6 +26,7 @@ pub use deploy::{
 pub use error::{ChainError, ChainResult};
 pub use role::Role;
 pub use seed::{ANVIL_DEV_KEYS, DemoAccounts, demo_attestation, dev_signer, seed_demo};
+pub use time::format_utc;
 pub use types::{
     ActiveLicence, EDITION_BASE, LicenceKind, LicenceTerms, Listing, MintVoucher, Minted,
     RoyaltySplit, TxOutcome, WorkInput, WorkRecord, edition_of, work_of,

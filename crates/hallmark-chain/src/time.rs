@@ -1,7 +1,7 @@
 //! Unix seconds as a UTC date for error messages (no calendar dependency).
 
 /// Formats unix seconds as `YYYY-MM-DD HH:MM:SS UTC`.
-pub(crate) fn format_utc(secs: u64) -> String {
+pub fn format_utc(secs: u64) -> String {
     let days = secs / 86_400;
     let rem = secs % 86_400;
     let (y, m, d) = civil_from_days(days);

@@ -60,6 +60,134 @@ pub(crate) enum Command {
     /// Usage-rights licences.
     #[command(subcommand)]
     Licence(LicenceCommand),
+    /// Bring the local catalog up to the chain's head and fetch new works' metadata.
+    Sync(SyncArgs),
+    /// Browse tokens in the local catalog (works offline).
+    Browse(BrowseArgs),
+    /// Search titles, descriptions, creators and attributes in the local catalog (offline).
+    Search(SearchArgs),
+    /// A token from the local catalog: its work, holder, listing and provenance timeline.
+    Show(ShowArgs),
+    /// The local catalog (a cache of the chain).
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+}
+
+/// `hallmark sync`.
+#[derive(Debug, Args)]
+pub(crate) struct SyncArgs {
+    /// Keep following new blocks until Ctrl-C.
+    #[arg(long)]
+    pub(crate) follow: bool,
+    /// Blocks per page to start with (adapts to the number of events).
+    #[arg(long, value_name = "N", default_value_t = 2000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) page_blocks: u64,
+    /// Largest page in blocks.
+    #[arg(long, value_name = "N", default_value_t = 50_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) max_page_blocks: u64,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// Sort orders of `hallmark browse`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum SortArg {
+    /// Newest listing (or mint) first.
+    Newest,
+    /// Cheapest first (listed only).
+    Price,
+    /// Dearest first (listed only).
+    PriceDesc,
+    /// Most recently sold first.
+    Sold,
+}
+
+/// `hallmark browse`.
+#[derive(Debug, Args)]
+pub(crate) struct BrowseArgs {
+    /// Only `image`, `audio` or `video` works.
+    #[arg(long)]
+    pub(crate) kind: Option<String>,
+    /// Lowest price in credits (e.g. 12.50); implies --listed.
+    #[arg(long, value_name = "CREDITS")]
+    pub(crate) min_price: Option<String>,
+    /// Highest price in credits; implies --listed.
+    #[arg(long, value_name = "CREDITS")]
+    pub(crate) max_price: Option<String>,
+    /// Works by this creator address.
+    #[arg(long, value_name = "ADDRESS")]
+    pub(crate) creator: Option<String>,
+    /// Works endorsed by this issuer address.
+    #[arg(long, value_name = "ADDRESS")]
+    pub(crate) issuer: Option<String>,
+    /// Tokens held by this address (a collection).
+    #[arg(long, value_name = "ADDRESS")]
+    pub(crate) owner: Option<String>,
+    /// Works with this attribute, as TRAIT=VALUE.
+    #[arg(long, value_name = "TRAIT=VALUE")]
+    pub(crate) attr: Option<String>,
+    /// Only tokens for sale.
+    #[arg(long)]
+    pub(crate) listed: bool,
+    /// Only tokens with no licence running now.
+    #[arg(long)]
+    pub(crate) licence_free: bool,
+    /// Full-text filter.
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) text: Option<String>,
+    /// Order.
+    #[arg(long, value_enum, default_value_t = SortArg::Newest)]
+    pub(crate) sort: SortArg,
+    /// Page size (1–200).
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=200))]
+    pub(crate) limit: u32,
+    /// Continue after this cursor (printed at the end of the previous page).
+    #[arg(long, value_name = "CURSOR")]
+    pub(crate) after: Option<String>,
+    /// Print the page as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `hallmark search`.
+#[derive(Debug, Args)]
+pub(crate) struct SearchArgs {
+    /// Words to look for (every word must match; the last one may be a prefix).
+    pub(crate) text: String,
+    /// Most hits to show (1–200).
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=200))]
+    pub(crate) limit: u32,
+    /// Print the hits as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `hallmark show`.
+#[derive(Debug, Args)]
+pub(crate) struct ShowArgs {
+    /// The token id (or a work id, which shows edition 1).
+    pub(crate) token: String,
+    /// Print as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `hallmark catalog …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum CatalogCommand {
+    /// Empty the catalog and sync it again from the deployment block.
+    Rebuild(SyncArgs),
+    /// What the catalog holds and where it is in the chain (offline).
+    Status(JsonArg),
+}
+
+/// Only `--json`.
+#[derive(Debug, Args)]
+pub(crate) struct JsonArg {
+    /// Print JSON on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 /// Who signs, on the dev chain: one of the seeded demo accounts.

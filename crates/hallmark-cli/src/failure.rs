@@ -90,6 +90,17 @@ impl From<hallmark_engine::chain::ChainError> for Failure {
     }
 }
 
+impl From<hallmark_engine::catalog::CatalogError> for Failure {
+    fn from(e: hallmark_engine::catalog::CatalogError) -> Self {
+        match e {
+            hallmark_engine::catalog::CatalogError::InvalidQuery(_) => {
+                Self::bad_input(e.to_string())
+            }
+            other => EngineError::from(other).into(),
+        }
+    }
+}
+
 impl From<EngineError> for Failure {
     fn from(e: EngineError) -> Self {
         match e {

@@ -79,6 +79,11 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Freeze(args) => block_on(commands::market::freeze(cli, args)),
         Command::Consortium(command) => block_on(commands::consortium::run(cli, command)),
         Command::Licence(command) => block_on(commands::consortium::licence(cli, command)),
+        Command::Sync(args) => block_on(commands::catalog::sync(cli, args)),
+        Command::Browse(args) => block_on(commands::catalog::browse(cli, args)),
+        Command::Search(args) => block_on(commands::catalog::search(cli, args)),
+        Command::Show(args) => block_on(commands::catalog::show(cli, args)),
+        Command::Catalog(command) => block_on(commands::catalog::run(cli, command)),
     }
 }
 

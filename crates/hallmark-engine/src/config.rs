@@ -198,6 +198,11 @@ impl Config {
         self.data_dir.join("hallmark.sqlite")
     }
 
+    /// The local catalog (a cache of the chain, rebuilt with `hallmark catalog rebuild`).
+    pub fn catalog_path(&self) -> PathBuf {
+        self.data_dir.join("catalog.sqlite")
+    }
+
     /// The configured chain id.
     pub fn chain_id(&self) -> u64 {
         match &self.chain {

@@ -16,6 +16,7 @@ use crate::devchain::{DevChain, DevChainOptions, find_anvil};
 use crate::error::EngineError;
 use crate::library::{Library, LibraryItem};
 use crate::rpc::RpcEndpoint;
+use hallmark_catalog::Catalog;
 
 /// Stages of a long ingest, reported through [`Progress`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -109,6 +110,7 @@ struct Inner {
     config: Config,
     store: AnyStore,
     library: Library,
+    catalog: Arc<Catalog>,
     chain: Mutex<ChainState>,
     deployment: std::sync::Mutex<Option<hallmark_chain::Deployment>>,
 }
@@ -140,12 +142,14 @@ impl Engine {
             ChainConfig::DevChain { .. } => ChainState::Idle,
         };
         let library = Library::open(&config.database_path())?;
+        let catalog = Arc::new(Catalog::open(&config.catalog_path())?);
         info!(data_dir = %config.data_dir.display(), store = store.backend_name(), "engine open");
         Ok(Self {
             inner: Arc::new(Inner {
                 config,
                 store,
                 library,
+                catalog,
                 chain: Mutex::new(chain),
                 deployment: std::sync::Mutex::new(None),
             }),
@@ -167,13 +171,19 @@ impl Engine {
         &self.inner.library
     }
 
+    /// The local catalog of the chain (filled by [`Engine::sync_catalog`]).
+    pub fn catalog(&self) -> &Arc<Catalog> {
+        &self.inner.catalog
+    }
+
     /// The Hallmark contracts on the chain, once [`Engine::start_dev_chain`] deployed or found them.
     pub fn deployment(&self) -> Option<hallmark_chain::Deployment> {
         self.inner.deployment.lock().ok().and_then(|d| d.clone())
     }
 
     /// Starts the app-owned dev chain if the configuration asks for one and it is not running.
-    /// Does nothing for a consortium RPC endpoint.
+    /// For a consortium RPC endpoint it only loads the deployment recorded in the data folder
+    /// (`chain/deployment-<chain id>.json`).
     #[instrument(skip(self), err(Display))]
     pub async fn start_dev_chain(&self) -> Result<(), EngineError> {
         let ChainConfig::DevChain {
@@ -182,6 +192,14 @@ impl Engine {
             chain_id,
         } = &self.inner.config.chain
         else {
+            // A consortium node: use the deployment recorded in the data folder, if any.
+            let recorded = hallmark_chain::read_deployment(
+                &self.inner.config.chain_dir(),
+                self.inner.config.chain_id(),
+            )?;
+            if let (Some(deployment), Ok(mut slot)) = (recorded, self.inner.deployment.lock()) {
+                *slot = Some(deployment);
+            }
             return Ok(());
         };
         let mut state = self.inner.chain.lock().await;

@@ -25,6 +25,12 @@ pub enum EngineError {
         /// The operating system's reason.
         reason: String,
     },
+    /// The local catalog failed.
+    #[error(transparent)]
+    Catalog(#[from] hallmark_catalog::CatalogError),
+    /// Syncing the catalog with the chain failed.
+    #[error(transparent)]
+    Indexer(#[from] hallmark_indexer::IndexerError),
     /// The media file was refused or could not be processed.
     #[error(transparent)]
     Media(#[from] MediaError),
@@ -76,6 +82,8 @@ impl EngineError {
         match self {
             Self::Config { .. } => "config.invalid",
             Self::DataDir { .. } => "storage.data_dir",
+            Self::Catalog(e) => e.code(),
+            Self::Indexer(e) => e.code(),
             Self::Media(e) => e.code(),
             Self::Store(e) => e.code(),
             Self::ChainUnavailable { .. } => "chain.unavailable",

@@ -4,6 +4,7 @@
 //! ([`hallmark_store::AnyStore`]), media ingest ([`hallmark_media`]) and the chain (the embedded
 //! dev chain, [`devchain::DevChain`], or a consortium RPC endpoint).
 
+mod catalog_sync;
 mod config;
 pub mod devchain;
 mod engine;
@@ -13,13 +14,17 @@ mod library;
 mod mint;
 mod rpc;
 
+pub use catalog_sync::SyncReport;
 pub use config::{ChainConfig, Config, DEV_CHAIN_ID, IpfsBackend};
 pub use engine::{ChainStatus, ContractsStatus, Engine, Progress, Stage, Status, StoreStatus};
 pub use error::EngineError;
+/// The local catalog and the indexer, for callers that query or tune them.
+pub use hallmark_catalog as catalog;
 /// The chain layer, for callers that need its types (roles, licence terms).
 pub use hallmark_chain as chain;
 pub use hallmark_chain::Deployment;
 pub use hallmark_chain::{Address, B256, PrivateKeySigner, U256, dev_signer, edition_of, work_of};
+pub use hallmark_indexer::{IndexerConfig, SyncProgress};
 pub use hallmark_media::{Ingested, Limits, MediaKind, MediaType};
 pub use hallmark_unixfs::{Cid, ImportSettings};
 pub use library::{Library, LibraryItem};

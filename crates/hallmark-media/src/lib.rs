@@ -24,7 +24,7 @@ pub use error::{MediaError, Refusal};
 pub use ingest::{IngestOptions, Ingested, READ_CHUNK, ingest, ingest_with_sink};
 pub use limits::Limits;
 pub use media_type::{MediaKind, MediaType};
-pub use metadata::{WorkFields, WorkMetadata};
+pub use metadata::{Attribute, AttributeValue, WorkFields, WorkMetadata};
 pub use probe::AvInfo;
 pub use raster::{Derivative, PREVIEW_SIDE, THUMBNAIL_SIDE};
 pub use sniff::{SNIFF_LEN, sniff};

@@ -1,5 +1,6 @@
 //! One module per command.
 
+pub(crate) mod catalog;
 pub(crate) mod cid;
 pub(crate) mod consortium;
 pub(crate) mod ingest;

@@ -1,0 +1,44 @@
+//! Errors of the indexer.
+
+use hallmark_catalog::CatalogError;
+
+/// What can stop a sync.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexerError {
+    /// The chain node failed or is unreachable (retried by the follow loop).
+    #[error("the chain node at {url} failed: {reason}")]
+    Rpc {
+        /// The endpoint.
+        url: String,
+        /// What happened.
+        reason: String,
+    },
+    /// A log of a Hallmark contract did not decode (a contract/ABI mismatch).
+    #[error("a Hallmark event did not decode: {0}")]
+    Decode(String),
+    /// The catalog refused or failed.
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    /// The chain changed while a page was read; the page is fetched again.
+    #[error("the chain changed while block {block} was read")]
+    Unstable {
+        /// The block whose hash changed.
+        block: u64,
+    },
+    /// The sync was cancelled.
+    #[error("sync cancelled")]
+    Cancelled,
+}
+
+impl IndexerError {
+    /// A stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Rpc { .. } => "indexer.rpc",
+            Self::Decode(_) => "indexer.decode",
+            Self::Catalog(e) => e.code(),
+            Self::Unstable { .. } => "indexer.unstable",
+            Self::Cancelled => "indexer.cancelled",
+        }
+    }
+}
