@@ -535,6 +535,11 @@ impl Catalog {
         })
     }
 
+    /// SQLite's own consistency check: `ok` when the file is sound.
+    pub fn integrity_check(&self) -> CatalogResult<String> {
+        self.with(|c| c.query_row("PRAGMA integrity_check", [], |r| r.get(0)))
+    }
+
     /// A canonical text dump of everything derived from the chain (event log, checkpoint and
     /// derived tables), for comparing two catalogs: a rebuilt cache must equal a live-synced one.
     pub fn dump(&self) -> CatalogResult<String> {
