@@ -346,13 +346,16 @@ fn change_hands(tx: &Transaction<'_>, token_id: u64, to: &str, now: i64) -> rusq
     Ok(())
 }
 
+/// Creator, title, description and attributes JSON of a work, for its full-text row.
+type IndexedText = (String, Option<String>, Option<String>, Option<String>);
+
 /// (Re)writes a work's attributes and full-text row from its fetched metadata, if any.
 pub(crate) fn index_work(tx: &Transaction<'_>, work_id: i64) -> rusqlite::Result<()> {
     tx.prepare_cached("DELETE FROM work_attributes WHERE work_id = ?1")?
         .execute(params![work_id])?;
     tx.prepare_cached("DELETE FROM works_fts WHERE rowid = ?1")?
         .execute(params![work_id])?;
-    let row: Option<(String, Option<String>, Option<String>, Option<String>)> = tx
+    let row: Option<IndexedText> = tx
         .prepare_cached(
             "SELECT w.creator, m.title, m.description, m.attributes
              FROM works w JOIN metadata m ON m.cid = w.metadata_cid

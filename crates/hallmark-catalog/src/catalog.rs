@@ -535,6 +535,20 @@ impl Catalog {
         })
     }
 
+    /// Moves the write-ahead log into the database file and truncates it.
+    pub fn checkpoint_wal(&self) -> CatalogResult<()> {
+        self.with(|c| c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())))
+    }
+
+    /// Merges the full-text index into one segment and refreshes the planner's statistics: run
+    /// after a large catch-up (searches on big catalogs read far fewer pages afterwards).
+    pub fn optimize(&self) -> CatalogResult<()> {
+        self.with(|c| {
+            c.execute("INSERT INTO works_fts(works_fts) VALUES ('optimize')", [])?;
+            c.execute_batch("PRAGMA optimize")
+        })
+    }
+
     /// SQLite's own consistency check: `ok` when the file is sound.
     pub fn integrity_check(&self) -> CatalogResult<String> {
         self.with(|c| c.query_row("PRAGMA integrity_check", [], |r| r.get(0)))

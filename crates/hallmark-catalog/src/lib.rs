@@ -25,6 +25,6 @@ pub use catalog::{Catalog, MetadataFetch, Rollback, SyncState, WorkDetails, retr
 pub use error::{CatalogError, CatalogResult};
 pub use event::{BlockEvents, CatalogEvent, EDITION_BASE, LoggedEvent, Page, work_of};
 pub use query::{
-    BrowsePage, BrowseQuery, CatalogStats, Earnings, LicenceRecord, ProvenanceEntry, SearchHit,
-    Sort, TokenCard, WorkView,
+    BrowsePage, BrowseQuery, CatalogStats, Earnings, LicenceRecord, ProvenanceEntry, SEARCH_WINDOW,
+    SearchHit, Sort, TokenCard, WorkView,
 };

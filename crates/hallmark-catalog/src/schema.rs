@@ -132,7 +132,7 @@ CREATE TABLE work_attributes (
     value   TEXT NOT NULL
 );
 CREATE INDEX work_attributes_lookup ON work_attributes(trait, value, work_id);
-CREATE INDEX work_attributes_work ON work_attributes(work_id);
+CREATE INDEX work_attributes_work ON work_attributes(work_id, trait, value);
 
 CREATE VIRTUAL TABLE works_fts USING fts5(
     title, description, creator, attributes,
