@@ -34,6 +34,10 @@ pub struct IndexerConfig {
     pub poll_interval: Duration,
     /// How many known blocks to compare when looking for a fork point.
     pub reorg_search_depth: u32,
+    /// WebSocket endpoint for new-head notifications while following; `None` derives it from the
+    /// HTTP URL (`http` → `ws`, same host and port, as anvil serves both). Without a working
+    /// subscription the follow loop polls every `poll_interval`.
+    pub ws_url: Option<String>,
 }
 
 impl Default for IndexerConfig {
@@ -44,6 +48,7 @@ impl Default for IndexerConfig {
             target_logs_per_page: 5_000,
             poll_interval: Duration::from_millis(500),
             reorg_search_depth: 4_096,
+            ws_url: None,
         }
     }
 }
@@ -416,9 +421,65 @@ impl Indexer {
         Ok(self.progress)
     }
 
-    /// Syncs to the head, then keeps following new blocks until `stop` turns true. Node errors
-    /// are retried with backoff (1 s doubling to 30 s); `after_pass` runs after each pass (the
-    /// caller fetches metadata there).
+    /// The WebSocket URL to subscribe to new heads on.
+    fn ws_url(&self) -> Option<String> {
+        if let Some(url) = &self.config.ws_url {
+            return Some(url.clone());
+        }
+        self.url
+            .strip_prefix("http://")
+            .map(|rest| format!("ws://{rest}"))
+            .or_else(|| {
+                self.url
+                    .strip_prefix("https://")
+                    .map(|rest| format!("wss://{rest}"))
+            })
+    }
+
+    /// A stream of new block numbers from a WebSocket subscription, if the node offers one.
+    async fn subscribe_heads(
+        &self,
+    ) -> Option<(DynProvider, futures_util::stream::BoxStream<'static, u64>)> {
+        use futures_util::StreamExt;
+        let url = self.ws_url()?;
+        let connected = tokio::time::timeout(
+            Duration::from_secs(5),
+            ProviderBuilder::new()
+                .disable_recommended_fillers()
+                .connect_ws(alloy::providers::WsConnect::new(url.clone())),
+        )
+        .await;
+        let provider = match connected {
+            Ok(Ok(p)) => p.erased(),
+            Ok(Err(e)) => {
+                info!(%url, error = %e, "no WebSocket subscription; polling for new blocks");
+                return None;
+            }
+            Err(_) => {
+                info!(%url, "WebSocket connect timed out; polling for new blocks");
+                return None;
+            }
+        };
+        match provider.subscribe_blocks().await {
+            Ok(subscription) => {
+                info!(%url, "following new blocks through a WebSocket subscription");
+                let stream = subscription
+                    .into_stream()
+                    .map(|header| header.number)
+                    .boxed();
+                Some((provider, stream))
+            }
+            Err(e) => {
+                info!(%url, error = %e, "the node refused newHeads; polling for new blocks");
+                None
+            }
+        }
+    }
+
+    /// Syncs to the head, then keeps following new blocks until `stop` turns true: woken by a
+    /// WebSocket new-head subscription when the node offers one (re-subscribing if it drops),
+    /// else by polling. Node errors are retried with backoff (1 s doubling to 30 s); `after_pass`
+    /// runs after each successful pass (the caller fetches metadata there).
     pub async fn follow<F, Fut>(
         &mut self,
         mut stop: watch::Receiver<bool>,
@@ -429,7 +490,10 @@ impl Indexer {
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = ()>,
     {
+        use futures_util::StreamExt;
         let mut backoff = Duration::from_secs(1);
+        let mut heads = self.subscribe_heads().await;
+        let mut last_subscribe = Instant::now();
         loop {
             if *stop.borrow() {
                 return Ok(self.progress);
@@ -444,18 +508,39 @@ impl Indexer {
                     warn!(error = %e, retry_in = ?backoff, "sync paused");
                     let wait = backoff;
                     backoff = (backoff * 2).min(Duration::from_secs(30));
+                    heads = None;
                     wait
                 }
                 Err(e) => return Err(e),
             };
-            tokio::select! {
-                _ = tokio::time::sleep(wait) => {}
-                changed = stop.changed() => {
-                    if changed.is_err() || *stop.borrow() {
-                        info!("sync stopped");
-                        return Ok(self.progress);
+            let woken = match heads.as_mut() {
+                Some((_, stream)) => {
+                    tokio::select! {
+                        head = stream.next() => match head {
+                            Some(number) => { debug!(number, "new head"); true }
+                            None => { warn!("the WebSocket subscription ended; polling"); heads = None; true }
+                        },
+                        // A safety net: also look every 30 s in case a notification was missed.
+                        _ = tokio::time::sleep(Duration::from_secs(30)) => true,
+                        changed = stop.changed() => changed.is_ok() && !*stop.borrow(),
                     }
                 }
+                None => {
+                    tokio::select! {
+                        _ = tokio::time::sleep(wait) => {
+                            if last_subscribe.elapsed() > Duration::from_secs(60) {
+                                last_subscribe = Instant::now();
+                                heads = self.subscribe_heads().await;
+                            }
+                            true
+                        }
+                        changed = stop.changed() => changed.is_ok() && !*stop.borrow(),
+                    }
+                }
+            };
+            if !woken {
+                info!("sync stopped");
+                return Ok(self.progress);
             }
         }
     }

@@ -340,3 +340,71 @@ async fn missing_or_wrong_metadata_is_recorded_not_fatal() {
         .expect("fetch");
     assert_eq!(again.attempted, 0);
 }
+
+/// Follows in the background until the catalog holds `works` works or 10 s pass.
+async fn follow_until(
+    env: &Env,
+    config: IndexerConfig,
+    works_after: u64,
+    act: impl std::future::Future<Output = ()>,
+) -> std::time::Duration {
+    let catalog = fresh_catalog();
+    let mut indexer = Indexer::connect(&env.url(), env.deployment.clone(), catalog.clone(), config)
+        .await
+        .expect("connect");
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let follower = tokio::spawn(async move { indexer.follow(stop_rx, |_| {}, || async {}).await });
+    // Let the first pass finish, then act and time how long the catalog takes to see it.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    act.await;
+    let started = std::time::Instant::now();
+    while catalog.stats().expect("stats").works < works_after {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "the follower did not see the new work"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let seen = started.elapsed();
+    stop_tx.send(true).expect("stop");
+    follower.await.expect("join").expect("follow ends cleanly");
+    seen
+}
+
+#[tokio::test]
+async fn following_wakes_on_websocket_new_heads() {
+    let env = Env::new(1, 0, 0).await;
+    let m = env.members[0].address();
+    // Polling every minute: only the subscription can make this fast.
+    let config = IndexerConfig {
+        poll_interval: std::time::Duration::from_secs(60),
+        ..IndexerConfig::default()
+    };
+    let seen = follow_until(&env, config, 1, async {
+        env.register("live", m, m, 1, 0, vec![]).await;
+    })
+    .await;
+    assert!(
+        seen < std::time::Duration::from_secs(5),
+        "seen after {seen:?}"
+    );
+}
+
+#[tokio::test]
+async fn following_falls_back_to_polling_without_websocket() {
+    let env = Env::new(1, 0, 0).await;
+    let m = env.members[0].address();
+    let config = IndexerConfig {
+        poll_interval: std::time::Duration::from_millis(100),
+        ws_url: Some("ws://127.0.0.1:9".to_owned()),
+        ..IndexerConfig::default()
+    };
+    let seen = follow_until(&env, config, 1, async {
+        env.register("polled", m, m, 1, 0, vec![]).await;
+    })
+    .await;
+    assert!(
+        seen < std::time::Duration::from_secs(5),
+        "seen after {seen:?}"
+    );
+}
