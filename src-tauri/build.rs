@@ -1,7 +1,15 @@
 //! Generates Tauri's context and the permissions of the app's own commands.
 fn main() {
     // Keep in step with hallmark_api::commands::ALL (a test in src/commands.rs checks it).
-    const COMMANDS: &[&str] = &["app_status", "ingest_file", "library_page", "mint_work"];
+    const COMMANDS: &[&str] = &[
+        "app_status",
+        "ingest_file",
+        "library_page",
+        "mint_work",
+        "explore_page",
+        "work_detail",
+        "sync_status",
+    ];
     let attributes = tauri_build::Attributes::new()
         .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
     if let Err(e) = tauri_build::try_build(attributes) {

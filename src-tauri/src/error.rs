@@ -18,7 +18,19 @@ impl From<EngineError> for CommandError {
     }
 }
 
+impl From<hallmark_engine::catalog::CatalogError> for CommandError {
+    fn from(e: hallmark_engine::catalog::CatalogError) -> Self {
+        EngineError::from(e).into()
+    }
+}
+
 impl CommandError {
+    /// The stable code.
+    #[cfg(test)]
+    pub(crate) fn code(&self) -> &str {
+        &self.0.code
+    }
+
     /// An error raised by the shell itself (bad arguments, engine not ready).
     pub(crate) fn new(code: &str, message: impl Into<String>) -> Self {
         Self(ApiError {

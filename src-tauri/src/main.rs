@@ -2,10 +2,12 @@
 //!
 //! On launch it opens the engine on the data folder (`$HALLMARK_DATA_DIR`, else the platform
 //! data dir), starts the app-owned dev chain in the background (deploying the contracts the
-//! first time), and serves the UI from `ui/dist`. On quit it stops the chain cleanly.
+//! first time), then follows the chain into the local catalog, and serves the UI from `ui/dist`.
+//! On quit it stops the sync and the chain cleanly.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod catalog;
 mod commands;
 mod convert;
 mod error;
@@ -60,11 +62,15 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     let app = tauri::Builder::default()
         .manage(engine.clone())
+        .manage(catalog::CatalogSync::new())
         .invoke_handler(tauri::generate_handler![
             commands::app_status,
             commands::ingest_file,
             commands::library_page,
             commands::mint_work,
+            catalog::explore_page,
+            catalog::work_detail,
+            catalog::sync_status,
         ])
         .register_asynchronous_uri_scheme_protocol(
             hallmark_api::MEDIA_SCHEME,
@@ -81,17 +87,25 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             let engine = app.state::<Engine>().inner().clone();
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
-                if let Err(e) = engine.start_dev_chain().await {
-                    tracing::error!(code = e.code(), error = %e, "the chain did not start");
-                }
+                let started = engine.start_dev_chain().await;
                 let _ = handle.emit(events::CHAIN_CHANGED, ());
+                match started {
+                    Ok(()) => {
+                        let sync = handle.state::<catalog::CatalogSync>();
+                        catalog::run_sync(handle.clone(), engine, sync.inner()).await;
+                    }
+                    Err(e) => {
+                        tracing::error!(code = e.code(), error = %e, "the chain did not start");
+                    }
+                }
             });
             Ok(())
         })
         .build(tauri::generate_context!())?;
 
-    app.run(move |_handle, event| {
+    app.run(move |handle, event| {
         if let RunEvent::Exit = event {
+            handle.state::<catalog::CatalogSync>().stop();
             runtime.block_on(engine.shutdown());
         }
     });

@@ -1,6 +1,6 @@
 //! The `media://localhost/<cid>` protocol: serves a stored file to the webview only if the
-//! library knows the CID (a work, thumbnail or preview), with every block verified against its
-//! CID by the content store. Media bytes never travel through IPC as JSON.
+//! library knows the CID (a work, thumbnail or preview) or a work's metadata in the catalog names
+//! it, with every block verified against its CID by the content store. Media bytes never travel through IPC as JSON.
 
 use std::str::FromStr;
 
@@ -17,27 +17,47 @@ pub(crate) async fn serve(engine: &Engine, path: &str) -> Response<Vec<u8>> {
         return plain(StatusCode::BAD_REQUEST, "not a CID");
     };
     let key = cid.to_string();
-    let mime = match engine.library().mime_of(&key) {
-        Ok(Some(mime)) => mime,
-        Ok(None) => return plain(StatusCode::NOT_FOUND, "unknown CID"),
+    let known = match engine.library().mime_of(&key) {
+        Ok(Some(mime)) => Some(mime),
+        Ok(None) => None,
         Err(e) => {
             tracing::warn!(error = %e, "media lookup failed");
             return plain(StatusCode::INTERNAL_SERVER_ERROR, "lookup failed");
         }
     };
+    // Not in the library: a picture or media file named by a work's metadata in the catalog.
+    if known.is_none() && !engine.catalog().knows_media(&key).unwrap_or(false) {
+        return plain(StatusCode::NOT_FOUND, "unknown CID");
+    }
     match engine.read_verified(&cid, MAX_SERVED_BYTES).await {
-        Ok(bytes) => Response::builder()
-            .status(StatusCode::OK)
-            .header(header::CONTENT_TYPE, mime)
-            .header("X-Content-Type-Options", "nosniff")
-            .header(header::CACHE_CONTROL, "public, max-age=31536000, immutable")
-            .body(bytes)
-            .unwrap_or_else(|_| plain(StatusCode::INTERNAL_SERVER_ERROR, "response")),
+        Ok(bytes) => {
+            // A catalog CID's type comes from its bytes; anything but accepted media is refused
+            // (SVG and HTML are never served).
+            let Some(mime) =
+                known.or_else(|| hallmark_engine::sniff_media(&bytes).map(|t| t.mime().to_owned()))
+            else {
+                return plain(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "not a media type Hallmark shows",
+                );
+            };
+            ok(bytes, &mime)
+        }
         Err(e) => {
             tracing::warn!(%cid, code = e.code(), error = %e, "media not served");
             plain(StatusCode::BAD_GATEWAY, e.code())
         }
     }
+}
+
+fn ok(bytes: Vec<u8>, mime: &str) -> Response<Vec<u8>> {
+    Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, mime)
+        .header("X-Content-Type-Options", "nosniff")
+        .header(header::CACHE_CONTROL, "public, max-age=31536000, immutable")
+        .body(bytes)
+        .unwrap_or_else(|_| plain(StatusCode::INTERNAL_SERVER_ERROR, "response"))
 }
 
 fn plain(status: StatusCode, text: &str) -> Response<Vec<u8>> {

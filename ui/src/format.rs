@@ -41,3 +41,28 @@ pub fn dimensions(width: Option<u32>, height: Option<u32>) -> String {
         _ => String::new(),
     }
 }
+
+/// Credit cents as `15.00 credits`.
+pub fn credits(cents: i64) -> String {
+    format!("{}.{:02} credits", cents / 100, (cents % 100).abs())
+}
+
+/// Unix seconds as `2026-11-28 21:42 UTC`.
+pub fn utc(secs: u64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(secs as f64 * 1000.0));
+    let iso: String = date.to_iso_string().into();
+    // 2026-11-28T21:42:09.000Z
+    match (iso.get(..10), iso.get(11..16)) {
+        (Some(day), Some(time)) => format!("{day} {time} UTC"),
+        _ => iso,
+    }
+}
+
+/// An address shortened: `0x7099…79c8`.
+pub fn address(a: &str) -> String {
+    if a.len() == 42 {
+        format!("{}…{}", &a[..6], &a[38..])
+    } else {
+        a.to_owned()
+    }
+}

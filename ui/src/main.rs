@@ -13,16 +13,20 @@ use leptos::prelude::*;
 /// The pages of the navigation bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Page {
+    Explore,
     Library,
     Add,
     Status,
+    /// One token, opened from Explore (not in the navigation bar).
+    Work(u64),
 }
 
 impl Page {
-    const ALL: [Page; 3] = [Page::Library, Page::Add, Page::Status];
+    const NAV: [Page; 4] = [Page::Explore, Page::Library, Page::Add, Page::Status];
 
     fn title(self) -> &'static str {
         match self {
+            Page::Explore | Page::Work(_) => "Explore",
             Page::Library => "Library",
             Page::Add => "Add a work",
             Page::Status => "Status",
@@ -31,6 +35,7 @@ impl Page {
 
     fn id(self) -> &'static str {
         match self {
+            Page::Explore | Page::Work(_) => "nav-explore",
             Page::Library => "nav-library",
             Page::Add => "nav-add",
             Page::Status => "nav-status",
@@ -43,6 +48,25 @@ fn App() -> impl IntoView {
     let page = RwSignal::new(Page::Library);
     // Bumped whenever the library changes, so the Library page reloads.
     let library_version = RwSignal::new(0u32);
+    // Bumped on every `catalog-changed` event (one listener for the app's lifetime).
+    let catalog_version = RwSignal::new(0u32);
+    let sync = RwSignal::new(None::<hallmark_api::SyncStatus>);
+    leptos::task::spawn_local(async move {
+        if let Ok(s) =
+            api::call::<_, hallmark_api::SyncStatus>(hallmark_api::commands::SYNC_STATUS, &()).await
+        {
+            if s.synced_block.is_some() || s.error.is_some() {
+                sync.set(Some(s));
+            }
+        }
+    });
+    api::listen(
+        hallmark_api::events::CATALOG_CHANGED,
+        move |s: hallmark_api::SyncStatus| {
+            sync.set(Some(s));
+            catalog_version.update(|v| *v += 1);
+        },
+    );
     view! {
         <header class="topbar">
             <div class="brand">
@@ -50,13 +74,13 @@ fn App() -> impl IntoView {
                 <span class="name">"Hallmark"</span>
             </div>
             <nav>
-                {Page::ALL
+                {Page::NAV
                     .into_iter()
                     .map(|p| {
                         view! {
                             <button
                                 id=p.id()
-                                class:active=move || page.get() == p
+                                class:active=move || page.get().id() == p.id()
                                 on:click=move |_| page.set(p)
                             >
                                 {p.title()}
@@ -69,6 +93,8 @@ fn App() -> impl IntoView {
         </header>
         <main>
             {move || match page.get() {
+                Page::Explore => view! { <pages::explore::ExplorePage version=catalog_version sync=sync open=move |token| page.set(Page::Work(token)) /> }.into_any(),
+                Page::Work(token) => view! { <pages::work::WorkPage token_id=token version=catalog_version back=move || page.set(Page::Explore) /> }.into_any(),
                 Page::Library => view! { <pages::library::LibraryPage version=library_version go_add=move || page.set(Page::Add) /> }.into_any(),
                 Page::Add => view! { <pages::add::AddPage on_added=move || library_version.update(|v| *v += 1) /> }.into_any(),
                 Page::Status => view! { <pages::status::StatusPage /> }.into_any(),

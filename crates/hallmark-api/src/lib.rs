@@ -30,8 +30,22 @@ pub mod commands {
     pub const LIBRARY_PAGE: &str = "library_page";
     /// `{ request: MintWorkRequest } -> MintWorkReport`
     pub const MINT_WORK: &str = "mint_work";
+    /// `{ request: ExploreRequest } -> ExplorePage`
+    pub const EXPLORE_PAGE: &str = "explore_page";
+    /// `{ request: WorkDetailRequest } -> WorkDetail`
+    pub const WORK_DETAIL: &str = "work_detail";
+    /// `() -> SyncStatus`
+    pub const SYNC_STATUS: &str = "sync_status";
     /// Every command, for the capability file and its test.
-    pub const ALL: &[&str] = &[APP_STATUS, INGEST_FILE, LIBRARY_PAGE, MINT_WORK];
+    pub const ALL: &[&str] = &[
+        APP_STATUS,
+        INGEST_FILE,
+        LIBRARY_PAGE,
+        MINT_WORK,
+        EXPLORE_PAGE,
+        WORK_DETAIL,
+        SYNC_STATUS,
+    ];
 }
 
 /// Event names the shell emits.
@@ -40,6 +54,8 @@ pub mod events {
     pub const INGEST_PROGRESS: &str = "ingest-progress";
     /// Payload: none. The chain finished starting (or failed): refresh the status.
     pub const CHAIN_CHANGED: &str = "chain-changed";
+    /// Payload: [`SyncStatus`](super::SyncStatus). The catalog moved: refresh Explore.
+    pub const CATALOG_CHANGED: &str = "catalog-changed";
 }
 
 /// The URL scheme of verified media: `media://localhost/<cid>` on Linux.
@@ -215,4 +231,144 @@ mod tests {
     fn media_urls() {
         assert_eq!(media_url("bafk"), "media://localhost/bafk");
     }
+}
+
+/// Where the local catalog is relative to the chain.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncStatus {
+    /// The chain's head, once seen.
+    pub head_block: Option<u64>,
+    /// The last block in the catalog.
+    pub synced_block: Option<u64>,
+    /// Blocks not yet in the catalog.
+    pub blocks_behind: u64,
+    /// Works in the catalog.
+    pub works: u64,
+    /// Tokens for sale.
+    pub listed: u64,
+    /// Why syncing is paused, if it is.
+    pub error: Option<String>,
+}
+
+/// A page request of the Explore grid.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExploreRequest {
+    /// Full-text search (title, description, creator, attributes).
+    pub text: Option<String>,
+    /// `image`, `audio` or `video`.
+    pub kind: Option<String>,
+    /// `newest`, `price_asc`, `price_desc` or `recently_sold`.
+    pub sort: String,
+    /// Only tokens for sale.
+    pub listed_only: bool,
+    /// Page size (1–100).
+    pub limit: u32,
+    /// The `next` cursor of the previous page.
+    pub after: Option<String>,
+}
+
+/// One token in the Explore grid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkCard {
+    /// Token id.
+    pub token_id: u64,
+    /// Work id.
+    pub work_id: u64,
+    /// Edition n …
+    pub edition: u32,
+    /// … of N.
+    pub max_editions: u32,
+    /// Title, once the metadata was fetched.
+    pub title: Option<String>,
+    /// `image`, `audio`, `video`, once known.
+    pub kind: Option<String>,
+    /// CID of the picture, servable through `media://`.
+    pub thumbnail_cid: Option<String>,
+    /// Creator address.
+    pub creator: String,
+    /// Holder address.
+    pub owner: String,
+    /// Listing price in credit cents, if for sale.
+    pub price_cents: Option<i64>,
+    /// Frozen by review.
+    pub frozen: bool,
+    /// `available`, `pending`, `unavailable` or `invalid`.
+    pub media_status: String,
+}
+
+/// One page of the Explore grid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExplorePage {
+    /// The tokens.
+    pub items: Vec<WorkCard>,
+    /// Cursor of the next page, `None` at the end.
+    pub next: Option<String>,
+}
+
+/// Which token to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkDetailRequest {
+    /// Token id.
+    pub token_id: u64,
+}
+
+/// One event of a work's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    /// `registered`, `minted`, `listed`, `listing_cancelled`, `sold`, `gifted`, `payout`,
+    /// `licence_offered`, `licence_accepted`, `frozen`, `unfrozen` …
+    pub kind: String,
+    /// Block number.
+    pub block: u64,
+    /// Block time (unix seconds).
+    pub timestamp: u64,
+    /// Transaction hash.
+    pub tx_hash: String,
+    /// The token, for token events.
+    pub token_id: Option<u64>,
+    /// Who acted.
+    pub actor: Option<String>,
+    /// The other party.
+    pub counterparty: Option<String>,
+    /// Price, fee or amount in credit cents.
+    pub amount_cents: Option<i64>,
+}
+
+/// Everything the Work page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkDetail {
+    /// The token shown.
+    pub card: WorkCard,
+    /// Description (plain text).
+    pub description: Option<String>,
+    /// Licence text.
+    pub licence: Option<String>,
+    /// Attributes as `(trait, value)`.
+    pub attributes: Vec<(String, String)>,
+    /// sha-256 of the media, as registered.
+    pub content_hash: String,
+    /// Metadata document CID.
+    pub metadata_cid: String,
+    /// Media CID.
+    pub media_cid: Option<String>,
+    /// Media type.
+    pub mime: Option<String>,
+    /// Why the media is unavailable, if it is.
+    pub media_error: Option<String>,
+    /// Issuer address.
+    pub issuer: String,
+    /// Royalty in basis points.
+    pub royalty_bps: u16,
+    /// Registration block (the proof of existence).
+    pub registered_block: u64,
+    /// Registration time.
+    pub registered_at: u64,
+    /// Registration transaction.
+    pub registered_tx: String,
+    /// Reason code of a freeze, 0 if none.
+    pub frozen_reason: u16,
+    /// When the holder may sell or give it (unix seconds; 0 = now).
+    pub transferable_at: u64,
+    /// The work's history, oldest first.
+    pub timeline: Vec<TimelineEntry>,
 }

@@ -102,6 +102,8 @@ pub struct TokenCard {
     pub minted_at: u64,
     /// When the running licence ends, if one was ever accepted.
     pub licence_until: Option<u64>,
+    /// When the holder received it (unix seconds).
+    pub acquired_at: u64,
 }
 
 /// One page of a grid.
@@ -278,7 +280,7 @@ pub struct CatalogStats {
 const CARD_COLUMNS: &str = "t.token_id, t.work_id, t.edition, w.max_editions, m.title, t.kind, \
      m.mime, m.thumbnail_cid, t.creator, t.owner, t.price, t.last_price, t.frozen, \
      COALESCE(m.status, 'pending'), w.registered_at, t.licence_until, t.minted_seq, t.listed_seq, \
-     t.sold_seq";
+     t.sold_seq, t.acquired_at";
 const CARD_FROM: &str = "FROM tokens t JOIN works w ON w.work_id = t.work_id \
      LEFT JOIN metadata m ON m.cid = w.metadata_cid";
 
@@ -308,6 +310,7 @@ fn card_row(r: &Row<'_>) -> rusqlite::Result<CardRow> {
             media_status: r.get(13)?,
             minted_at: r.get::<_, i64>(14)? as u64,
             licence_until: r.get::<_, Option<i64>>(15)?.map(|v| v as u64),
+            acquired_at: r.get::<_, i64>(19)? as u64,
         },
         minted_seq: r.get(16)?,
         listed_seq: r.get(17)?,
@@ -499,6 +502,19 @@ impl Catalog {
             rows.collect()
         })?;
         Ok(Some(view))
+    }
+
+    /// Whether a metadata document the catalog fetched names `cid` as its picture or media (the
+    /// app serves only such CIDs, and those of its own library).
+    pub fn knows_media(&self, cid: &str) -> CatalogResult<bool> {
+        self.with(|c| {
+            c.query_row(
+                "SELECT EXISTS (SELECT 1 FROM metadata WHERE thumbnail_cid = ?1)
+                     OR EXISTS (SELECT 1 FROM metadata WHERE media_cid = ?1)",
+                params![cid],
+                |r| r.get(0),
+            )
+        })
     }
 
     /// The work a content hash (sha-256 hex, with or without `0x`) was registered as.

@@ -157,6 +157,11 @@ CREATE TABLE metadata (
 ) WITHOUT ROWID;
 CREATE INDEX metadata_due ON metadata(status, next_attempt_at);
 "#,
+    // 2: lookups of media CIDs named by metadata (the app serves only CIDs the catalog knows)
+    r#"
+CREATE INDEX metadata_thumbnail ON metadata(thumbnail_cid) WHERE thumbnail_cid IS NOT NULL;
+CREATE INDEX metadata_media ON metadata(media_cid) WHERE media_cid IS NOT NULL;
+"#,
 ];
 
 /// Tables rebuilt from the event log by a replay, in deletion order.

@@ -457,6 +457,9 @@ fn browse_filters_and_sorts() {
     assert_eq!(card.title.as_deref(), Some("Tide song"));
     assert_eq!(card.media_status, "available");
     assert_eq!(card.thumbnail_cid.as_deref(), Some("bafythumbTide song"));
+    assert!(catalog.knows_media("bafythumbTide song").expect("knows"));
+    assert!(catalog.knows_media("bafymediaDawn").expect("knows"));
+    assert!(!catalog.knows_media("bafyunknown").expect("knows"));
 }
 
 #[test]
@@ -627,7 +630,7 @@ fn a_reopened_file_keeps_everything() {
         catalog.dump().expect("dump")
     };
     let reopened = Catalog::open(&path).expect("reopen");
-    assert_eq!(reopened.schema_version().expect("v"), 1);
+    assert_eq!(reopened.schema_version().expect("v"), 2);
     assert_eq!(reopened.dump().expect("dump"), dump);
 }
 

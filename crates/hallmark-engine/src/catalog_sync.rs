@@ -65,17 +65,27 @@ impl Engine {
     }
 
     /// Follows the chain until `stop` turns true, fetching metadata after every pass.
+    /// `on_change` is called after each applied page and again after a metadata round that
+    /// fetched something (titles and thumbnails arrived).
     pub async fn follow_catalog(
         &self,
         config: IndexerConfig,
         stop: watch::Receiver<bool>,
-        on_progress: impl FnMut(&SyncProgress),
+        on_change: impl FnMut(&SyncProgress) + Send,
     ) -> Result<SyncProgress, EngineError> {
         let mut indexer = self.indexer(config).await?;
+        let on_change = std::sync::Mutex::new(on_change);
+        let notify = |progress: &SyncProgress| {
+            if let Ok(mut f) = on_change.lock() {
+                f(progress);
+            }
+        };
         let progress = indexer
-            .follow(stop, on_progress, || async {
-                if let Err(e) = self.fetch_metadata().await {
-                    tracing::warn!(error = %e, "metadata fetch failed");
+            .follow(stop, notify, |progress| async move {
+                match self.fetch_metadata().await {
+                    Ok(report) if report.attempted > 0 => notify(&progress),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "metadata fetch failed"),
                 }
             })
             .await?;

@@ -30,3 +30,10 @@ pub use hallmark_unixfs::{Cid, ImportSettings};
 pub use library::{Library, LibraryItem};
 pub use mint::{MintOutcome, MintRequest};
 pub use rpc::RpcEndpoint;
+
+/// The media type of `bytes` from their first bytes, if it is one Hallmark accepts (never SVG
+/// or HTML).
+pub fn sniff_media(bytes: &[u8]) -> Option<MediaType> {
+    let head = &bytes[..bytes.len().min(hallmark_media::SNIFF_LEN)];
+    hallmark_media::sniff(head).ok()
+}

@@ -479,7 +479,7 @@ impl Indexer {
     /// Syncs to the head, then keeps following new blocks until `stop` turns true: woken by a
     /// WebSocket new-head subscription when the node offers one (re-subscribing if it drops),
     /// else by polling. Node errors are retried with backoff (1 s doubling to 30 s); `after_pass`
-    /// runs after each successful pass (the caller fetches metadata there).
+    /// runs after each successful pass with its progress (the caller fetches metadata there).
     pub async fn follow<F, Fut>(
         &mut self,
         mut stop: watch::Receiver<bool>,
@@ -487,7 +487,7 @@ impl Indexer {
         mut after_pass: F,
     ) -> Result<SyncProgress, IndexerError>
     where
-        F: FnMut() -> Fut,
+        F: FnMut(SyncProgress) -> Fut,
         Fut: std::future::Future<Output = ()>,
     {
         use futures_util::StreamExt;
@@ -501,7 +501,7 @@ impl Indexer {
             let wait = match self.sync_to_head(&mut on_progress).await {
                 Ok(_) => {
                     backoff = Duration::from_secs(1);
-                    after_pass().await;
+                    after_pass(self.progress).await;
                     self.config.poll_interval
                 }
                 Err(e @ (IndexerError::Rpc { .. } | IndexerError::Unstable { .. })) => {

@@ -353,7 +353,7 @@ async fn follow_until(
         .await
         .expect("connect");
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let follower = tokio::spawn(async move { indexer.follow(stop_rx, |_| {}, || async {}).await });
+    let follower = tokio::spawn(async move { indexer.follow(stop_rx, |_| {}, |_| async {}).await });
     // Let the first pass finish, then act and time how long the catalog takes to see it.
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     act.await;

@@ -129,6 +129,22 @@ async fn wait_text(client: &Client, css: &str, secs: u64, ok: impl Fn(&str) -> b
     }
 }
 
+/// Waits until exactly `count` images match `css` and all of them decoded (served by media://).
+async fn wait_images(client: &Client, css: &str, count: usize) {
+    let script = format!(
+        "const imgs = [...document.querySelectorAll({css:?})];
+         return imgs.length === {count} && imgs.every(i => i.complete && i.naturalWidth > 0);"
+    );
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while js(client, &script).await != serde_json::json!(true) {
+        assert!(
+            Instant::now() < deadline,
+            "{count} image(s) at {css} did not load"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
 async fn js(client: &Client, script: &str) -> serde_json::Value {
     client.execute(script, vec![]).await.expect("script")
 }
@@ -264,20 +280,7 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
 
         // The library: both works, thumbnails through media://, the hostile name as text.
         client.find(Locator::Css("#nav-library")).await?.click().await?;
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            let loaded = js(
-                &client,
-                "const imgs = [...document.querySelectorAll('#library-grid .work img')];
-                 return imgs.length === 2 && imgs.every(i => i.complete && i.naturalWidth > 0);",
-            )
-            .await;
-            if loaded == serde_json::json!(true) {
-                break;
-            }
-            assert!(Instant::now() < deadline, "library thumbnails did not load");
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
+        wait_images(&client, "#library-grid .work img", 2).await;
         let markup = js(
             &client,
             "return [document.querySelectorAll('#library-grid b').length,
@@ -297,6 +300,35 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         assert_eq!(wait_text(&client, "#library-count", 10, |t| t == "2").await, "2");
         assert_eq!(wait_text(&client, "#store-backend", 5, |t| !t.is_empty()).await, "embedded");
         screenshot("05-status").await;
+
+        // Explore: the app's indexer followed the chain into the catalog and fetched the
+        // registered work's metadata; its thumbnail comes through media://.
+        client.find(Locator::Css("#nav-explore")).await?.click().await?;
+        wait_text(&client, "#explore-grid .work .title", 60, |t| t.contains("Sunrise over the bay")).await;
+        wait_text(&client, "#sync-indicator", 30, |t| t.contains("up to date")).await;
+        wait_images(&client, "#explore-grid .work img", 1).await;
+        screenshot("06-explore").await;
+
+        // Search: a prefix finds it, a word it does not contain finds nothing.
+        let search = client.find(Locator::Css("#explore-search")).await?;
+        search.send_keys("zebra").await?;
+        wait_text(&client, "#explore-empty", 10, |t| t.contains("No works match")).await;
+        search.clear().await?;
+        search.send_keys("sunr").await?;
+        wait_text(&client, "#explore-grid .work .title", 10, |t| t.contains("Sunrise")).await;
+        let cards = js(&client, "return document.querySelectorAll('#explore-grid .work').length;").await;
+        assert_eq!(cards, serde_json::json!(1));
+        screenshot("06b-search").await;
+
+        // The Work page: facts and the provenance timeline.
+        client.find(Locator::Css("#explore-grid .work")).await?.click().await?;
+        assert_eq!(wait_text(&client, "#work-title", 10, |t| !t.is_empty()).await, "Sunrise over the bay");
+        let timeline = wait_text(&client, "#work-timeline", 10, |t| t.contains("Registered")).await;
+        assert!(timeline.contains("Edition minted"), "{timeline}");
+        assert!(timeline.contains("block"), "{timeline}");
+        let facts = wait_text(&client, ".work-detail", 5, |t| t.contains("Content sha-256")).await;
+        assert!(facts.contains(&expected_sha), "the registered content hash is shown");
+        screenshot("07-work").await;
 
         // The strict CSP is in force: no eval, no inline script.
         let probe = js(

@@ -1,5 +1,7 @@
 //! One module per page.
 
 pub mod add;
+pub mod explore;
 pub mod library;
 pub mod status;
+pub mod work;
