@@ -9,6 +9,9 @@ fn main() {
         "explore_page",
         "work_detail",
         "sync_status",
+        "app_accounts",
+        "set_account",
+        "market_action",
     ];
     let attributes = tauri_build::Attributes::new()
         .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));

@@ -11,6 +11,7 @@ mod catalog;
 mod commands;
 mod convert;
 mod error;
+mod market;
 mod media;
 
 use hallmark_api::events;
@@ -71,6 +72,9 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             catalog::explore_page,
             catalog::work_detail,
             catalog::sync_status,
+            market::app_accounts,
+            market::set_account,
+            market::market_action,
         ])
         .register_asynchronous_uri_scheme_protocol(
             hallmark_api::MEDIA_SCHEME,

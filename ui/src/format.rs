@@ -44,7 +44,7 @@ pub fn dimensions(width: Option<u32>, height: Option<u32>) -> String {
 
 /// Credit cents as `15.00 credits`.
 pub fn credits(cents: i64) -> String {
-    format!("{}.{:02} credits", cents / 100, (cents % 100).abs())
+    format!("{} credits", hallmark_api::credits::format(cents))
 }
 
 /// Unix seconds as `2026-11-28 21:42 UTC`.

@@ -60,11 +60,15 @@ fn App() -> impl IntoView {
             }
         }
     });
+    let accounts = RwSignal::new(Vec::<hallmark_api::AccountInfo>::new());
+    pages::account::load_accounts(accounts);
     api::listen(
         hallmark_api::events::CATALOG_CHANGED,
         move |s: hallmark_api::SyncStatus| {
             sync.set(Some(s));
             catalog_version.update(|v| *v += 1);
+            // Roles and balances follow the chain too.
+            pages::account::load_accounts(accounts);
         },
     );
     view! {
@@ -89,12 +93,13 @@ fn App() -> impl IntoView {
                     })
                     .collect_view()}
             </nav>
+            <pages::account::AccountSwitcher accounts=accounts />
             <pages::status::ChainBadge />
         </header>
         <main>
             {move || match page.get() {
                 Page::Explore => view! { <pages::explore::ExplorePage version=catalog_version sync=sync open=move |token| page.set(Page::Work(token)) /> }.into_any(),
-                Page::Work(token) => view! { <pages::work::WorkPage token_id=token version=catalog_version back=move || page.set(Page::Explore) /> }.into_any(),
+                Page::Work(token) => view! { <pages::work::WorkPage token_id=token version=catalog_version accounts=accounts back=move || page.set(Page::Explore) /> }.into_any(),
                 Page::Library => view! { <pages::library::LibraryPage version=library_version go_add=move || page.set(Page::Add) /> }.into_any(),
                 Page::Add => view! { <pages::add::AddPage on_added=move || library_version.update(|v| *v += 1) /> }.into_any(),
                 Page::Status => view! { <pages::status::StatusPage /> }.into_any(),

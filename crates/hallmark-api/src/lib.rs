@@ -36,6 +36,12 @@ pub mod commands {
     pub const WORK_DETAIL: &str = "work_detail";
     /// `() -> SyncStatus`
     pub const SYNC_STATUS: &str = "sync_status";
+    /// `() -> Vec<AccountInfo>`
+    pub const APP_ACCOUNTS: &str = "app_accounts";
+    /// `{ request: SetAccountRequest } -> Vec<AccountInfo>`
+    pub const SET_ACCOUNT: &str = "set_account";
+    /// `{ request: MarketRequest } -> MarketReport`
+    pub const MARKET_ACTION: &str = "market_action";
     /// Every command, for the capability file and its test.
     pub const ALL: &[&str] = &[
         APP_STATUS,
@@ -45,6 +51,9 @@ pub mod commands {
         EXPLORE_PAGE,
         WORK_DETAIL,
         SYNC_STATUS,
+        APP_ACCOUNTS,
+        SET_ACCOUNT,
+        MARKET_ACTION,
     ];
 }
 
@@ -371,4 +380,130 @@ pub struct WorkDetail {
     pub transferable_at: u64,
     /// The work's history, oldest first.
     pub timeline: Vec<TimelineEntry>,
+}
+
+/// An account the app can sign as (on the dev chain: the seeded demo accounts).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountInfo {
+    /// Index to select it with.
+    pub index: u32,
+    /// `Issuer`, `Member 1` …
+    pub label: String,
+    /// `0x…` address.
+    pub address: String,
+    /// The app signs as this account now.
+    pub active: bool,
+    /// Settlement credit in cents, when known.
+    pub balance_cents: Option<i64>,
+    /// Roles held (`member`, `issuer`, `reviewer`, `council`).
+    pub roles: Vec<String>,
+}
+
+/// Which account to sign as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetAccountRequest {
+    /// [`AccountInfo::index`].
+    pub index: u32,
+}
+
+/// A market action the app signs (in the Rust core) as the active account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum MarketRequest {
+    /// Put a token you hold up for sale.
+    List {
+        /// Token id.
+        token_id: u64,
+        /// Price in credit cents.
+        price_cents: u64,
+    },
+    /// Withdraw your listing.
+    Cancel {
+        /// Token id.
+        token_id: u64,
+    },
+    /// Buy a listed token.
+    Buy {
+        /// Token id.
+        token_id: u64,
+    },
+    /// Give a token you hold to another member.
+    Gift {
+        /// Token id.
+        token_id: u64,
+        /// The member's address.
+        to: String,
+    },
+}
+
+/// A confirmed market transaction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MarketReport {
+    /// Transaction hash.
+    pub tx_hash: String,
+    /// Its block.
+    pub block_number: u64,
+}
+
+/// Amounts of settlement credit (two decimals) as people type and read them.
+pub mod credits {
+    /// `15`, `12.5`, `12.50` → cents; `None` for anything else (signs, exponents, 3 decimals,
+    /// overflow).
+    pub fn parse(text: &str) -> Option<u64> {
+        let text = text.trim();
+        let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty() || fraction.len() > 2 || !digits(whole) || !digits(fraction) {
+            return None;
+        }
+        let cents: u64 = format!("{fraction:0<2}").parse().ok()?;
+        whole
+            .parse::<u64>()
+            .ok()?
+            .checked_mul(100)?
+            .checked_add(cents)
+    }
+
+    /// Cents → `12.50`.
+    pub fn format(cents: i64) -> String {
+        let sign = if cents < 0 { "-" } else { "" };
+        let abs = cents.unsigned_abs();
+        format!("{sign}{}.{:02}", abs / 100, abs % 100)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn parse_is_strict() {
+            assert_eq!(parse("15"), Some(1500));
+            assert_eq!(parse(" 12.5 "), Some(1250));
+            assert_eq!(parse("0.07"), Some(7));
+            assert_eq!(parse("0"), Some(0));
+            for bad in [
+                "",
+                ".5",
+                "1.234",
+                "-1",
+                "+1",
+                "1e3",
+                "12,50",
+                "abc",
+                "99999999999999999999",
+            ] {
+                assert_eq!(parse(bad), None, "{bad:?}");
+            }
+        }
+
+        #[test]
+        fn format_round_trips() {
+            assert_eq!(format(1250), "12.50");
+            assert_eq!(format(7), "0.07");
+            assert_eq!(format(-150), "-1.50");
+            for cents in [0u64, 1, 99, 100, 123_456] {
+                assert_eq!(parse(&format(cents as i64)), Some(cents));
+            }
+        }
+    }
 }

@@ -113,6 +113,8 @@ struct Inner {
     catalog: Arc<Catalog>,
     chain: Mutex<ChainState>,
     deployment: std::sync::Mutex<Option<hallmark_chain::Deployment>>,
+    /// The demo account the app signs with on the dev chain (anvil dev key index).
+    active_account: std::sync::atomic::AtomicUsize,
 }
 
 /// The engine. Cheap to clone; all clones share one store and one chain.
@@ -152,6 +154,9 @@ impl Engine {
                 catalog,
                 chain: Mutex::new(chain),
                 deployment: std::sync::Mutex::new(None),
+                active_account: std::sync::atomic::AtomicUsize::new(
+                    crate::accounts::DEFAULT_ACCOUNT,
+                ),
             }),
         })
     }
@@ -169,6 +174,19 @@ impl Engine {
     /// The local library database.
     pub fn library(&self) -> &Library {
         &self.inner.library
+    }
+
+    /// The dev key index of the active demo account.
+    pub(crate) fn active_account_index(&self) -> usize {
+        self.inner
+            .active_account
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_active_account_index(&self, index: usize) {
+        self.inner
+            .active_account
+            .store(index, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// The local catalog of the chain (filled by [`Engine::sync_catalog`]).

@@ -4,6 +4,7 @@
 //! ([`hallmark_store::AnyStore`]), media ingest ([`hallmark_media`]) and the chain (the embedded
 //! dev chain, [`devchain::DevChain`], or a consortium RPC endpoint).
 
+mod accounts;
 mod catalog_sync;
 mod config;
 pub mod devchain;
@@ -14,6 +15,7 @@ mod library;
 mod mint;
 mod rpc;
 
+pub use accounts::{AppAccount, DEMO_ACCOUNTS};
 pub use catalog_sync::SyncReport;
 pub use config::{ChainConfig, Config, DEV_CHAIN_ID, IpfsBackend};
 pub use engine::{ChainStatus, ContractsStatus, Engine, Progress, Stage, Status, StoreStatus};

@@ -88,18 +88,6 @@ impl Engine {
         )
     }
 
-    /// The account the desktop app signs with. On the dev chain that is the seeded issuer
-    /// (anvil dev key 1); on a consortium chain a wallet is required, which this version has not.
-    pub fn app_signer(&self) -> Result<PrivateKeySigner, EngineError> {
-        match self.config().chain {
-            crate::config::ChainConfig::DevChain { .. } => Ok(hallmark_chain::dev_signer(1)?),
-            crate::config::ChainConfig::Rpc { .. } => Err(EngineError::ChainNotReady {
-                reason: "signing on a consortium chain needs a wallet, which is not set up yet"
-                    .to_owned(),
-            }),
-        }
-    }
-
     /// Ingests, checks, uploads and registers a work, minting edition 1 to the signer (who must
     /// be an endorsed issuer and a member).
     #[tracing::instrument(skip(self, request, signer), fields(path = %request.path.display()), err(Display))]

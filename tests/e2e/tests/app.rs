@@ -330,6 +330,34 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         assert!(facts.contains(&expected_sha), "the registered content hash is shown");
         screenshot("07-work").await;
 
+        // Trade in the app, signed in the Rust core after a confirmation: the issuer (the
+        // app's first account, which holds the token) lists it …
+        client.find(Locator::Css("#list-price")).await?.send_keys("15").await?;
+        client.find(Locator::Css("#list-button")).await?.click().await?;
+        wait_text(&client, "#confirm-box", 5, |t| t.contains("list token 1000001 for 15.00 credits")).await;
+        client.find(Locator::Css("#confirm-sign")).await?.click().await?;
+        wait_text(&client, "#work-price", 30, |t| t.contains("For sale: 15.00 credits")).await;
+        // … and member 1 buys it.
+        js(
+            &client,
+            "const s = document.querySelector('#account-select');
+             s.value = '3'; s.dispatchEvent(new Event('change')); return 0;",
+        )
+        .await;
+        wait_text(&client, "#buy-button", 10, |t| t.contains("Buy for 15.00 credits")).await;
+        client.find(Locator::Css("#buy-button")).await?.click().await?;
+        wait_text(&client, "#confirm-box", 5, |t| t.contains("Sign as Member 1")).await;
+        screenshot("08-confirm-buy").await;
+        client.find(Locator::Css("#confirm-sign")).await?.click().await?;
+        let timeline = wait_text(&client, "#work-timeline", 30, |t| t.contains("Sold for 15.00 credits")).await;
+        assert!(timeline.contains("Listed for 15.00 credits"), "{timeline}");
+        let member1 = "0x90f79bf6eb2c4f870365e785982e1f101e93b906";
+        wait_text(&client, ".work-detail", 10, |t| t.contains(member1)).await;
+        // The buyer paid 15 credits (the top bar shows the balances the chain reports).
+        wait_text(&client, "#account-select", 10, |t| t.contains("Member 1 · 985.00 credits")).await;
+        js(&client, "document.querySelector('#work-timeline').scrollIntoView({block: 'end'}); return 0;").await;
+        screenshot("09-sold").await;
+
         // The strict CSP is in force: no eval, no inline script.
         let probe = js(
             &client,

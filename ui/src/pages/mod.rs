@@ -1,5 +1,6 @@
 //! One module per page.
 
+pub mod account;
 pub mod add;
 pub mod explore;
 pub mod library;

@@ -1,7 +1,10 @@
 //! The Work page: one token with its work, the facts that prove it, and its provenance drawn as
 //! a timeline.
 
-use hallmark_api::{TimelineEntry, WorkDetail, WorkDetailRequest, commands, media_url};
+use hallmark_api::{
+    AccountInfo, MarketReport, MarketRequest, TimelineEntry, WorkDetail, WorkDetailRequest,
+    commands, media_url,
+};
 use leptos::prelude::*;
 use serde::Serialize;
 
@@ -10,6 +13,11 @@ use crate::{api, format};
 #[derive(Serialize)]
 struct Args {
     request: WorkDetailRequest,
+}
+
+#[derive(Serialize)]
+struct MarketArgs<'a> {
+    request: &'a MarketRequest,
 }
 
 /// A sentence for one timeline entry.
@@ -46,6 +54,7 @@ fn describe(e: &TimelineEntry) -> String {
 pub fn WorkPage(
     token_id: u64,
     version: RwSignal<u32>,
+    accounts: RwSignal<Vec<AccountInfo>>,
     back: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let detail = RwSignal::new(None::<Result<WorkDetail, hallmark_api::ApiError>>);
@@ -68,14 +77,14 @@ pub fn WorkPage(
             {move || match detail.get() {
                 None => view! { <p class="muted">"Loading…"</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error" id="work-error">{e.to_string()}</p> }.into_any(),
-                Some(Ok(d)) => view! { <Detail d=d /> }.into_any(),
+                Some(Ok(d)) => view! { <Detail d=d accounts=accounts /> }.into_any(),
             }}
         </section>
     }
 }
 
 #[component]
-fn Detail(d: WorkDetail) -> impl IntoView {
+fn Detail(d: WorkDetail, accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView {
     let card = d.card.clone();
     let unavailable = matches!(card.media_status.as_str(), "unavailable" | "invalid");
     let picture = card
@@ -85,18 +94,18 @@ fn Detail(d: WorkDetail) -> impl IntoView {
         .map(media_url);
     let title = card.title.clone().unwrap_or_else(|| "Untitled".into());
     let now = (js_sys::Date::now() / 1000.0) as u64;
-    let trade_note = if d.frozen_reason != 0 {
-        format!(
+    let blocked = if d.frozen_reason != 0 {
+        Some(format!(
             "Frozen by review (reason {}): it cannot be sold, given or licensed.",
             d.frozen_reason
-        )
+        ))
     } else if d.transferable_at > now {
-        format!(
+        Some(format!(
             "Resale possible after {} (holding period).",
             format::utc(d.transferable_at)
-        )
+        ))
     } else {
-        "Buying, giving and licensing from the app need a wallet, which comes next; the hallmark buy, gift and licence commands do them today.".to_owned()
+        None
     };
     let rows: Vec<(&str, String)> = vec![
         ("Creator", card.creator.clone()),
@@ -144,7 +153,8 @@ fn Detail(d: WorkDetail) -> impl IntoView {
                 <p class="price big-price" id="work-price">
                     {card.price_cents.map_or_else(|| "Not for sale".to_owned(), |p| format!("For sale: {}", format::credits(p)))}
                 </p>
-                <p class="note" id="work-trade-note">{trade_note}</p>
+                {blocked.clone().map(|b| view! { <p class="note" id="work-trade-note">{b}</p> })}
+                {blocked.is_none().then(|| view! { <TradePanel card=card.clone() royalty_bps=d.royalty_bps accounts=accounts /> })}
                 {d.description.clone().map(|t| view! { <p class="description">{t}</p> })}
                 {(!d.attributes.is_empty()).then(|| view! {
                     <div class="attributes">
@@ -170,5 +180,124 @@ fn Detail(d: WorkDetail) -> impl IntoView {
                 </li>
             }).collect_view()}
         </ol>
+    }
+}
+
+/// What the active account can do with this token, with a confirmation step that says in plain
+/// words what will be signed.
+#[component]
+fn TradePanel(
+    card: hallmark_api::WorkCard,
+    royalty_bps: u16,
+    accounts: RwSignal<Vec<AccountInfo>>,
+) -> impl IntoView {
+    let token = card.token_id;
+    let pending = RwSignal::new(None::<(String, MarketRequest)>);
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let price_text = RwSignal::new(String::new());
+    let gift_to = RwSignal::new(String::new());
+    let active = move || accounts.with(|a| a.iter().find(|x| x.active).cloned());
+    let owner = card.owner.clone();
+    let price = card.price_cents;
+    let sign = move || {
+        let Some((_, request)) = pending.get_untracked() else {
+            return;
+        };
+        busy.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            match api::call::<_, MarketReport>(
+                commands::MARKET_ACTION,
+                &MarketArgs { request: &request },
+            )
+            .await
+            {
+                Ok(_) => pending.set(None),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <div class="trade" id="trade-panel">
+            {move || {
+                let Some(me) = active() else {
+                    return view! { <p class="note">"Signing needs an account (a wallet on a consortium chain)."</p> }.into_any();
+                };
+                let mine = me.address == owner;
+                let others: Vec<AccountInfo> = accounts.get().into_iter().filter(|a| a.address != owner && a.roles.iter().any(|r| r == "member")).collect();
+                if mine {
+                    match price {
+                        Some(p) => view! {
+                            <button id="cancel-button" class="secondary" on:click=move |_| pending.set(Some((
+                                format!("withdraw the listing of token {token} at {}", format::credits(p)),
+                                MarketRequest::Cancel { token_id: token },
+                            )))>"Withdraw listing"</button>
+                        }.into_any(),
+                        None => view! {
+                            <div class="trade-row">
+                                <input id="list-price" type="text" inputmode="decimal" placeholder="Price in credits" aria-label="Price in credits"
+                                    prop:value=move || price_text.get() on:input=move |ev| price_text.set(event_target_value(&ev)) />
+                                <button id="list-button" class="primary" on:click=move |_| {
+                                    match hallmark_api::credits::parse(&price_text.get_untracked()).filter(|c| *c > 0) {
+                                        Some(cents) => {
+                                            error.set(None);
+                                            pending.set(Some((
+                                                format!("list token {token} for {} (a {:.2} % royalty goes to the creator on the sale)", format::credits(cents as i64), f64::from(royalty_bps) / 100.0),
+                                                MarketRequest::List { token_id: token, price_cents: cents },
+                                            )));
+                                        }
+                                        None => error.set(Some("Type a price like 15 or 12.50".into())),
+                                    }
+                                }>"List for sale"</button>
+                            </div>
+                            <div class="trade-row">
+                                <select id="gift-to" aria-label="Give to" on:change=move |ev| gift_to.set(event_target_value(&ev))>
+                                    <option value="">"Give to…"</option>
+                                    {others.into_iter().map(|a| view! { <option value=a.address.clone()>{format!("{} ({})", a.label, format::address(&a.address))}</option> }).collect_view()}
+                                </select>
+                                <button id="gift-button" class="secondary" on:click=move |_| {
+                                    let to = gift_to.get_untracked();
+                                    if to.is_empty() {
+                                        error.set(Some("Choose who receives it".into()));
+                                    } else {
+                                        error.set(None);
+                                        pending.set(Some((
+                                            format!("give token {token} to {}", format::address(&to)),
+                                            MarketRequest::Gift { token_id: token, to },
+                                        )));
+                                    }
+                                }>"Give"</button>
+                            </div>
+                        }.into_any(),
+                    }
+                } else if let Some(p) = price {
+                    view! {
+                        <button id="buy-button" class="primary" on:click=move |_| pending.set(Some((
+                            format!("buy token {token} for {} (the contract pays the seller, a {:.2} % royalty to the creator and the platform fee)", format::credits(p), f64::from(royalty_bps) / 100.0),
+                            MarketRequest::Buy { token_id: token },
+                        )))>{format!("Buy for {}", format::credits(p))}</button>
+                    }.into_any()
+                } else {
+                    view! { <p class="note">"Not for sale. Only its holder can list it."</p> }.into_any()
+                }
+            }}
+            {move || pending.get().map(|(what, _)| {
+                let who = active().map(|a| format!("{} ({})", a.label, format::address(&a.address))).unwrap_or_default();
+                view! {
+                    <div class="confirm" id="confirm-box" role="alertdialog" aria-label="Confirm the transaction">
+                        <p>{format!("Sign as {who}: {what}.")}</p>
+                        <div class="trade-row">
+                            <button id="confirm-sign" class="primary" disabled=move || busy.get() on:click=move |_| sign()>
+                                {move || if busy.get() { "Signing…" } else { "Confirm and sign" }}
+                            </button>
+                            <button class="secondary" disabled=move || busy.get() on:click=move |_| pending.set(None)>"Cancel"</button>
+                        </div>
+                    </div>
+                }
+            })}
+            {move || error.get().map(|e| view! { <p class="error" id="trade-error">{e}</p> })}
+        </div>
     }
 }
