@@ -12,6 +12,7 @@ fn main() {
         "app_accounts",
         "set_account",
         "market_action",
+        "earnings",
     ];
     let attributes = tauri_build::Attributes::new()
         .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));

@@ -4,7 +4,8 @@
 use std::sync::Mutex;
 
 use hallmark_api::{
-    ExplorePage, ExploreRequest, SyncStatus, WorkDetail, WorkDetailRequest, events,
+    Earnings, EarningsRequest, ExplorePage, ExploreRequest, SyncStatus, WorkDetail,
+    WorkDetailRequest, events,
 };
 use hallmark_engine::catalog::{BrowseQuery, Sort, work_of};
 use hallmark_engine::{Engine, IndexerConfig, SyncProgress};
@@ -115,6 +116,35 @@ pub(crate) async fn work_detail(
     convert::work_detail(work, request.token_id, timeline).ok_or_else(not_found)
 }
 
+/// Royalties and proceeds paid to an address (the Studio page).
+#[tauri::command]
+#[tracing::instrument(skip_all)]
+pub(crate) async fn earnings(
+    engine: State<'_, Engine>,
+    request: EarningsRequest,
+) -> CommandResult<Earnings> {
+    let address = checked_address(&request.address)?;
+    let e = engine.catalog().earnings(&address)?;
+    Ok(Earnings {
+        royalties_cents: e.royalties,
+        proceeds_cents: e.proceeds,
+        payouts: e.payouts,
+    })
+}
+
+/// `0x` and 40 hex digits, lowercased.
+pub(crate) fn checked_address(text: &str) -> CommandResult<String> {
+    let t = text.trim();
+    if t.len() == 42 && t.starts_with("0x") && t[2..].chars().all(|c| c.is_ascii_hexdigit()) {
+        Ok(t.to_ascii_lowercase())
+    } else {
+        Err(CommandError::new(
+            "request.invalid",
+            "an address is 0x and 40 hex digits",
+        ))
+    }
+}
+
 /// The Explore request, checked: lengths, known kinds and sorts, page size.
 fn checked_explore(request: &ExploreRequest) -> CommandResult<BrowseQuery> {
     let invalid = |message: &str| CommandError::new("request.invalid", message);
@@ -143,8 +173,16 @@ fn checked_explore(request: &ExploreRequest) -> CommandResult<BrowseQuery> {
         "recently_sold" => Sort::RecentlySold,
         _ => return Err(invalid("unknown sort order")),
     };
+    let owner = request.owner.as_deref().map(checked_address).transpose()?;
+    let creator = request
+        .creator
+        .as_deref()
+        .map(checked_address)
+        .transpose()?;
     Ok(BrowseQuery {
         kind: request.kind.clone(),
+        owner,
+        creator,
         listed_only: request.listed_only,
         text: text.map(str::to_owned),
         sort,

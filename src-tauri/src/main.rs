@@ -72,6 +72,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             catalog::explore_page,
             catalog::work_detail,
             catalog::sync_status,
+            catalog::earnings,
             market::app_accounts,
             market::set_account,
             market::market_action,

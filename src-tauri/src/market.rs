@@ -69,15 +69,9 @@ fn checked(request: &MarketRequest) -> CommandResult<MarketRequest> {
                 "the price must be between 0.01 and 10,000,000 credits",
             ))
         }
-        MarketRequest::Gift { to, .. }
-            if !(to.len() == 42
-                && to.starts_with("0x")
-                && to[2..].chars().all(|c| c.is_ascii_hexdigit())) =>
-        {
-            Err(invalid(
-                "the recipient must be an address: 0x and 40 hex digits",
-            ))
-        }
+        MarketRequest::Gift { to, .. } if crate::catalog::checked_address(to).is_err() => Err(
+            invalid("the recipient must be an address: 0x and 40 hex digits"),
+        ),
         other => Ok(other.clone()),
     }
 }

@@ -14,6 +14,8 @@ use leptos::prelude::*;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Page {
     Explore,
+    Collection,
+    Studio,
     Library,
     Add,
     Status,
@@ -22,11 +24,20 @@ enum Page {
 }
 
 impl Page {
-    const NAV: [Page; 4] = [Page::Explore, Page::Library, Page::Add, Page::Status];
+    const NAV: [Page; 6] = [
+        Page::Explore,
+        Page::Collection,
+        Page::Studio,
+        Page::Library,
+        Page::Add,
+        Page::Status,
+    ];
 
     fn title(self) -> &'static str {
         match self {
             Page::Explore | Page::Work(_) => "Explore",
+            Page::Collection => "My collection",
+            Page::Studio => "Studio",
             Page::Library => "Library",
             Page::Add => "Add a work",
             Page::Status => "Status",
@@ -36,6 +47,8 @@ impl Page {
     fn id(self) -> &'static str {
         match self {
             Page::Explore | Page::Work(_) => "nav-explore",
+            Page::Collection => "nav-collection",
+            Page::Studio => "nav-studio",
             Page::Library => "nav-library",
             Page::Add => "nav-add",
             Page::Status => "nav-status",
@@ -98,7 +111,9 @@ fn App() -> impl IntoView {
         </header>
         <main>
             {move || match page.get() {
-                Page::Explore => view! { <pages::explore::ExplorePage version=catalog_version sync=sync open=move |token| page.set(Page::Work(token)) /> }.into_any(),
+                Page::Explore => view! { <pages::explore::ExplorePage scope=pages::explore::Scope::All version=catalog_version sync=sync accounts=accounts open=move |token| page.set(Page::Work(token)) /> }.into_any(),
+                Page::Collection => view! { <pages::explore::ExplorePage scope=pages::explore::Scope::Collection version=catalog_version sync=sync accounts=accounts open=move |token| page.set(Page::Work(token)) /> }.into_any(),
+                Page::Studio => view! { <pages::explore::ExplorePage scope=pages::explore::Scope::Studio version=catalog_version sync=sync accounts=accounts open=move |token| page.set(Page::Work(token)) /> }.into_any(),
                 Page::Work(token) => view! { <pages::work::WorkPage token_id=token version=catalog_version accounts=accounts back=move || page.set(Page::Explore) /> }.into_any(),
                 Page::Library => view! { <pages::library::LibraryPage version=library_version go_add=move || page.set(Page::Add) /> }.into_any(),
                 Page::Add => view! { <pages::add::AddPage on_added=move || library_version.update(|v| *v += 1) /> }.into_any(),

@@ -42,6 +42,8 @@ pub mod commands {
     pub const SET_ACCOUNT: &str = "set_account";
     /// `{ request: MarketRequest } -> MarketReport`
     pub const MARKET_ACTION: &str = "market_action";
+    /// `{ request: EarningsRequest } -> Earnings`
+    pub const EARNINGS: &str = "earnings";
     /// Every command, for the capability file and its test.
     pub const ALL: &[&str] = &[
         APP_STATUS,
@@ -54,6 +56,7 @@ pub mod commands {
         APP_ACCOUNTS,
         SET_ACCOUNT,
         MARKET_ACTION,
+        EARNINGS,
     ];
 }
 
@@ -274,6 +277,12 @@ pub struct ExploreRequest {
     pub limit: u32,
     /// The `next` cursor of the previous page.
     pub after: Option<String>,
+    /// Only tokens held by this address (a collection).
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// Only works by this creator (a studio).
+    #[serde(default)]
+    pub creator: Option<String>,
 }
 
 /// One token in the Explore grid.
@@ -434,6 +443,24 @@ pub enum MarketRequest {
         /// The member's address.
         to: String,
     },
+}
+
+/// Whose earnings to sum.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EarningsRequest {
+    /// `0x…` address.
+    pub address: String,
+}
+
+/// What an account was paid by the market and licence contracts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Earnings {
+    /// Royalties on resales of its works, in cents.
+    pub royalties_cents: i64,
+    /// Proceeds of its sales and licence fees, in cents.
+    pub proceeds_cents: i64,
+    /// Payments received.
+    pub payouts: u64,
 }
 
 /// A confirmed market transaction.

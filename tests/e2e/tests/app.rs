@@ -129,6 +129,36 @@ async fn wait_text(client: &Client, css: &str, secs: u64, ok: impl Fn(&str) -> b
     }
 }
 
+/// Makes the app sign as demo account `index` through the top bar's switcher.
+async fn switch_account(client: &Client, index: u32) {
+    js(
+        client,
+        &format!(
+            "const s = document.querySelector('#account-select');
+             s.value = '{index}'; s.dispatchEvent(new Event('change')); return 0;"
+        ),
+    )
+    .await;
+}
+
+/// Resident memory of the processes whose name starts with one of `prefixes`, in MiB.
+fn rss_mib(prefixes: &[&str]) -> u64 {
+    let mut kib = 0;
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let path = entry.path();
+        let comm = std::fs::read_to_string(path.join("comm")).unwrap_or_default();
+        if prefixes.iter().any(|p| comm.trim().starts_with(p)) {
+            let status = std::fs::read_to_string(path.join("status")).unwrap_or_default();
+            kib += status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+                .unwrap_or(0);
+        }
+    }
+    kib / 1024
+}
+
 /// Waits until exactly `count` images match `css` and all of them decoded (served by media://).
 async fn wait_images(client: &Client, css: &str, count: usize) {
     let script = format!(
@@ -216,6 +246,7 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         serde_json::json!({ "application": app.canonicalize().expect("app path") }),
     );
     caps.insert("browserName".into(), serde_json::json!("wry"));
+    let launched = Instant::now();
     let client = ClientBuilder::native()
         .capabilities(caps)
         .connect(&format!("http://127.0.0.1:{}", driver.port))
@@ -225,6 +256,10 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
     let outcome = async {
         // First start: the app starts its dev chain and deploys the contracts.
         wait_text(&client, "#library-empty", 20, |t| t.contains("Nothing here yet")).await;
+        eprintln!(
+            "cold start: {} ms from launch to the first page drawn (debug build)",
+            launched.elapsed().as_millis()
+        );
         let badge = wait_text(&client, "#chain-badge", 90, |t| t.starts_with("chain 31337")).await;
         eprintln!("chain badge: {badge}");
         screenshot("01-library-empty").await;
@@ -338,12 +373,7 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         client.find(Locator::Css("#confirm-sign")).await?.click().await?;
         wait_text(&client, "#work-price", 30, |t| t.contains("For sale: 15.00 credits")).await;
         // … and member 1 buys it.
-        js(
-            &client,
-            "const s = document.querySelector('#account-select');
-             s.value = '3'; s.dispatchEvent(new Event('change')); return 0;",
-        )
-        .await;
+        switch_account(&client, 3).await;
         wait_text(&client, "#buy-button", 10, |t| t.contains("Buy for 15.00 credits")).await;
         client.find(Locator::Css("#buy-button")).await?.click().await?;
         wait_text(&client, "#confirm-box", 5, |t| t.contains("Sign as Member 1")).await;
@@ -357,6 +387,26 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         wait_text(&client, "#account-select", 10, |t| t.contains("Member 1 · 985.00 credits")).await;
         js(&client, "document.querySelector('#work-timeline').scrollIntoView({block: 'end'}); return 0;").await;
         screenshot("09-sold").await;
+
+        // My collection: member 1 holds it now; the issuer holds nothing any more.
+        client.find(Locator::Css("#nav-collection")).await?.click().await?;
+        wait_text(&client, "#explore-grid .work .title", 10, |t| t.contains("Sunrise")).await;
+        screenshot("10-collection").await;
+        switch_account(&client, 1).await;
+        wait_text(&client, "#explore-empty", 10, |t| t.contains("holds no tokens")).await;
+        // Studio: the issuer created it and earned the 10 % royalty of the 15-credit sale.
+        client.find(Locator::Css("#nav-studio")).await?.click().await?;
+        wait_text(&client, "#explore-grid .work .title", 10, |t| t.contains("Sunrise")).await;
+        let earned = wait_text(&client, "#studio-earnings", 10, |t| t.contains("credits")).await;
+        assert!(earned.contains("1.50 credits"), "royalty of 10 % on 15 credits: {earned}");
+        screenshot("11-studio").await;
+
+        // Memory after the whole journey (debug build): the Rust core and the web content process.
+        eprintln!(
+            "RSS: app {} MiB, WebKit web content {} MiB",
+            rss_mib(&["hallmark-app"]),
+            rss_mib(&["WebKitWebProces"])
+        );
 
         // The strict CSP is in force: no eval, no inline script.
         let probe = js(

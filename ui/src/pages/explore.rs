@@ -1,7 +1,10 @@
 //! The Explore page: every work on the chain from the local catalog (instant, offline), with
 //! search, filters, sorts and keyset pages, and the catalog's sync state.
 
-use hallmark_api::{ExplorePage, ExploreRequest, SyncStatus, WorkCard, commands, media_url};
+use hallmark_api::{
+    AccountInfo, Earnings, EarningsRequest, ExplorePage, ExploreRequest, SyncStatus, WorkCard,
+    commands, media_url,
+};
 use leptos::prelude::*;
 use serde::Serialize;
 
@@ -12,6 +15,40 @@ const PAGE: u32 = 24;
 #[derive(Serialize)]
 struct Args<'a> {
     request: &'a ExploreRequest,
+}
+
+#[derive(Serialize)]
+struct EarningsArgs {
+    request: EarningsRequest,
+}
+
+/// Which tokens the grid shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every work on the chain.
+    All,
+    /// Tokens the active account holds.
+    Collection,
+    /// Works the active account created, with what they earned.
+    Studio,
+}
+
+impl Scope {
+    fn heading(self) -> &'static str {
+        match self {
+            Scope::All => "Explore",
+            Scope::Collection => "My collection",
+            Scope::Studio => "Studio",
+        }
+    }
+
+    fn lede(self, who: &str) -> String {
+        match self {
+            Scope::All => "Every work registered on the chain, from this computer's catalog: browsing and search work offline.".to_owned(),
+            Scope::Collection => format!("The tokens {who} holds."),
+            Scope::Studio => format!("The works {who} created, and what their sales and resales paid."),
+        }
+    }
 }
 
 /// The sync indicator: up to date, blocks behind, or why it is paused.
@@ -38,10 +75,14 @@ pub fn SyncIndicator(sync: RwSignal<Option<SyncStatus>>) -> impl IntoView {
 /// The grid of works on the chain.
 #[component]
 pub fn ExplorePage(
+    scope: Scope,
     version: RwSignal<u32>,
     sync: RwSignal<Option<SyncStatus>>,
+    accounts: RwSignal<Vec<AccountInfo>>,
     open: impl Fn(u64) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let active = move || accounts.with(|a| a.iter().find(|x| x.active).cloned());
+    let earnings = RwSignal::new(None::<Earnings>);
     let text = RwSignal::new(String::new());
     let kind = RwSignal::new(String::new());
     let sort = RwSignal::new("newest".to_owned());
@@ -60,6 +101,26 @@ pub fn ExplorePage(
             listed_only: listed.get_untracked(),
             limit: PAGE,
             after: after.clone(),
+            owner: None,
+            creator: None,
+        };
+        let me = active().map(|a| a.address);
+        let request = match (scope, me) {
+            (Scope::All, _) => request,
+            (Scope::Collection, Some(me)) => ExploreRequest {
+                owner: Some(me),
+                ..request
+            },
+            (Scope::Studio, Some(me)) => ExploreRequest {
+                creator: Some(me),
+                ..request
+            },
+            (_, None) => {
+                items.set(Vec::new());
+                next.set(None);
+                loading.set(false);
+                return;
+            }
         };
         generation.update_value(|g| *g += 1);
         let mine = generation.get_value();
@@ -92,15 +153,43 @@ pub fn ExplorePage(
         sort.track();
         listed.track();
         version.track();
+        if scope != Scope::All {
+            accounts.track();
+        }
         load(None);
     });
+    if scope == Scope::Studio {
+        Effect::new(move |_| {
+            version.track();
+            let Some(me) =
+                accounts.with(|a| a.iter().find(|x| x.active).map(|x| x.address.clone()))
+            else {
+                return;
+            };
+            leptos::task::spawn_local(async move {
+                let request = EarningsRequest { address: me };
+                if let Ok(e) =
+                    api::call::<_, Earnings>(commands::EARNINGS, &EarningsArgs { request }).await
+                {
+                    earnings.set(Some(e));
+                }
+            });
+        });
+    }
     view! {
         <section class="page">
             <div class="page-head">
-                <h1>"Explore"</h1>
+                <h1>{scope.heading()}</h1>
                 <SyncIndicator sync=sync />
             </div>
-            <p class="lede">"Every work registered on the chain, from this computer's catalog: browsing and search work offline."</p>
+            <p class="lede">{move || scope.lede(&active().map(|a| a.label).unwrap_or_else(|| "this account".into()))}</p>
+            {move || earnings.get().filter(|_| scope == Scope::Studio).map(|e| view! {
+                <div class="card earnings" id="studio-earnings">
+                    <div><span class="label">"Royalties earned"</span><strong>{format::credits(e.royalties_cents)}</strong></div>
+                    <div><span class="label">"Sales and licence proceeds"</span><strong>{format::credits(e.proceeds_cents)}</strong></div>
+                    <div><span class="label">"Payments received"</span><strong>{e.payouts.to_string()}</strong></div>
+                </div>
+            })}
             <div class="toolbar" role="search">
                 <input
                     id="explore-search"
@@ -130,10 +219,11 @@ pub fn ExplorePage(
             {move || error.get().map(|e| view! { <p class="error" id="explore-error">{e}</p> })}
             <Show when=move || !loading.get() && items.with(Vec::is_empty) && error.get().is_none()>
                 <div class="empty" id="explore-empty">
-                    {move || if text.with(|t| t.trim().is_empty()) {
-                        "No works on the chain match yet."
-                    } else {
-                        "No works match this search."
+                    {move || match (scope, text.with(|t| t.trim().is_empty())) {
+                        (_, false) => "No works match this search.",
+                        (Scope::All, true) => "No works on the chain match yet.",
+                        (Scope::Collection, true) => "This account holds no tokens yet.",
+                        (Scope::Studio, true) => "This account has not created any work yet.",
                     }}
                 </div>
             </Show>
