@@ -53,13 +53,13 @@ impl CatalogSync {
 pub(crate) async fn run_sync(app: AppHandle, engine: Engine, sync: &CatalogSync) {
     let stop = sync.stop.subscribe();
     let emit = |progress: &SyncProgress| {
-        let stats = engine.catalog().stats().unwrap_or_default();
+        let (works, listed) = engine.catalog().market_counts().unwrap_or_default();
         let status = sync.update(|s| {
             s.head_block = Some(progress.head_block);
             s.synced_block = progress.synced_block;
             s.blocks_behind = progress.blocks_behind;
-            s.works = stats.works;
-            s.listed = stats.listed;
+            s.works = works;
+            s.listed = listed;
             s.error = None;
         });
         let _ = app.emit(events::CATALOG_CHANGED, status);

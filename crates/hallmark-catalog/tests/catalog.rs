@@ -551,6 +551,10 @@ fn metadata_failures_are_retried_and_shown() {
     );
     let stats = catalog.stats().expect("stats");
     assert_eq!((stats.metadata_unavailable, stats.metadata_invalid), (2, 1));
+    assert_eq!(
+        catalog.market_counts().expect("counts"),
+        (stats.works, stats.listed)
+    );
     // The second failure waits longer.
     catalog
         .record_metadata(

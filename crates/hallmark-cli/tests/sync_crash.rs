@@ -3,7 +3,7 @@
 //! the final catalog equals a clean `hallmark catalog rebuild`.
 
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -13,17 +13,6 @@ use hallmark_engine::chain::{
     deploy_suite, seed_demo,
 };
 use hallmark_engine::{ChainConfig, Config, IpfsBackend};
-
-fn anvil_path() -> PathBuf {
-    std::env::var_os("HALLMARK_ANVIL")
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .map(|h| PathBuf::from(h).join(".local/hallmark-tools/bin/anvil"))
-        })
-        .filter(|p| p.is_file())
-        .expect("anvil is installed (run `scripts/setup.sh test`)")
-}
 
 /// An anvil on a free loopback port, killed on drop.
 struct Anvil {
@@ -44,7 +33,9 @@ fn start_anvil() -> Anvil {
         .local_addr()
         .expect("addr")
         .port();
-    let child = Command::new(anvil_path())
+    let anvil = hallmark_engine::devchain::find_anvil(None)
+        .expect("anvil is installed (run `scripts/setup.sh test`)");
+    let child = Command::new(anvil)
         .args([
             "--host",
             "127.0.0.1",

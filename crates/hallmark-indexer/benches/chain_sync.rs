@@ -20,18 +20,11 @@ use hallmark_chain::{
 };
 use hallmark_indexer::{Indexer, IndexerConfig, decode_log, followed_addresses, followed_topics};
 
-const GAS: u64 = 600_000;
+// The chain tests' set-up (the project's anvil, found the same way as in every chain test).
+#[path = "../../hallmark-chain/tests/common/mod.rs"]
+mod common;
 
-fn anvil_path() -> PathBuf {
-    std::env::var_os("HALLMARK_ANVIL")
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .map(|h| PathBuf::from(h).join(".local/hallmark-tools/bin/anvil"))
-        })
-        .filter(|p| p.is_file())
-        .expect("anvil is installed (run `scripts/setup.sh test`)")
-}
+const GAS: u64 = 600_000;
 
 /// Sends without waiting for receipts, then mines until the pool is empty.
 async fn mine_all(provider: &alloy::providers::DynProvider) {
@@ -148,7 +141,7 @@ fn main() {
     std::fs::create_dir_all(&dir).expect("dir");
     let state = dir.join("anvil-state.json");
     let filled = state.is_file();
-    let anvil = Anvil::at(anvil_path())
+    let anvil = Anvil::at(common::anvil_path())
         .chain_id(31337)
         .args(["--block-base-fee-per-gas", "0", "--gas-limit", "300000000"])
         .args(["--dump-state", state.to_str().expect("utf-8 path")]);
