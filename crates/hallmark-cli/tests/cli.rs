@@ -465,6 +465,152 @@ fn mint_refuse_a_copy_gift_list_and_buy_on_the_dev_chain() {
 }
 
 #[test]
+fn prove_verify_and_verify_file_from_the_cli() {
+    let dir = TempDir::new().expect("tempdir");
+    let png = dir.path().join("work.png");
+    image::RgbImage::from_fn(90, 60, |x, y| image::Rgb([(x * 2) as u8, y as u8, 99]))
+        .save(&png)
+        .expect("png");
+    let ok = |o: Output| {
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let minted: Value = serde_json::from_str(&ok(hallmark(
+        dir.path(),
+        &["mint", path_str(&png), "--title", "Proof test", "--json"],
+    )))
+    .expect("json");
+    let token = minted["token_id"].as_str().expect("token").to_owned();
+
+    // Only the holder proves.
+    let o = hallmark(dir.path(), &["prove", &token, "--as", "member1"]);
+    assert_fails(&o, 1, &["only the holder", "held by"]);
+
+    let bundle = dir.path().join("proof.zip");
+    let made: Value = serde_json::from_str(&ok(hallmark(
+        dir.path(),
+        &[
+            "prove",
+            &token,
+            "--as",
+            "issuer",
+            "--challenge",
+            "777",
+            "-o",
+            path_str(&bundle),
+            "--json",
+        ],
+    )))
+    .expect("json");
+    let bytes = fs::read(&bundle).expect("bundle");
+    assert_eq!(made["bytes"].as_u64(), Some(bytes.len() as u64));
+    let sha = made["sha256"].as_str().expect("sha").to_owned();
+
+    // Certificates of the bundle: a PDF whose text carries the bundle's hash, and a PNG.
+    let pdf = dir.path().join("certificate.pdf");
+    ok(hallmark(
+        dir.path(),
+        &["certificate", path_str(&bundle), "-o", path_str(&pdf)],
+    ));
+    let pdf_bytes = fs::read(&pdf).expect("pdf");
+    assert!(pdf_bytes.starts_with(b"%PDF-1.4"));
+    assert!(
+        pdf_bytes.windows(64).any(|w| w == sha.as_bytes()),
+        "the PDF names the bundle hash"
+    );
+    let png_out = dir.path().join("certificate.png");
+    ok(hallmark(
+        dir.path(),
+        &["certificate", path_str(&bundle), "-o", path_str(&png_out)],
+    ));
+    let page = image::open(&png_out).expect("png");
+    assert_eq!((page.width(), page.height()), (1240, 1754));
+    assert_fails(
+        &hallmark(
+            dir.path(),
+            &["certificate", path_str(&bundle), "-o", "x.txt"],
+        ),
+        2,
+        &[".pdf or a .png"],
+    );
+
+    // Verified offline and against the data folder's chain; the report names every check.
+    let report = ok(hallmark(
+        dir.path(),
+        &["verify", path_str(&bundle), "--challenge", "777"],
+    ));
+    assert!(report.contains("VERIFIED: every check passed"), "{report}");
+    for id in [
+        "seal",
+        "media.sha256",
+        "block.header",
+        "registration.log",
+        "online.owner",
+        "online.statement",
+    ] {
+        assert!(report.contains(&format!("pass  {id}")), "{id}: {report}");
+    }
+    let json: Value = serde_json::from_str(&ok(hallmark(
+        dir.path(),
+        &["verify", path_str(&bundle), "--offline", "--json"],
+    )))
+    .expect("json");
+    assert!(json["checks"].as_array().expect("checks").len() > 15);
+
+    // A wrong challenge, and one flipped byte in the middle of evidence.json: exit 1, reasons named.
+    let o = hallmark(
+        dir.path(),
+        &[
+            "verify",
+            path_str(&bundle),
+            "--offline",
+            "--challenge",
+            "778",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("FAIL  statement.nonce"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stderr(&o).contains("1 check failed"), "{}", stderr(&o));
+    let mut tampered = bytes;
+    let at = tampered
+        .windows(8)
+        .position(|w| w == b"\"format\"")
+        .expect("evidence.json stored");
+    tampered[at + 200] ^= 0x20;
+    let bad = write(&dir, "tampered.zip", &tampered);
+    let o = hallmark(dir.path(), &["verify", path_str(&bad), "--offline"]);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("evidence.json"), "{}", stderr(&o));
+    // A bundle that does not verify gets no certificate.
+    let o = hallmark(
+        dir.path(),
+        &["certificate", path_str(&bad), "-o", path_str(&pdf)],
+    );
+    assert_ne!(o.status.code(), Some(0));
+    let not_zip = write(&dir, "not.zip", b"PK but not really");
+    assert_fails(
+        &hallmark(dir.path(), &["verify", path_str(&not_zip)]),
+        2,
+        &["not a Hallmark evidence bundle"],
+    );
+
+    // verify-file: the registered bytes name their work and holder; other bytes are unknown.
+    let found = ok(hallmark(dir.path(), &["verify-file", path_str(&png)]));
+    assert!(found.contains("registered: work 1 “Proof test”"), "{found}");
+    assert!(found.contains(&format!("token {token}")), "{found}");
+    let other = dir.path().join("other.png");
+    image::RgbImage::from_pixel(5, 5, image::Rgb([1, 1, 1]))
+        .save(&other)
+        .expect("png");
+    let unknown = ok(hallmark(dir.path(), &["verify-file", path_str(&other)]));
+    assert!(unknown.starts_with("not registered"), "{unknown}");
+}
+
+#[test]
 fn consortium_roles_and_licences_from_the_cli() {
     let dir = TempDir::new().expect("tempdir");
     let ok = |o: Output| {

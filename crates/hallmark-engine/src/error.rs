@@ -71,6 +71,20 @@ pub enum EngineError {
     /// A contract call or deployment failed.
     #[error(transparent)]
     Chain(#[from] hallmark_chain::ChainError),
+    /// An evidence bundle could not be made or read.
+    #[error(transparent)]
+    Evidence(#[from] hallmark_evidence::EvidenceError),
+    /// A certificate could not be rendered.
+    #[error("the certificate cannot be made: {0}")]
+    Certificate(#[from] hallmark_certificate::CertificateError),
+    /// The token, work or file is not known where it was looked up.
+    #[error("{what} was not found: {reason}")]
+    NotFound {
+        /// What was looked up.
+        what: String,
+        /// Where, or what to do.
+        reason: String,
+    },
     /// A background task panicked or was cancelled.
     #[error("an internal task failed: {0}")]
     Task(String),
@@ -92,6 +106,9 @@ impl EngineError {
             Self::Chain(e) => e.code(),
             Self::Metadata(e) => e.code(),
             Self::ChainNotReady { .. } => "chain.not_ready",
+            Self::Evidence(e) => e.code(),
+            Self::NotFound { .. } => "not_found",
+            Self::Certificate(_) => "certificate.render",
             Self::Task(_) => "internal.task",
         }
     }

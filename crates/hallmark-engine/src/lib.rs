@@ -6,6 +6,7 @@
 
 mod accounts;
 mod catalog_sync;
+mod certificate;
 mod config;
 pub mod devchain;
 mod engine;
@@ -13,10 +14,12 @@ mod error;
 mod fsutil;
 mod library;
 mod mint;
+mod proof;
 mod rpc;
 
 pub use accounts::{AppAccount, DEMO_ACCOUNTS};
 pub use catalog_sync::SyncReport;
+pub use certificate::{CertificateFormat, certificate_from_bundle};
 pub use config::{ChainConfig, Config, DEV_CHAIN_ID, IpfsBackend};
 pub use engine::{ChainStatus, ContractsStatus, Engine, Progress, Stage, Status, StoreStatus};
 pub use error::EngineError;
@@ -26,11 +29,16 @@ pub use hallmark_catalog as catalog;
 pub use hallmark_chain as chain;
 pub use hallmark_chain::Deployment;
 pub use hallmark_chain::{Address, B256, PrivateKeySigner, U256, dev_signer, edition_of, work_of};
+/// Evidence bundles (the format and the verifier), for callers that inspect reports.
+pub use hallmark_evidence as evidence;
 pub use hallmark_indexer::{IndexerConfig, SyncProgress};
 pub use hallmark_media::{Ingested, Limits, MediaKind, MediaType};
 pub use hallmark_unixfs::{Cid, ImportSettings};
 pub use library::{Library, LibraryItem};
 pub use mint::{MintOutcome, MintRequest};
+pub use proof::{
+    FileIdentity, MAX_EMBEDDED_MEDIA, Proof, ProveRequest, read_bundle, verify_bundle_at,
+};
 pub use rpc::RpcEndpoint;
 
 /// The media type of `bytes` from their first bytes, if it is one Hallmark accepts (never SVG

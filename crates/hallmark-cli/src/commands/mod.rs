@@ -6,6 +6,7 @@ pub(crate) mod consortium;
 pub(crate) mod ingest;
 pub(crate) mod ipfs;
 pub(crate) mod market;
+pub(crate) mod proof;
 pub(crate) mod status;
 
 use std::io::{self, Write};

@@ -1,0 +1,242 @@
+//! `hallmark prove|verify|verify-file`: evidence bundles and "who registered this file".
+
+use std::path::{Path, PathBuf};
+
+use hallmark_engine::chain::format_utc;
+use hallmark_engine::evidence::{Report, Status, VerifyOptions};
+use hallmark_engine::{
+    CertificateFormat, ProveRequest, U256, certificate_from_bundle, verify_bundle_at,
+};
+
+use super::market::{parse_id, signer, with_chain};
+use super::{check_input_file, open_engine, print_line};
+use crate::cli::{CertificateArgs, Cli, ProveArgs, VerifyArgs, VerifyFileArgs};
+use crate::failure::Failure;
+
+fn parse_challenge(text: Option<&str>) -> Result<Option<U256>, Failure> {
+    text.map(|t| {
+        t.parse::<U256>().map_err(|_| {
+            Failure::bad_input(format!("`{t}` is not a challenge (a number up to 2^256-1)"))
+        })
+    })
+    .transpose()
+}
+
+fn to_json(value: &impl serde::Serialize) -> Result<String, Failure> {
+    serde_json::to_string_pretty(value).map_err(|e| Failure::other(format!("JSON: {e}")))
+}
+
+/// `hallmark prove`.
+pub(crate) async fn prove(cli: &Cli, args: &ProveArgs) -> Result<(), Failure> {
+    let token_id = u64::try_from(parse_id(&args.token)?)
+        .map_err(|_| Failure::bad_input(format!("token {} does not exist", args.token)))?;
+    let request = ProveRequest {
+        token_id,
+        challenge: parse_challenge(args.challenge.as_deref())?,
+        include_media: !args.no_media,
+    };
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("hallmark-token-{token_id}.zip")));
+    let certificate_format = args
+        .certificate
+        .as_deref()
+        .map(certificate_format)
+        .transpose()?;
+    let signer = signer(args.account)?;
+    let proof = with_chain(cli, async |engine| {
+        Ok(engine.prove(&request, signer).await?)
+    })
+    .await?;
+    // Written beside the target and renamed: a crash never leaves half a bundle under its name.
+    write_atomically(&out, &proof.bytes)?;
+    if let (Some(path), Some(format)) = (&args.certificate, certificate_format) {
+        let page = certificate_from_bundle(&proof.bytes, format, now())?;
+        write_atomically(path, &page)?;
+    }
+    if args.json {
+        return print_line(&to_json(&serde_json::json!({
+            "bundle": out,
+            "sha256": proof.sha256,
+            "bytes": proof.bytes.len(),
+            "holder": proof.holder,
+            "statement_block": proof.statement_block,
+        }))?);
+    }
+    print_line(&format!(
+        "wrote {} ({} bytes)\n  sha-256          {}\n  holder           {}\n  statement block  {}\nverify with: hallmark verify {}",
+        out.display(),
+        proof.bytes.len(),
+        proof.sha256,
+        proof.holder,
+        proof.statement_block,
+        out.display()
+    ))
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+fn certificate_format(path: &Path) -> Result<CertificateFormat, Failure> {
+    CertificateFormat::from_path(path).ok_or_else(|| {
+        Failure::bad_input(format!(
+            "{}: a certificate is a .pdf or a .png file",
+            path.display()
+        ))
+    })
+}
+
+/// Writes `bytes` beside `path` and renames: a crash never leaves half a file under its name.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    if path.is_dir() {
+        return Err(Failure::bad_input(format!(
+            "{} is a folder",
+            path.display()
+        )));
+    }
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    std::fs::write(&partial, bytes)
+        .and_then(|()| std::fs::rename(&partial, path))
+        .map_err(|e| Failure::other(format!("cannot write {}: {e}", path.display())))
+}
+
+/// `hallmark certificate`.
+pub(crate) fn certificate(args: &CertificateArgs) -> Result<(), Failure> {
+    check_input_file(&args.bundle)?;
+    let format = certificate_format(&args.out)?;
+    let bundle = std::fs::read(&args.bundle)
+        .map_err(|e| Failure::bad_input(format!("{}: {e}", args.bundle.display())))?;
+    let page = certificate_from_bundle(&bundle, format, now())?;
+    write_atomically(&args.out, &page)?;
+    print_line(&format!(
+        "wrote {} ({} bytes)",
+        args.out.display(),
+        page.len()
+    ))
+}
+
+/// `hallmark verify`.
+pub(crate) async fn verify(cli: &Cli, args: &VerifyArgs) -> Result<(), Failure> {
+    check_input_file(&args.bundle)?;
+    let options = VerifyOptions {
+        challenge: parse_challenge(args.challenge.as_deref())?,
+    };
+    let report = if args.offline || args.rpc.is_some() {
+        verify_bundle_at(&args.bundle, &options, args.rpc.clone()).await?
+    } else {
+        // This data folder's chain, when it can be reached; otherwise offline only.
+        let engine = open_engine(cli).await?;
+        let started = engine.start_dev_chain().await;
+        let report = engine
+            .verify_bundle(&args.bundle, &options, None, started.is_err())
+            .await;
+        engine.shutdown().await;
+        report?
+    };
+    if args.json {
+        print_line(&to_json(&report)?)?;
+    } else {
+        print_line(&render(&report))?;
+    }
+    let failed = report.failures().count();
+    if report.passed() {
+        Ok(())
+    } else if failed == 0 {
+        Err(Failure::other("nothing could be checked"))
+    } else {
+        Err(Failure::other(format!(
+            "{failed} check{} failed: do not trust this bundle",
+            if failed == 1 { "" } else { "s" }
+        )))
+    }
+}
+
+/// The report as text: a header, then one line per check.
+fn render(report: &Report) -> String {
+    let mut out = String::new();
+    if let Some(s) = &report.summary {
+        out.push_str(&format!(
+            "{}\n  token {} on chain {}, held by {:#x}\n  created by {:#x}, registered {} in block {}\n  content sha-256 {}\n",
+            s.title.as_deref().unwrap_or("(untitled)"),
+            s.token_id,
+            s.chain_id,
+            s.holder,
+            s.creator,
+            format_utc(s.registered_at),
+            s.registration_block,
+            s.content_sha256,
+        ));
+    }
+    if let Some(sha) = &report.bundle_sha256 {
+        out.push_str(&format!("  bundle sha-256 {sha}\n"));
+    }
+    out.push('\n');
+    for check in &report.checks {
+        let mark = match check.status {
+            Status::Pass => "pass",
+            Status::Fail => "FAIL",
+            Status::Skip => "skip",
+        };
+        out.push_str(&format!("{mark}  {:<20} {}", check.id, check.title));
+        if !check.detail.is_empty() {
+            out.push_str(&format!(": {}", check.detail));
+        }
+        out.push('\n');
+    }
+    let verdict = if report.passed() {
+        "VERIFIED: every check passed"
+    } else {
+        "NOT VERIFIED"
+    };
+    out.push_str(&format!("\n{verdict}"));
+    out
+}
+
+/// `hallmark verify-file`.
+pub(crate) async fn verify_file(cli: &Cli, args: &VerifyFileArgs) -> Result<(), Failure> {
+    check_input_file(&args.file)?;
+    let engine = open_engine(cli).await?;
+    let _ = engine.start_dev_chain().await;
+    let identity = engine.identify_file(&args.file).await;
+    engine.shutdown().await;
+    let identity = identity?;
+    if args.json {
+        return print_line(&to_json(&identity)?);
+    }
+    let Some(work) = &identity.exact else {
+        return print_line(&format!(
+            "not registered: no work has these exact bytes (sha-256 {})",
+            identity.sha256
+        ));
+    };
+    let mut out = format!(
+        "registered: work {} “{}”\n  creator      {}\n  issuer       {}\n  registered   {} (block {}, tx {})\n  content      sha-256 {}\n",
+        work.work_id,
+        work.title.as_deref().unwrap_or("(metadata not fetched)"),
+        work.creator,
+        work.issuer,
+        format_utc(work.registered_at),
+        work.registered_block,
+        work.registered_tx,
+        identity.sha256,
+    );
+    for edition in &work.editions {
+        out.push_str(&format!(
+            "  token {:<10} edition {} of {}, held by {}\n",
+            edition.token_id, edition.edition, edition.max_editions, edition.owner
+        ));
+    }
+    if work.frozen_reason != 0 {
+        out.push_str(&format!(
+            "  frozen by review (reason {})\n",
+            work.frozen_reason
+        ));
+    }
+    print_line(out.trim_end())
+}

@@ -1,0 +1,206 @@
+//! The bundle file: a plain zip (stored, uncompressed) that any unzip tool opens.
+//!
+//! Reading is bounded: at most [`MAX_ENTRIES`] entries, [`MAX_JSON_BYTES`] per JSON document,
+//! [`MAX_MEDIA_BYTES`] for the media, safe relative names only; a damaged or hostile file is
+//! refused with the reason, never partially trusted.
+
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read, Seek, Write};
+
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipArchive, ZipWriter};
+
+use crate::error::EvidenceError;
+use crate::model::{EVIDENCE_FILE, MEDIA_DIR, METADATA_FILE, README_FILE, SEAL_FILE};
+
+/// Most entries a bundle may hold.
+pub const MAX_ENTRIES: usize = 16;
+/// Largest JSON document or README inside a bundle.
+pub const MAX_JSON_BYTES: u64 = 64 * 1024 * 1024;
+/// Largest media file inside a bundle.
+pub const MAX_MEDIA_BYTES: u64 = 4 * 1024 * 1024 * 1024;
+
+/// The files of a bundle, by path.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BundleFiles {
+    /// Path → bytes, in name order.
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+impl BundleFiles {
+    /// The bytes of `path`, if present.
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        self.files.get(path).map(Vec::as_slice)
+    }
+
+    /// Writes the zip (stored entries, fixed timestamps, name order: the same files always give
+    /// the same bytes).
+    pub fn write_to<W: Write + Seek>(&self, out: W) -> Result<W, EvidenceError> {
+        let mut zip = ZipWriter::new(out);
+        let options = SimpleFileOptions::default()
+            .compression_method(CompressionMethod::Stored)
+            .large_file(false)
+            .last_modified_time(zip::DateTime::default());
+        for (name, bytes) in &self.files {
+            check_name(name)?;
+            let options = if bytes.len() as u64 >= u64::from(u32::MAX) {
+                options.large_file(true)
+            } else {
+                options
+            };
+            zip.start_file(name.as_str(), options)
+                .map_err(|e| EvidenceError::Write(e.to_string()))?;
+            zip.write_all(bytes)
+                .map_err(|e| EvidenceError::Write(e.to_string()))?;
+        }
+        zip.finish()
+            .map_err(|e| EvidenceError::Write(e.to_string()))
+    }
+
+    /// The zip as bytes.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, EvidenceError> {
+        Ok(self.write_to(Cursor::new(Vec::new()))?.into_inner())
+    }
+
+    /// Reads a bundle, enforcing every limit.
+    pub fn read<R: Read + Seek>(reader: R) -> Result<Self, EvidenceError> {
+        let mut zip = ZipArchive::new(reader).map_err(|e| EvidenceError::NotABundle {
+            reason: format!("not a readable zip: {e}"),
+        })?;
+        if zip.len() > MAX_ENTRIES {
+            return Err(EvidenceError::NotABundle {
+                reason: format!("{} entries (at most {MAX_ENTRIES})", zip.len()),
+            });
+        }
+        let mut files = BTreeMap::new();
+        for index in 0..zip.len() {
+            let mut entry = zip.by_index(index).map_err(|e| EvidenceError::NotABundle {
+                reason: format!("entry {index} is unreadable: {e}"),
+            })?;
+            let name = entry
+                .name()
+                .map_err(|e| EvidenceError::NotABundle {
+                    reason: format!("entry {index} has an unreadable name: {e}"),
+                })?
+                .into_owned();
+            check_name(&name)?;
+            if entry.is_dir() {
+                continue;
+            }
+            let limit = if name.starts_with(MEDIA_DIR) {
+                MAX_MEDIA_BYTES
+            } else {
+                MAX_JSON_BYTES
+            };
+            if entry.size() > limit {
+                return Err(EvidenceError::NotABundle {
+                    reason: format!("`{name}` is {} bytes (at most {limit})", entry.size()),
+                });
+            }
+            let mut bytes = Vec::with_capacity(entry.size().min(limit) as usize);
+            (&mut entry)
+                .take(limit + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| EvidenceError::NotABundle {
+                    reason: format!("`{name}` cannot be read: {e}"),
+                })?;
+            if bytes.len() as u64 > limit {
+                return Err(EvidenceError::NotABundle {
+                    reason: format!("`{name}` is over {limit} bytes"),
+                });
+            }
+            if files.insert(name.clone(), bytes).is_some() {
+                return Err(EvidenceError::NotABundle {
+                    reason: format!("`{name}` appears twice"),
+                });
+            }
+        }
+        for required in [EVIDENCE_FILE, SEAL_FILE, METADATA_FILE] {
+            if !files.contains_key(required) {
+                return Err(EvidenceError::NotABundle {
+                    reason: format!("`{required}` is missing"),
+                });
+            }
+        }
+        Ok(Self { files })
+    }
+}
+
+/// Only `evidence.json`, `seal.json`, `metadata.json`, `README.txt` and `media/<name>` with a
+/// plain file name.
+fn check_name(name: &str) -> Result<(), EvidenceError> {
+    let fixed = [EVIDENCE_FILE, SEAL_FILE, METADATA_FILE, README_FILE];
+    let ok = fixed.contains(&name)
+        || name.strip_prefix(MEDIA_DIR).is_some_and(|file| {
+            !file.is_empty()
+                && file.len() <= 255
+                && file != "."
+                && file != ".."
+                && !file
+                    .chars()
+                    .any(|c| c == '/' || c == '\\' || c.is_control())
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(EvidenceError::NotABundle {
+            reason: format!(
+                "unexpected entry `{}`",
+                name.escape_debug()
+                    .to_string()
+                    .chars()
+                    .take(120)
+                    .collect::<String>()
+            ),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> BundleFiles {
+        let mut files = BTreeMap::new();
+        files.insert(EVIDENCE_FILE.to_owned(), b"{}".to_vec());
+        files.insert(SEAL_FILE.to_owned(), b"{}".to_vec());
+        files.insert(METADATA_FILE.to_owned(), b"{}".to_vec());
+        files.insert("media/work.png".to_owned(), vec![7; 1000]);
+        BundleFiles { files }
+    }
+
+    #[test]
+    fn round_trip_is_deterministic() -> Result<(), EvidenceError> {
+        let bundle = sample();
+        let bytes = bundle.to_bytes()?;
+        assert_eq!(bytes, bundle.to_bytes()?);
+        assert_eq!(BundleFiles::read(Cursor::new(bytes))?, bundle);
+        Ok(())
+    }
+
+    #[test]
+    fn hostile_names_and_missing_files_are_refused() {
+        for name in [
+            "../evil",
+            "media/../x",
+            "/abs",
+            "media/",
+            "other.json",
+            "media/a\nb",
+        ] {
+            assert!(check_name(name).is_err(), "{name:?} accepted");
+        }
+        let mut bundle = sample();
+        bundle.files.remove(SEAL_FILE);
+        let bytes = bundle.to_bytes();
+        let Ok(bytes) = bytes else {
+            panic!("writing failed")
+        };
+        let err = BundleFiles::read(Cursor::new(bytes)).err();
+        assert!(
+            matches!(&err, Some(EvidenceError::NotABundle { reason }) if reason.contains("seal.json")),
+            "{err:?}"
+        );
+        assert!(BundleFiles::read(Cursor::new(b"not a zip".to_vec())).is_err());
+    }
+}
