@@ -26,6 +26,7 @@ const DEPLOYABLE = [
   "HallmarkWorks",
   "HallmarkMarket",
   "HallmarkLicences",
+  "HallmarkReviews",
 ];
 const EXPECTED_SOLC = "0.8.30";
 

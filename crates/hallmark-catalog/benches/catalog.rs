@@ -140,6 +140,7 @@ fn details(rng: &mut Rng, work: u64) -> WorkDetails {
         mime: Some(format!("{kind}/x")),
         kind: Some(kind.into()),
         thumbnail_cid: Some(format!("bafythumb{work}")),
+        perceptual: None,
     }
 }
 

@@ -64,6 +64,11 @@ fn parties(event: &CatalogEvent) -> (Option<&str>, Option<&str>, Option<i64>) {
         | E::RoleReinstated { account, by, .. }
         | E::CouncilAdded { account, by }
         | E::CouncilRemoved { account, by } => (Some(by), Some(account), None),
+        E::ReviewRequested {
+            issuer, creator, ..
+        } => (Some(issuer), Some(creator), None),
+        E::ReviewDecided { by, .. } => (Some(by), None, None),
+        E::ReviewWithdrawn { .. } => (None, None, None),
     }
 }
 
@@ -303,6 +308,69 @@ pub(crate) fn derive(
                  VALUES (?1, 'council', 'active', NULL, ?2)",
             )?
             .execute(params![account, now])?;
+        }
+        E::ReviewRequested {
+            request_id,
+            content_hash,
+            issuer,
+            creator,
+            metadata_hash,
+            metadata_cid,
+            matched_works,
+            distances,
+        } => {
+            let matches: Vec<serde_json::Value> = matched_works
+                .iter()
+                .zip(distances)
+                .map(|(work, distance)| serde_json::json!({"work_id": work, "distance": distance}))
+                .collect();
+            let matches = serde_json::to_string(&matches)
+                .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO reviews (request_id, content_hash, issuer, creator,
+                    metadata_hash, metadata_cid, matches, status, submitted_at, submitted_tx)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?8, ?9)",
+            )?
+            .execute(params![
+                as_i64(*request_id),
+                content_hash,
+                issuer,
+                creator,
+                metadata_hash,
+                metadata_cid,
+                matches,
+                now,
+                ctx.tx_hash
+            ])?;
+            tx.prepare_cached(
+                "INSERT OR IGNORE INTO metadata (cid, status) VALUES (?1, 'pending')",
+            )?
+            .execute(params![metadata_cid])?;
+        }
+        E::ReviewDecided {
+            request_id,
+            approved,
+            by,
+            reason,
+            ..
+        } => {
+            tx.prepare_cached(
+                "UPDATE reviews SET status = ?2, decided_by = ?3, reason = ?4, decided_at = ?5
+                 WHERE request_id = ?1",
+            )?
+            .execute(params![
+                as_i64(*request_id),
+                if *approved { "approved" } else { "rejected" },
+                by,
+                reason,
+                now
+            ])?;
+        }
+        E::ReviewWithdrawn { request_id, .. } => {
+            tx.prepare_cached(
+                "UPDATE reviews SET status = 'withdrawn', decided_at = ?2 WHERE request_id = ?1",
+            )?
+            .execute(params![as_i64(*request_id), now])?;
         }
         E::CouncilRemoved { account, .. } => {
             tx.prepare_cached("DELETE FROM members WHERE account = ?1 AND role = 'council'")?

@@ -70,6 +70,19 @@ pub struct WorkDetails {
     pub kind: Option<String>,
     /// CID of the picture to show (the `image` field).
     pub thumbnail_cid: Option<String>,
+    /// The published perceptual hashes of an image work.
+    pub perceptual: Option<PublishedHashes>,
+}
+
+/// The perceptual hashes a work's metadata publishes (hex text, as published).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PublishedHashes {
+    /// PDQ, 64 hex digits.
+    pub pdq: String,
+    /// PDQ quality, 0..=100.
+    pub pdq_quality: u8,
+    /// pHash, 16 hex digits.
+    pub phash: String,
 }
 
 /// The result of a rollback.
@@ -449,12 +462,18 @@ impl Catalog {
     }
 
     /// What the chain registered for works using the metadata document `cid`:
-    /// `(metadata_hash, content_hash)` of the first such work, to check a fetched document against.
+    /// `(metadata_hash, content_hash)` of the first such work (else of the first review request
+    /// naming it), to check a fetched document against.
     pub fn registered_hashes(&self, cid: &str) -> CatalogResult<Option<(String, String)>> {
         self.with(|c| {
             c.query_row(
-                "SELECT metadata_hash, content_hash FROM works WHERE metadata_cid = ?1
-                 ORDER BY work_id LIMIT 1",
+                "SELECT metadata_hash, content_hash FROM (
+                     SELECT 0 AS src, work_id AS id, metadata_hash, content_hash FROM works
+                     WHERE metadata_cid = ?1
+                     UNION ALL
+                     SELECT 1, request_id, metadata_hash, content_hash FROM reviews
+                     WHERE metadata_cid = ?1)
+                 ORDER BY src, id LIMIT 1",
                 params![cid],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
@@ -514,6 +533,16 @@ impl Catalog {
                             d.mime,
                             d.kind,
                             d.thumbnail_cid
+                        ],
+                    )?;
+                    let p = d.perceptual.as_ref();
+                    tx.execute(
+                        "UPDATE metadata SET pdq = ?2, pdq_quality = ?3, phash = ?4 WHERE cid = ?1",
+                        params![
+                            cid,
+                            p.map(|p| p.pdq.as_str()),
+                            p.map(|p| p.pdq_quality),
+                            p.map(|p| p.phash.as_str())
                         ],
                     )?;
                     tx.execute(
@@ -580,6 +609,7 @@ impl Catalog {
             "SELECT * FROM settings ORDER BY key",
             "SELECT * FROM work_attributes ORDER BY work_id, trait, value",
             "SELECT rowid FROM works_fts ORDER BY rowid",
+            "SELECT * FROM reviews ORDER BY request_id",
         ];
         self.with(|c| {
             let mut out = String::new();

@@ -207,6 +207,45 @@ pub enum CatalogEvent {
         /// Who removed it.
         by: String,
     },
+    /// An issuer sent a near-copy mint to the review queue.
+    ReviewRequested {
+        /// The request id.
+        request_id: u64,
+        /// sha-256 of the new work's media.
+        content_hash: String,
+        /// The issuer that wants to register it.
+        issuer: String,
+        /// Its creator.
+        creator: String,
+        /// sha-256 of its metadata document.
+        metadata_hash: String,
+        /// CID of its metadata document.
+        metadata_cid: String,
+        /// The registered works it resembles.
+        matched_works: Vec<u64>,
+        /// Their PDQ distances, in the same order.
+        distances: Vec<u16>,
+    },
+    /// A reviewer decided a request.
+    ReviewDecided {
+        /// The request id.
+        request_id: u64,
+        /// sha-256 of the work's media.
+        content_hash: String,
+        /// Approved (the issuer may register it) or rejected.
+        approved: bool,
+        /// The reviewer.
+        by: String,
+        /// Why.
+        reason: String,
+    },
+    /// The issuer withdrew a pending request.
+    ReviewWithdrawn {
+        /// The request id.
+        request_id: u64,
+        /// sha-256 of the work's media.
+        content_hash: String,
+    },
 }
 
 impl CatalogEvent {
@@ -232,6 +271,9 @@ impl CatalogEvent {
             Self::RoleReinstated { .. } => "role_reinstated",
             Self::CouncilAdded { .. } => "council_added",
             Self::CouncilRemoved { .. } => "council_removed",
+            Self::ReviewRequested { .. } => "review_requested",
+            Self::ReviewDecided { .. } => "review_decided",
+            Self::ReviewWithdrawn { .. } => "review_withdrawn",
         }
     }
 

@@ -21,10 +21,12 @@ mod fts;
 mod query;
 mod schema;
 
-pub use catalog::{Catalog, MetadataFetch, Rollback, SyncState, WorkDetails, retry_delay};
+pub use catalog::{
+    Catalog, MetadataFetch, PublishedHashes, Rollback, SyncState, WorkDetails, retry_delay,
+};
 pub use error::{CatalogError, CatalogResult};
 pub use event::{BlockEvents, CatalogEvent, EDITION_BASE, LoggedEvent, Page, work_of};
 pub use query::{
-    BrowsePage, BrowseQuery, CatalogStats, Earnings, LicenceRecord, ProvenanceEntry, SEARCH_WINDOW,
-    SearchHit, Sort, TokenCard, WorkView,
+    BrowsePage, BrowseQuery, CatalogStats, Earnings, LicenceRecord, ProvenanceEntry, ReviewEntry,
+    SEARCH_WINDOW, SearchHit, Sort, TokenCard, WorkView,
 };

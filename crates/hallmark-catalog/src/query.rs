@@ -531,6 +531,77 @@ impl Catalog {
         .map(|id| id.map(|v| v as u64))
     }
 
+    /// Review requests, newest first; only those with `status` (`pending`, `approved`,
+    /// `rejected`, `withdrawn`) if given.
+    pub fn reviews(&self, status: Option<&str>, limit: u32) -> CatalogResult<Vec<ReviewEntry>> {
+        let limit = i64::from(limit.clamp(1, 500));
+        self.with(|c| {
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT {REVIEW_COLUMNS} WHERE (?1 IS NULL OR r.status = ?1)
+                 ORDER BY r.request_id DESC LIMIT ?2"
+            ))?;
+            let rows = stmt.query_map(params![status, limit], review_row)?;
+            rows.collect()
+        })
+    }
+
+    /// One review request.
+    pub fn review(&self, request_id: u64) -> CatalogResult<Option<ReviewEntry>> {
+        self.with(|c| {
+            c.query_row(
+                &format!("SELECT {REVIEW_COLUMNS} WHERE r.request_id = ?1"),
+                params![i64::try_from(request_id).unwrap_or(i64::MAX)],
+                review_row,
+            )
+            .optional()
+        })
+    }
+
+    /// The latest review request of a content hash (sha-256 hex, with or without `0x`).
+    pub fn latest_review_of(&self, sha256: &str) -> CatalogResult<Option<ReviewEntry>> {
+        let hash = format!("0x{}", sha256.trim_start_matches("0x").to_ascii_lowercase());
+        self.with(|c| {
+            c.query_row(
+                &format!(
+                    "SELECT {REVIEW_COLUMNS} WHERE r.content_hash = ?1
+                     ORDER BY r.request_id DESC LIMIT 1"
+                ),
+                params![hash],
+                review_row,
+            )
+            .optional()
+        })
+    }
+
+    /// The published PDQ hash and quality of every registered work whose metadata carries one:
+    /// `(work_id, pdq hex, quality)`, in work order.
+    pub fn perceptual_hashes(&self) -> CatalogResult<Vec<(u64, String, u8)>> {
+        self.with(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT w.work_id, m.pdq, m.pdq_quality FROM works w
+                 JOIN metadata m ON m.cid = w.metadata_cid
+                 WHERE m.pdq IS NOT NULL ORDER BY w.work_id",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok((r.get::<_, i64>(0)? as u64, r.get(1)?, r.get(2)?))
+            })?;
+            rows.collect()
+        })
+    }
+
+    /// Changes whenever [`Self::perceptual_hashes`] may give another answer: the number of
+    /// works with published hashes and the latest metadata fetch.
+    pub fn perceptual_generation(&self) -> CatalogResult<(u64, u64)> {
+        self.with(|c| {
+            c.query_row(
+                "SELECT count(*), COALESCE(max(m.fetched_at), 0) FROM works w
+                 JOIN metadata m ON m.cid = w.metadata_cid WHERE m.pdq IS NOT NULL",
+                [],
+                |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
+            )
+        })
+    }
+
     /// Every event of a work (registration, mints, listings, sales, gifts, licences, freezes,
     /// payouts), oldest first.
     pub fn provenance(&self, work_id: u64) -> CatalogResult<Vec<ProvenanceEntry>> {
@@ -854,4 +925,71 @@ fn browse_sql(clauses: &[&str], order: &str) -> String {
         clauses.join(" AND ")
     };
     format!("SELECT {CARD_COLUMNS} {CARD_FROM} WHERE {filter} ORDER BY {order} LIMIT ?")
+}
+
+/// One entry of the review queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReviewEntry {
+    /// The request id.
+    pub request_id: u64,
+    /// sha-256 of the new work's media (`0x…`).
+    pub content_hash: String,
+    /// The issuer that submitted it.
+    pub issuer: String,
+    /// The creator.
+    pub creator: String,
+    /// Its metadata document.
+    pub metadata_cid: String,
+    /// `(work id, PDQ distance)` of the registered works it resembles.
+    pub matches: Vec<(u64, u16)>,
+    /// `pending`, `approved`, `rejected` or `withdrawn`.
+    pub status: String,
+    /// The reviewer's reason.
+    pub reason: Option<String>,
+    /// The reviewer.
+    pub decided_by: Option<String>,
+    /// When it was submitted (unix seconds).
+    pub submitted_at: u64,
+    /// When it was decided or withdrawn.
+    pub decided_at: Option<u64>,
+    /// Title, once its metadata was fetched.
+    pub title: Option<String>,
+    /// Its picture.
+    pub thumbnail_cid: Option<String>,
+    /// Its media.
+    pub media_cid: Option<String>,
+}
+
+const REVIEW_COLUMNS: &str = "r.request_id, r.content_hash, r.issuer, r.creator, r.metadata_cid,
+    r.matches, r.status, r.reason, r.decided_by, r.submitted_at, r.decided_at, m.title,
+    m.thumbnail_cid, m.media_cid
+    FROM reviews r LEFT JOIN metadata m ON m.cid = r.metadata_cid";
+
+fn review_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReviewEntry> {
+    let matches: String = r.get(5)?;
+    let matches: Vec<serde_json::Value> = serde_json::from_str(&matches).unwrap_or_default();
+    Ok(ReviewEntry {
+        request_id: r.get::<_, i64>(0)? as u64,
+        content_hash: r.get(1)?,
+        issuer: r.get(2)?,
+        creator: r.get(3)?,
+        metadata_cid: r.get(4)?,
+        matches: matches
+            .iter()
+            .filter_map(|m| {
+                Some((
+                    m.get("work_id")?.as_u64()?,
+                    u16::try_from(m.get("distance")?.as_u64()?).ok()?,
+                ))
+            })
+            .collect(),
+        status: r.get(6)?,
+        reason: r.get(7)?,
+        decided_by: r.get(8)?,
+        submitted_at: r.get::<_, i64>(9)? as u64,
+        decided_at: r.get::<_, Option<i64>>(10)?.map(|v| v as u64),
+        title: r.get(11)?,
+        thumbnail_cid: r.get(12)?,
+        media_cid: r.get(13)?,
+    })
 }

@@ -162,6 +162,30 @@ CREATE INDEX metadata_due ON metadata(status, next_attempt_at);
 CREATE INDEX metadata_thumbnail ON metadata(thumbnail_cid) WHERE thumbnail_cid IS NOT NULL;
 CREATE INDEX metadata_media ON metadata(media_cid) WHERE media_cid IS NOT NULL;
 "#,
+    // 3: published perceptual hashes (copy detection rebuilds its index from these)
+    r#"
+ALTER TABLE metadata ADD COLUMN pdq TEXT;
+ALTER TABLE metadata ADD COLUMN pdq_quality INTEGER;
+ALTER TABLE metadata ADD COLUMN phash TEXT;
+
+CREATE TABLE reviews (
+    request_id    INTEGER PRIMARY KEY,
+    content_hash  TEXT NOT NULL,
+    issuer        TEXT NOT NULL,
+    creator       TEXT NOT NULL,
+    metadata_hash TEXT NOT NULL,
+    metadata_cid  TEXT NOT NULL,
+    matches       TEXT NOT NULL,
+    status        TEXT NOT NULL,
+    reason        TEXT,
+    decided_by    TEXT,
+    submitted_at  INTEGER NOT NULL,
+    submitted_tx  TEXT NOT NULL,
+    decided_at    INTEGER
+);
+CREATE INDEX reviews_by_status ON reviews(status, request_id);
+CREATE INDEX reviews_by_content ON reviews(content_hash, request_id);
+"#,
 ];
 
 /// Tables rebuilt from the event log by a replay, in deletion order.
@@ -173,4 +197,5 @@ pub(crate) const DERIVED_TABLES: &[&str] = &[
     "settings",
     "work_attributes",
     "works_fts",
+    "reviews",
 ];

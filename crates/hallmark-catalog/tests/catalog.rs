@@ -102,6 +102,7 @@ fn details(title: &str, kind: &str, attributes: &[(&str, &str)]) -> WorkDetails 
         mime: Some(format!("{kind}/x")),
         kind: Some(kind.into()),
         thumbnail_cid: Some(format!("bafythumb{title}")),
+        perceptual: None,
     }
 }
 
@@ -623,6 +624,78 @@ fn replay_rebuilds_the_same_catalog() {
 }
 
 #[test]
+fn the_review_queue_follows_requests_decisions_and_replays() {
+    let mut script = Script::new(10);
+    script.register(1, 1, 1);
+    let request = |id: u64, hash: u64| CatalogEvent::ReviewRequested {
+        request_id: id,
+        content_hash: format!("0x{hash:064x}"),
+        issuer: ISSUER.into(),
+        creator: addr(2),
+        metadata_hash: format!("0x{:064x}", hash + 1),
+        metadata_cid: format!("bafyreview{id}"),
+        matched_works: vec![1],
+        distances: vec![12],
+    };
+    script.block(vec![request(1, 900), request(2, 901), request(3, 902)]);
+    script.block(vec![
+        CatalogEvent::ReviewDecided {
+            request_id: 1,
+            content_hash: format!("0x{:064x}", 900),
+            approved: true,
+            by: addr(9),
+            reason: "a licensed remix".into(),
+        },
+        CatalogEvent::ReviewDecided {
+            request_id: 2,
+            content_hash: format!("0x{:064x}", 901),
+            approved: false,
+            by: addr(9),
+            reason: "a copy of work 1".into(),
+        },
+        CatalogEvent::ReviewWithdrawn {
+            request_id: 3,
+            content_hash: format!("0x{:064x}", 902),
+        },
+    ]);
+    script.block(vec![request(4, 901)]);
+    let catalog = synced(&script);
+    let pending = catalog.reviews(Some("pending"), 50).expect("pending");
+    assert_eq!(
+        pending.iter().map(|r| r.request_id).collect::<Vec<_>>(),
+        vec![4]
+    );
+    assert_eq!(pending[0].matches, vec![(1, 12)]);
+    let approved = catalog.review(1).expect("query").expect("known");
+    assert_eq!(approved.status, "approved");
+    assert_eq!(approved.reason.as_deref(), Some("a licensed remix"));
+    assert_eq!(approved.decided_by, Some(addr(9)));
+    assert_eq!(
+        catalog.review(3).expect("q").expect("known").status,
+        "withdrawn"
+    );
+    // The latest request of a resubmitted hash is the new one.
+    let latest = catalog
+        .latest_review_of(&format!("{:064x}", 901))
+        .expect("q")
+        .expect("some");
+    assert_eq!((latest.request_id, latest.status.as_str()), (4, "pending"));
+    assert_eq!(catalog.reviews(None, 50).expect("all").len(), 4);
+    // The metadata of a submitted work is fetched like a registered one's.
+    assert!(
+        catalog
+            .due_metadata(i64::MAX as u64, 100)
+            .expect("due")
+            .iter()
+            .any(|c| c == "bafyreview4")
+    );
+    // Replaying the log gives the same queue.
+    let before = catalog.dump().expect("dump");
+    catalog.replay().expect("replay");
+    assert_eq!(catalog.dump().expect("dump"), before);
+}
+
+#[test]
 fn a_reopened_file_keeps_everything() {
     let dir = tempfile::tempdir().expect("tmp");
     let path = dir.path().join("catalog.sqlite");
@@ -634,7 +707,7 @@ fn a_reopened_file_keeps_everything() {
         catalog.dump().expect("dump")
     };
     let reopened = Catalog::open(&path).expect("reopen");
-    assert_eq!(reopened.schema_version().expect("v"), 2);
+    assert_eq!(reopened.schema_version().expect("v"), 3);
     assert_eq!(reopened.dump().expect("dump"), dump);
 }
 

@@ -29,6 +29,11 @@ sol!(
     HallmarkLicences,
     "../../contracts/out/HallmarkLicences.json"
 );
+sol!(
+    #[sol(rpc, all_derives)]
+    HallmarkReviews,
+    "../../contracts/out/HallmarkReviews.json"
+);
 
 sol! {
     /// Every custom error of the Hallmark contracts (and the OpenZeppelin errors they can raise).
@@ -62,6 +67,7 @@ sol! {
         error HoldingPeriodTooLong(uint64 holdingPeriod, uint64 maxPeriod);
         error InvalidDuration(uint64 duration);
         error InvalidEditions(uint32 maxEditions);
+        error InvalidMatches(uint256 works, uint256 distances);
         error InvalidPrice();
         error InvalidRoyalty(uint16 royaltyBps);
         error InvalidShortString();
@@ -80,18 +86,24 @@ sol! {
         error NotMarket(address account);
         error NotMember(address account);
         error NotReviewer(address account);
+        error NotSubmitter(uint256 requestId, address account);
         error NotSuspended(uint8 role, address account);
         error NotWorkIssuer(uint256 workId, address account);
         error NothingToClaim();
         error OfferClosed(uint256 offerId);
         error OfferNotForYou(uint256 offerId, address licensee);
         error OfferVoid(uint256 offerId);
+        error ReasonTooLong(uint256 length, uint256 maxLength);
         error ReentrancyGuardReentrantCall();
+        error ReviewAlreadyOpen(uint256 requestId);
+        error ReviewClosed(uint256 requestId, uint8 status);
         error SelfLicence();
+        error SelfReview(uint256 requestId);
         error SelfTrade();
         error StringTooLong(string str);
         error TransfersOnlyThroughMarket();
         error UnknownOffer(uint256 offerId);
+        error UnknownRequest(uint256 requestId);
         error UnknownWork(uint256 workId);
         error VoucherExpired(uint256 deadline);
         error VoucherNonceUsed(address issuer, uint256 nonce);

@@ -16,15 +16,15 @@ use alloy::signers::local::PrivateKeySigner;
 use alloy::sol_types::{Eip712Domain, SolEvent, SolStruct, eip712_domain};
 
 use crate::bindings::{
-    HallmarkConsortium, HallmarkCredit, HallmarkLicences, HallmarkMarket, HallmarkWorks,
-    OwnershipStatement,
+    HallmarkConsortium, HallmarkCredit, HallmarkLicences, HallmarkMarket, HallmarkReviews,
+    HallmarkWorks, OwnershipStatement,
 };
 use crate::deploy::Deployment;
 use crate::error::{ChainError, ChainResult};
 use crate::role::Role;
 use crate::types::{
-    ActiveLicence, LicenceTerms, Listing, MintVoucher, Minted, RoyaltySplit, TxOutcome, WorkInput,
-    WorkRecord,
+    ActiveLicence, LicenceTerms, Listing, MintVoucher, Minted, ReviewRecord, ReviewStatus,
+    ReviewSubmission, RoyaltySplit, TxOutcome, WorkInput, WorkRecord,
 };
 
 /// How long to wait for a transaction before giving up.
@@ -149,6 +149,26 @@ impl ChainClient {
     /// The raw licences binding.
     pub fn licences(&self) -> HallmarkLicences::HallmarkLicencesInstance<DynProvider> {
         HallmarkLicences::new(self.deployment.licences, self.provider.clone())
+    }
+
+    /// The raw review-queue binding (at [`Address::ZERO`] for a deployment recorded before the
+    /// queue existed; the typed wrappers refuse that with [`ChainError::NotDeployed`]).
+    pub fn reviews(&self) -> HallmarkReviews::HallmarkReviewsInstance<DynProvider> {
+        HallmarkReviews::new(self.deployment.reviews, self.provider.clone())
+    }
+
+    /// The review-queue binding, or [`ChainError::NotDeployed`] when the deployment has none.
+    fn reviews_deployed(
+        &self,
+    ) -> ChainResult<HallmarkReviews::HallmarkReviewsInstance<DynProvider>> {
+        if self.deployment.has_reviews() {
+            Ok(self.reviews())
+        } else {
+            Err(ChainError::NotDeployed {
+                contract: "HallmarkReviews".to_owned(),
+                address: Address::ZERO,
+            })
+        }
     }
 
     /// Sends a contract call as a transaction and waits for its receipt under the policy
@@ -547,6 +567,93 @@ impl ChainClient {
     pub async fn claim_licence_payout(&self) -> ChainResult<TxOutcome> {
         let l = self.licences();
         self.send(l.claimHeldPayout()).await
+    }
+
+    // ---- review queue ----
+
+    /// Puts a near-duplicate mint up for review (issuers only); returns the request id.
+    pub async fn submit_review(
+        &self,
+        submission: &ReviewSubmission,
+    ) -> ChainResult<(U256, TxOutcome)> {
+        let r = self.reviews_deployed()?;
+        let (works, distances): (Vec<U256>, Vec<u16>) = submission
+            .matches
+            .iter()
+            .map(|m| (m.work_id, m.distance))
+            .unzip();
+        let receipt = self
+            .submit(r.submit(
+                submission.content_hash,
+                submission.metadata_hash,
+                submission.metadata_cid.clone(),
+                submission.creator,
+                works,
+                distances,
+            ))
+            .await?;
+        let requested = decoded_event::<HallmarkReviews::ReviewRequested>(&receipt)?;
+        Ok((requested.requestId, outcome(&receipt)))
+    }
+
+    /// Approves or rejects a pending review request (reviewers other than its submitter);
+    /// `reason` is 1 to 500 bytes.
+    pub async fn decide_review(
+        &self,
+        request_id: U256,
+        approve: bool,
+        reason: &str,
+    ) -> ChainResult<TxOutcome> {
+        let r = self.reviews_deployed()?;
+        self.send(r.decide(request_id, approve, reason.to_owned()))
+            .await
+    }
+
+    /// Withdraws a pending review request we submitted.
+    pub async fn withdraw_review(&self, request_id: U256) -> ChainResult<TxOutcome> {
+        let r = self.reviews_deployed()?;
+        self.send(r.withdraw(request_id)).await
+    }
+
+    /// The record of a review request.
+    pub async fn review(&self, request_id: U256) -> ChainResult<ReviewRecord> {
+        let record = self.reviews_deployed()?.request(request_id).call().await?;
+        let status = ReviewStatus::try_from(record.status).map_err(|raw| ChainError::Rpc {
+            reason: format!("review request {request_id} has an unknown status {raw}"),
+        })?;
+        Ok(ReviewRecord {
+            request_id,
+            issuer: record.issuer,
+            creator: record.creator,
+            content_hash: record.contentHash,
+            metadata_hash: record.metadataHash,
+            submitted_at: record.submittedAt,
+            status,
+        })
+    }
+
+    /// The latest review request for a content hash, if any.
+    pub async fn latest_review_of(&self, content_hash: B256) -> ChainResult<Option<U256>> {
+        let id = self
+            .reviews_deployed()?
+            .latestRequestOf(content_hash)
+            .call()
+            .await?;
+        Ok((!id.is_zero()).then_some(id))
+    }
+
+    /// True when the latest review request for a content hash was approved.
+    pub async fn is_review_approved(&self, content_hash: B256) -> ChainResult<bool> {
+        Ok(self
+            .reviews_deployed()?
+            .isApproved(content_hash)
+            .call()
+            .await?)
+    }
+
+    /// Number of review requests submitted (ids are 1..=count).
+    pub async fn review_count(&self) -> ChainResult<U256> {
+        Ok(self.reviews_deployed()?.requestCount().call().await?)
     }
 }
 

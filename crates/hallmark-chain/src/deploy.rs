@@ -1,9 +1,15 @@
 //! Deploying the suite once per chain and remembering where it is.
 //!
 //! [`deploy_suite`] is idempotent: it reads `<dir>/deployment-<chain_id>.json`, checks that code
-//! exists at each address, and deploys only when the file is missing or any contract is gone (the
-//! contracts are wired to each other, so a partly missing suite is deployed again as a whole). The
-//! file is written atomically (temp file, fsync, rename).
+//! exists at each address, and deploys only when the file is missing or any of the five wired
+//! contracts is gone (they are wired to each other, so a partly missing suite is deployed again as
+//! a whole). The file is written atomically (temp file, fsync, rename).
+//!
+//! HallmarkReviews came later than the rest of the suite and is wired to nothing but the
+//! consortium, so a record without it (written before it existed: no `reviews` field, read as
+//! [`Address::ZERO`]) or whose HallmarkReviews has no code is completed in place: [`deploy_suite`]
+//! (or [`deploy_reviews`]) deploys only HallmarkReviews and rewrites the record, keeping every
+//! other address.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -16,7 +22,8 @@ use serde::{Deserialize, Serialize};
 use tracing::{info, warn};
 
 use crate::bindings::{
-    HallmarkConsortium, HallmarkCredit, HallmarkLicences, HallmarkMarket, HallmarkWorks,
+    HallmarkConsortium, HallmarkCredit, HallmarkLicences, HallmarkMarket, HallmarkReviews,
+    HallmarkWorks,
 };
 use crate::client::connect_provider;
 use crate::error::{ChainError, ChainResult};
@@ -36,13 +43,32 @@ pub struct Deployment {
     pub market: Address,
     /// HallmarkLicences.
     pub licences: Address,
-    /// Block of the first deployment transaction (where an indexer starts).
+    /// HallmarkReviews (the near-duplicate review queue); [`Address::ZERO`] in a record written
+    /// before it existed, until [`deploy_reviews`] (or [`deploy_suite`]) adds it.
+    #[serde(default)]
+    pub reviews: Address,
+    /// Block of the first deployment transaction (where an indexer starts; contracts added later,
+    /// such as HallmarkReviews on an upgraded record, were deployed after it).
     pub block: u64,
 }
 
 impl Deployment {
-    /// The contracts by name.
-    pub fn contracts(&self) -> [(&'static str, Address); 5] {
+    /// The contracts by name; HallmarkReviews only when the record has it.
+    pub fn contracts(&self) -> Vec<(&'static str, Address)> {
+        let mut all = self.core_contracts().to_vec();
+        if self.has_reviews() {
+            all.push(("HallmarkReviews", self.reviews));
+        }
+        all
+    }
+
+    /// True when the record names a HallmarkReviews contract.
+    pub fn has_reviews(&self) -> bool {
+        self.reviews != Address::ZERO
+    }
+
+    /// The contracts every record has (wired to each other, deployed together).
+    fn core_contracts(&self) -> [(&'static str, Address); 5] {
         [
             ("HallmarkConsortium", self.consortium),
             ("HallmarkWorks", self.works),
@@ -54,20 +80,27 @@ impl Deployment {
 
     /// Fails with [`ChainError::NotDeployed`] when a contract has no code on the provider's chain.
     pub async fn check_code(&self, provider: &DynProvider) -> ChainResult<()> {
-        for (name, address) in self.contracts() {
-            let code = provider
-                .get_code_at(address)
-                .await
-                .map_err(ChainError::from_rpc)?;
-            if code.is_empty() {
-                return Err(ChainError::NotDeployed {
-                    contract: name.to_owned(),
-                    address,
-                });
-            }
-        }
-        Ok(())
+        check_code_of(provider, &self.contracts()).await
     }
+}
+
+async fn check_code_of(
+    provider: &DynProvider,
+    contracts: &[(&'static str, Address)],
+) -> ChainResult<()> {
+    for &(name, address) in contracts {
+        let code = provider
+            .get_code_at(address)
+            .await
+            .map_err(ChainError::from_rpc)?;
+        if code.is_empty() {
+            return Err(ChainError::NotDeployed {
+                contract: name.to_owned(),
+                address,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Settings of a new deployment.
@@ -147,7 +180,9 @@ fn write_deployment(dir: &Path, deployment: &Deployment) -> ChainResult<PathBuf>
 }
 
 /// Deploys the suite with `council` as the first council account, unless
-/// `<dir>/deployment-<chain_id>.json` already names a suite whose code is on the chain.
+/// `<dir>/deployment-<chain_id>.json` already names a suite whose code is on the chain. A recorded
+/// suite without HallmarkReviews (written by an older version) gets only HallmarkReviews deployed
+/// and the record rewritten.
 pub async fn deploy_suite(
     rpc_url: &str,
     council: &PrivateKeySigner,
@@ -158,9 +193,12 @@ pub async fn deploy_suite(
         .get_chain_id()
         .await
         .map_err(ChainError::from_rpc)?;
-    if let Some(existing) = read_deployment(&params.dir, chain_id)? {
-        match existing.check_code(&provider).await {
-            Ok(()) => return Ok(existing),
+    if let Some(mut existing) = read_deployment(&params.dir, chain_id)? {
+        match check_code_of(&provider, &existing.core_contracts()).await {
+            Ok(()) => {
+                ensure_reviews(&provider, &params.dir, &mut existing).await?;
+                return Ok(existing);
+            }
             Err(ChainError::NotDeployed { contract, address }) => {
                 warn!(%contract, %address, "recorded suite is incomplete on this chain; deploying it again");
             }
@@ -171,6 +209,60 @@ pub async fn deploy_suite(
     let path = write_deployment(&params.dir, &deployment)?;
     info!(chain_id, path = %path.display(), "Hallmark suite deployed");
     Ok(deployment)
+}
+
+/// Deploys HallmarkReviews for a recorded suite whose record lacks it (written before the review
+/// queue existed), records its address in `deployment` and rewrites
+/// `<dir>/deployment-<chain_id>.json`. Idempotent: when the record already names a HallmarkReviews with code, nothing is sent. Any
+/// account may deploy it (it has no owner; roles come from the suite's consortium). Fails with
+/// [`ChainError::ChainIdMismatch`] when the node is on another chain and
+/// [`ChainError::NotDeployed`] when the rest of the suite is not on the chain (then
+/// [`deploy_suite`] deploys a whole new suite).
+pub async fn deploy_reviews(
+    rpc_url: &str,
+    deployer: &PrivateKeySigner,
+    dir: &Path,
+    deployment: &mut Deployment,
+) -> ChainResult<Address> {
+    let provider = connect_provider(rpc_url, deployer.clone())?;
+    let actual = provider
+        .get_chain_id()
+        .await
+        .map_err(ChainError::from_rpc)?;
+    if actual != deployment.chain_id {
+        return Err(ChainError::ChainIdMismatch {
+            expected: deployment.chain_id,
+            actual,
+        });
+    }
+    check_code_of(&provider, &deployment.core_contracts()).await?;
+    ensure_reviews(&provider, dir, deployment).await?;
+    Ok(deployment.reviews)
+}
+
+/// Deploys HallmarkReviews for a recorded suite (whose code is on the chain) unless the record
+/// names one with code; records it and rewrites the file.
+async fn ensure_reviews(
+    provider: &DynProvider,
+    dir: &Path,
+    deployment: &mut Deployment,
+) -> ChainResult<()> {
+    if deployment.has_reviews() {
+        let code = provider
+            .get_code_at(deployment.reviews)
+            .await
+            .map_err(ChainError::from_rpc)?;
+        if !code.is_empty() {
+            return Ok(());
+        }
+        warn!(address = %deployment.reviews, "recorded HallmarkReviews is not on this chain; deploying it again");
+    }
+    let tx = HallmarkReviews::deploy_builder(provider, deployment.consortium);
+    let (reviews, _) = deployed("HallmarkReviews", tx).await?;
+    deployment.reviews = reviews;
+    let path = write_deployment(dir, deployment)?;
+    info!(chain_id = deployment.chain_id, %reviews, path = %path.display(), "HallmarkReviews added to the recorded suite");
+    Ok(())
 }
 
 async fn deploy_fresh(
@@ -199,6 +291,8 @@ async fn deploy_fresh(
     let (market, _) = deployed("HallmarkMarket", tx).await?;
     let tx = HallmarkLicences::deploy_builder(provider, consortium, works, credit, market);
     let (licences, _) = deployed("HallmarkLicences", tx).await?;
+    let tx = HallmarkReviews::deploy_builder(provider, consortium);
+    let (reviews, _) = deployed("HallmarkReviews", tx).await?;
 
     let wire = |step: &str, e: alloy::contract::Error| ChainError::Deploy {
         contract: step.to_owned(),
@@ -241,6 +335,7 @@ async fn deploy_fresh(
         credit,
         market,
         licences,
+        reviews,
         block,
     })
 }

@@ -9,6 +9,7 @@ use alloy::sol_types::SolInterface;
 use crate::bindings::HallmarkErrors::HallmarkErrorsErrors as Raw;
 use crate::role::Role;
 use crate::time::format_utc;
+use crate::types::ReviewStatus;
 
 /// A failed chain operation. Contract rules come back as their own variant (decoded from the
 /// revert data); [`ChainError::code`] gives a stable code for the UI, `Display` a sentence a user
@@ -26,7 +27,9 @@ pub enum ChainError {
         account: Address,
     },
     /// The account is not an active issuer.
-    #[error("{account} is not an active issuer, so it cannot mint or sign mint vouchers")]
+    #[error(
+        "{account} is not an active issuer, so it cannot mint, sign mint vouchers or submit mints for review"
+    )]
     NotIssuer {
         /// The account.
         account: Address,
@@ -87,8 +90,8 @@ pub enum ChainError {
     /// A grant needs the hash of an identity attestation.
     #[error("a role grant needs the salted hash of the identity attestation")]
     MissingAttestation,
-    /// Suspensions and freezes need a non-zero reason code.
-    #[error("a reason code is required")]
+    /// Suspensions and freezes need a non-zero reason code; review decisions a written reason.
+    #[error("a reason is required (a reason code, or a written reason for a review decision)")]
     MissingReason,
 
     // ---- works ----
@@ -315,6 +318,62 @@ pub enum ChainError {
         needed: U256,
     },
 
+    // ---- review queue ----
+    /// The content already has a pending or approved review request.
+    #[error("a review of this content is already open or approved (request {request_id})")]
+    ReviewAlreadyOpen {
+        /// The open or approved request.
+        request_id: U256,
+    },
+    /// No review request has this id.
+    #[error("there is no review request {request_id}")]
+    UnknownReviewRequest {
+        /// The request id.
+        request_id: U256,
+    },
+    /// The request was already decided or withdrawn.
+    #[error(
+        "review request {request_id} is already {status}; only a pending request can be decided or withdrawn"
+    )]
+    ReviewClosed {
+        /// The request.
+        request_id: U256,
+        /// Where it is.
+        status: ReviewStatus,
+    },
+    /// A review request names 1 to 16 matched works, each with its distance.
+    #[error(
+        "a review request names 1 to 16 matched works, each with its distance ({works} works and {distances} distances given)"
+    )]
+    InvalidReviewMatches {
+        /// Number of matched works given.
+        works: u64,
+        /// Number of distances given.
+        distances: u64,
+    },
+    /// The decision reason is too long.
+    #[error("a review reason of {length} bytes is above the {max} byte limit")]
+    ReviewReasonTooLong {
+        /// Its length in bytes (UTF-8).
+        length: u64,
+        /// The limit.
+        max: u64,
+    },
+    /// The submitting issuer cannot decide its own request.
+    #[error("you submitted review request {request_id}, so another reviewer must decide it")]
+    SelfReview {
+        /// The request.
+        request_id: U256,
+    },
+    /// Only the submitting issuer withdraws a request.
+    #[error("{account} did not submit review request {request_id}, so it cannot withdraw it")]
+    NotReviewSubmitter {
+        /// The request.
+        request_id: U256,
+        /// The caller.
+        account: Address,
+    },
+
     // ---- other contract rejections ----
     /// A contract rule without its own variant (the error's name).
     #[error("the contract refused the call ({rule})")]
@@ -439,6 +498,13 @@ impl ChainError {
             Self::SelfLicence => "chain.self_licence",
             Self::InsufficientCredit { .. } => "chain.insufficient_credit",
             Self::InsufficientAllowance { .. } => "chain.insufficient_allowance",
+            Self::ReviewAlreadyOpen { .. } => "chain.review_already_open",
+            Self::UnknownReviewRequest { .. } => "chain.review_unknown_request",
+            Self::ReviewClosed { .. } => "chain.review_closed",
+            Self::InvalidReviewMatches { .. } => "chain.review_invalid_matches",
+            Self::ReviewReasonTooLong { .. } => "chain.review_reason_too_long",
+            Self::SelfReview { .. } => "chain.review_self_review",
+            Self::NotReviewSubmitter { .. } => "chain.review_not_submitter",
             Self::Rejected { .. } => "chain.rejected",
             Self::UnknownRevert { .. } => "chain.unknown_revert",
             Self::TxReverted { .. } => "chain.tx_reverted",
@@ -486,6 +552,10 @@ impl ChainError {
 
 fn role_of(raw: u8) -> Role {
     Role::try_from(raw).unwrap_or(Role::Member)
+}
+
+fn saturating_u64(value: U256) -> u64 {
+    u64::try_from(value).unwrap_or(u64::MAX)
 }
 
 impl From<Raw> for ChainError {
@@ -605,6 +675,36 @@ impl From<Raw> for ChainError {
                 allowance: e.allowance,
                 needed: e.needed,
             },
+            Raw::ReviewAlreadyOpen(e) => Self::ReviewAlreadyOpen {
+                request_id: e.requestId,
+            },
+            Raw::UnknownRequest(e) => Self::UnknownReviewRequest {
+                request_id: e.requestId,
+            },
+            Raw::ReviewClosed(e) => match ReviewStatus::try_from(e.status) {
+                Ok(status) => Self::ReviewClosed {
+                    request_id: e.requestId,
+                    status,
+                },
+                Err(_) => Self::Rejected {
+                    rule: "ReviewClosed".to_owned(),
+                },
+            },
+            Raw::InvalidMatches(e) => Self::InvalidReviewMatches {
+                works: saturating_u64(e.works),
+                distances: saturating_u64(e.distances),
+            },
+            Raw::ReasonTooLong(e) => Self::ReviewReasonTooLong {
+                length: saturating_u64(e.length),
+                max: saturating_u64(e.maxLength),
+            },
+            Raw::SelfReview(e) => Self::SelfReview {
+                request_id: e.requestId,
+            },
+            Raw::NotSubmitter(e) => Self::NotReviewSubmitter {
+                request_id: e.requestId,
+                account: e.account,
+            },
             other => Self::Rejected {
                 rule: Raw::name_by_selector(other.selector())
                     .unwrap_or("unknown rule")
@@ -656,6 +756,66 @@ mod tests {
                 registered_at: 1_700_000_000,
             }
         );
+    }
+
+    #[test]
+    fn review_errors_decode_with_their_fields_and_codes() {
+        let data = HallmarkErrors::ReviewAlreadyOpen {
+            requestId: U256::from(3),
+        }
+        .abi_encode();
+        let err = ChainError::from_revert_data(&data);
+        assert_eq!(
+            err,
+            ChainError::ReviewAlreadyOpen {
+                request_id: U256::from(3)
+            }
+        );
+        assert_eq!(err.code(), "chain.review_already_open");
+        assert!(err.to_string().contains("(request 3)"), "{err}");
+
+        let data = HallmarkErrors::ReviewClosed {
+            requestId: U256::from(4),
+            status: 3,
+        }
+        .abi_encode();
+        let err = ChainError::from_revert_data(&data);
+        assert_eq!(
+            err,
+            ChainError::ReviewClosed {
+                request_id: U256::from(4),
+                status: ReviewStatus::Rejected
+            }
+        );
+        assert_eq!(err.code(), "chain.review_closed");
+        assert!(err.to_string().contains("already rejected"), "{err}");
+        // A status the contract never reports for a closed request keeps the rule's name.
+        let data = HallmarkErrors::ReviewClosed {
+            requestId: U256::from(4),
+            status: 9,
+        }
+        .abi_encode();
+        assert_eq!(
+            ChainError::from_revert_data(&data),
+            ChainError::Rejected {
+                rule: "ReviewClosed".into()
+            }
+        );
+
+        let data = HallmarkErrors::ReasonTooLong {
+            length: U256::from(501),
+            maxLength: U256::from(500),
+        }
+        .abi_encode();
+        let err = ChainError::from_revert_data(&data);
+        assert_eq!(
+            err,
+            ChainError::ReviewReasonTooLong {
+                length: 501,
+                max: 500
+            }
+        );
+        assert_eq!(err.code(), "chain.review_reason_too_long");
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Hallmark's consortium contracts from Rust.
 //!
-//! - [`deploy_suite`] deploys HallmarkConsortium, HallmarkCredit, HallmarkWorks, HallmarkMarket
-//!   and HallmarkLicences once per chain and records them in `deployment-<chain_id>.json`.
+//! - [`deploy_suite`] deploys HallmarkConsortium, HallmarkCredit, HallmarkWorks, HallmarkMarket,
+//!   HallmarkLicences and HallmarkReviews once per chain and records them in
+//!   `deployment-<chain_id>.json`; [`deploy_reviews`] adds HallmarkReviews to a suite recorded
+//!   before the review queue existed.
 //! - [`ChainClient`] is one account's typed access: every operation of the contracts, each
 //!   refusal decoded into a [`ChainError`] (`HoldingPeriod { until }`, `NotMember { account }` …).
 //! - [`seed_demo`] sets up a dev chain with anvil's public dev keys (dev only).
@@ -21,7 +23,8 @@ pub use client::{
     ChainClient, ConfirmationPolicy, DEFAULT_TX_TIMEOUT, connect_provider, sign_typed, works_domain,
 };
 pub use deploy::{
-    DeployParams, Deployment, credits, deploy_suite, deployment_path, read_deployment,
+    DeployParams, Deployment, credits, deploy_reviews, deploy_suite, deployment_path,
+    read_deployment,
 };
 pub use error::{ChainError, ChainResult};
 pub use role::Role;
@@ -29,7 +32,8 @@ pub use seed::{ANVIL_DEV_KEYS, DemoAccounts, demo_attestation, dev_signer, seed_
 pub use time::format_utc;
 pub use types::{
     ActiveLicence, EDITION_BASE, LicenceKind, LicenceTerms, Listing, MintVoucher, Minted,
-    RoyaltySplit, TxOutcome, WorkInput, WorkRecord, edition_of, work_of,
+    ReviewMatch, ReviewRecord, ReviewStatus, ReviewSubmission, RoyaltySplit, TxOutcome, WorkInput,
+    WorkRecord, edition_of, work_of,
 };
 
 /// Re-exported alloy types that appear in this crate's API.

@@ -1,5 +1,7 @@
 //! Plain Rust values passed to and returned by the chain operations.
 
+use std::fmt;
+
 use alloy::primitives::{Address, B256, U256};
 use serde::{Deserialize, Serialize};
 
@@ -210,6 +212,101 @@ pub struct ActiveLicence {
     pub offer_id: U256,
 }
 
+/// One registered work a submitted mint resembles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewMatch {
+    /// The registered work.
+    pub work_id: U256,
+    /// The perceptual (PDQ) distance between the two, in bits (near duplicates are <= 31).
+    pub distance: u16,
+}
+
+/// A near-duplicate mint an issuer puts up for review (`HallmarkReviews.submit`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewSubmission {
+    /// sha-256 of the exact content bytes.
+    pub content_hash: B256,
+    /// sha-256 of the metadata document.
+    pub metadata_hash: B256,
+    /// IPFS CID of the metadata document (only emitted in `ReviewRequested`).
+    pub metadata_cid: String,
+    /// The creator the work would be registered for.
+    pub creator: Address,
+    /// The registered works it resembles (1 to 16; only emitted in `ReviewRequested`).
+    pub matches: Vec<ReviewMatch>,
+}
+
+/// Where a review request is (the contract's `Status`, without `None`: unknown requests revert).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewStatus {
+    /// Waiting for a reviewer.
+    Pending,
+    /// A reviewer approved the mint; the issuer may register the work.
+    Approved,
+    /// A reviewer rejected the mint; the content may be submitted again.
+    Rejected,
+    /// The submitting issuer withdrew the request; the content may be submitted again.
+    Withdrawn,
+}
+
+impl ReviewStatus {
+    /// The contract's number of the status (`None` is 0).
+    pub fn as_u8(self) -> u8 {
+        match self {
+            Self::Pending => 1,
+            Self::Approved => 2,
+            Self::Rejected => 3,
+            Self::Withdrawn => 4,
+        }
+    }
+}
+
+impl TryFrom<u8> for ReviewStatus {
+    type Error = u8;
+
+    fn try_from(value: u8) -> Result<Self, Self::Error> {
+        match value {
+            1 => Ok(Self::Pending),
+            2 => Ok(Self::Approved),
+            3 => Ok(Self::Rejected),
+            4 => Ok(Self::Withdrawn),
+            other => Err(other),
+        }
+    }
+}
+
+impl fmt::Display for ReviewStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+            Self::Withdrawn => "withdrawn",
+        })
+    }
+}
+
+/// The on-chain record of a review request (the CID, matches and the decision's reviewer and
+/// reason are in the contract's events).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewRecord {
+    /// The request id.
+    pub request_id: U256,
+    /// The issuer that submitted it.
+    pub issuer: Address,
+    /// The creator the work would be registered for.
+    pub creator: Address,
+    /// sha-256 of the content.
+    pub content_hash: B256,
+    /// sha-256 of the metadata document.
+    pub metadata_hash: B256,
+    /// When it was submitted (unix seconds).
+    pub submitted_at: u64,
+    /// Where it is.
+    pub status: ReviewStatus,
+}
+
 /// The work id of a token id.
 pub fn work_of(token_id: U256) -> U256 {
     token_id / U256::from(EDITION_BASE)
@@ -219,4 +316,24 @@ pub fn work_of(token_id: U256) -> U256 {
 pub fn edition_of(token_id: U256) -> u32 {
     let edition = token_id % U256::from(EDITION_BASE);
     u32::try_from(edition).unwrap_or(0)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn review_status_numbers_roundtrip_and_none_is_refused() {
+        for status in [
+            ReviewStatus::Pending,
+            ReviewStatus::Approved,
+            ReviewStatus::Rejected,
+            ReviewStatus::Withdrawn,
+        ] {
+            assert_eq!(ReviewStatus::try_from(status.as_u8()), Ok(status));
+        }
+        assert_eq!(ReviewStatus::try_from(0), Err(0));
+        assert_eq!(ReviewStatus::try_from(5), Err(5));
+    }
 }

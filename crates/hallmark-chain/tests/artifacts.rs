@@ -10,12 +10,13 @@ use alloy::json_abi::JsonAbi;
 use alloy::sol_types::SolInterface;
 use hallmark_chain::bindings::HallmarkErrors::HallmarkErrorsErrors;
 
-const CONTRACTS: [&str; 5] = [
+const CONTRACTS: [&str; 6] = [
     "HallmarkConsortium",
     "HallmarkCredit",
     "HallmarkWorks",
     "HallmarkMarket",
     "HallmarkLicences",
+    "HallmarkReviews",
 ];
 
 fn contracts_dir() -> PathBuf {

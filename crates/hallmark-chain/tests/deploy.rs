@@ -1,11 +1,16 @@
-//! `deploy_suite` is idempotent, and redeploys when the recorded suite is gone from the chain.
+//! `deploy_suite` is idempotent, redeploys when the recorded suite is gone from the chain, and
+//! adds HallmarkReviews to a suite recorded before the review queue existed.
 
 #![allow(clippy::unwrap_used)] // tests may unwrap (house rules)
 
 mod common;
 
+use alloy::providers::Provider;
+
 use hallmark_chain::{
-    ChainError, DeployParams, deploy_suite, deployment_path, dev_signer, read_deployment,
+    Address, ChainClient, ChainError, ConfirmationPolicy, DeployParams, Deployment, ReviewMatch,
+    ReviewSubmission, U256, deploy_reviews, deploy_suite, deployment_path, dev_signer,
+    read_deployment,
 };
 
 #[tokio::test]
@@ -41,6 +46,153 @@ async fn deploying_twice_reuses_the_recorded_suite() {
         .await
         .unwrap();
     third.check_code(&provider).await.unwrap();
+}
+
+/// Writes `deployment` as an older version did: without the `reviews` field.
+fn write_old_record(dir: &std::path::Path, deployment: &Deployment) {
+    let mut json = serde_json::to_value(deployment).unwrap();
+    json.as_object_mut().unwrap().remove("reviews").unwrap();
+    std::fs::write(
+        deployment_path(dir, deployment.chain_id),
+        serde_json::to_vec_pretty(&json).unwrap(),
+    )
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_record_without_the_review_queue_is_upgraded_in_place() {
+    let anvil = common::spawn_anvil();
+    let url = anvil.endpoint();
+    let dir = tempfile::tempdir().unwrap();
+    let council = dev_signer(0).unwrap();
+    let params = DeployParams::dev(dir.path());
+    let full = deploy_suite(&url, &council, &params).await.unwrap();
+    assert_ne!(full.reviews, Address::ZERO);
+    assert_eq!(full.contracts().len(), 6);
+    let provider = hallmark_chain::connect_provider(&url, council.clone()).unwrap();
+    full.check_code(&provider).await.unwrap();
+
+    // An old record reads with no review queue; its code check covers the five it names.
+    write_old_record(dir.path(), &full);
+    let mut old = read_deployment(dir.path(), common::CHAIN_ID)
+        .unwrap()
+        .unwrap();
+    assert_eq!(old.reviews, Address::ZERO);
+    assert!(!old.has_reviews());
+    assert_eq!(old.contracts().len(), 5);
+    old.check_code(&provider).await.unwrap();
+    let client = ChainClient::connect(
+        &url,
+        council.clone(),
+        old.clone(),
+        ConfirmationPolicy::default(),
+    )
+    .await
+    .unwrap();
+    let submission = ReviewSubmission {
+        content_hash: common::sha(b"c"),
+        metadata_hash: common::sha(b"m"),
+        metadata_cid: "bafkreim".into(),
+        creator: council.address(),
+        matches: vec![ReviewMatch {
+            work_id: U256::from(1),
+            distance: 3,
+        }],
+    };
+    let missing = client.submit_review(&submission).await.unwrap_err();
+    assert_eq!(
+        missing,
+        ChainError::NotDeployed {
+            contract: "HallmarkReviews".into(),
+            address: Address::ZERO
+        }
+    );
+
+    // deploy_reviews adds only HallmarkReviews and rewrites the record; a second call sends nothing.
+    let other = dev_signer(5).unwrap();
+    let reviews = deploy_reviews(&url, &other, dir.path(), &mut old)
+        .await
+        .unwrap();
+    assert_ne!(reviews, Address::ZERO);
+    assert_ne!(reviews, full.reviews);
+    assert_eq!(
+        old,
+        Deployment {
+            reviews,
+            ..full.clone()
+        }
+    );
+    assert_eq!(
+        read_deployment(dir.path(), common::CHAIN_ID).unwrap(),
+        Some(old.clone())
+    );
+    old.check_code(&provider).await.unwrap();
+    let nonce = provider
+        .get_transaction_count(other.address())
+        .await
+        .unwrap();
+    let before = old.clone();
+    assert_eq!(
+        deploy_reviews(&url, &other, dir.path(), &mut old)
+            .await
+            .unwrap(),
+        reviews
+    );
+    assert_eq!(old, before);
+    assert_eq!(
+        provider
+            .get_transaction_count(other.address())
+            .await
+            .unwrap(),
+        nonce
+    );
+    // The new queue reads the suite's roles.
+    let upgraded = ChainClient::connect(
+        &url,
+        council.clone(),
+        old.clone(),
+        ConfirmationPolicy::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        upgraded.submit_review(&submission).await.unwrap_err(),
+        ChainError::NotIssuer {
+            account: council.address()
+        }
+    );
+
+    // deploy_suite does the same upgrade on its own (what the engine calls on every start).
+    write_old_record(dir.path(), &full);
+    let via_suite = deploy_suite(&url, &council, &params).await.unwrap();
+    assert!(via_suite.has_reviews());
+    assert_ne!(via_suite.reviews, full.reviews);
+    assert_eq!(
+        via_suite,
+        Deployment {
+            reviews: via_suite.reviews,
+            ..full.clone()
+        }
+    );
+    assert_eq!(
+        read_deployment(dir.path(), common::CHAIN_ID).unwrap(),
+        Some(via_suite)
+    );
+
+    // Another chain's record is refused.
+    let mut elsewhere = Deployment {
+        chain_id: 7,
+        ..full
+    };
+    assert_eq!(
+        deploy_reviews(&url, &other, dir.path(), &mut elsewhere)
+            .await
+            .unwrap_err(),
+        ChainError::ChainIdMismatch {
+            expected: 7,
+            actual: common::CHAIN_ID
+        }
+    );
 }
 
 #[test]

@@ -6,7 +6,9 @@
 mod common;
 
 use common::{Env, u, work_input};
-use hallmark_chain::{LicenceKind, LicenceTerms, MintVoucher, RoyaltySplit, TxOutcome};
+use hallmark_chain::{
+    LicenceKind, LicenceTerms, MintVoucher, ReviewMatch, ReviewSubmission, RoyaltySplit, TxOutcome,
+};
 
 #[tokio::test]
 async fn gas_per_operation() {
@@ -120,6 +122,48 @@ async fn gas_per_operation() {
     rows.push((
         "mint credit",
         env.council.mint_credit(o, u(100)).await.unwrap(),
+    ));
+    let review = |seed: &str, n: u64| ReviewSubmission {
+        content_hash: common::sha(format!("review:{seed}").as_bytes()),
+        metadata_hash: common::sha(format!("review-meta:{seed}").as_bytes()),
+        // A typical CIDv1 (59 characters).
+        metadata_cid: format!("bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquv{seed:0>4}"),
+        creator: m[0],
+        matches: (1..=n)
+            .map(|i| ReviewMatch {
+                work_id: u(i),
+                distance: 17,
+            })
+            .collect(),
+    };
+    // The first request on a chain also pays for requestCount's first write (~17k).
+    let (r1, tx) = env.issuer.submit_review(&review("r1", 2)).await.unwrap();
+    rows.push(("review submit (first request, 2 matches)", tx));
+    let (r2, tx) = env.issuer.submit_review(&review("r2", 1)).await.unwrap();
+    rows.push(("review submit (1 match)", tx));
+    let (r3, tx) = env.issuer.submit_review(&review("r3", 16)).await.unwrap();
+    rows.push(("review submit (16 matches)", tx));
+    rows.push((
+        "review decide (approve, 40-byte reason)",
+        env.reviewer
+            .decide_review(r1, true, "CC0 source credited in the metadata ok")
+            .await
+            .unwrap(),
+    ));
+    rows.push((
+        "review decide (reject, 500-byte reason)",
+        env.reviewer
+            .decide_review(r2, false, &"x".repeat(500))
+            .await
+            .unwrap(),
+    ));
+    rows.push((
+        "review withdraw",
+        env.issuer.withdraw_review(r3).await.unwrap(),
+    ));
+    rows.push((
+        "review resubmit after withdrawal (16 matches)",
+        env.issuer.submit_review(&review("r3", 16)).await.unwrap().1,
     ));
 
     println!("| operation | gas used |\n|---|---:|");

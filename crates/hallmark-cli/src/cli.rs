@@ -82,6 +82,71 @@ pub(crate) enum Command {
     /// A printable certificate (PDF or PNG, by the file extension) of an evidence bundle that
     /// verifies; its QR code holds the bundle's sha-256.
     Certificate(CertificateArgs),
+    /// The consortium's review queue of near-copy mints (reviewers approve or reject).
+    #[command(subcommand)]
+    Review(ReviewCommand),
+}
+
+/// `hallmark review …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum ReviewCommand {
+    /// The queue, newest first (synced from the chain).
+    List {
+        /// Only requests in this state.
+        #[arg(long, value_enum)]
+        status: Option<ReviewStatusArg>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Approve a pending request: the issuer may then register the work.
+    Approve(ReviewDecision),
+    /// Reject a pending request.
+    Reject(ReviewDecision),
+    /// Withdraw your own pending request (issuers).
+    Withdraw {
+        /// The request id.
+        request: u64,
+        /// The issuer that submitted it.
+        #[arg(
+            long = "as",
+            value_enum,
+            value_name = "ACCOUNT",
+            default_value = "issuer"
+        )]
+        account: DemoAccount,
+    },
+}
+
+/// A reviewer's decision.
+#[derive(Debug, Args)]
+pub(crate) struct ReviewDecision {
+    /// The request id.
+    pub(crate) request: u64,
+    /// Why (shown to the issuer and kept on chain; up to 500 bytes).
+    #[arg(long)]
+    pub(crate) reason: String,
+    /// The reviewer.
+    #[arg(
+        long = "as",
+        value_enum,
+        value_name = "ACCOUNT",
+        default_value = "reviewer"
+    )]
+    pub(crate) account: DemoAccount,
+}
+
+/// Review request states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ReviewStatusArg {
+    /// Waiting for a reviewer.
+    Pending,
+    /// Approved.
+    Approved,
+    /// Rejected.
+    Rejected,
+    /// Withdrawn by the issuer.
+    Withdrawn,
 }
 
 /// `hallmark certificate`.

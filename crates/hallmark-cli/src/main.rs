@@ -88,6 +88,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Verify(args) => block_on(commands::proof::verify(cli, args)),
         Command::VerifyFile(args) => block_on(commands::proof::verify_file(cli, args)),
         Command::Certificate(args) => commands::proof::certificate(args),
+        Command::Review(command) => block_on(commands::review::run(cli, command)),
     }
 }
 

@@ -610,6 +610,161 @@ fn prove_verify_and_verify_file_from_the_cli() {
     assert!(unknown.starts_with("not registered"), "{unknown}");
 }
 
+/// A detailed picture (PDQ quality well above 50): overlapping waves and seeded noise.
+fn textured(width: u32, height: u32, seed: u32) -> image::RgbImage {
+    let mut state = seed.wrapping_mul(2_654_435_761).max(1);
+    let mut noise = move || {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        (state % 64) as f32
+    };
+    image::RgbImage::from_fn(width, height, |x, y| {
+        let (fx, fy) = (x as f32, y as f32);
+        let k = seed as f32 * 0.37 + 1.0;
+        let v = (fx / (9.0 + k)).sin() * 60.0
+            + (fy / (13.0 + k)).cos() * 60.0
+            + ((fx + fy) / 31.0).sin() * 50.0
+            + 128.0;
+        let n = noise();
+        image::Rgb([
+            (v + n).clamp(0.0, 255.0) as u8,
+            (255.0 - v + n / 2.0).clamp(0.0, 255.0) as u8,
+            ((fx * k) % 255.0) as u8 / 2 + (n as u8),
+        ])
+    })
+}
+
+#[test]
+fn near_copies_go_to_review_and_mint_once_approved() {
+    let dir = TempDir::new().expect("tempdir");
+    let original = dir.path().join("original.png");
+    textured(400, 300, 3).save(&original).expect("png");
+    // A mirrored, shrunk JPEG of it; and a resized one.
+    let mirrored = dir.path().join("mirrored.jpg");
+    let flipped = image::imageops::flip_horizontal(&image::imageops::resize(
+        &textured(400, 300, 3),
+        280,
+        210,
+        image::imageops::FilterType::Triangle,
+    ));
+    image::DynamicImage::ImageRgb8(flipped)
+        .save(&mirrored)
+        .expect("jpeg");
+    let resized = dir.path().join("resized.png");
+    image::DynamicImage::ImageRgb8(image::imageops::resize(
+        &textured(400, 300, 3),
+        600,
+        450,
+        image::imageops::FilterType::Lanczos3,
+    ))
+    .save(&resized)
+    .expect("png");
+    let unrelated = dir.path().join("unrelated.png");
+    textured(400, 300, 11).save(&unrelated).expect("png");
+    let ok = |o: Output| {
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        stdout(&o)
+    };
+    ok(hallmark(
+        dir.path(),
+        &["mint", path_str(&original), "--title", "Original"],
+    ));
+
+    // verify-file names the near copy with its distance and transform.
+    let found = ok(hallmark(dir.path(), &["verify-file", path_str(&mirrored)]));
+    assert!(found.starts_with("not registered"), "{found}");
+    assert!(
+        found.contains("looks like") && found.contains("work 1 "),
+        "{found}"
+    );
+
+    // An unrelated picture mints directly.
+    ok(hallmark(
+        dir.path(),
+        &["mint", path_str(&unrelated), "--title", "Unrelated"],
+    ));
+
+    // The near copy goes to review instead of being minted; a second try says it waits.
+    let o = hallmark(
+        dir.path(),
+        &["mint", path_str(&mirrored), "--title", "Mirror"],
+    );
+    assert_fails(&o, 1, &["looks like work 1", "review queue as request 1"]);
+    let o = hallmark(
+        dir.path(),
+        &["mint", path_str(&mirrored), "--title", "Mirror"],
+    );
+    assert_fails(&o, 1, &["request 1", "waiting for a reviewer"]);
+    let queue = ok(hallmark(
+        dir.path(),
+        &["review", "list", "--status", "pending"],
+    ));
+    assert!(
+        queue.contains("request 1") && queue.contains("“Mirror”"),
+        "{queue}"
+    );
+    assert!(queue.contains("looks like work 1 (distance"), "{queue}");
+
+    // Only reviewers decide; the issuer cannot; a reason is required.
+    let o = hallmark(
+        dir.path(),
+        &[
+            "review", "approve", "1", "--reason", "ok", "--as", "member1",
+        ],
+    );
+    assert_fails(&o, 1, &["reviewer"]);
+    let o = hallmark(dir.path(), &["review", "approve", "1", "--reason", ""]);
+    assert_fails(&o, 1, &["reason"]);
+    ok(hallmark(
+        dir.path(),
+        &["review", "approve", "1", "--reason", "licensed remix"],
+    ));
+    // Approved with other details: refused; with the reviewed ones: minted.
+    let o = hallmark(
+        dir.path(),
+        &["mint", path_str(&mirrored), "--title", "Renamed"],
+    );
+    assert_fails(&o, 1, &["request 1", "other details"]);
+    let minted = ok(hallmark(
+        dir.path(),
+        &["mint", path_str(&mirrored), "--title", "Mirror"],
+    ));
+    assert!(minted.starts_with("registered work 3"), "{minted}");
+
+    // A rejected near copy stays refused, with the reviewer's reason.
+    let o = hallmark(
+        dir.path(),
+        &["mint", path_str(&resized), "--title", "Bigger"],
+    );
+    assert_fails(&o, 1, &["review queue as request 2"]);
+    ok(hallmark(
+        dir.path(),
+        &[
+            "review",
+            "reject",
+            "2",
+            "--reason",
+            "a resized copy of work 1",
+        ],
+    ));
+    let o = hallmark(
+        dir.path(),
+        &["mint", path_str(&resized), "--title", "Bigger"],
+    );
+    assert_fails(&o, 1, &["rejected", "a resized copy of work 1"]);
+    let json: Value =
+        serde_json::from_str(&ok(hallmark(dir.path(), &["review", "list", "--json"])))
+            .expect("json");
+    let statuses: Vec<&str> = json
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|r| r["status"].as_str().expect("status"))
+        .collect();
+    assert_eq!(statuses, vec!["rejected", "approved"]);
+}
+
 #[test]
 fn consortium_roles_and_licences_from_the_cli() {
     let dir = TempDir::new().expect("tempdir");

@@ -138,6 +138,7 @@ fn killed_syncs_resume_and_equal_a_clean_rebuild() {
             chain_id: 31337,
         },
         limits: Default::default(),
+        copy_detection: Default::default(),
     };
     std::fs::create_dir_all(&data).expect("data");
     config.save().expect("config");

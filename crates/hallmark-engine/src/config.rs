@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use hallmark_media::Limits;
+use hallmark_media::perceptual::Thresholds;
 use serde::{Deserialize, Serialize};
 
 use crate::error::EngineError;
@@ -62,6 +63,10 @@ pub struct Config {
     /// Media limits applied at ingest.
     #[serde(default)]
     pub limits: Limits,
+    /// When a new image counts as a near copy of a registered one (PDQ distance and quality;
+    /// Meta's recommended 31 and 50 by default).
+    #[serde(default)]
+    pub copy_detection: Thresholds,
 }
 
 /// The part of [`Config`] stored in `config.json` (the data dir is where the file is).
@@ -71,6 +76,8 @@ struct StoredConfig {
     chain: ChainConfig,
     #[serde(default)]
     limits: Limits,
+    #[serde(default)]
+    copy_detection: Thresholds,
 }
 
 impl Config {
@@ -98,6 +105,7 @@ impl Config {
                 chain_id: DEV_CHAIN_ID,
             },
             limits: Limits::default(),
+            copy_detection: Thresholds::default(),
         }
     }
 
@@ -118,6 +126,7 @@ impl Config {
                     ipfs: stored.ipfs,
                     chain: stored.chain,
                     limits: stored.limits,
+                    copy_detection: stored.copy_detection,
                 }
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Self::embedded(data_dir),
@@ -139,6 +148,7 @@ impl Config {
             ipfs: self.ipfs.clone(),
             chain: self.chain.clone(),
             limits: self.limits.clone(),
+            copy_detection: self.copy_detection,
         };
         let path = config_path(&self.data_dir);
         let bytes = serde_json::to_vec_pretty(&stored).map_err(|e| EngineError::Config {
@@ -174,6 +184,13 @@ impl Config {
         }
         if let ChainConfig::Rpc { url, .. } = &self.chain {
             check_http_url(url).map_err(|r| invalid(format!("chain.url: {r}")))?;
+        }
+        let t = &self.copy_detection;
+        if t.max_distance > 128 || t.min_quality > 100 {
+            return Err(invalid(format!(
+                "copy_detection: max_distance must be 0..=128 and min_quality 0..=100 (got {} and {})",
+                t.max_distance, t.min_quality
+            )));
         }
         Ok(())
     }

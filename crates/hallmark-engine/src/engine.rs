@@ -115,6 +115,8 @@ struct Inner {
     deployment: std::sync::Mutex<Option<hallmark_chain::Deployment>>,
     /// The demo account the app signs with on the dev chain (anvil dev key index).
     active_account: std::sync::atomic::AtomicUsize,
+    /// The copy-detection index, with the catalog generation it was built from.
+    similarity: std::sync::Mutex<crate::copycheck::CachedIndex>,
 }
 
 /// The engine. Cheap to clone; all clones share one store and one chain.
@@ -157,6 +159,7 @@ impl Engine {
                 active_account: std::sync::atomic::AtomicUsize::new(
                     crate::accounts::DEFAULT_ACCOUNT,
                 ),
+                similarity: std::sync::Mutex::new(None),
             }),
         })
     }
@@ -164,6 +167,10 @@ impl Engine {
     /// The configuration the engine was opened with.
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    pub(crate) fn similarity_cache(&self) -> &std::sync::Mutex<crate::copycheck::CachedIndex> {
+        &self.inner.similarity
     }
 
     /// The content store.

@@ -74,6 +74,40 @@ pub enum EngineError {
     /// An evidence bundle could not be made or read.
     #[error(transparent)]
     Evidence(#[from] hallmark_evidence::EvidenceError),
+    /// The work looks like a registered one: it was sent to the review queue instead of minted.
+    #[error(
+        "this work looks like work {work_id} (PDQ distance {distance} of 256), so it was sent to the consortium's review queue as request {request_id}; mint it again once a reviewer approves it"
+    )]
+    SentToReview {
+        /// The review request.
+        request_id: u64,
+        /// The closest registered work.
+        work_id: u64,
+        /// Its distance.
+        distance: u32,
+    },
+    /// A review of this content is still open.
+    #[error("review request {request_id} for this work is still waiting for a reviewer")]
+    ReviewPending {
+        /// The review request.
+        request_id: u64,
+    },
+    /// A reviewer rejected this content.
+    #[error("a reviewer rejected this work (review request {request_id}): {reason}")]
+    ReviewRejected {
+        /// The review request.
+        request_id: u64,
+        /// The reviewer's reason.
+        reason: String,
+    },
+    /// The approved request reviewed other metadata (title, description or licence changed).
+    #[error(
+        "review request {request_id} approved this work with other details (title, description or licence); mint it with the reviewed details, or withdraw and submit again"
+    )]
+    ReviewMismatch {
+        /// The review request.
+        request_id: u64,
+    },
     /// A certificate could not be rendered.
     #[error("the certificate cannot be made: {0}")]
     Certificate(#[from] hallmark_certificate::CertificateError),
@@ -109,6 +143,10 @@ impl EngineError {
             Self::Evidence(e) => e.code(),
             Self::NotFound { .. } => "not_found",
             Self::Certificate(_) => "certificate.render",
+            Self::SentToReview { .. } => "review.submitted",
+            Self::ReviewPending { .. } => "review.pending",
+            Self::ReviewRejected { .. } => "review.rejected",
+            Self::ReviewMismatch { .. } => "review.mismatch",
             Self::Task(_) => "internal.task",
         }
     }

@@ -8,6 +8,7 @@ mod accounts;
 mod catalog_sync;
 mod certificate;
 mod config;
+mod copycheck;
 pub mod devchain;
 mod engine;
 mod error;
@@ -21,6 +22,7 @@ pub use accounts::{AppAccount, DEMO_ACCOUNTS};
 pub use catalog_sync::SyncReport;
 pub use certificate::{CertificateFormat, certificate_from_bundle};
 pub use config::{ChainConfig, Config, DEV_CHAIN_ID, IpfsBackend};
+pub use copycheck::{CopyCheck, NearMatch};
 pub use engine::{ChainStatus, ContractsStatus, Engine, Progress, Stage, Status, StoreStatus};
 pub use error::EngineError;
 /// The local catalog and the indexer, for callers that query or tune them.

@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use hallmark_chain::{
     Address, B256, ChainClient, ChainError, ConfirmationPolicy, EDITION_BASE, PrivateKeySigner,
-    U256, WorkInput,
+    ReviewMatch, ReviewStatus, ReviewSubmission, U256, WorkInput,
 };
 use hallmark_media::{WorkFields, WorkMetadata};
 use hallmark_store::ContentStore;
@@ -112,6 +112,10 @@ impl Engine {
             .into());
         }
 
+        // Near copies of registered works go to the consortium's review queue first.
+        self.sync_catalog(Default::default(), |_| {}).await?;
+        let check = self.copy_check(&ingested)?;
+
         let fields = WorkFields {
             name: request.name.clone(),
             description: request.description.clone(),
@@ -123,11 +127,45 @@ impl Engine {
         };
         let document = WorkMetadata::build(&ingested, fields)?.to_canonical_json()?;
         let metadata_hash = B256::from_slice(&Sha256::digest(&document));
+
+        if check.needs_review() {
+            self.review_gate(&client, &check, content_hash, metadata_hash)
+                .await?;
+        }
+
         let added = self
             .store()
             .add_bytes(document, &ImportSettings::kubo_v1())
             .await?;
         self.store().pin_add(&added.root).await?;
+
+        if check.needs_review() && !client.is_review_approved(content_hash).await? {
+            let matches = check
+                .near
+                .iter()
+                .take(16)
+                .map(|m| ReviewMatch {
+                    work_id: U256::from(m.work_id),
+                    distance: u16::try_from(m.distance).unwrap_or(u16::MAX),
+                })
+                .collect();
+            let (request_id, _) = client
+                .submit_review(&ReviewSubmission {
+                    content_hash,
+                    metadata_hash,
+                    metadata_cid: added.root.to_string(),
+                    creator,
+                    matches,
+                })
+                .await?;
+            let closest = &check.near[0];
+            info!(%request_id, work = closest.work_id, distance = closest.distance, "sent to review");
+            return Err(EngineError::SentToReview {
+                request_id: u64::try_from(request_id).unwrap_or(u64::MAX),
+                work_id: closest.work_id,
+                distance: closest.distance,
+            });
+        }
 
         let input = WorkInput {
             content_hash,
@@ -152,5 +190,43 @@ impl Engine {
         };
         info!(work = %outcome.work_id, block = outcome.block_number, ms = outcome.elapsed_ms, "work registered");
         Ok(outcome)
+    }
+
+    /// A near copy may be registered only once a reviewer approved it, with the metadata that
+    /// was reviewed; a pending or rejected request stops the mint with what to do.
+    async fn review_gate(
+        &self,
+        client: &ChainClient,
+        check: &crate::CopyCheck,
+        content_hash: B256,
+        metadata_hash: B256,
+    ) -> Result<(), EngineError> {
+        let Some(request_id) = client.latest_review_of(content_hash).await? else {
+            return Ok(());
+        };
+        let record = client.review(request_id).await?;
+        let request_id = u64::try_from(request_id).unwrap_or(u64::MAX);
+        match record.status {
+            ReviewStatus::Approved if record.metadata_hash == metadata_hash => {
+                info!(
+                    request_id,
+                    near = check.near.len(),
+                    "near copy approved by review"
+                );
+                Ok(())
+            }
+            ReviewStatus::Approved => Err(EngineError::ReviewMismatch { request_id }),
+            ReviewStatus::Pending => Err(EngineError::ReviewPending { request_id }),
+            ReviewStatus::Rejected => Err(EngineError::ReviewRejected {
+                request_id,
+                reason: self
+                    .catalog()
+                    .review(request_id)?
+                    .and_then(|r| r.reason)
+                    .unwrap_or_else(|| "no reason recorded".to_owned()),
+            }),
+            // Withdrawn: a new request is sent.
+            ReviewStatus::Withdrawn => Ok(()),
+        }
     }
 }

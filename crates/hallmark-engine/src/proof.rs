@@ -338,40 +338,73 @@ pub fn read_bundle(path: &Path) -> Result<BundleFiles, EngineError> {
     Ok(BundleFiles::read(std::io::BufReader::new(file))?)
 }
 
-/// What the catalog knows of a file's exact bytes.
+/// What the catalog knows of a file: the work with its exact bytes, and near copies.
 #[derive(Debug, Clone, Serialize)]
 pub struct FileIdentity {
     /// sha-256 of the file.
     pub sha256: String,
     /// The registered work with exactly these bytes, if any.
     pub exact: Option<hallmark_catalog::WorkView>,
+    /// Registered works that look like it (images only), closest first.
+    pub near: Vec<crate::NearMatch>,
+    /// PDQ quality of the file's image (`None` when it is not an image Hallmark reads).
+    pub quality: Option<u8>,
+    /// Why only the exact check ran, if so.
+    pub note: Option<String>,
 }
 
 impl Engine {
-    /// "Who registered this work, when, who owns it now": looks the file's sha-256 up in the
-    /// catalog (synced first when a chain is running).
+    /// "Who registered this work, when, who owns it now": the file's sha-256 in the catalog,
+    /// then its perceptual near copies (the catalog is synced first when a chain is running).
     pub async fn identify_file(&self, path: &Path) -> Result<FileIdentity, EngineError> {
         if self.chain_rpc().await.is_some() && self.deployment().is_some() {
             self.sync_catalog(Default::default(), |_| {}).await?;
         }
         let path = path.to_owned();
-        let sha256 = tokio::task::spawn_blocking(move || -> Result<String, EngineError> {
-            let mut file = std::fs::File::open(&path).map_err(|e| EngineError::NotFound {
-                what: path.display().to_string(),
-                reason: e.to_string(),
-            })?;
-            let mut hasher = Sha256::new();
-            std::io::copy(&mut file, &mut hasher).map_err(|e| EngineError::NotFound {
-                what: path.display().to_string(),
-                reason: e.to_string(),
-            })?;
-            Ok(hex::encode(hasher.finalize()))
+        let options = hallmark_media::IngestOptions {
+            limits: self.config().limits.clone(),
+            derivatives_dir: None,
+        };
+        let read = tokio::task::spawn_blocking(move || {
+            match hallmark_media::ingest(&path, &options) {
+                Ok(ingested) => Ok((ingested.sha256.clone(), Some(ingested), None)),
+                Err(refused) => {
+                    // Not media Hallmark registers: only the exact bytes can be looked up.
+                    let note = refused.to_string();
+                    let mut file =
+                        std::fs::File::open(&path).map_err(|e| EngineError::NotFound {
+                            what: path.display().to_string(),
+                            reason: e.to_string(),
+                        })?;
+                    let mut hasher = Sha256::new();
+                    std::io::copy(&mut file, &mut hasher).map_err(|e| EngineError::NotFound {
+                        what: path.display().to_string(),
+                        reason: e.to_string(),
+                    })?;
+                    Ok::<_, EngineError>((hex::encode(hasher.finalize()), None, Some(note)))
+                }
+            }
         })
         .await??;
-        let exact = match self.catalog().work_by_content_hash(&sha256)? {
+        let (sha256, ingested, note) = read;
+        let exact_id = self.catalog().work_by_content_hash(&sha256)?;
+        let (near, quality) = match &ingested {
+            Some(ingested) => {
+                let check = self.copy_check(ingested)?;
+                (check.near, check.quality)
+            }
+            None => (Vec::new(), None),
+        };
+        let exact = match exact_id {
             Some(work_id) => self.catalog().work(work_id)?,
             None => None,
         };
-        Ok(FileIdentity { sha256, exact })
+        Ok(FileIdentity {
+            sha256,
+            exact,
+            near,
+            quality,
+            note,
+        })
     }
 }

@@ -7,7 +7,7 @@ use hallmark_catalog::CatalogEvent;
 use hallmark_chain::Deployment;
 use hallmark_chain::bindings::{
     HallmarkConsortium as Consortium, HallmarkLicences as Licences, HallmarkMarket as Market,
-    HallmarkWorks as Works,
+    HallmarkReviews as Reviews, HallmarkWorks as Works,
 };
 
 use crate::error::IndexerError;
@@ -35,17 +35,24 @@ pub fn followed_topics() -> Vec<B256> {
         Consortium::RoleReinstated::SIGNATURE_HASH,
         Consortium::CouncilAdded::SIGNATURE_HASH,
         Consortium::CouncilRemoved::SIGNATURE_HASH,
+        Reviews::ReviewRequested::SIGNATURE_HASH,
+        Reviews::ReviewDecided::SIGNATURE_HASH,
+        Reviews::ReviewWithdrawn::SIGNATURE_HASH,
     ]
 }
 
 /// The contracts whose logs the indexer reads.
 pub fn followed_addresses(deployment: &Deployment) -> Vec<Address> {
-    vec![
+    let mut addresses = vec![
         deployment.works,
         deployment.market,
         deployment.licences,
         deployment.consortium,
-    ]
+    ];
+    if deployment.has_reviews() {
+        addresses.push(deployment.reviews);
+    }
+    addresses
 }
 
 fn hex_address(a: Address) -> String {
@@ -87,6 +94,8 @@ pub fn decode_log(
         decode_market(topic, data)?
     } else if address == deployment.consortium {
         decode_consortium(topic, data)?
+    } else if deployment.has_reviews() && address == deployment.reviews {
+        decode_reviews(topic, data)?
     } else {
         None
     };
@@ -232,6 +241,46 @@ fn decode_market(topic: B256, data: &LogData) -> Result<Option<CatalogEvent>, In
                 starts: e.starts,
                 expires: e.expires,
                 fee: cents(e.fee),
+            }
+        }
+        _ => return Ok(None),
+    }))
+}
+
+fn decode_reviews(topic: B256, data: &LogData) -> Result<Option<CatalogEvent>, IndexerError> {
+    Ok(Some(match topic {
+        Reviews::ReviewRequested::SIGNATURE_HASH => {
+            let e: Reviews::ReviewRequested = decode_as(data)?;
+            CatalogEvent::ReviewRequested {
+                request_id: id(e.requestId, "review request id")?,
+                content_hash: hex_word(e.contentHash),
+                issuer: hex_address(e.issuer),
+                creator: hex_address(e.creator),
+                metadata_hash: hex_word(e.metadataHash),
+                metadata_cid: e.metadataCid,
+                matched_works: e
+                    .matchedWorks
+                    .into_iter()
+                    .map(|w| id(w, "matched work id"))
+                    .collect::<Result<_, _>>()?,
+                distances: e.distances,
+            }
+        }
+        Reviews::ReviewDecided::SIGNATURE_HASH => {
+            let e: Reviews::ReviewDecided = decode_as(data)?;
+            CatalogEvent::ReviewDecided {
+                request_id: id(e.requestId, "review request id")?,
+                content_hash: hex_word(e.contentHash),
+                approved: e.approved,
+                by: hex_address(e.by),
+                reason: e.reason,
+            }
+        }
+        Reviews::ReviewWithdrawn::SIGNATURE_HASH => {
+            let e: Reviews::ReviewWithdrawn = decode_as(data)?;
+            CatalogEvent::ReviewWithdrawn {
+                request_id: id(e.requestId, "review request id")?,
+                content_hash: hex_word(e.contentHash),
             }
         }
         _ => return Ok(None),

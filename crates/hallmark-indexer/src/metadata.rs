@@ -176,5 +176,13 @@ fn details_of(document: &WorkMetadata) -> WorkDetails {
             .image
             .as_deref()
             .map(|url| url.strip_prefix("ipfs://").unwrap_or(url).to_owned()),
+        perceptual: document
+            .hallmark
+            .perceptual
+            .map(|p| hallmark_catalog::PublishedHashes {
+                pdq: p.pdq.to_hex(),
+                pdq_quality: p.pdq_quality,
+                phash: hallmark_media::perceptual::phash_to_hex(p.phash),
+            }),
     }
 }

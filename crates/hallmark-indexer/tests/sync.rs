@@ -10,7 +10,9 @@ use std::sync::Arc;
 use alloy::providers::Provider;
 use common::{Env, sha, u};
 use hallmark_catalog::{BrowseQuery, Catalog};
-use hallmark_chain::{LicenceKind, LicenceTerms, WorkInput, credits};
+use hallmark_chain::{
+    LicenceKind, LicenceTerms, ReviewMatch, ReviewSubmission, WorkInput, credits,
+};
 use hallmark_indexer::{Indexer, IndexerConfig, MetadataFetcher, Step};
 use hallmark_media::WorkMetadata;
 use hallmark_media::metadata::HallmarkSection;
@@ -76,6 +78,30 @@ async fn market_activity(env: &Env) {
     let (offer, _) = m[1].offer_licence(&terms).await.expect("offer");
     m[2].accept_licence(offer).await.expect("accept");
     env.reviewer.freeze_work(u(3), 2).await.expect("freeze");
+    // The review queue: one request approved, one withdrawn.
+    for (n, content) in [b"near copy 1".as_slice(), b"near copy 2"]
+        .into_iter()
+        .enumerate()
+    {
+        env.issuer
+            .submit_review(&ReviewSubmission {
+                content_hash: sha(content),
+                metadata_hash: sha(b"metadata"),
+                metadata_cid: format!("bafkreinearcopy{n}"),
+                creator: m[0].address(),
+                matches: vec![ReviewMatch {
+                    work_id: a.work_id,
+                    distance: 9,
+                }],
+            })
+            .await
+            .expect("submit");
+    }
+    env.reviewer
+        .decide_review(u(1), true, "a licensed remix")
+        .await
+        .expect("decide");
+    env.issuer.withdraw_review(u(2)).await.expect("withdraw");
 }
 
 #[tokio::test]
@@ -107,6 +133,14 @@ async fn every_event_reaches_the_catalog_and_paging_does_not_matter() {
     for kind in ["registered", "minted", "listed", "sold", "payout", "gifted"] {
         assert!(kinds.contains(&kind.to_owned()), "{kind} in {kinds:?}");
     }
+    let reviews = paged.reviews(None, 10).expect("reviews");
+    let states: Vec<(u64, &str)> = reviews
+        .iter()
+        .map(|r| (r.request_id, r.status.as_str()))
+        .collect();
+    assert_eq!(states, vec![(2, "withdrawn"), (1, "approved")]);
+    assert_eq!(reviews[1].matches, vec![(1, 9)]);
+    assert_eq!(reviews[1].reason.as_deref(), Some("a licensed remix"));
     let earnings = paged
         .earnings(&format!("{:#x}", m[0].address()))
         .expect("earnings");
@@ -228,6 +262,7 @@ async fn stored_work(
             size: content.len() as u64,
             creator: format!("{creator:#x}"),
             licence: "CC0-1.0".to_owned(),
+            perceptual: None,
         },
     };
     let bytes = document.to_canonical_json().expect("json");

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, mpsc};
 use std::time::{Instant, SystemTime};
 
+use hallmark_perceptual::{Hash256, PerceptualHashes};
 use hallmark_unixfs::{BlockSink, Cid, FileImporter, ImportError, ImportSettings, NullSink};
 use image::{DynamicImage, ImageError};
 use serde::{Deserialize, Serialize};
@@ -70,8 +71,33 @@ pub struct Ingested {
     pub thumbnail: Option<Derivative>,
     /// Preview (fits 1024×1024, never upscaled) of an image, when a derivatives folder was given.
     pub preview: Option<Derivative>,
+    /// Perceptual hashes of an image (PDQ with its 8 rotations/reflections, and pHash), for
+    /// copy detection; `None` for audio and video (see `docs/copyright.md`).
+    #[serde(default)]
+    pub perceptual: Option<Perceptual>,
     /// Wall time the ingest took, in milliseconds.
     pub ingest_ms: u64,
+}
+
+/// An image's perceptual hashes: what its metadata publishes, and the dihedral PDQ hashes a
+/// similarity query uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Perceptual {
+    /// PDQ, its quality and pHash (published in the work's metadata).
+    pub hashes: PerceptualHashes,
+    /// PDQ of the 8 rotations and reflections (original first).
+    pub dihedral: [Hash256; 8],
+}
+
+impl Perceptual {
+    /// Hashes a decoded image. The 8 dihedral hashes are of the actually rotated and mirrored
+    /// pixels (Meta's DCT shortcut is exact only for square downsampling: a mirrored copy of a
+    /// 256×256 picture can land 54 bits away with it).
+    pub fn of(image: &DynamicImage) -> Self {
+        let hashes = hallmark_perceptual::hashes(image);
+        let (dihedral, _) = hallmark_perceptual::pdq_dihedral_exact(image);
+        Self { hashes, dihedral }
+    }
 }
 
 /// [`ingest_with_sink`] discarding blocks and progress.
@@ -139,6 +165,7 @@ pub fn ingest_with_sink<S: BlockSink>(
         duration_estimated: false,
         thumbnail: None,
         preview: None,
+        perceptual: None,
         ingest_ms: 0,
     };
     match picture {
@@ -146,6 +173,7 @@ pub fn ingest_with_sink<S: BlockSink>(
             report.width = Some(picture.width);
             report.height = Some(picture.height);
             report.frames = picture.frames;
+            report.perceptual = Some(picture.perceptual);
             if let (Some(dir), Some((preview, thumbnail))) =
                 (&options.derivatives_dir, picture.renditions)
             {
@@ -271,6 +299,8 @@ struct Picture {
     frames: Option<u32>,
     /// `(preview, thumbnail)`.
     renditions: Option<(DynamicImage, DynamicImage)>,
+    /// Perceptual hashes of the full image.
+    perceptual: Perceptual,
 }
 
 /// Checks an image against the limits from its header, then decodes it to prove it is intact
@@ -343,6 +373,7 @@ fn check_image(
         height,
         frames,
         renditions,
+        perceptual: Perceptual::of(&image),
     })
 }
 

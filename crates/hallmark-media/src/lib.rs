@@ -21,7 +21,9 @@ mod raster;
 mod sniff;
 
 pub use error::{MediaError, Refusal};
-pub use ingest::{IngestOptions, Ingested, READ_CHUNK, ingest, ingest_with_sink};
+/// Perceptual hashing and the similarity index (copy detection).
+pub use hallmark_perceptual as perceptual;
+pub use ingest::{IngestOptions, Ingested, Perceptual, READ_CHUNK, ingest, ingest_with_sink};
 pub use limits::Limits;
 pub use media_type::{MediaKind, MediaType};
 pub use metadata::{Attribute, AttributeValue, WorkFields, WorkMetadata};

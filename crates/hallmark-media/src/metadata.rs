@@ -10,6 +10,7 @@
 use std::fmt::Write as _;
 use std::str::FromStr;
 
+use hallmark_perceptual::PerceptualHashes;
 use hallmark_unixfs::{Cid, ImportSettings};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -147,6 +148,10 @@ pub struct HallmarkSection {
     pub creator: String,
     /// The licence the work is offered under (an SPDX id or words).
     pub licence: String,
+    /// Perceptual hashes of an image work (PDQ with quality, pHash), published so that every
+    /// node can rebuild the copy-detection index from the chain and IPFS alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub perceptual: Option<PerceptualHashes>,
 }
 
 /// An ERC-721 / OpenSea metadata document with Hallmark's content binding.
@@ -238,6 +243,7 @@ impl WorkMetadata {
                 size: ingested.size,
                 creator: fields.creator.trim().to_ascii_lowercase(),
                 licence: fields.licence.trim().to_owned(),
+                perceptual: ingested.perceptual.map(|p| p.hashes),
             },
         };
         document.validate()?;
@@ -343,6 +349,20 @@ impl WorkMetadata {
         h.import_settings
             .validate()
             .map_err(|e| invalid("hallmark.import_settings", e))?;
+        if let Some(perceptual) = &h.perceptual {
+            if perceptual.pdq_quality > 100 {
+                return Err(invalid(
+                    "hallmark.perceptual.pdq_quality",
+                    "must be 0 to 100".to_owned(),
+                ));
+            }
+            if media_type.kind() != MediaKind::Image {
+                return Err(invalid(
+                    "hallmark.perceptual",
+                    "only image works carry perceptual hashes".to_owned(),
+                ));
+            }
+        }
         let content = ipfs_url(&h.content_cid);
         match media_type.kind() {
             MediaKind::Image if self.image.is_none() => {

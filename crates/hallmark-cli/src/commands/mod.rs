@@ -7,6 +7,7 @@ pub(crate) mod ingest;
 pub(crate) mod ipfs;
 pub(crate) mod market;
 pub(crate) mod proof;
+pub(crate) mod review;
 pub(crate) mod status;
 
 use std::io::{self, Write};

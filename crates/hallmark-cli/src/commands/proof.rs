@@ -209,34 +209,63 @@ pub(crate) async fn verify_file(cli: &Cli, args: &VerifyFileArgs) -> Result<(), 
     if args.json {
         return print_line(&to_json(&identity)?);
     }
-    let Some(work) = &identity.exact else {
-        return print_line(&format!(
-            "not registered: no work has these exact bytes (sha-256 {})",
+    let mut out = match &identity.exact {
+        None => format!(
+            "not registered: no work has these exact bytes (sha-256 {})\n",
             identity.sha256
-        ));
+        ),
+        Some(work) => {
+            let mut out = format!(
+                "registered: work {} “{}”\n  creator      {}\n  issuer       {}\n  registered   {} (block {}, tx {})\n  content      sha-256 {}\n",
+                work.work_id,
+                work.title.as_deref().unwrap_or("(metadata not fetched)"),
+                work.creator,
+                work.issuer,
+                format_utc(work.registered_at),
+                work.registered_block,
+                work.registered_tx,
+                identity.sha256,
+            );
+            for edition in &work.editions {
+                out.push_str(&format!(
+                    "  token {:<10} edition {} of {}, held by {}\n",
+                    edition.token_id, edition.edition, edition.max_editions, edition.owner
+                ));
+            }
+            if work.frozen_reason != 0 {
+                out.push_str(&format!(
+                    "  frozen by review (reason {})\n",
+                    work.frozen_reason
+                ));
+            }
+            out
+        }
     };
-    let mut out = format!(
-        "registered: work {} “{}”\n  creator      {}\n  issuer       {}\n  registered   {} (block {}, tx {})\n  content      sha-256 {}\n",
-        work.work_id,
-        work.title.as_deref().unwrap_or("(metadata not fetched)"),
-        work.creator,
-        work.issuer,
-        format_utc(work.registered_at),
-        work.registered_block,
-        work.registered_tx,
-        identity.sha256,
-    );
-    for edition in &work.editions {
-        out.push_str(&format!(
-            "  token {:<10} edition {} of {}, held by {}\n",
-            edition.token_id, edition.edition, edition.max_editions, edition.owner
-        ));
-    }
-    if work.frozen_reason != 0 {
-        out.push_str(&format!(
-            "  frozen by review (reason {})\n",
-            work.frozen_reason
-        ));
+    if !identity.near.is_empty() {
+        out.push_str("looks like (PDQ distance of 256 bits, lower is closer):\n");
+        for m in &identity.near {
+            out.push_str(&format!(
+                "  work {:<6} distance {:>3} ({})  “{}” by {}, registered {}\n",
+                m.work_id,
+                m.distance,
+                m.transform,
+                m.title.as_deref().unwrap_or("?"),
+                m.creator,
+                format_utc(m.registered_at)
+            ));
+        }
+    } else if identity.exact.is_none() {
+        match (identity.quality, &identity.note) {
+            (Some(q), _) => out.push_str(&format!(
+                "no near copies either (image quality {q} of 100)\n"
+            )),
+            (None, Some(note)) => {
+                out.push_str(&format!("only the exact bytes were checked: {note}\n"))
+            }
+            (None, None) => out.push_str(
+                "only the exact bytes were checked (audio and video have no perceptual hash)\n",
+            ),
+        }
     }
     print_line(out.trim_end())
 }
