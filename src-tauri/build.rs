@@ -13,6 +13,11 @@ fn main() {
         "set_account",
         "market_action",
         "earnings",
+        "copy_check",
+        "verify",
+        "export_proof",
+        "review_queue",
+        "review_decide",
     ];
     let attributes = tauri_build::Attributes::new()
         .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));

@@ -13,6 +13,8 @@ mod convert;
 mod error;
 mod market;
 mod media;
+mod proof;
+mod review;
 
 use hallmark_api::events;
 use hallmark_engine::{Config, Engine};
@@ -76,6 +78,11 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             market::app_accounts,
             market::set_account,
             market::market_action,
+            proof::copy_check,
+            proof::verify,
+            proof::export_proof,
+            review::review_queue,
+            review::review_decide,
         ])
         .register_asynchronous_uri_scheme_protocol(
             hallmark_api::MEDIA_SCHEME,

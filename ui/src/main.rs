@@ -18,28 +18,34 @@ enum Page {
     Studio,
     Library,
     Add,
+    Verify,
+    Review,
     Status,
     /// One token, opened from Explore (not in the navigation bar).
     Work(u64),
 }
 
 impl Page {
-    const NAV: [Page; 6] = [
+    const NAV: [Page; 8] = [
         Page::Explore,
         Page::Collection,
         Page::Studio,
         Page::Library,
         Page::Add,
+        Page::Verify,
+        Page::Review,
         Page::Status,
     ];
 
     fn title(self) -> &'static str {
         match self {
             Page::Explore | Page::Work(_) => "Explore",
-            Page::Collection => "My collection",
+            Page::Collection => "Collection",
             Page::Studio => "Studio",
             Page::Library => "Library",
-            Page::Add => "Add a work",
+            Page::Add => "Mint",
+            Page::Verify => "Verify",
+            Page::Review => "Review",
             Page::Status => "Status",
         }
     }
@@ -51,9 +57,17 @@ impl Page {
             Page::Studio => "nav-studio",
             Page::Library => "nav-library",
             Page::Add => "nav-add",
+            Page::Verify => "nav-verify",
+            Page::Review => "nav-review",
             Page::Status => "nav-status",
         }
     }
+}
+
+/// Payload of Tauri's `tauri://drag-drop` window event.
+#[derive(serde::Deserialize)]
+struct Dropped {
+    paths: Vec<String>,
 }
 
 #[component]
@@ -71,6 +85,16 @@ fn App() -> impl IntoView {
             if s.synced_block.is_some() || s.error.is_some() {
                 sync.set(Some(s));
             }
+        }
+    });
+    // The last file dropped on the window, numbered; the open page takes it (one listener).
+    let dropped = RwSignal::new((0u32, String::new()));
+    api::listen::<Dropped>("tauri://drag-drop", move |d| {
+        if let Some(first) = d.paths.into_iter().next() {
+            dropped.update(|(seq, path)| {
+                *seq += 1;
+                *path = first;
+            });
         }
     });
     let accounts = RwSignal::new(Vec::<hallmark_api::AccountInfo>::new());
@@ -116,7 +140,9 @@ fn App() -> impl IntoView {
                 Page::Studio => view! { <pages::explore::ExplorePage scope=pages::explore::Scope::Studio version=catalog_version sync=sync accounts=accounts open=move |token| page.set(Page::Work(token)) /> }.into_any(),
                 Page::Work(token) => view! { <pages::work::WorkPage token_id=token version=catalog_version accounts=accounts back=move || page.set(Page::Explore) /> }.into_any(),
                 Page::Library => view! { <pages::library::LibraryPage version=library_version go_add=move || page.set(Page::Add) /> }.into_any(),
-                Page::Add => view! { <pages::add::AddPage on_added=move || library_version.update(|v| *v += 1) /> }.into_any(),
+                Page::Add => view! { <pages::add::AddPage dropped=dropped on_added=move || library_version.update(|v| *v += 1) /> }.into_any(),
+                Page::Verify => view! { <pages::verify::VerifyPage dropped=dropped /> }.into_any(),
+                Page::Review => view! { <pages::review::ReviewPage version=catalog_version accounts=accounts /> }.into_any(),
                 Page::Status => view! { <pages::status::StatusPage /> }.into_any(),
             }}
         </main>

@@ -44,6 +44,16 @@ pub mod commands {
     pub const MARKET_ACTION: &str = "market_action";
     /// `{ request: EarningsRequest } -> Earnings`
     pub const EARNINGS: &str = "earnings";
+    /// `{ request: PathRequest } -> CopyCheckReport`
+    pub const COPY_CHECK: &str = "copy_check";
+    /// `{ request: VerifyRequest } -> VerifyOutcome`
+    pub const VERIFY: &str = "verify";
+    /// `{ request: ExportProofRequest } -> ExportProofReport`
+    pub const EXPORT_PROOF: &str = "export_proof";
+    /// `{ request: ReviewQueueRequest } -> Vec<ReviewItem>`
+    pub const REVIEW_QUEUE: &str = "review_queue";
+    /// `{ request: ReviewDecisionRequest } -> ReviewItem`
+    pub const REVIEW_DECIDE: &str = "review_decide";
     /// Every command, for the capability file and its test.
     pub const ALL: &[&str] = &[
         APP_STATUS,
@@ -57,6 +67,11 @@ pub mod commands {
         SET_ACCOUNT,
         MARKET_ACTION,
         EARNINGS,
+        COPY_CHECK,
+        VERIFY,
+        EXPORT_PROOF,
+        REVIEW_QUEUE,
+        REVIEW_DECIDE,
     ];
 }
 
@@ -533,4 +548,186 @@ pub mod credits {
             }
         }
     }
+}
+
+/// A file on the local disk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PathRequest {
+    /// Absolute path.
+    pub path: String,
+}
+
+/// A registered work that a file matches or resembles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatchedWork {
+    /// The work.
+    pub work_id: u64,
+    /// Its title, once known.
+    pub title: Option<String>,
+    /// Its creator.
+    pub creator: String,
+    /// When it was registered (unix seconds).
+    pub registered_at: u64,
+    /// Its picture.
+    pub thumbnail_cid: Option<String>,
+    /// PDQ distance (of 256 bits) for a near copy; `None` for the exact bytes.
+    pub distance: Option<u32>,
+    /// Which rotation/reflection matched (`original`, `rotate90`, `flip_y` …).
+    pub transform: Option<String>,
+}
+
+/// The copy check of a file before it is minted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CopyCheckReport {
+    /// sha-256 of the file.
+    pub sha256: String,
+    /// The work already registered with these exact bytes (the chain refuses a second one).
+    pub exact: Option<MatchedWork>,
+    /// Near copies, closest first: minting sends the work to the review queue.
+    pub near: Vec<MatchedWork>,
+    /// PDQ quality of the image (0..=100), `None` for audio and video.
+    pub quality: Option<u8>,
+    /// Largest distance that counts as a near copy.
+    pub max_distance: u32,
+    /// Smallest quality for the perceptual check to count.
+    pub min_quality: u8,
+    /// Registered works compared.
+    pub compared: u64,
+}
+
+/// Verify a file: an evidence bundle (`.zip`) or a media file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifyRequest {
+    /// Absolute path.
+    pub path: String,
+    /// For a bundle: the challenge the statement must carry (a decimal number).
+    pub challenge: Option<String>,
+}
+
+/// One check of a bundle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckLine {
+    /// Stable id, e.g. `media.sha256`.
+    pub id: String,
+    /// What was checked.
+    pub title: String,
+    /// `pass`, `fail` or `skip`.
+    pub status: String,
+    /// Why.
+    pub detail: String,
+}
+
+/// A bundle's verification report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BundleReport {
+    /// Every check passed (skips allowed).
+    pub verified: bool,
+    /// The work's title.
+    pub title: Option<String>,
+    /// The token.
+    pub token_id: Option<String>,
+    /// The holder the bundle names.
+    pub holder: Option<String>,
+    /// The creator.
+    pub creator: Option<String>,
+    /// Registration time (unix seconds).
+    pub registered_at: Option<u64>,
+    /// sha-256 of the bundle file.
+    pub bundle_sha256: Option<String>,
+    /// The checks, in order.
+    pub checks: Vec<CheckLine>,
+}
+
+/// Who registered a media file, and what it resembles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileReport {
+    /// sha-256 of the file.
+    pub sha256: String,
+    /// The registered work with these exact bytes.
+    pub exact: Option<MatchedWork>,
+    /// Its issuer.
+    pub issuer: Option<String>,
+    /// Its registration block and transaction.
+    pub registration: Option<(u64, String)>,
+    /// `(token id, holder)` of its editions.
+    pub holders: Vec<(u64, String)>,
+    /// Near copies among registered works.
+    pub near: Vec<MatchedWork>,
+    /// PDQ quality of the file's image.
+    pub quality: Option<u8>,
+    /// Why only the exact check ran, if so.
+    pub note: Option<String>,
+}
+
+/// What [`commands::VERIFY`] found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum VerifyOutcome {
+    /// The file was an evidence bundle.
+    Bundle(BundleReport),
+    /// The file was media.
+    File(FileReport),
+}
+
+/// Export the evidence bundle and certificate of a token the active account holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportProofRequest {
+    /// The token id (decimal).
+    pub token_id: String,
+}
+
+/// Where the proof was written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportProofReport {
+    /// The evidence bundle (.zip).
+    pub bundle_path: String,
+    /// The certificate (.pdf).
+    pub certificate_path: String,
+    /// sha-256 of the bundle (the certificate's QR code).
+    pub sha256: String,
+    /// Bundle size in bytes.
+    pub bytes: u64,
+}
+
+/// The review queue, optionally only one state.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ReviewQueueRequest {
+    /// `pending`, `approved`, `rejected`, `withdrawn`, or `None` for all.
+    pub status: Option<String>,
+}
+
+/// A near-copy mint waiting for (or decided by) a reviewer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewItem {
+    /// The request id.
+    pub request_id: u64,
+    /// `pending`, `approved`, `rejected` or `withdrawn`.
+    pub status: String,
+    /// The new work's title, once its metadata was fetched.
+    pub title: Option<String>,
+    /// Its creator.
+    pub creator: String,
+    /// The issuer that submitted it.
+    pub issuer: String,
+    /// Its picture.
+    pub thumbnail_cid: Option<String>,
+    /// The registered works it resembles.
+    pub matches: Vec<MatchedWork>,
+    /// The reviewer's reason.
+    pub reason: Option<String>,
+    /// The reviewer.
+    pub decided_by: Option<String>,
+    /// When it was submitted (unix seconds).
+    pub submitted_at: u64,
+}
+
+/// A reviewer's decision, signed as the active account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewDecisionRequest {
+    /// The request id.
+    pub request_id: u64,
+    /// Approve (the issuer may register it) or reject.
+    pub approve: bool,
+    /// Why (required, up to 500 bytes).
+    pub reason: String,
 }

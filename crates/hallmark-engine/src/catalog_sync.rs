@@ -3,12 +3,33 @@
 
 use hallmark_catalog::CatalogStats;
 use hallmark_indexer::{FetchReport, Indexer, IndexerConfig, MetadataFetcher, SyncProgress};
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use serde::Serialize;
 use tokio::sync::watch;
 use tracing::info;
 
 use crate::engine::Engine;
 use crate::error::EngineError;
+
+/// How long a one-shot sync waits for the running follower to reach the head.
+const CATCH_UP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Marks the follower as running for as long as it lives.
+struct FollowerGuard<'a>(&'a AtomicBool);
+
+impl<'a> FollowerGuard<'a> {
+    fn new(flag: &'a AtomicBool) -> Self {
+        flag.store(true, Ordering::SeqCst);
+        Self(flag)
+    }
+}
+
+impl Drop for FollowerGuard<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::SeqCst);
+    }
+}
 
 /// Concurrent metadata fetches.
 const METADATA_CONCURRENCY: usize = 8;
@@ -52,6 +73,9 @@ impl Engine {
         config: IndexerConfig,
         on_progress: impl FnMut(&SyncProgress),
     ) -> Result<SyncReport, EngineError> {
+        if self.follower_running() {
+            return self.catch_up_with_follower().await;
+        }
         let mut indexer = self.indexer(config).await?;
         let progress = indexer.sync_to_head(on_progress).await?;
         let metadata = self.fetch_metadata().await?;
@@ -74,6 +98,8 @@ impl Engine {
         on_change: impl FnMut(&SyncProgress) + Send,
     ) -> Result<SyncProgress, EngineError> {
         let mut indexer = self.indexer(config).await?;
+        // While the follower runs it is the catalog's only writer: a one-shot sync waits for it.
+        let _running = FollowerGuard::new(self.follower_flag());
         let on_change = std::sync::Mutex::new(on_change);
         let notify = |progress: &SyncProgress| {
             if let Ok(mut f) = on_change.lock() {
@@ -90,6 +116,47 @@ impl Engine {
             })
             .await?;
         Ok(progress)
+    }
+
+    fn follower_running(&self) -> bool {
+        self.follower_flag().load(Ordering::SeqCst)
+    }
+
+    /// Waits (up to [`CATCH_UP_TIMEOUT`]) until the running follower has applied the chain's
+    /// current head, then fetches due metadata.
+    async fn catch_up_with_follower(&self) -> Result<SyncReport, EngineError> {
+        let rpc = self
+            .chain_rpc()
+            .await
+            .ok_or_else(|| EngineError::ChainNotReady {
+                reason: "no chain is running".to_owned(),
+            })?;
+        let head = rpc.block_number().await?;
+        let started = std::time::Instant::now();
+        let synced = loop {
+            let synced = self
+                .catalog()
+                .sync_state()?
+                .and_then(|s| s.next_block.checked_sub(1));
+            if synced.is_some_and(|b| b >= head) || started.elapsed() > CATCH_UP_TIMEOUT {
+                break synced;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        };
+        let metadata = self.fetch_metadata().await?;
+        Ok(SyncReport {
+            progress: SyncProgress {
+                head_block: head,
+                synced_block: synced,
+                blocks_behind: head.saturating_sub(synced.unwrap_or(0)),
+                events: 0,
+                pages: 0,
+                rollbacks: 0,
+                events_per_second: 0.0,
+            },
+            metadata,
+            catalog: self.catalog().stats()?,
+        })
     }
 
     /// Empties the catalog and syncs it again from the deployment block: the cache is a pure

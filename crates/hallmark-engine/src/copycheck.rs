@@ -123,3 +123,30 @@ impl Engine {
         })
     }
 }
+
+impl Engine {
+    /// The copy check of a file on disk, without storing it (for a check before minting).
+    pub async fn copy_check_file(&self, path: &std::path::Path) -> Result<CopyCheck, EngineError> {
+        let path = path.to_owned();
+        let options = hallmark_media::IngestOptions {
+            limits: self.config().limits.clone(),
+            derivatives_dir: None,
+        };
+        let ingested =
+            tokio::task::spawn_blocking(move || hallmark_media::ingest(&path, &options)).await??;
+        self.copy_check(&ingested)
+    }
+
+    /// A reviewer's decision on a review request, signed as the app's active account.
+    pub async fn decide_review(
+        &self,
+        request_id: u64,
+        approve: bool,
+        reason: &str,
+    ) -> Result<hallmark_chain::TxOutcome, EngineError> {
+        let client = self.chain_client(self.app_signer()?).await?;
+        Ok(client
+            .decide_review(hallmark_chain::U256::from(request_id), approve, reason)
+            .await?)
+    }
+}

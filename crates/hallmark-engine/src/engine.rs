@@ -117,6 +117,8 @@ struct Inner {
     active_account: std::sync::atomic::AtomicUsize,
     /// The copy-detection index, with the catalog generation it was built from.
     similarity: std::sync::Mutex<crate::copycheck::CachedIndex>,
+    /// A follower is keeping the catalog in step (then it is the catalog's only writer).
+    follower: std::sync::atomic::AtomicBool,
 }
 
 /// The engine. Cheap to clone; all clones share one store and one chain.
@@ -160,6 +162,7 @@ impl Engine {
                     crate::accounts::DEFAULT_ACCOUNT,
                 ),
                 similarity: std::sync::Mutex::new(None),
+                follower: std::sync::atomic::AtomicBool::new(false),
             }),
         })
     }
@@ -167,6 +170,10 @@ impl Engine {
     /// The configuration the engine was opened with.
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    pub(crate) fn follower_flag(&self) -> &std::sync::atomic::AtomicBool {
+        &self.inner.follower
     }
 
     pub(crate) fn similarity_cache(&self) -> &std::sync::Mutex<crate::copycheck::CachedIndex> {

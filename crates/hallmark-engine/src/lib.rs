@@ -39,7 +39,8 @@ pub use hallmark_unixfs::{Cid, ImportSettings};
 pub use library::{Library, LibraryItem};
 pub use mint::{MintOutcome, MintRequest};
 pub use proof::{
-    FileIdentity, MAX_EMBEDDED_MEDIA, Proof, ProveRequest, read_bundle, verify_bundle_at,
+    ExportedProof, FileIdentity, MAX_EMBEDDED_MEDIA, Proof, ProveRequest, read_bundle,
+    verify_bundle_at,
 };
 pub use rpc::RpcEndpoint;
 

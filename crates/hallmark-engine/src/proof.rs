@@ -408,3 +408,56 @@ impl Engine {
         })
     }
 }
+
+/// A proof written to disk by [`Engine::export_proof`].
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportedProof {
+    /// The evidence bundle.
+    pub bundle_path: std::path::PathBuf,
+    /// Its certificate (PDF).
+    pub certificate_path: std::path::PathBuf,
+    /// sha-256 of the bundle.
+    pub sha256: String,
+    /// Bundle size.
+    pub bytes: u64,
+}
+
+impl Engine {
+    /// Proves a token the app's active account holds: the bundle and its PDF certificate are
+    /// written to `<data>/exports/` (each written beside and renamed, never half a file).
+    pub async fn export_proof(&self, token_id: u64) -> Result<ExportedProof, EngineError> {
+        let proof = self
+            .prove(
+                &ProveRequest {
+                    token_id,
+                    challenge: None,
+                    include_media: true,
+                },
+                self.app_signer()?,
+            )
+            .await?;
+        let dir = self.config().data_dir.join("exports");
+        let bundle_path = dir.join(&proof.file_name);
+        let certificate_path = dir.join(format!("hallmark-token-{token_id}-certificate.pdf"));
+        let certificate =
+            crate::certificate_from_bundle(&proof.bytes, crate::CertificateFormat::Pdf, now())?;
+        let write = |path: &std::path::Path, bytes: &[u8]| -> Result<(), EngineError> {
+            let partial = path.with_extension("partial");
+            std::fs::create_dir_all(&dir)
+                .and_then(|()| std::fs::write(&partial, bytes))
+                .and_then(|()| std::fs::rename(&partial, path))
+                .map_err(|e| EngineError::DataDir {
+                    path: path.to_owned(),
+                    reason: e.to_string(),
+                })
+        };
+        write(&bundle_path, &proof.bytes)?;
+        write(&certificate_path, &certificate)?;
+        Ok(ExportedProof {
+            bundle_path,
+            certificate_path,
+            sha256: proof.sha256,
+            bytes: proof.bytes.len() as u64,
+        })
+    }
+}

@@ -180,6 +180,12 @@ async fn js(client: &Client, script: &str) -> serde_json::Value {
 }
 
 async fn ingest(client: &Client, path: &Path) {
+    // Under the sticky top bar a button cannot be clicked: bring the form to the middle.
+    js(
+        client,
+        "document.querySelector('#ingest-path').scrollIntoView({block: 'center'}); return 0;",
+    )
+    .await;
     let input = client
         .find(Locator::Css("#ingest-path"))
         .await
@@ -196,6 +202,53 @@ async fn ingest(client: &Client, path: &Path) {
         .click()
         .await
         .expect("click");
+}
+
+/// A detailed picture (PDQ quality well above 50), and `mirrored`: the same picture flipped,
+/// shrunk to 70 % and saved as JPEG — a copy the copy check must recognise.
+fn textured_pair(original: &Path, mirrored: &Path) {
+    let picture = image::RgbImage::from_fn(480, 360, |x, y| {
+        let (fx, fy) = (x as f32, y as f32);
+        let v =
+            (fx / 11.0).sin() * 60.0 + (fy / 17.0).cos() * 60.0 + ((fx + fy) / 29.0).sin() * 50.0;
+        let grain = ((x * 7919 + y * 104_729) % 61) as f32;
+        image::Rgb([
+            (128.0 + v + grain).clamp(0.0, 255.0) as u8,
+            (128.0 - v + grain / 2.0).clamp(0.0, 255.0) as u8,
+            ((x ^ y) % 256) as u8,
+        ])
+    });
+    picture.save(original).expect("png");
+    let copy = image::imageops::flip_horizontal(&image::imageops::resize(
+        &picture,
+        336,
+        252,
+        image::imageops::FilterType::Triangle,
+    ));
+    image::DynamicImage::ImageRgb8(copy)
+        .save(mirrored)
+        .expect("jpeg");
+}
+
+async fn click(client: &Client, css: &str) -> Result<(), fantoccini::error::CmdError> {
+    let element = client.find(Locator::Css(css)).await?;
+    client
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center'}); return 0;",
+            vec![serde_json::to_value(&element).unwrap_or_default()],
+        )
+        .await?;
+    element.click().await
+}
+
+async fn type_into(
+    client: &Client,
+    css: &str,
+    text: &str,
+) -> Result<(), fantoccini::error::CmdError> {
+    let input = client.find(Locator::Css(css)).await?;
+    input.clear().await?;
+    input.send_keys(text).await
 }
 
 fn gradient_png(path: &Path, w: u32, h: u32, tint: u8) {
@@ -400,6 +453,75 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         let earned = wait_text(&client, "#studio-earnings", 10, |t| t.contains("credits")).await;
         assert!(earned.contains("1.50 credits"), "royalty of 10 % on 15 credits: {earned}");
         screenshot("11-studio").await;
+
+        // Proof of ownership: member 1 exports the evidence bundle and its certificate from the
+        // Work page (signed in the Rust core) …
+        switch_account(&client, 3).await;
+        click(&client, "#nav-collection").await?;
+        wait_text(&client, "#explore-grid .work .title", 10, |t| t.contains("Sunrise")).await;
+        click(&client, "#explore-grid .work").await?;
+        click(&client, "#export-proof").await?;
+        let bundle = wait_text(&client, "#proof-bundle-path", 60, |t| t.ends_with(".zip")).await;
+        let certificate = wait_text(&client, "#proof-certificate-path", 5, |t| t.ends_with(".pdf")).await;
+        assert!(std::fs::read(&bundle).expect("bundle written").starts_with(b"PK"));
+        assert!(std::fs::read(&certificate).expect("certificate written").starts_with(b"%PDF"));
+        screenshot("12-proof").await;
+        // … and the Verify page checks it, offline and against the chain.
+        click(&client, "#nav-verify").await?;
+        type_into(&client, "#verify-path", &bundle).await?;
+        click(&client, "#verify-button").await?;
+        wait_text(&client, "#verify-verdict", 60, |t| t.contains("Verified: every check passed")).await;
+        let checks = wait_text(&client, "#verify-checks", 5, |t| !t.is_empty()).await;
+        assert!(checks.contains("the works contract accepts the statement"), "{checks}");
+        assert!(checks.contains("online.owner"), "{checks}");
+        screenshot("13-verify-bundle").await;
+        // A media file: who registered it and who holds it.
+        type_into(&client, "#verify-path", &work.display().to_string()).await?;
+        click(&client, "#verify-button").await?;
+        wait_text(&client, "#verify-verdict", 60, |t| t.contains("Registered: work 1")).await;
+        let facts = wait_text(&client, ".result", 5, |t| t.contains("held by")).await;
+        assert!(facts.contains(member1), "{facts}");
+
+        // Copy-mint detection: the issuer registers a detailed picture; a mirrored, smaller JPEG
+        // of it is recognised before minting and goes to the review queue instead.
+        let original = files.path().join("harbour.png");
+        let mirrored = files.path().join("harbour-copy.jpg");
+        textured_pair(&original, &mirrored);
+        switch_account(&client, 1).await;
+        click(&client, "#nav-add").await?;
+        ingest(&client, &original).await;
+        wait_text(&client, "#registry-clear", 60, |t| t.contains("No registered work")).await;
+        type_into(&client, "#mint-title", "Harbour at dusk").await?;
+        click(&client, "#mint-button").await?;
+        wait_text(&client, "#mint-result", 60, |t| t.contains("work 2")).await;
+        ingest(&client, &mirrored).await;
+        let near = wait_text(&client, "#registry-near", 60, |t| t.contains("Looks like 1 registered work")).await;
+        assert!(near.contains("Work 2 · Harbour at dusk"), "{near}");
+        wait_images(&client, "#registry-matches img", 1).await;
+        js(&client, "document.querySelector('#registry-near').scrollIntoView({block: 'center'}); return 0;").await;
+        screenshot("14-near-copy").await;
+        type_into(&client, "#mint-title", "Harbour, mirrored").await?;
+        click(&client, "#mint-button").await?;
+        let sent = wait_text(&client, "#mint-review", 60, |t| !t.is_empty()).await;
+        assert!(sent.contains("review queue as request 1"), "{sent}");
+
+        // The reviewer sees it beside the work it resembles and approves it with a reason.
+        switch_account(&client, 2).await;
+        click(&client, "#nav-review").await?;
+        wait_text(&client, "#review-1", 30, |t| t.contains("Harbour, mirrored")).await;
+        wait_images(&client, "#review-1 img", 2).await;
+        screenshot("15-review").await;
+        type_into(&client, "#review-reason-1", "The artist's own mirrored edition").await?;
+        click(&client, "#review-approve-1").await?;
+        wait_text(&client, "#review-empty", 30, |t| t.contains("queue is empty")).await;
+        // The issuer registers it now.
+        switch_account(&client, 1).await;
+        click(&client, "#nav-add").await?;
+        ingest(&client, &mirrored).await;
+        wait_text(&client, "#registry-near", 60, |t| !t.is_empty()).await;
+        type_into(&client, "#mint-title", "Harbour, mirrored").await?;
+        click(&client, "#mint-button").await?;
+        wait_text(&client, "#mint-result", 60, |t| t.contains("work 3")).await;
 
         // Memory after the whole journey (debug build): the Rust core and the web content process.
         eprintln!(

@@ -3,12 +3,13 @@
 //! exact copy already in the library.
 
 use hallmark_api::{
-    IngestProgress, IngestReport, IngestRequest, MintWorkReport, MintWorkRequest, commands, events,
-    media_url,
+    CopyCheckReport, IngestProgress, IngestReport, IngestRequest, MintWorkReport, MintWorkRequest,
+    PathRequest, commands, events, media_url,
 };
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use super::matches::MatchGrid;
 use crate::{api, format};
 
 #[derive(Serialize)]
@@ -16,15 +17,12 @@ struct Args<'a> {
     request: &'a IngestRequest,
 }
 
-/// Payload of Tauri's `tauri://drag-drop` window event.
-#[derive(Deserialize)]
-struct Dropped {
-    paths: Vec<String>,
-}
-
 /// The ingest form, its progress and its result.
 #[component]
-pub fn AddPage(on_added: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+pub fn AddPage(
+    dropped: RwSignal<(u32, String)>,
+    on_added: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let path = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let progress = RwSignal::new(None::<IngestProgress>);
@@ -52,16 +50,19 @@ pub fn AddPage(on_added: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoV
         });
     };
     api::listen::<IngestProgress>(events::INGEST_PROGRESS, move |p| progress.set(Some(p)));
-    api::listen::<Dropped>("tauri://drag-drop", move |d| {
-        if let Some(first) = d.paths.into_iter().next() {
-            path.set(first);
+    // A file dropped on the window while this page is open.
+    let seen = dropped.get_untracked().0;
+    Effect::new(move |_| {
+        let (seq, file) = dropped.get();
+        if seq > seen {
+            path.set(file);
             run();
         }
     });
 
     view! {
         <section class="page">
-            <h1>"Add a work"</h1>
+            <h1>"Mint a work"</h1>
             <p class="lede">"Drop an image, audio or video file anywhere on this window, or type its path. Hallmark reads the real type from the bytes, checks size and pixel limits, computes its sha-256 and IPFS content address, and stores it locally."</p>
             <div class="dropzone">
                 <div class="drop-hint">"⬇ Drop a file here"</div>
@@ -155,8 +156,52 @@ fn Report(report: IngestReport, path: String) -> impl IntoView {
                     let names = copies.iter().map(|c| c.file_name.clone()).collect::<Vec<_>>().join(", ");
                     view! { <p class="warn" id="copy-check">{format!("Exact copy of: {names}")}</p> }.into_any()
                 }}
+                <RegistryCheck path=path.clone() />
                 <MintForm path=path default_title=title_from(&item.file_name) />
             </div>
+        </div>
+    }
+}
+
+#[derive(Serialize)]
+struct PathArgs<'a> {
+    request: &'a PathRequest,
+}
+
+/// The copy check against every registered work: exact bytes, then near copies side by side.
+#[component]
+fn RegistryCheck(path: String) -> impl IntoView {
+    let report = RwSignal::new(None::<Result<CopyCheckReport, hallmark_api::ApiError>>);
+    leptos::task::spawn_local(async move {
+        let request = PathRequest { path };
+        let answer =
+            api::call::<_, CopyCheckReport>(commands::COPY_CHECK, &PathArgs { request: &request })
+                .await;
+        report.set(Some(answer));
+    });
+    view! {
+        <div class="registry-check" id="registry-check">
+            {move || match report.get() {
+                None => view! { <p class="muted">"Comparing with every registered work…"</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error">{e.message}</p> }.into_any(),
+                Some(Ok(r)) => match (r.exact.clone(), r.near.is_empty()) {
+                    (Some(work), _) => view! {
+                        <p class="warn" id="registry-exact">{format!("Already registered as work {} — the chain refuses a second registration of the same bytes.", work.work_id)}</p>
+                    }.into_any(),
+                    (None, true) => view! {
+                        <p class="ok" id="registry-clear">{match r.quality {
+                            Some(q) => format!("✓ No registered work has these bytes or looks like them ({} compared; image quality {q} of 100).", r.compared),
+                            None => format!("✓ No registered work has these bytes ({} compared; audio and video are checked by their exact bytes).", r.compared),
+                        }}</p>
+                    }.into_any(),
+                    (None, false) => view! {
+                        <div class="notice" id="registry-near">
+                            <p><strong>{format!("Looks like {} registered work{}", r.near.len(), if r.near.len() == 1 { "" } else { "s" })}</strong>{format!(" (PDQ distance ≤ {} of 256). Registering it sends it to the consortium's review queue; a reviewer approves or rejects it with a reason.", r.max_distance)}</p>
+                            <MatchGrid matches=r.near.clone() id="registry-matches" />
+                        </div>
+                    }.into_any(),
+                },
+            }}
         </div>
     }
 }
@@ -241,6 +286,11 @@ fn MintForm(path: String, default_title: String) -> impl IntoView {
                         <br />
                         <span class="mono small">{format!("tx {}", r.tx_hash)}</span>
                     </p>
+                }.into_any(),
+                Err(e) if e.code == "review.submitted" || e.code == "review.pending" => view! {
+                    <div class="notice" id="mint-review">
+                        <strong>"Sent to review. "</strong>{e.message.clone()}
+                    </div>
                 }.into_any(),
                 Err(e) => view! {
                     <div class="error-box" id="mint-error">

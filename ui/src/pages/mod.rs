@@ -4,5 +4,8 @@ pub mod account;
 pub mod add;
 pub mod explore;
 pub mod library;
+pub mod matches;
+pub mod review;
 pub mod status;
+pub mod verify;
 pub mod work;

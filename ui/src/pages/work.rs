@@ -2,8 +2,8 @@
 //! a timeline.
 
 use hallmark_api::{
-    AccountInfo, MarketReport, MarketRequest, TimelineEntry, WorkDetail, WorkDetailRequest,
-    commands, media_url,
+    AccountInfo, ExportProofReport, ExportProofRequest, MarketReport, MarketRequest, TimelineEntry,
+    WorkDetail, WorkDetailRequest, commands, media_url,
 };
 use leptos::prelude::*;
 use serde::Serialize;
@@ -155,6 +155,7 @@ fn Detail(d: WorkDetail, accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView 
                 </p>
                 {blocked.clone().map(|b| view! { <p class="note" id="work-trade-note">{b}</p> })}
                 {blocked.is_none().then(|| view! { <TradePanel card=card.clone() royalty_bps=d.royalty_bps accounts=accounts /> })}
+                <ProofPanel token_id=card.token_id owner=card.owner.clone() accounts=accounts />
                 {d.description.clone().map(|t| view! { <p class="description">{t}</p> })}
                 {(!d.attributes.is_empty()).then(|| view! {
                     <div class="attributes">
@@ -299,5 +300,55 @@ fn TradePanel(
             })}
             {move || error.get().map(|e| view! { <p class="error" id="trade-error">{e}</p> })}
         </div>
+    }
+}
+
+#[derive(Serialize)]
+struct ProofArgs {
+    request: ExportProofRequest,
+}
+
+/// For the holder: write the evidence bundle and its certificate (signed in the Rust core).
+#[component]
+fn ProofPanel(token_id: u64, owner: String, accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView {
+    let busy = RwSignal::new(false);
+    let result = RwSignal::new(None::<Result<ExportProofReport, hallmark_api::ApiError>>);
+    let holder = move || accounts.with(|a| a.iter().any(|x| x.active && x.address == owner));
+    let export = move |_| {
+        busy.set(true);
+        result.set(None);
+        leptos::task::spawn_local(async move {
+            let answer = api::call::<_, ExportProofReport>(
+                commands::EXPORT_PROOF,
+                &ProofArgs {
+                    request: ExportProofRequest {
+                        token_id: token_id.to_string(),
+                    },
+                },
+            )
+            .await;
+            result.set(Some(answer));
+            busy.set(false);
+        });
+    };
+    view! {
+        {move || holder().then(|| view! {
+            <div class="proof" id="proof-panel">
+                <button id="export-proof" class="secondary" disabled=move || busy.get() on:click=export>
+                    {move || if busy.get() { "Signing the proof…" } else { "Export proof of ownership" }}
+                </button>
+                <p class="muted small">"An evidence bundle anyone can verify without Hallmark's servers, signed by you, and a printable certificate."</p>
+            </div>
+        })}
+        {move || result.get().map(|r| match r {
+            Ok(p) => view! {
+                <div class="card" id="proof-result">
+                    <div class="row"><span class="label">"Bundle"</span><span class="mono" id="proof-bundle-path">{p.bundle_path}</span></div>
+                    <div class="row"><span class="label">"Certificate"</span><span class="mono" id="proof-certificate-path">{p.certificate_path}</span></div>
+                    <div class="row"><span class="label">"sha-256"</span><span class="mono">{p.sha256}</span></div>
+                </div>
+            }.into_any(),
+            Err(e) => view! { <p class="error" id="proof-error">{e.message}</p> }.into_any(),
+        })}
     }
 }

@@ -1,0 +1,199 @@
+//! Copy checks, verification and proofs: thin commands over the engine. Media and bundles are
+//! read from paths in the Rust core; only reports cross the IPC boundary.
+
+use std::path::PathBuf;
+
+use hallmark_api::{
+    BundleReport, CheckLine, CopyCheckReport, ExportProofReport, ExportProofRequest, FileReport,
+    MatchedWork, PathRequest, VerifyOutcome, VerifyRequest,
+};
+use hallmark_engine::evidence::{Status, VerifyOptions};
+use hallmark_engine::{Engine, NearMatch, U256};
+use tauri::State;
+
+use crate::error::{CommandError, CommandResult};
+
+/// A path the user gave: absolute, at most 4096 bytes.
+pub(crate) fn checked_path(path: &str) -> CommandResult<PathBuf> {
+    let path = path.trim();
+    if path.is_empty() || path.len() > 4096 || !path.starts_with('/') {
+        return Err(CommandError::new(
+            "request.invalid",
+            "give the file's full path (starting with /)",
+        ));
+    }
+    Ok(PathBuf::from(path))
+}
+
+pub(crate) fn near(m: NearMatch) -> MatchedWork {
+    MatchedWork {
+        work_id: m.work_id,
+        title: m.title,
+        creator: m.creator,
+        registered_at: m.registered_at,
+        thumbnail_cid: m.thumbnail_cid,
+        distance: Some(m.distance),
+        transform: Some(m.transform),
+    }
+}
+
+/// A registered work from the catalog, as a match.
+pub(crate) fn registered(engine: &Engine, work_id: u64) -> CommandResult<MatchedWork> {
+    let view = engine.catalog().work(work_id)?;
+    Ok(MatchedWork {
+        work_id,
+        title: view.as_ref().and_then(|v| v.title.clone()),
+        creator: view.as_ref().map(|v| v.creator.clone()).unwrap_or_default(),
+        registered_at: view.as_ref().map_or(0, |v| v.registered_at),
+        thumbnail_cid: view.and_then(|v| v.thumbnail_cid),
+        distance: None,
+        transform: None,
+    })
+}
+
+/// The copy check of a file before minting: exact bytes, then near copies.
+#[tauri::command]
+#[tracing::instrument(skip_all)]
+pub(crate) async fn copy_check(
+    engine: State<'_, Engine>,
+    request: PathRequest,
+) -> CommandResult<CopyCheckReport> {
+    let path = checked_path(&request.path)?;
+    let check = engine.copy_check_file(&path).await?;
+    let exact = check.exact.map(|id| registered(&engine, id)).transpose()?;
+    Ok(CopyCheckReport {
+        sha256: check.sha256,
+        exact,
+        near: check.near.into_iter().map(near).collect(),
+        quality: check.quality,
+        max_distance: check.thresholds.max_distance,
+        min_quality: check.thresholds.min_quality,
+        compared: check.compared as u64,
+    })
+}
+
+/// Verifies an evidence bundle (offline, then against the running chain) or identifies a
+/// media file (exact bytes, then near copies).
+#[tauri::command]
+#[tracing::instrument(skip_all)]
+pub(crate) async fn verify(
+    engine: State<'_, Engine>,
+    request: VerifyRequest,
+) -> CommandResult<VerifyOutcome> {
+    let path = checked_path(&request.path)?;
+    let challenge = match request.challenge.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(text) => Some(text.parse::<U256>().map_err(|_| {
+            CommandError::new("request.invalid", "the challenge must be a whole number")
+        })?),
+    };
+    if is_bundle(&path) {
+        let report = engine
+            .verify_bundle(&path, &VerifyOptions { challenge }, None, false)
+            .await?;
+        let summary = report.summary.clone();
+        return Ok(VerifyOutcome::Bundle(BundleReport {
+            verified: report.passed(),
+            title: summary.as_ref().and_then(|s| s.title.clone()),
+            token_id: summary.as_ref().map(|s| s.token_id.clone()),
+            holder: summary.as_ref().map(|s| format!("{:#x}", s.holder)),
+            creator: summary.as_ref().map(|s| format!("{:#x}", s.creator)),
+            registered_at: summary.as_ref().map(|s| s.registered_at),
+            bundle_sha256: report.bundle_sha256.clone(),
+            checks: report
+                .checks
+                .into_iter()
+                .map(|c| CheckLine {
+                    id: c.id.to_owned(),
+                    title: c.title.to_owned(),
+                    status: match c.status {
+                        Status::Pass => "pass",
+                        Status::Fail => "fail",
+                        Status::Skip => "skip",
+                    }
+                    .to_owned(),
+                    detail: c.detail,
+                })
+                .collect(),
+        }));
+    }
+    let identity = engine.identify_file(&path).await?;
+    let exact = identity.exact.as_ref();
+    Ok(VerifyOutcome::File(FileReport {
+        sha256: identity.sha256.clone(),
+        exact: exact.map(|w| MatchedWork {
+            work_id: w.work_id,
+            title: w.title.clone(),
+            creator: w.creator.clone(),
+            registered_at: w.registered_at,
+            thumbnail_cid: w.thumbnail_cid.clone(),
+            distance: None,
+            transform: None,
+        }),
+        issuer: exact.map(|w| w.issuer.clone()),
+        registration: exact.map(|w| (w.registered_block, w.registered_tx.clone())),
+        holders: exact
+            .map(|w| {
+                w.editions
+                    .iter()
+                    .map(|e| (e.token_id, e.owner.clone()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        near: identity.near.into_iter().map(near).collect(),
+        quality: identity.quality,
+        note: identity.note,
+    }))
+}
+
+/// A zip file (by its first bytes) is treated as an evidence bundle.
+fn is_bundle(path: &std::path::Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 4];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| head == *b"PK\x03\x04")
+}
+
+/// Writes the evidence bundle and certificate of a token the active account holds.
+#[tauri::command]
+#[tracing::instrument(skip_all)]
+pub(crate) async fn export_proof(
+    engine: State<'_, Engine>,
+    request: ExportProofRequest,
+) -> CommandResult<ExportProofReport> {
+    let token_id: u64 = request
+        .token_id
+        .trim()
+        .parse()
+        .map_err(|_| CommandError::new("request.invalid", "the token id must be a number"))?;
+    let proof = engine.export_proof(token_id).await?;
+    Ok(ExportProofReport {
+        bundle_path: proof.bundle_path.display().to_string(),
+        certificate_path: proof.certificate_path.display().to_string(),
+        sha256: proof.sha256,
+        bytes: proof.bytes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_must_be_absolute_and_bounded() {
+        assert!(checked_path("/tmp/a.png").is_ok());
+        for bad in [
+            "",
+            "relative/a.png",
+            "   ",
+            &format!("/{}", "a".repeat(5000)),
+        ] {
+            assert_eq!(
+                checked_path(bad).err().map(|e| e.code().to_owned()),
+                Some("request.invalid".to_owned()),
+                "{bad:?}"
+            );
+        }
+    }
+}

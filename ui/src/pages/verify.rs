@@ -1,0 +1,156 @@
+//! The Verify page: an evidence bundle gets its report check by check (offline, then against
+//! the chain); a media file gets "who registered it, when, who holds it", then near copies.
+
+use hallmark_api::{BundleReport, FileReport, VerifyOutcome, VerifyRequest, commands, media_url};
+use leptos::prelude::*;
+use serde::Serialize;
+
+use super::matches::MatchGrid;
+use crate::{api, format};
+
+#[derive(Serialize)]
+struct Args<'a> {
+    request: &'a VerifyRequest,
+}
+
+/// The page.
+#[component]
+pub fn VerifyPage(dropped: RwSignal<(u32, String)>) -> impl IntoView {
+    let path = RwSignal::new(String::new());
+    let challenge = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let result = RwSignal::new(None::<Result<VerifyOutcome, hallmark_api::ApiError>>);
+    let run = move || {
+        let request = VerifyRequest {
+            path: path.get_untracked().trim().to_owned(),
+            challenge: Some(challenge.get_untracked()).filter(|c| !c.trim().is_empty()),
+        };
+        if request.path.is_empty() || busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        result.set(None);
+        leptos::task::spawn_local(async move {
+            let outcome =
+                api::call::<_, VerifyOutcome>(commands::VERIFY, &Args { request: &request }).await;
+            result.set(Some(outcome));
+            busy.set(false);
+        });
+    };
+    // A file dropped on the window while this page is open.
+    let seen = dropped.get_untracked().0;
+    Effect::new(move |_| {
+        let (seq, file) = dropped.get();
+        if seq > seen {
+            path.set(file);
+            run();
+        }
+    });
+    view! {
+        <section class="page">
+            <h1>"Verify"</h1>
+            <p class="lede">"Drop an evidence bundle (.zip) to check every claim in it — offline first, then against the chain — or drop a picture, audio or video file to find who registered it, when, and who holds it now. Nothing is uploaded."</p>
+            <div class="dropzone">
+                <div class="drop-hint">"⬇ Drop a bundle or a file here"</div>
+                <form class="pathform" on:submit=move |ev| { ev.prevent_default(); run(); }>
+                    <input id="verify-path" type="text" placeholder="/home/you/hallmark-token-1000001.zip" spellcheck="false"
+                        prop:value=move || path.get() on:input=move |ev| path.set(event_target_value(&ev)) />
+                    <input id="verify-challenge" class="narrow" type="text" inputmode="numeric" placeholder="Challenge (optional)" aria-label="Challenge"
+                        prop:value=move || challenge.get() on:input=move |ev| challenge.set(event_target_value(&ev)) />
+                    <button id="verify-button" class="primary" type="submit" disabled=move || busy.get() || path.with(|p| p.trim().is_empty())>
+                        {move || if busy.get() { "Checking…" } else { "Verify" }}
+                    </button>
+                </form>
+            </div>
+            {move || result.get().map(|outcome| match outcome {
+                Ok(VerifyOutcome::Bundle(report)) => view! { <Bundle report=report /> }.into_any(),
+                Ok(VerifyOutcome::File(report)) => view! { <File report=report /> }.into_any(),
+                Err(e) => view! {
+                    <div class="error-box" id="verify-error">
+                        <strong>{e.message.clone()}</strong>
+                        <span class="mono small">{e.code.clone()}</span>
+                    </div>
+                }.into_any(),
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn Bundle(report: BundleReport) -> impl IntoView {
+    let failed = report.checks.iter().filter(|c| c.status == "fail").count();
+    let (class, verdict) = if report.verified {
+        ("verdict ok", "Verified: every check passed".to_owned())
+    } else {
+        (
+            "verdict bad",
+            format!(
+                "Not verified: {failed} check{} failed",
+                if failed == 1 { "" } else { "s" }
+            ),
+        )
+    };
+    view! {
+        <div class=class id="verify-verdict">{verdict}</div>
+        <div class="card">
+            <h2>{report.title.clone().unwrap_or_else(|| "Untitled".into())}</h2>
+            <div class="row"><span class="label">"Token"</span><span class="mono">{report.token_id.clone().unwrap_or_default()}</span></div>
+            <div class="row"><span class="label">"Holder"</span><span class="mono">{report.holder.clone().unwrap_or_default()}</span></div>
+            <div class="row"><span class="label">"Creator"</span><span class="mono">{report.creator.clone().unwrap_or_default()}</span></div>
+            <div class="row"><span class="label">"Registered"</span><span class="mono">{report.registered_at.map(format::utc).unwrap_or_default()}</span></div>
+            <div class="row"><span class="label">"Bundle sha-256"</span><span class="mono">{report.bundle_sha256.clone().unwrap_or_default()}</span></div>
+        </div>
+        <table class="checks" id="verify-checks">
+            <tbody>
+                {report.checks.into_iter().map(|c| view! {
+                    <tr class=c.status.clone()>
+                        <td class="status">{match c.status.as_str() { "pass" => "✓", "fail" => "✗", _ => "–" }}</td>
+                        <td><strong>{c.title}</strong><span class="mono small muted">{c.id}</span></td>
+                        <td class="small">{c.detail}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+fn File(report: FileReport) -> impl IntoView {
+    let near = report.near.clone();
+    view! {
+        {match report.exact.clone() {
+            Some(work) => {
+                let picture = work.thumbnail_cid.as_deref().map(media_url);
+                view! {
+                    <div class="verdict ok" id="verify-verdict">{format!("Registered: work {}", work.work_id)}</div>
+                    <div class="result">
+                        <div class="preview">{picture.map(|url| view! { <img src=url alt="registered work" /> })}</div>
+                        <div class="facts">
+                            <h2>{work.title.clone().unwrap_or_else(|| "Untitled".into())}</h2>
+                            <div class="row"><span class="label">"Creator"</span><span class="mono">{work.creator.clone()}</span></div>
+                            <div class="row"><span class="label">"Issuer"</span><span class="mono">{report.issuer.clone().unwrap_or_default()}</span></div>
+                            <div class="row"><span class="label">"Registered"</span><span class="mono">{format!("{} · block {}", format::utc(work.registered_at), report.registration.as_ref().map(|r| r.0).unwrap_or_default())}</span></div>
+                            <div class="row"><span class="label">"Transaction"</span><span class="mono">{report.registration.clone().map(|r| r.1).unwrap_or_default()}</span></div>
+                            <div class="row"><span class="label">"sha-256"</span><span class="mono">{report.sha256.clone()}</span></div>
+                            {report.holders.iter().map(|(token, holder)| view! {
+                                <div class="row"><span class="label">{format!("Token {token}")}</span><span class="mono">{format!("held by {holder}")}</span></div>
+                            }).collect_view()}
+                        </div>
+                    </div>
+                }.into_any()
+            }
+            None => view! {
+                <div class="verdict neutral" id="verify-verdict">"Not registered: no work has these exact bytes"</div>
+                <p class="muted mono small">{format!("sha-256 {}", report.sha256)}</p>
+                {report.note.clone().map(|n| view! { <p class="note">{format!("Only the exact bytes were checked: {n}")}</p> })}
+            }.into_any(),
+        }}
+        {(!near.is_empty()).then(|| view! {
+            <h2>"Looks like"</h2>
+            <MatchGrid matches=near id="verify-near" />
+        })}
+        {(report.near.is_empty() && report.exact.is_none() && report.quality.is_some()).then(|| view! {
+            <p class="ok" id="verify-no-near">{format!("✓ No registered work looks like it (image quality {} of 100).", report.quality.unwrap_or_default())}</p>
+        })}
+    }
+}
