@@ -18,6 +18,8 @@ fn main() {
         "export_proof",
         "review_queue",
         "review_decide",
+        "settings",
+        "save_settings",
     ];
     let attributes = tauri_build::Attributes::new()
         .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));

@@ -15,6 +15,7 @@ mod market;
 mod media;
 mod proof;
 mod review;
+mod settings;
 
 use hallmark_api::events;
 use hallmark_engine::{Config, Engine};
@@ -83,6 +84,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             proof::export_proof,
             review::review_queue,
             review::review_decide,
+            settings::settings,
+            settings::save_settings,
         ])
         .register_asynchronous_uri_scheme_protocol(
             hallmark_api::MEDIA_SCHEME,

@@ -21,6 +21,8 @@ enum Page {
     Verify,
     Review,
     Status,
+    /// The gear at the right of the top bar.
+    Settings,
     /// One token, opened from Explore (not in the navigation bar).
     Work(u64),
 }
@@ -47,6 +49,7 @@ impl Page {
             Page::Verify => "Verify",
             Page::Review => "Review",
             Page::Status => "Status",
+            Page::Settings => "Settings",
         }
     }
 
@@ -60,6 +63,7 @@ impl Page {
             Page::Verify => "nav-verify",
             Page::Review => "nav-review",
             Page::Status => "nav-status",
+            Page::Settings => "nav-settings",
         }
     }
 }
@@ -132,6 +136,8 @@ fn App() -> impl IntoView {
             </nav>
             <pages::account::AccountSwitcher accounts=accounts />
             <pages::status::ChainBadge />
+            <button id="nav-settings" class="gear" class:active=move || page.get() == Page::Settings
+                title="Settings" aria-label="Settings" on:click=move |_| page.set(Page::Settings)>"⚙"</button>
         </header>
         <main>
             {move || match page.get() {
@@ -144,6 +150,7 @@ fn App() -> impl IntoView {
                 Page::Verify => view! { <pages::verify::VerifyPage dropped=dropped /> }.into_any(),
                 Page::Review => view! { <pages::review::ReviewPage version=catalog_version accounts=accounts /> }.into_any(),
                 Page::Status => view! { <pages::status::StatusPage /> }.into_any(),
+                Page::Settings => view! { <pages::settings::SettingsPage /> }.into_any(),
             }}
         </main>
     }

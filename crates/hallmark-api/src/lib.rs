@@ -52,8 +52,12 @@ pub mod commands {
     pub const EXPORT_PROOF: &str = "export_proof";
     /// `{ request: ReviewQueueRequest } -> Vec<ReviewItem>`
     pub const REVIEW_QUEUE: &str = "review_queue";
-    /// `{ request: ReviewDecisionRequest } -> ReviewItem`
+    /// `{ request: ReviewDecisionRequest } -> ()`
     pub const REVIEW_DECIDE: &str = "review_decide";
+    /// `() -> Settings`
+    pub const SETTINGS: &str = "settings";
+    /// `{ request: Settings } -> Settings`
+    pub const SAVE_SETTINGS: &str = "save_settings";
     /// Every command, for the capability file and its test.
     pub const ALL: &[&str] = &[
         APP_STATUS,
@@ -72,6 +76,8 @@ pub mod commands {
         EXPORT_PROOF,
         REVIEW_QUEUE,
         REVIEW_DECIDE,
+        SETTINGS,
+        SAVE_SETTINGS,
     ];
 }
 
@@ -730,4 +736,27 @@ pub struct ReviewDecisionRequest {
     pub approve: bool,
     /// Why (required, up to 500 bytes).
     pub reason: String,
+}
+
+/// The settings saved in `config.json` (they take effect at the next start).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// The data folder (read-only here: it is where `config.json` lives).
+    pub data_dir: String,
+    /// `dev` (the app-owned local chain) or `rpc` (a consortium node).
+    pub network: String,
+    /// The consortium node's JSON-RPC URL (for `rpc`).
+    pub rpc_url: String,
+    /// The chain id the node must report (for `rpc`).
+    pub chain_id: u64,
+    /// `embedded` or `kubo`.
+    pub ipfs: String,
+    /// The Kubo RPC API URL (for `kubo`).
+    pub kubo_url: String,
+    /// Copy detection: largest PDQ distance that counts as a near copy (0..=128).
+    pub max_distance: u32,
+    /// Copy detection: smallest image quality for the perceptual check (0..=100).
+    pub min_quality: u8,
+    /// The saved settings differ from the ones the app runs with: restart to use them.
+    pub restart_needed: bool,
 }

@@ -523,6 +523,22 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         click(&client, "#mint-button").await?;
         wait_text(&client, "#mint-result", 60, |t| t.contains("work 3")).await;
 
+        // Settings: saved in config.json, validated, used from the next start.
+        click(&client, "#nav-settings").await?;
+        wait_text(&client, "#settings-data-dir", 10, |t| !t.is_empty()).await;
+        click(&client, "#ipfs-kubo").await?;
+        type_into(&client, "#settings-kubo-url", "ftp://127.0.0.1:5001").await?;
+        click(&client, "#settings-save").await?;
+        let refused = wait_text(&client, "#settings-error", 10, |t| !t.is_empty()).await;
+        assert!(refused.contains("config.invalid"), "{refused}");
+        click(&client, "#ipfs-embedded").await?;
+        type_into(&client, "#settings-max-distance", "24").await?;
+        click(&client, "#settings-save").await?;
+        wait_text(&client, "#settings-saved", 10, |t| t.contains("Restart Hallmark")).await;
+        let config = std::fs::read_to_string(data.path().join("config.json")).expect("config.json");
+        assert!(config.contains("\"max_distance\": 24"), "{config}");
+        screenshot("16-settings").await;
+
         // Memory after the whole journey (debug build): the Rust core and the web content process.
         eprintln!(
             "RSS: app {} MiB, WebKit web content {} MiB",

@@ -6,6 +6,7 @@ pub mod explore;
 pub mod library;
 pub mod matches;
 pub mod review;
+pub mod settings;
 pub mod status;
 pub mod verify;
 pub mod work;

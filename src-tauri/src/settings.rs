@@ -1,0 +1,85 @@
+//! Settings: what `config.json` in the data folder says (network, content store, copy-detection
+//! thresholds). Saved settings are validated by the engine and take effect at the next start.
+
+use hallmark_api::Settings;
+use hallmark_engine::{ChainConfig, Config, DEV_CHAIN_ID, Engine, IpfsBackend};
+use tauri::State;
+
+use crate::error::{CommandError, CommandResult};
+
+fn view(saved: &Config, running: &Config) -> Settings {
+    let (network, rpc_url, chain_id) = match &saved.chain {
+        ChainConfig::DevChain { chain_id, .. } => ("dev", String::new(), *chain_id),
+        ChainConfig::Rpc { url, chain_id } => ("rpc", url.clone(), *chain_id),
+    };
+    let (ipfs, kubo_url) = match &saved.ipfs {
+        IpfsBackend::Embedded => ("embedded", String::new()),
+        IpfsBackend::Kubo { api_url } => ("kubo", api_url.clone()),
+    };
+    let same = |c: &Config| {
+        serde_json::to_value((&c.chain, &c.ipfs, &c.copy_detection)).unwrap_or_default()
+    };
+    Settings {
+        data_dir: saved.data_dir.display().to_string(),
+        network: network.to_owned(),
+        rpc_url,
+        chain_id,
+        ipfs: ipfs.to_owned(),
+        kubo_url,
+        max_distance: saved.copy_detection.max_distance,
+        min_quality: saved.copy_detection.min_quality,
+        restart_needed: same(saved) != same(running),
+    }
+}
+
+/// The saved settings.
+#[tauri::command]
+#[tracing::instrument(skip_all)]
+pub(crate) async fn settings(engine: State<'_, Engine>) -> CommandResult<Settings> {
+    let running = engine.config();
+    let saved = Config::load(Some(running.data_dir.clone()))?;
+    Ok(view(&saved, running))
+}
+
+/// Validates and saves new settings (the data folder cannot move from here).
+#[tauri::command]
+#[tracing::instrument(skip_all)]
+pub(crate) async fn save_settings(
+    engine: State<'_, Engine>,
+    request: Settings,
+) -> CommandResult<Settings> {
+    let running = engine.config();
+    let mut saved = Config::load(Some(running.data_dir.clone()))?;
+    saved.chain = match request.network.as_str() {
+        "dev" => match &saved.chain {
+            dev @ ChainConfig::DevChain { .. } => dev.clone(),
+            ChainConfig::Rpc { .. } => ChainConfig::DevChain {
+                anvil: None,
+                port: None,
+                chain_id: DEV_CHAIN_ID,
+            },
+        },
+        "rpc" => ChainConfig::Rpc {
+            url: request.rpc_url.trim().to_owned(),
+            chain_id: request.chain_id,
+        },
+        _ => return Err(CommandError::new("request.invalid", "network is dev or rpc")),
+    };
+    saved.ipfs = match request.ipfs.as_str() {
+        "embedded" => IpfsBackend::Embedded,
+        "kubo" => IpfsBackend::Kubo {
+            api_url: request.kubo_url.trim().to_owned(),
+        },
+        _ => {
+            return Err(CommandError::new(
+                "request.invalid",
+                "the content store is embedded or kubo",
+            ));
+        }
+    };
+    saved.copy_detection.max_distance = request.max_distance;
+    saved.copy_detection.min_quality = request.min_quality;
+    saved.validate()?;
+    saved.save()?;
+    Ok(view(&saved, running))
+}

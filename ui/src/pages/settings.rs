@@ -1,0 +1,133 @@
+//! Settings: the network, the content store and the copy-detection thresholds, saved in the data
+//! folder's `config.json` and used from the next start.
+
+use hallmark_api::{Settings, commands};
+use leptos::prelude::*;
+use serde::Serialize;
+
+use crate::api;
+
+#[derive(Serialize)]
+struct SaveArgs<'a> {
+    request: &'a Settings,
+}
+
+/// The page.
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let loaded = RwSignal::new(None::<Result<Settings, hallmark_api::ApiError>>);
+    let saved = RwSignal::new(None::<Result<Settings, hallmark_api::ApiError>>);
+    leptos::task::spawn_local(async move {
+        loaded.set(Some(
+            api::call::<_, Settings>(commands::SETTINGS, &()).await,
+        ));
+    });
+    view! {
+        <section class="page">
+            <h1>"Settings"</h1>
+            <p class="lede">"Saved in the data folder's config.json. Changes take effect the next time Hallmark starts."</p>
+            {move || match loaded.get() {
+                None => view! { <p class="muted">"Loading…"</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                Some(Ok(s)) => view! { <Form initial=s saved=saved /> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Form(
+    initial: Settings,
+    saved: RwSignal<Option<Result<Settings, hallmark_api::ApiError>>>,
+) -> impl IntoView {
+    let network = RwSignal::new(initial.network.clone());
+    let rpc_url = RwSignal::new(initial.rpc_url.clone());
+    let chain_id = RwSignal::new(initial.chain_id.to_string());
+    let ipfs = RwSignal::new(initial.ipfs.clone());
+    let kubo_url = RwSignal::new(initial.kubo_url.clone());
+    let max_distance = RwSignal::new(initial.max_distance.to_string());
+    let min_quality = RwSignal::new(initial.min_quality.to_string());
+    let data_dir = initial.data_dir.clone();
+    let save = move || {
+        let request = Settings {
+            data_dir: data_dir.clone(),
+            network: network.get_untracked(),
+            rpc_url: rpc_url.get_untracked(),
+            chain_id: chain_id.get_untracked().trim().parse().unwrap_or(0),
+            ipfs: ipfs.get_untracked(),
+            kubo_url: kubo_url.get_untracked(),
+            max_distance: max_distance
+                .get_untracked()
+                .trim()
+                .parse()
+                .unwrap_or(u32::MAX),
+            min_quality: min_quality
+                .get_untracked()
+                .trim()
+                .parse()
+                .unwrap_or(u8::MAX),
+            restart_needed: false,
+        };
+        leptos::task::spawn_local(async move {
+            saved.set(Some(
+                api::call::<_, Settings>(commands::SAVE_SETTINGS, &SaveArgs { request: &request })
+                    .await,
+            ));
+        });
+    };
+    let radio = |name: &'static str,
+                 value: &'static str,
+                 label: &'static str,
+                 signal: RwSignal<String>| {
+        view! {
+            <label class="check">
+                <input type="radio" name=name id=format!("{name}-{value}") prop:checked=move || signal.get() == value
+                    on:change=move |_| signal.set(value.to_owned()) />
+                {label}
+            </label>
+        }
+    };
+    let text = |id: &'static str,
+                label: &'static str,
+                signal: RwSignal<String>,
+                enabled: Signal<bool>| {
+        view! {
+            <label class="field">
+                <span>{label}</span>
+                <input id=id type="text" spellcheck="false" disabled=move || !enabled.get()
+                    prop:value=move || signal.get() on:input=move |ev| signal.set(event_target_value(&ev)) />
+            </label>
+        }
+    };
+    let is_rpc = Signal::derive(move || network.get() == "rpc");
+    let is_kubo = Signal::derive(move || ipfs.get() == "kubo");
+    view! {
+        <form class="card settings" id="settings-form" on:submit=move |ev| { ev.prevent_default(); save(); }>
+            <h2>"Network"</h2>
+            {radio("network", "dev", "Local dev chain (started and stopped by the app; demo consortium)", network)}
+            {radio("network", "rpc", "Consortium node (JSON-RPC)", network)}
+            <div class="pair">
+                {text("settings-rpc-url", "Node URL", rpc_url, is_rpc)}
+                {text("settings-chain-id", "Chain id", chain_id, is_rpc)}
+            </div>
+            <h2>"Content store"</h2>
+            {radio("ipfs", "embedded", "Embedded (blocks in the data folder, no daemon)", ipfs)}
+            {radio("ipfs", "kubo", "A Kubo node (RPC API)", ipfs)}
+            {text("settings-kubo-url", "Kubo RPC API URL", kubo_url, is_kubo)}
+            <h2>"Copy detection"</h2>
+            <div class="pair">
+                {text("settings-max-distance", "Near copy: PDQ distance at most (of 256; Meta: 31)", max_distance, Signal::derive(|| true))}
+                {text("settings-min-quality", "Only for images of quality at least (of 100; Meta: 50)", min_quality, Signal::derive(|| true))}
+            </div>
+            <h2>"Data folder"</h2>
+            <p class="mono small" id="settings-data-dir">{initial.data_dir.clone()}</p>
+            <button id="settings-save" class="primary" type="submit">"Save"</button>
+            {move || saved.get().map(|r| match r {
+                Ok(s) => view! {
+                    <p class="ok" id="settings-saved">{if s.restart_needed { "Saved. Restart Hallmark to use the new settings." } else { "Saved. These are the settings in use." }}</p>
+                }.into_any(),
+                Err(e) => view! { <div class="error-box" id="settings-error"><strong>{e.message}</strong><span class="mono small">{e.code}</span></div> }.into_any(),
+            })}
+        </form>
+    }
+}
