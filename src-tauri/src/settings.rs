@@ -63,7 +63,12 @@ pub(crate) async fn save_settings(
             url: request.rpc_url.trim().to_owned(),
             chain_id: request.chain_id,
         },
-        _ => return Err(CommandError::new("request.invalid", "network is dev or rpc")),
+        _ => {
+            return Err(CommandError::new(
+                "request.invalid",
+                "network is dev or rpc",
+            ));
+        }
     };
     saved.ipfs = match request.ipfs.as_str() {
         "embedded" => IpfsBackend::Embedded,
