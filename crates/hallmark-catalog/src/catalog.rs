@@ -79,6 +79,9 @@ pub struct WorkDetails {
 pub struct PublishedHashes {
     /// PDQ, 64 hex digits.
     pub pdq: String,
+    /// The other PDQ hashes the similarity index holds for the work (of the picture with its
+    /// borders trimmed, of centred crops), 64 hex digits each.
+    pub pdq_extra: Vec<String>,
     /// PDQ quality, 0..=100.
     pub pdq_quality: u8,
     /// pHash, 16 hex digits.
@@ -537,12 +540,14 @@ impl Catalog {
                     )?;
                     let p = d.perceptual.as_ref();
                     tx.execute(
-                        "UPDATE metadata SET pdq = ?2, pdq_quality = ?3, phash = ?4 WHERE cid = ?1",
+                        "UPDATE metadata SET pdq = ?2, pdq_quality = ?3, phash = ?4, pdq_extra = ?5
+                         WHERE cid = ?1",
                         params![
                             cid,
                             p.map(|p| p.pdq.as_str()),
                             p.map(|p| p.pdq_quality),
-                            p.map(|p| p.phash.as_str())
+                            p.map(|p| p.phash.as_str()),
+                            p.map(|p| p.pdq_extra.join(" "))
                         ],
                     )?;
                     tx.execute(

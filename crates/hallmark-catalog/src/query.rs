@@ -573,17 +573,25 @@ impl Catalog {
         })
     }
 
-    /// The published PDQ hash and quality of every registered work whose metadata carries one:
-    /// `(work_id, pdq hex, quality)`, in work order.
-    pub fn perceptual_hashes(&self) -> CatalogResult<Vec<(u64, String, u8)>> {
+    /// The published PDQ hashes and quality of every registered work whose metadata carries
+    /// them: `(work_id, [pdq, extra…] as hex, quality)`, in work order.
+    pub fn perceptual_hashes(&self) -> CatalogResult<Vec<(u64, Vec<String>, u8)>> {
         self.with(|c| {
             let mut stmt = c.prepare_cached(
-                "SELECT w.work_id, m.pdq, m.pdq_quality FROM works w
+                "SELECT w.work_id, m.pdq, m.pdq_extra, m.pdq_quality FROM works w
                  JOIN metadata m ON m.cid = w.metadata_cid
                  WHERE m.pdq IS NOT NULL ORDER BY w.work_id",
             )?;
             let rows = stmt.query_map([], |r| {
-                Ok((r.get::<_, i64>(0)? as u64, r.get(1)?, r.get(2)?))
+                let mut hashes = vec![r.get::<_, String>(1)?];
+                let extra: Option<String> = r.get(2)?;
+                hashes.extend(
+                    extra
+                        .iter()
+                        .flat_map(|e| e.split_whitespace())
+                        .map(str::to_owned),
+                );
+                Ok((r.get::<_, i64>(0)? as u64, hashes, r.get(3)?))
             })?;
             rows.collect()
         })

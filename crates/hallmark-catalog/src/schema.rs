@@ -186,6 +186,10 @@ CREATE TABLE reviews (
 CREATE INDEX reviews_by_status ON reviews(status, request_id);
 CREATE INDEX reviews_by_content ON reviews(content_hash, request_id);
 "#,
+    // 4: the other published PDQ hashes (borders trimmed, centred crops), space-separated hex
+    r#"
+ALTER TABLE metadata ADD COLUMN pdq_extra TEXT;
+"#,
 ];
 
 /// Tables rebuilt from the event log by a replay, in deletion order.

@@ -707,7 +707,7 @@ fn a_reopened_file_keeps_everything() {
         catalog.dump().expect("dump")
     };
     let reopened = Catalog::open(&path).expect("reopen");
-    assert_eq!(reopened.schema_version().expect("v"), 3);
+    assert_eq!(reopened.schema_version().expect("v"), 4);
     assert_eq!(reopened.dump().expect("dump"), dump);
 }
 

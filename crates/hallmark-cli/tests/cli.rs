@@ -679,6 +679,26 @@ fn near_copies_go_to_review_and_mint_once_approved() {
         "{found}"
     );
 
+    // A copy with a white border added, and a centred 5 % crop, are recognised too.
+    let base = textured(400, 300, 3);
+    let mut padded = image::RgbImage::from_pixel(480, 360, image::Rgb([255, 255, 255]));
+    image::imageops::overlay(&mut padded, &base, 40, 30);
+    let padded_path = dir.path().join("padded.png");
+    padded.save(&padded_path).expect("png");
+    let cropped_path = dir.path().join("cropped.png");
+    image::imageops::crop_imm(&base, 20, 15, 360, 270)
+        .to_image()
+        .save(&cropped_path)
+        .expect("png");
+    for copy in [&padded_path, &cropped_path] {
+        let found = ok(hallmark(dir.path(), &["verify-file", path_str(copy)]));
+        assert!(
+            found.contains("looks like") && found.contains("work 1 "),
+            "{}: {found}",
+            copy.display()
+        );
+    }
+
     // An unrelated picture mints directly.
     ok(hallmark(
         dir.path(),

@@ -73,13 +73,18 @@ impl Engine {
             return Ok(index.clone());
         }
         let mut index = SimilarityIndex::new();
-        for (work_id, pdq, _quality) in self.catalog().perceptual_hashes()? {
-            match Hash256::from_hex(&pdq) {
-                Ok(hash) => {
-                    index.insert(work_id, hash);
-                }
-                Err(e) => warn!(work_id, "published PDQ hash skipped: {e}"),
-            }
+        for (work_id, published, _quality) in self.catalog().perceptual_hashes()? {
+            let hashes: Vec<Hash256> = published
+                .iter()
+                .filter_map(|hex| match Hash256::from_hex(hex) {
+                    Ok(hash) => Some(hash),
+                    Err(e) => {
+                        warn!(work_id, "published PDQ hash skipped: {e}");
+                        None
+                    }
+                })
+                .collect();
+            index.insert_all(work_id, &hashes);
         }
         debug!(works = index.len(), "similarity index built");
         let index = Arc::new(index);

@@ -181,6 +181,7 @@ fn details_of(document: &WorkMetadata) -> WorkDetails {
             .perceptual
             .map(|p| hallmark_catalog::PublishedHashes {
                 pdq: p.pdq.to_hex(),
+                pdq_extra: p.pdq_all().iter().skip(1).map(|h| h.to_hex()).collect(),
                 pdq_quality: p.pdq_quality,
                 phash: hallmark_media::perceptual::phash_to_hex(p.phash),
             }),

@@ -83,20 +83,26 @@ pub struct Ingested {
 /// similarity query uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Perceptual {
-    /// PDQ, its quality and pHash (published in the work's metadata).
+    /// PDQ of the image, PDQ of the image with its uniform borders trimmed (when it has any),
+    /// PDQ of centred crops of the trimmed image, the PDQ quality and pHash (published in the
+    /// work's metadata; [`PerceptualHashes::pdq_all`] lists what the similarity index holds).
     pub hashes: PerceptualHashes,
-    /// PDQ of the 8 rotations and reflections (original first).
+    /// PDQ of the 8 rotations and reflections of the trimmed image (original first).
     pub dihedral: [Hash256; 8],
 }
 
 impl Perceptual {
-    /// Hashes a decoded image. The 8 dihedral hashes are of the actually rotated and mirrored
+    /// Hashes a decoded image with [`hallmark_perceptual::fingerprint`]: uniform borders are
+    /// trimmed first (so a padded copy hashes like its original), the crop hashes let a
+    /// cropped copy match, and the 8 dihedral hashes are of the actually rotated and mirrored
     /// pixels (Meta's DCT shortcut is exact only for square downsampling: a mirrored copy of a
     /// 256×256 picture can land 54 bits away with it).
     pub fn of(image: &DynamicImage) -> Self {
-        let hashes = hallmark_perceptual::hashes(image);
-        let (dihedral, _) = hallmark_perceptual::pdq_dihedral_exact(image);
-        Self { hashes, dihedral }
+        let fingerprint = hallmark_perceptual::fingerprint(image);
+        Self {
+            hashes: fingerprint.hashes,
+            dihedral: fingerprint.dihedral,
+        }
     }
 }
 

@@ -13,6 +13,7 @@
 
 mod error;
 mod ingest;
+pub mod keyframes;
 mod limits;
 mod media_type;
 pub mod metadata;

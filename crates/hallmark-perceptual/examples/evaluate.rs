@@ -3,12 +3,15 @@
 //!
 //! `cargo run --release -p hallmark-perceptual --example evaluate -- [--images N]`
 //!
-//! For every original and every transformation, the transformed image is the query: its eight
-//! dihedral hashes go to a [`SimilarityIndex`] of all originals, and it counts as recalled when
-//! the best match is its own original within [`Thresholds::default`] (distance ≤ 31, query
-//! quality ≥ 50). Both ways of getting the dihedral hashes are measured: Meta's DCT-domain
-//! [`pdq_dihedral`] and [`pdq_dihedral_exact`]. False positives are distinct originals (or a
-//! transformed image and another original) within distance 31 under any of the 8 variants.
+//! Exactly the engine's pipeline: every original is registered with [`fingerprint`] (borders
+//! trimmed, PDQ and the crop hashes indexed under its id with
+//! [`SimilarityIndex::insert_all`]); for every original and every transformation, the
+//! transformed image is the query: [`fingerprint`] again (same trim), and its eight dihedral
+//! hashes go to [`SimilarityIndex::query_dihedral`]. It counts as recalled when the best match
+//! is its own original within [`Thresholds::default`] (distance ≤ 31, query quality ≥ 50). A
+//! second index holding only each original's whole-picture PDQ shows what the trim alone does.
+//! False positives are distinct originals (or a transformed image and another original) within
+//! distance 31 under any of the 8 variants and any of the original's hashes.
 #![allow(missing_docs, clippy::unwrap_used)]
 
 #[path = "../tests/common/mod.rs"]
@@ -17,7 +20,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::time::Instant;
 
-use hallmark_perceptual::{Hash256, SimilarityIndex, Thresholds, pdq_dihedral, pdq_dihedral_exact};
+use hallmark_perceptual::{CROP_FRACTIONS, Fingerprint, SimilarityIndex, Thresholds, fingerprint};
 use image::codecs::jpeg::JpegEncoder;
 use image::imageops::{self, FilterType};
 use image::{DynamicImage, Rgb, RgbImage};
@@ -203,7 +206,19 @@ fn transforms() -> Vec<Transform> {
         ("crop 2.5 % per side (5 % of each dimension)", |i, _| {
             crop(i, 0.025)
         }),
+        ("crop 3.75 % per side (between two crop hashes)", |i, _| {
+            crop(i, 0.0375)
+        }),
         ("crop 5 % per side", |i, _| crop(i, 0.05)),
+        ("crop 10 % per side", |i, _| crop(i, 0.10)),
+        ("crop 5 % off-centre (left and top only)", |i, _| {
+            let (w, h) = i.dimensions();
+            let (cx, cy) = (
+                (w as f32 * 0.05).round() as u32,
+                (h as f32 * 0.05).round() as u32,
+            );
+            imageops::crop_imm(i, cx, cy, w - cx, h - cy).to_image()
+        }),
         ("rotate 90°", |i, _| imageops::rotate90(i)),
         ("horizontal flip", |i, _| imageops::flip_horizontal(i)),
         ("colour shift (hue 30°, brightness +10 %)", colour_shift),
@@ -224,7 +239,9 @@ struct Row {
     low_quality: usize,
     recalled: usize,
     recalled_any_quality: usize,
-    recalled_meta: usize,
+    recalled_trim_only: usize,
+    recalled_via_crop: usize,
+    trimmed: usize,
     good_originals: usize,
     recalled_good_originals: usize,
     distances: Vec<u32>,
@@ -271,14 +288,25 @@ fn main() {
     }
     let n = originals.len();
 
+    // The engine's index (PDQ + crop hashes per work) and one of the whole-picture PDQ only.
     let mut index = SimilarityIndex::new();
-    let mut original_hashes = Vec::with_capacity(n);
+    let mut index_whole = SimilarityIndex::new();
+    let mut original_prints: Vec<Fingerprint> = Vec::with_capacity(n);
     let mut original_low_quality = 0;
+    let mut originals_trimmed = 0;
+    let mut hashing = std::time::Duration::ZERO;
+    let mut pixels = 0u64;
     for (id, (_, img)) in originals.iter().enumerate() {
-        let (hashes, quality) = pdq_dihedral_exact(&DynamicImage::ImageRgb8(img.clone()));
-        original_low_quality += usize::from(quality < thresholds.min_quality);
-        index.insert(id as u32, hashes[0]);
-        original_hashes.push((hashes, quality));
+        let image = DynamicImage::ImageRgb8(img.clone());
+        let t = Instant::now();
+        let f = fingerprint(&image);
+        hashing += t.elapsed();
+        pixels += u64::from(img.width()) * u64::from(img.height());
+        original_low_quality += usize::from(f.hashes.pdq_quality < thresholds.min_quality);
+        originals_trimmed += usize::from((f.trimmed.width, f.trimmed.height) != img.dimensions());
+        index.insert_all(id as u32, &f.hashes.pdq_all());
+        index_whole.insert(id as u32, f.hashes.pdq);
+        original_prints.push(f);
     }
     eprintln!(
         "{n} originals generated and hashed in {:.1?}",
@@ -288,12 +316,13 @@ fn main() {
     // False positives among originals (unordered pairs, any of the 8 variants).
     let mut original_fp: BTreeSet<(u32, u32)> = BTreeSet::new();
     let mut original_fp_gated: BTreeSet<(u32, u32)> = BTreeSet::new();
-    for (id, (hashes, quality)) in original_hashes.iter().enumerate() {
-        for m in index.query_dihedral(hashes, thresholds.max_distance) {
+    for (id, f) in original_prints.iter().enumerate() {
+        let quality = f.hashes.pdq_quality;
+        for m in index.query_dihedral(&f.dihedral, thresholds.max_distance) {
             if m.key != id as u32 {
                 let pair = (m.key.min(id as u32), m.key.max(id as u32));
                 original_fp.insert(pair);
-                if *quality >= thresholds.min_quality {
+                if quality >= thresholds.min_quality {
                     original_fp_gated.insert(pair);
                 }
             }
@@ -304,32 +333,36 @@ fn main() {
     let mut rows: Vec<Row> = transforms.iter().map(|_| Row::default()).collect();
     let mut fp_examples = Vec::new();
     for (id, (name, img)) in originals.iter().enumerate() {
-        let original: Hash256 = original_hashes[id].0[0];
+        let own_hashes = original_prints[id].hashes.pdq_all();
         for ((label, transform), row) in transforms.iter().zip(&mut rows) {
-            let query = DynamicImage::ImageRgb8(transform(img, id as u64));
-            let (exact, quality) = pdq_dihedral_exact(&query);
-            let (meta, _) = pdq_dihedral(&query);
+            let transformed = transform(img, id as u64);
+            let dimensions = transformed.dimensions();
+            let query = fingerprint(&DynamicImage::ImageRgb8(transformed));
+            let quality = query.hashes.pdq_quality;
             row.n += 1;
+            row.trimmed += usize::from((query.trimmed.width, query.trimmed.height) != dimensions);
             let good_quality = quality >= thresholds.min_quality;
             row.low_quality += usize::from(!good_quality);
-            let own = exact
+            let own = query
+                .dihedral
                 .iter()
-                .map(|h| h.distance(&original))
+                .flat_map(|q| own_hashes.iter().map(|h| h.distance(q)))
                 .min()
                 .unwrap_or(256);
             row.distances.push(own);
-            let matches = index.query_dihedral(&exact, thresholds.max_distance);
-            let best_is_own = matches.first().is_some_and(|m| m.key == id as u32);
+            let matches = index.query_dihedral(&query.dihedral, thresholds.max_distance);
+            let best = matches.first().filter(|m| m.key == id as u32);
+            let best_is_own = best.is_some();
             row.recalled_any_quality += usize::from(best_is_own);
             row.recalled += usize::from(best_is_own && good_quality);
-            if original_hashes[id].1 >= thresholds.min_quality {
+            row.recalled_via_crop += usize::from(good_quality && best.is_some_and(|m| m.entry > 0));
+            if original_prints[id].hashes.pdq_quality >= thresholds.min_quality {
                 row.good_originals += 1;
                 row.recalled_good_originals += usize::from(best_is_own && good_quality);
             }
-            let meta_matches = index.query_dihedral(&meta, thresholds.max_distance);
-            row.recalled_meta += usize::from(
-                good_quality && meta_matches.first().is_some_and(|m| m.key == id as u32),
-            );
+            let whole = index_whole.query_dihedral(&query.dihedral, thresholds.max_distance);
+            row.recalled_trim_only +=
+                usize::from(good_quality && whole.first().is_some_and(|m| m.key == id as u32));
             for m in matches.iter().filter(|m| m.key != id as u32) {
                 row.fp_pairs += 1;
                 if fp_examples.len() < 5 {
@@ -344,19 +377,26 @@ fn main() {
     let elapsed = started.elapsed();
 
     println!(
-        "PDQ copy detection: {n} originals ({count} generated + {} sample works), thresholds: distance ≤ {}, quality ≥ {}",
+        "PDQ copy detection (fingerprint: trim + PDQ + {} crop hashes): {n} originals ({count} generated + {} sample works), thresholds: distance ≤ {}, quality ≥ {}",
+        CROP_FRACTIONS.len(),
         n - count,
         thresholds.max_distance,
         thresholds.min_quality
     );
     println!(
-        "{original_low_quality} of the {n} originals themselves have quality < 50. Distances: from the query's best dihedral variant (pdq_dihedral_exact) to its own original."
+        "{original_low_quality} of the {n} originals themselves have quality < 50; {originals_trimmed} originals had a border trimmed. Distances: from the query's best dihedral hash to the nearest of its own original's hashes."
+    );
+    println!(
+        "fingerprint of an original: {:.1} ms on average ({:.2} megapixels on average), {:.1} ms per megapixel",
+        hashing.as_secs_f64() * 1e3 / n as f64,
+        pixels as f64 / n as f64 / 1e6,
+        hashing.as_secs_f64() * 1e3 / (pixels as f64 / 1e6)
     );
     println!();
     println!(
-        "| transform | n | recall | recall, originals of quality ≥ 50 | recall with Meta's DCT dihedral | queries of quality < 50 | recall ignoring quality | mean distance | p95 distance |"
+        "| transform | n | recall | recall, originals of quality ≥ 50 | recall without crop hashes (trim only) | matched a crop hash | queries trimmed | queries of quality < 50 | recall ignoring quality | mean distance | p95 distance |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let mut transformed_fp = 0;
     let mut transformed_pairs = 0;
     for ((label, _), row) in transforms.iter().zip(&mut rows) {
@@ -364,11 +404,13 @@ fn main() {
         let pct = |k: usize| 100.0 * k as f64 / row.n as f64;
         let mean = row.distances.iter().map(|&d| f64::from(d)).sum::<f64>() / row.n as f64;
         println!(
-            "| {label} | {} | {:.1} % | {:.1} % | {:.1} % | {} | {:.1} % | {mean:.1} | {} |",
+            "| {label} | {} | {:.1} % | {:.1} % | {:.1} % | {} | {} | {} | {:.1} % | {mean:.1} | {} |",
             row.n,
             pct(row.recalled),
             100.0 * row.recalled_good_originals as f64 / row.good_originals.max(1) as f64,
-            pct(row.recalled_meta),
+            pct(row.recalled_trim_only),
+            row.recalled_via_crop,
+            row.trimmed,
             row.low_quality,
             pct(row.recalled_any_quality),
             percentile(&row.distances, 95.0)

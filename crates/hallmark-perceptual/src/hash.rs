@@ -19,6 +19,14 @@ pub enum PerceptualError {
     /// A hash in text form contains something other than hex digits.
     #[error("invalid hex hash {0:?}")]
     HexDigit(String),
+    /// More crop hashes than [`CropHashes::CAPACITY`].
+    #[error("at most {max} crop hashes are allowed, got {got}")]
+    TooManyCropHashes {
+        /// [`CropHashes::CAPACITY`].
+        max: usize,
+        /// How many were given (or seen before giving up).
+        got: usize,
+    },
 }
 
 /// A 256-bit perceptual hash (PDQ), stored as four little-endian 64-bit limbs.
@@ -133,6 +141,116 @@ impl<'de> Deserialize<'de> for Hash256 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Self::from_hex(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Up to [`CropHashes::CAPACITY`] PDQ hashes of centred crops of an image (see
+/// [`crate::CROP_FRACTIONS`]), in a fixed-size array so that [`crate::PerceptualHashes`] stays
+/// `Copy`.
+///
+/// serde form: a JSON array of hashes in Meta's hex format; deserialising more than
+/// [`CropHashes::CAPACITY`] fails. Derefs to a slice of the hashes present.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct CropHashes {
+    len: u8,
+    // Unused slots are always `Hash256::ZERO`, so the derived equality and hash are sound.
+    hashes: [Hash256; Self::CAPACITY],
+}
+
+impl CropHashes {
+    /// The most crop hashes a work can carry.
+    pub const CAPACITY: usize = 4;
+
+    /// No crop hashes.
+    pub const EMPTY: Self = Self {
+        len: 0,
+        hashes: [Hash256::ZERO; Self::CAPACITY],
+    };
+
+    /// The hashes in `hashes`, or [`PerceptualError::TooManyCropHashes`] if there are more
+    /// than [`CropHashes::CAPACITY`].
+    pub fn from_slice(hashes: &[Hash256]) -> Result<Self, PerceptualError> {
+        let mut out = Self::EMPTY;
+        for &h in hashes {
+            out.push(h)?;
+        }
+        Ok(out)
+    }
+
+    /// Appends a hash; fails when already full.
+    pub fn push(&mut self, hash: Hash256) -> Result<(), PerceptualError> {
+        let len = usize::from(self.len);
+        if len == Self::CAPACITY {
+            return Err(PerceptualError::TooManyCropHashes {
+                max: Self::CAPACITY,
+                got: len + 1,
+            });
+        }
+        self.hashes[len] = hash;
+        self.len += 1;
+        Ok(())
+    }
+
+    /// Number of hashes present.
+    pub fn len(&self) -> usize {
+        usize::from(self.len)
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The hashes present.
+    pub fn as_slice(&self) -> &[Hash256] {
+        &self.hashes[..usize::from(self.len)]
+    }
+}
+
+impl std::ops::Deref for CropHashes {
+    type Target = [Hash256];
+    fn deref(&self) -> &[Hash256] {
+        self.as_slice()
+    }
+}
+
+impl fmt::Debug for CropHashes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.as_slice()).finish()
+    }
+}
+
+impl Serialize for CropHashes {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.as_slice())
+    }
+}
+
+impl<'de> Deserialize<'de> for CropHashes {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CropHashes;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(
+                    f,
+                    "an array of at most {} PDQ hashes (64 hex digits each)",
+                    CropHashes::CAPACITY
+                )
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<CropHashes, A::Error> {
+                let mut out = CropHashes::EMPTY;
+                // Stops reading at the first element too many.
+                while let Some(h) = seq.next_element::<Hash256>()? {
+                    out.push(h).map_err(serde::de::Error::custom)?;
+                }
+                Ok(out)
+            }
+        }
+        deserializer.deserialize_seq(Visitor)
     }
 }
 

@@ -1,7 +1,11 @@
 //! Perceptual hashes and a similarity index, for detecting copy-mints: a work re-encoded,
 //! resized, blurred, noised, colour-shifted, rotated or mirrored still hashes close to the
-//! original. Crops, added borders and large watermarks do not (PDQ hashes the whole frame):
-//! measured recall per transformation is in `docs/benchmarks.md`.
+//! original. PDQ hashes the whole frame, so [`fingerprint`] (what Hallmark registers and
+//! queries with) first trims uniform borders, on both sides, so a padded or letterboxed copy
+//! hashes like its original, and also publishes PDQ hashes of a few centred crops, so a copy
+//! cropped by up to about 10 % per side lands near one of them. Off-centre crops and large
+//! watermarks are still missed: measured recall per transformation is in
+//! `docs/benchmarks.md`.
 //!
 //! # Hashes
 //!
@@ -43,8 +47,10 @@
 //! `⌊r/16⌋` bits, so a query probes every value within that many bits in each table (272
 //! probes for `r = 31`) and verifies the candidates. Large radii or small indexes fall back to
 //! a linear scan. [`SimilarityIndex::query_dihedral`] takes the 8 dihedral hashes of a query
-//! image and reports each entry once with its best transform.
+//! image and reports each key once with its best transform; a key may hold several hashes
+//! ([`SimilarityIndex::insert_all`] with [`PerceptualHashes::pdq_all`]).
 
+mod fingerprint;
 mod hash;
 mod index;
 mod pdq;
@@ -53,32 +59,65 @@ mod phash;
 use image::DynamicImage;
 use serde::{Deserialize, Serialize};
 
-pub use hash::{Dihedral, Hash256, PerceptualError, Thresholds, phash_from_hex, phash_to_hex};
+pub use fingerprint::{
+    CROP_FRACTIONS, Fingerprint, MAX_BORDER_FRACTION, Region, border_region, crop_margins,
+    fingerprint, trim_borders,
+};
+pub use hash::{
+    CropHashes, Dihedral, Hash256, PerceptualError, Thresholds, phash_from_hex, phash_to_hex,
+};
 pub use index::{Match, SimilarityIndex};
 pub use pdq::{MIN_HASHABLE_DIM, Pdq, pdq, pdq_dihedral, pdq_dihedral_exact};
 pub use phash::phash;
 
-/// The perceptual hashes Hallmark records for an image work.
+/// The perceptual hashes Hallmark records for an image work ([`fingerprint`]'s `hashes`).
 ///
-/// serde form: `{"pdq": "<64 hex digits>", "pdq_quality": 0..=100, "phash": "<16 hex digits>"}`.
+/// serde form: `{"pdq": "<64 hex digits>", "pdq_quality": 0..=100, "pdq_trimmed": "<64 hex
+/// digits>", "pdq_crops": ["<64 hex digits>", …], "phash": "<16 hex digits>"}`; `pdq_trimmed`
+/// and `pdq_crops` (at most [`CropHashes::CAPACITY`]) are left out when absent or empty and
+/// may be missing, so documents written before they existed still parse.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct PerceptualHashes {
-    /// PDQ hash (Meta's hex format in serde).
+    /// PDQ hash of the image as it is (Meta's hex format in serde).
     pub pdq: Hash256,
-    /// PDQ quality, 0..=100.
+    /// PDQ quality, 0..=100: of the trimmed image for [`fingerprint`] (the image compared), of
+    /// the image as it is for [`hashes`]; the same when there is no border.
     pub pdq_quality: u8,
+    /// PDQ hash of the image with its uniform borders trimmed ([`border_region`]), present only
+    /// when that removed something.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pdq_trimmed: Option<Hash256>,
+    /// PDQ hashes of the centred crops of [`CROP_FRACTIONS`] of the trimmed image, in that order
+    /// (see [`fingerprint`]); empty for hashes made by [`hashes`] or published before crops
+    /// were.
+    #[serde(default, skip_serializing_if = "CropHashes::is_empty")]
+    pub pdq_crops: CropHashes,
     /// 64-bit DCT pHash (16 hex digits in serde).
     #[serde(with = "hash::phash_serde")]
     pub phash: u64,
 }
 
-/// Computes PDQ (with quality) and pHash, decoding the pixels to opaque RGB once.
+impl PerceptualHashes {
+    /// `pdq`, then `pdq_trimmed` if present, then `pdq_crops`: the hashes a similarity index
+    /// holds for the work ([`SimilarityIndex::insert_all`]).
+    pub fn pdq_all(&self) -> Vec<Hash256> {
+        std::iter::once(self.pdq)
+            .chain(self.pdq_trimmed)
+            .chain(self.pdq_crops.iter().copied())
+            .collect()
+    }
+}
+
+/// PDQ (with quality) and pHash of the image as it is, decoding the pixels to opaque RGB once:
+/// no border trimming and no crop hashes. Hallmark registers and queries with [`fingerprint`].
 pub fn hashes(image: &DynamicImage) -> PerceptualHashes {
     let rgb = pdq::opaque_rgb(image);
     let p = pdq::pdq_rgb(&rgb);
     PerceptualHashes {
         pdq: p.hash,
         pdq_quality: p.quality,
+        pdq_trimmed: None,
+        pdq_crops: CropHashes::EMPTY,
         phash: phash::phash_rgb(&rgb),
     }
 }

@@ -127,7 +127,7 @@ fn jarosz_window(old_dimension: usize, new_dimension: usize) -> usize {
 }
 
 /// Reference `fillFloatLumaFromRGB`: f32 luma, row-major.
-fn luma_of(rgb: &RgbImage) -> Vec<f32> {
+pub(crate) fn luma_of(rgb: &RgbImage) -> Vec<f32> {
     rgb.as_raw()
         .chunks_exact(3)
         .map(|p| LUMA_R * f32::from(p[0]) + LUMA_G * f32::from(p[1]) + LUMA_B * f32::from(p[2]))
@@ -142,6 +142,28 @@ fn dct16_of(rgb: &RgbImage) -> Option<([[f32; 16]; 16], u8)> {
         return None;
     }
     Some(dct16_of_luma(luma_of(rgb), height as usize, width as usize))
+}
+
+/// The PDQ hash and quality of the `rows × cols` window at (`top`, `left`) of a row-major luma
+/// plane `stride` wide: `pdq` of that crop of the image (each dimension at least
+/// [`MIN_HASHABLE_DIM`]).
+pub(crate) fn pdq_of_luma_window(
+    luma: &[f32],
+    stride: usize,
+    (top, left): (usize, usize),
+    (rows, cols): (usize, usize),
+) -> Pdq {
+    let window: Vec<f32> = luma[top * stride..]
+        .chunks(stride)
+        .take(rows)
+        .flat_map(|row| &row[left..left + cols])
+        .copied()
+        .collect();
+    let (dct, quality) = dct16_of_luma(window, rows, cols);
+    Pdq {
+        hash: bits_of(&dct),
+        quality,
+    }
 }
 
 fn dct16_of_luma(mut luma: Vec<f32>, rows: usize, cols: usize) -> ([[f32; 16]; 16], u8) {
@@ -171,8 +193,15 @@ pub fn pdq_dihedral_exact(image: &DynamicImage) -> ([Hash256; 8], u8) {
     if width < MIN_HASHABLE_DIM || height < MIN_HASHABLE_DIM {
         return ([Hash256::ZERO; 8], 0);
     }
-    let (rows, cols) = (height as usize, width as usize);
-    let luma = luma_of(&rgb);
+    pdq_dihedral_exact_luma(luma_of(&rgb), height as usize, width as usize)
+}
+
+/// [`pdq_dihedral_exact`] on a luma plane of at least [`MIN_HASHABLE_DIM`] in each dimension.
+pub(crate) fn pdq_dihedral_exact_luma(
+    luma: Vec<f32>,
+    rows: usize,
+    cols: usize,
+) -> ([Hash256; 8], u8) {
     let flipped_rows: Vec<f32> = luma.chunks_exact(cols).rev().flatten().copied().collect();
     let flipped_cols: Vec<f32> = luma
         .chunks_exact(cols)

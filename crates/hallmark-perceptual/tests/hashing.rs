@@ -3,8 +3,8 @@
 mod common;
 
 use hallmark_perceptual::{
-    Dihedral, Hash256, PerceptualError, PerceptualHashes, Thresholds, hashes, pdq, pdq_dihedral,
-    pdq_dihedral_exact, phash,
+    CropHashes, Dihedral, Hash256, PerceptualError, PerceptualHashes, Thresholds, hashes, pdq,
+    pdq_dihedral, pdq_dihedral_exact, phash,
 };
 use image::{DynamicImage, Rgb, RgbImage, imageops};
 use proptest::prelude::*;
@@ -71,8 +71,11 @@ fn serde_shape() {
         pdq: Hash256::from_hex("f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22")
             .expect("hex"),
         pdq_quality: 87,
+        pdq_trimmed: None,
+        pdq_crops: CropHashes::EMPTY,
         phash: 0x00ff_0000_0000_0001,
     };
+    // Without a border or crops: exactly the form documents had before those fields existed.
     let json = serde_json::to_string(&h).expect("serialize");
     assert_eq!(
         json,
@@ -80,6 +83,35 @@ fn serde_shape() {
     );
     let back: PerceptualHashes = serde_json::from_str(&json).expect("deserialize");
     assert_eq!(back, h);
+    assert_eq!(h.pdq_all(), vec![h.pdq]);
+
+    let a = Hash256([1, 2, 3, 4]);
+    let b = Hash256([5, 6, 7, 8]);
+    let full = PerceptualHashes {
+        pdq_trimmed: Some(a),
+        pdq_crops: CropHashes::from_slice(&[b, a]).expect("two crops"),
+        ..h
+    };
+    let json = serde_json::to_string(&full).expect("serialize");
+    assert_eq!(
+        json,
+        format!(
+            r#"{{"pdq":"f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22","pdq_quality":87,"pdq_trimmed":"{a}","pdq_crops":["{b}","{a}"],"phash":"00ff000000000001"}}"#
+        )
+    );
+    let back: PerceptualHashes = serde_json::from_str(&json).expect("deserialize");
+    assert_eq!(back, full);
+    assert_eq!(full.pdq_all(), vec![full.pdq, a, b, a]);
+    // At most CropHashes::CAPACITY crop hashes, each 64 hex digits.
+    let five = json.replace(
+        &format!(r#""pdq_crops":["{b}","{a}"]"#),
+        &format!(r#""pdq_crops":["{a}","{a}","{a}","{a}","{a}"]"#),
+    );
+    let error = serde_json::from_str::<PerceptualHashes>(&five).expect_err("5 crops");
+    assert!(error.to_string().contains("at most 4"), "{error}");
+    let bad = json.replace(&format!(r#""pdq_crops":["{b}""#), r#""pdq_crops":["xyz""#);
+    assert!(serde_json::from_str::<PerceptualHashes>(&bad).is_err());
+    assert!(CropHashes::from_slice(&[a; 5]).is_err());
     assert!(serde_json::from_str::<Hash256>("\"00\"").is_err());
     assert_eq!(
         serde_json::to_string(&Dihedral::FlipPlus1).expect("json"),
