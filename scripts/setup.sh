@@ -25,9 +25,11 @@ BINARYEN_NPM=binaryen@132.0.0
 TAURI_DRIVER_VERSION=2.1.0
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' "$ROOT/ui/Cargo.lock")
 
+# ffmpeg: sampled video keyframes for copy detection (crates/hallmark-media/src/keyframes.rs)
 APT_RUN=(build-essential pkg-config curl libssl-dev
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev
-  rustc-web cargo-web rust-web-src rust-web-llvm lld-22)
+  rustc-web cargo-web rust-web-src rust-web-llvm lld-22
+  ffmpeg)
 APT_TEST=(xvfb xauth webkit2gtk-driver imagemagick util-linux iproute2 hyperfine python3 bc fonts-wqy-microhei poppler-utils)
 
 apt_install() {

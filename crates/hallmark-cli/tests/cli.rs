@@ -785,6 +785,69 @@ fn near_copies_go_to_review_and_mint_once_approved() {
     assert_eq!(statuses, vec!["rejected", "approved"]);
 }
 
+/// Video: sampled keyframes (through ffmpeg) make a re-encoded copy and a still of it findable.
+#[test]
+fn near_copies_of_a_video_are_found_by_their_keyframes() {
+    let Some(ffmpeg) = hallmark_media::keyframes::ffmpeg_path() else {
+        assert!(
+            std::env::var_os("HALLMARK_REQUIRE_ORACLES").is_none(),
+            "ffmpeg is required (scripts/setup.sh installs it)"
+        );
+        return;
+    };
+    let dir = TempDir::new().expect("tempdir");
+    let run = |args: &[&str]| {
+        let status = Command::new(&ffmpeg)
+            .args(["-nostdin", "-loglevel", "error", "-y"])
+            .args(args)
+            .status()
+            .expect("ffmpeg");
+        assert!(status.success(), "{args:?}");
+    };
+    let clip = dir.path().join("clip.mp4");
+    let copy = dir.path().join("copy.mp4");
+    let still = dir.path().join("still.png");
+    run(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=640x360:rate=25:duration=6",
+        "-c:v",
+        "libx264",
+        "-g",
+        "25",
+        "-pix_fmt",
+        "yuv420p",
+        path_str(&clip),
+    ]);
+    run(&[
+        "-i",
+        path_str(&clip),
+        "-vf",
+        "scale=320:-2",
+        "-c:v",
+        "libx264",
+        "-crf",
+        "32",
+        path_str(&copy),
+    ]);
+    run(&["-i", path_str(&clip), "-frames:v", "1", path_str(&still)]);
+    let o = hallmark(
+        dir.path(),
+        &["mint", path_str(&clip), "--title", "Test card"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    for probe in [&copy, &still] {
+        let o = hallmark(dir.path(), &["verify-file", path_str(probe)]);
+        let found = stdout(&o);
+        assert!(
+            found.contains("looks like") && found.contains("work 1 "),
+            "{}: {found}",
+            probe.display()
+        );
+    }
+}
+
 #[test]
 fn consortium_roles_and_licences_from_the_cli() {
     let dir = TempDir::new().expect("tempdir");

@@ -102,15 +102,30 @@ impl Engine {
         if let Some(perceptual) = &ingested.perceptual
             && perceptual.hashes.pdq_quality >= thresholds.min_quality
         {
+            // The picture in every orientation; for a video also its further keyframes.
+            let mut best: std::collections::BTreeMap<u64, (u32, String)> = Default::default();
             for m in index.query_dihedral(&perceptual.dihedral, thresholds.max_distance) {
-                if Some(m.key) == exact {
+                best.insert(m.key, (m.distance, m.transform.name().to_owned()));
+            }
+            for frame in perceptual.hashes.pdq_frames.iter() {
+                for (key, distance) in index.query(frame, thresholds.max_distance) {
+                    if best.get(&key).is_none_or(|(d, _)| distance < *d) {
+                        best.insert(key, (distance, "keyframe".to_owned()));
+                    }
+                }
+            }
+            let mut found: Vec<(u64, u32, String)> =
+                best.into_iter().map(|(k, (d, t))| (k, d, t)).collect();
+            found.sort_by_key(|(k, d, _)| (*d, *k));
+            for (key, distance, transform) in found {
+                if Some(key) == exact {
                     continue;
                 }
-                let view = self.catalog().work(m.key)?;
+                let view = self.catalog().work(key)?;
                 near.push(NearMatch {
-                    work_id: m.key,
-                    distance: m.distance,
-                    transform: m.transform.name().to_owned(),
+                    work_id: key,
+                    distance,
+                    transform,
                     title: view.as_ref().and_then(|v| v.title.clone()),
                     creator: view.as_ref().map(|v| v.creator.clone()).unwrap_or_default(),
                     registered_at: view.as_ref().map_or(0, |v| v.registered_at),

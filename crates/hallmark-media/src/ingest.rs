@@ -97,6 +97,26 @@ impl Perceptual {
     /// cropped copy match, and the 8 dihedral hashes are of the actually rotated and mirrored
     /// pixels (Meta's DCT shortcut is exact only for square downsampling: a mirrored copy of a
     /// 256×256 picture can land 54 bits away with it).
+    /// Hashes a video's sampled keyframes: the first one as a picture (with its rotations,
+    /// trimmed borders and crops), the next ones (up to 4) as `pdq_frames`.
+    pub fn of_keyframes(frames: &[DynamicImage]) -> Option<Self> {
+        let (first, rest) = frames.split_first()?;
+        let mut perceptual = Self::of(first);
+        for frame in rest {
+            let trimmed = hallmark_perceptual::trim_borders(frame);
+            if perceptual
+                .hashes
+                .pdq_frames
+                .push(hallmark_perceptual::pdq(&trimmed).hash)
+                .is_err()
+            {
+                break;
+            }
+        }
+        Some(perceptual)
+    }
+
+    /// Hashes a decoded image.
     pub fn of(image: &DynamicImage) -> Self {
         let fingerprint = hallmark_perceptual::fingerprint(image);
         Self {
@@ -202,6 +222,15 @@ pub fn ingest_with_sink<S: BlockSink>(
             report.height = info.height;
             report.duration_ms = info.duration_ms;
             report.duration_estimated = info.duration_estimated;
+            if media_type.kind() == MediaKind::Video {
+                report.perceptual = match crate::keyframes::keyframes(path, info.duration_ms) {
+                    Ok(frames) => Perceptual::of_keyframes(&frames),
+                    Err(why) => {
+                        debug!(path = %path.display(), "no keyframes, exact check only: {why}");
+                        None
+                    }
+                };
+            }
         }
     }
     report.ingest_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);

@@ -13,8 +13,9 @@ use std::time::{Duration, Instant};
 
 use image::DynamicImage;
 
-/// Most keyframes taken from one video.
-pub const MAX_KEYFRAMES: usize = 8;
+/// Most keyframes taken from one video (the first is hashed like a picture, the rest go to
+/// `pdq_frames`, which holds 4).
+pub const MAX_KEYFRAMES: usize = 5;
 /// How long ffmpeg may take.
 pub const KEYFRAME_TIMEOUT: Duration = Duration::from_secs(30);
 /// Largest output accepted from ffmpeg (PNG frames of at most 512 px wide).
@@ -33,18 +34,16 @@ pub fn ffmpeg_path() -> Option<PathBuf> {
     })
 }
 
-/// Up to [`MAX_KEYFRAMES`] keyframes spread over the video (one every `duration / N`, or the
-/// first ones when the duration is unknown).
+/// Up to [`MAX_KEYFRAMES`] keyframes spread over the video (each at least `duration / N` after
+/// the previous one; the first ones when the duration is unknown).
 pub fn keyframes(path: &Path, duration_ms: Option<u64>) -> Result<Vec<DynamicImage>, String> {
     let ffmpeg = ffmpeg_path().ok_or_else(|| "ffmpeg is not installed".to_owned())?;
     let n = MAX_KEYFRAMES as u64;
-    let filter = match duration_ms {
-        Some(ms) if ms >= 2_000 => {
-            let every = (ms as f64 / 1000.0 / n as f64).max(0.5);
-            format!("fps=1/{every:.3},scale='min(512,iw)':-2")
-        }
-        _ => "scale='min(512,iw)':-2".to_owned(),
-    };
+    // Keyframes only, each at least `duration / N` after the last one taken (the first always).
+    let every = duration_ms.map_or(0.0, |ms| ms as f64 / 1000.0 / n as f64);
+    let filter = format!(
+        "select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,{every:.3})',scale='min(512,iw)':-2"
+    );
     let mut child = Command::new(ffmpeg)
         .args(["-nostdin", "-hide_banner", "-loglevel", "error"])
         .args(["-protocol_whitelist", "file", "-skip_frame", "nokey", "-i"])

@@ -356,10 +356,10 @@ impl WorkMetadata {
                     "must be 0 to 100".to_owned(),
                 ));
             }
-            if media_type.kind() != MediaKind::Image {
+            if media_type.kind() == MediaKind::Audio {
                 return Err(invalid(
                     "hallmark.perceptual",
-                    "only image works carry perceptual hashes".to_owned(),
+                    "audio works carry no perceptual hashes".to_owned(),
                 ));
             }
         }

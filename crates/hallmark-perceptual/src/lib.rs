@@ -92,6 +92,10 @@ pub struct PerceptualHashes {
     /// were.
     #[serde(default, skip_serializing_if = "CropHashes::is_empty")]
     pub pdq_crops: CropHashes,
+    /// For a video: PDQ hashes of further sampled keyframes (`pdq` and the others are of the
+    /// first one); empty for images.
+    #[serde(default, skip_serializing_if = "CropHashes::is_empty")]
+    pub pdq_frames: CropHashes,
     /// 64-bit DCT pHash (16 hex digits in serde).
     #[serde(with = "hash::phash_serde")]
     pub phash: u64,
@@ -104,6 +108,7 @@ impl PerceptualHashes {
         std::iter::once(self.pdq)
             .chain(self.pdq_trimmed)
             .chain(self.pdq_crops.iter().copied())
+            .chain(self.pdq_frames.iter().copied())
             .collect()
     }
 }
@@ -118,6 +123,7 @@ pub fn hashes(image: &DynamicImage) -> PerceptualHashes {
         pdq_quality: p.quality,
         pdq_trimmed: None,
         pdq_crops: CropHashes::EMPTY,
+        pdq_frames: CropHashes::EMPTY,
         phash: phash::phash_rgb(&rgb),
     }
 }

@@ -73,6 +73,7 @@ fn serde_shape() {
         pdq_quality: 87,
         pdq_trimmed: None,
         pdq_crops: CropHashes::EMPTY,
+        pdq_frames: CropHashes::EMPTY,
         phash: 0x00ff_0000_0000_0001,
     };
     // Without a border or crops: exactly the form documents had before those fields existed.
@@ -90,6 +91,7 @@ fn serde_shape() {
     let full = PerceptualHashes {
         pdq_trimmed: Some(a),
         pdq_crops: CropHashes::from_slice(&[b, a]).expect("two crops"),
+        pdq_frames: CropHashes::EMPTY,
         ..h
     };
     let json = serde_json::to_string(&full).expect("serialize");

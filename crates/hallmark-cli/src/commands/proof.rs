@@ -263,7 +263,7 @@ pub(crate) async fn verify_file(cli: &Cli, args: &VerifyFileArgs) -> Result<(), 
                 out.push_str(&format!("only the exact bytes were checked: {note}\n"))
             }
             (None, None) => out.push_str(
-                "only the exact bytes were checked (audio and video have no perceptual hash)\n",
+                "only the exact bytes were checked (audio has no perceptual hash; video needs ffmpeg)\n",
             ),
         }
     }
