@@ -50,14 +50,9 @@ pub fn AddPage(
         });
     };
     api::listen::<IngestProgress>(events::INGEST_PROGRESS, move |p| progress.set(Some(p)));
-    // A file dropped on the window while this page is open.
-    let seen = dropped.get_untracked().0;
-    Effect::new(move |_| {
-        let (seq, file) = dropped.get();
-        if seq > seen {
-            path.set(file);
-            run();
-        }
+    super::take_dropped_files(dropped, move |file| {
+        path.set(file);
+        run();
     });
 
     view! {

@@ -37,14 +37,9 @@ pub fn VerifyPage(dropped: RwSignal<(u32, String)>) -> impl IntoView {
             busy.set(false);
         });
     };
-    // A file dropped on the window while this page is open.
-    let seen = dropped.get_untracked().0;
-    Effect::new(move |_| {
-        let (seq, file) = dropped.get();
-        if seq > seen {
-            path.set(file);
-            run();
-        }
+    super::take_dropped_files(dropped, move |file| {
+        path.set(file);
+        run();
     });
     view! {
         <section class="page">
