@@ -6,6 +6,8 @@ fn main() {
         "ingest_file",
         "library_page",
         "mint_work",
+        "cancel_job",
+        "wallet",
         "explore_page",
         "work_detail",
         "sync_status",

@@ -4,13 +4,14 @@ use std::path::PathBuf;
 
 use hallmark_api::{
     AppStatus, IngestProgress, IngestReport, IngestRequest, LibraryPage, LibraryPageRequest,
-    MintWorkReport, MintWorkRequest, events,
+    MintProgress, MintWorkReport, MintWorkRequest, events,
 };
 use hallmark_engine::{Engine, MintRequest};
 use tauri::{AppHandle, Emitter, State};
 
 use crate::convert;
 use crate::error::{CommandError, CommandResult};
+use crate::jobs::Jobs;
 
 /// Longest path accepted from the UI.
 const MAX_PATH_BYTES: usize = 4096;
@@ -22,17 +23,20 @@ pub(crate) async fn app_status(engine: State<'_, Engine>) -> CommandResult<AppSt
     Ok(convert::status(engine.status().await))
 }
 
-/// Ingests a file: progress is emitted as `ingest-progress` events.
+/// Ingests a file: progress is emitted as `ingest-progress` events; cancellable as job `job`.
 #[tauri::command]
 #[tracing::instrument(skip_all, fields(path = %request.path))]
 pub(crate) async fn ingest_file(
     app: AppHandle,
     engine: State<'_, Engine>,
+    jobs: State<'_, Jobs>,
     request: IngestRequest,
+    job: Option<String>,
 ) -> CommandResult<IngestReport> {
     let path = checked_path(&request.path)?;
+    let job = jobs.start(job)?;
     let ingested = engine
-        .ingest(&path, move |p| {
+        .ingest_job(&path, &job.token, move |p| {
             let progress = IngestProgress {
                 stage: serde_json::to_value(p.stage)
                     .ok()
@@ -85,16 +89,34 @@ pub(crate) async fn library_page(
     })
 }
 
-/// Registers a work on-chain, signed in the Rust core (keys never reach the webview).
+/// Registers a work on-chain, signed in the Rust core (keys never reach the webview). Each step
+/// is emitted as a `mint-progress` event; cancellable as job `job` until the transaction is sent.
 #[tauri::command]
 #[tracing::instrument(skip_all, fields(path = %request.path))]
 pub(crate) async fn mint_work(
     app: AppHandle,
     engine: State<'_, Engine>,
+    jobs: State<'_, Jobs>,
     request: MintWorkRequest,
+    job: Option<String>,
 ) -> CommandResult<MintWorkReport> {
     let mint = checked_mint(&request)?;
-    let outcome = engine.mint(&mint, engine.app_signer()?).await?;
+    let signer = engine.app_signer()?;
+    let running = jobs.start(job.clone())?;
+    let emitter = app.clone();
+    let outcome = engine
+        .mint_job(&mint, signer, &running.token, move |stage| {
+            let progress = MintProgress {
+                job: job.clone(),
+                stage: serde_json::to_value(stage)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                cancellable: stage.cancellable(),
+            };
+            let _ = emitter.emit(events::MINT_PROGRESS, progress);
+        })
+        .await?;
     let _ = app.emit(events::CHAIN_CHANGED, ());
     Ok(MintWorkReport {
         work_id: outcome.work_id,
@@ -147,6 +169,7 @@ fn checked_mint(request: &MintWorkRequest) -> CommandResult<MintRequest> {
         },
         editions: request.editions,
         royalty_bps: request.royalty_bps,
+        ..MintRequest::default()
     })
 }
 

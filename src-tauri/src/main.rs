@@ -11,11 +11,13 @@ mod catalog;
 mod commands;
 mod convert;
 mod error;
+mod jobs;
 mod market;
 mod media;
 mod proof;
 mod review;
 mod settings;
+mod wallet;
 
 use hallmark_api::events;
 use hallmark_engine::{Config, Engine};
@@ -67,11 +69,14 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let app = tauri::Builder::default()
         .manage(engine.clone())
         .manage(catalog::CatalogSync::new())
+        .manage(jobs::Jobs::default())
         .invoke_handler(tauri::generate_handler![
             commands::app_status,
             commands::ingest_file,
             commands::library_page,
             commands::mint_work,
+            jobs::cancel_job,
+            wallet::wallet,
             catalog::explore_page,
             catalog::work_detail,
             catalog::sync_status,

@@ -7,14 +7,20 @@ use tauri::{AppHandle, Emitter, State};
 
 use crate::error::{CommandError, CommandResult};
 
-fn info(a: AppAccount) -> AccountInfo {
+/// An engine account as the UI sees it (wallet accounts have no demo index: `u32::MAX`).
+pub(crate) fn info(a: AppAccount) -> AccountInfo {
     AccountInfo {
-        index: u32::try_from(a.index).unwrap_or(u32::MAX),
+        index: a
+            .index
+            .and_then(|i| u32::try_from(i).ok())
+            .unwrap_or(u32::MAX),
         label: a.label,
         address: a.address,
         active: a.active,
         balance_cents: a.balance_cents,
         roles: a.roles,
+        kind: a.kind.to_owned(),
+        unlocked: a.unlocked,
     }
 }
 

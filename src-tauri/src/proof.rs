@@ -12,6 +12,7 @@ use hallmark_engine::{Engine, NearMatch, U256};
 use tauri::State;
 
 use crate::error::{CommandError, CommandResult};
+use crate::jobs::Jobs;
 
 /// A path the user gave: absolute, at most 4096 bytes.
 pub(crate) fn checked_path(path: &str) -> CommandResult<PathBuf> {
@@ -73,12 +74,14 @@ pub(crate) async fn copy_check(
 }
 
 /// Verifies an evidence bundle (offline, then against the running chain) or identifies a
-/// media file (exact bytes, then near copies).
+/// media file (exact bytes, then near copies); cancellable as job `job`.
 #[tauri::command]
 #[tracing::instrument(skip_all)]
 pub(crate) async fn verify(
     engine: State<'_, Engine>,
+    jobs: State<'_, Jobs>,
     request: VerifyRequest,
+    job: Option<String>,
 ) -> CommandResult<VerifyOutcome> {
     let path = checked_path(&request.path)?;
     let challenge = match request.challenge.as_deref().map(str::trim) {
@@ -87,9 +90,12 @@ pub(crate) async fn verify(
             CommandError::new("request.invalid", "the challenge must be a whole number")
         })?),
     };
+    let job = jobs.start(job)?;
     if is_bundle(&path) {
-        let report = engine
-            .verify_bundle(&path, &VerifyOptions { challenge }, None, false)
+        let options = VerifyOptions { challenge };
+        let report = job
+            .token
+            .run(engine.verify_bundle(&path, &options, None, false))
             .await?;
         let summary = report.summary.clone();
         return Ok(VerifyOutcome::Bundle(BundleReport {
@@ -117,7 +123,7 @@ pub(crate) async fn verify(
                 .collect(),
         }));
     }
-    let identity = engine.identify_file(&path).await?;
+    let identity = job.token.run(engine.identify_file(&path)).await?;
     let exact = identity.exact.as_ref();
     Ok(VerifyOutcome::File(FileReport {
         sha256: identity.sha256.clone(),
@@ -155,19 +161,24 @@ fn is_bundle(path: &std::path::Path) -> bool {
         .is_ok_and(|()| head == *b"PK\x03\x04")
 }
 
-/// Writes the evidence bundle and certificate of a token the active account holds.
+/// Writes the evidence bundle and certificate of a token the active account holds; cancellable
+/// as job `job`.
 #[tauri::command]
 #[tracing::instrument(skip_all)]
 pub(crate) async fn export_proof(
     engine: State<'_, Engine>,
+    jobs: State<'_, Jobs>,
     request: ExportProofRequest,
+    job: Option<String>,
 ) -> CommandResult<ExportProofReport> {
     let token_id: u64 = request
         .token_id
         .trim()
         .parse()
         .map_err(|_| CommandError::new("request.invalid", "the token id must be a number"))?;
-    let proof = engine.export_proof(token_id).await?;
+    let job = jobs.start(job)?;
+    // The bundle and certificate are each written to a temporary name and renamed.
+    let proof = job.token.run(engine.export_proof(token_id)).await?;
     Ok(ExportProofReport {
         bundle_path: proof.bundle_path.display().to_string(),
         certificate_path: proof.certificate_path.display().to_string(),

@@ -24,12 +24,16 @@ impl std::fmt::Display for ApiError {
 pub mod commands {
     /// `() -> AppStatus`
     pub const APP_STATUS: &str = "app_status";
-    /// `{ request: IngestRequest } -> IngestReport`
+    /// `{ request: IngestRequest, job?: String } -> IngestReport`
     pub const INGEST_FILE: &str = "ingest_file";
     /// `{ request: LibraryPageRequest } -> LibraryPage`
     pub const LIBRARY_PAGE: &str = "library_page";
-    /// `{ request: MintWorkRequest } -> MintWorkReport`
+    /// `{ request: MintWorkRequest, job?: String } -> MintWorkReport`
     pub const MINT_WORK: &str = "mint_work";
+    /// `{ request: CancelJobRequest } -> bool` (whether the job was still running)
+    pub const CANCEL_JOB: &str = "cancel_job";
+    /// `{ request: WalletRequest } -> WalletReport`
+    pub const WALLET: &str = "wallet";
     /// `{ request: ExploreRequest } -> ExplorePage`
     pub const EXPLORE_PAGE: &str = "explore_page";
     /// `{ request: WorkDetailRequest } -> WorkDetail`
@@ -46,9 +50,9 @@ pub mod commands {
     pub const EARNINGS: &str = "earnings";
     /// `{ request: PathRequest } -> CopyCheckReport`
     pub const COPY_CHECK: &str = "copy_check";
-    /// `{ request: VerifyRequest } -> VerifyOutcome`
+    /// `{ request: VerifyRequest, job?: String } -> VerifyOutcome`
     pub const VERIFY: &str = "verify";
-    /// `{ request: ExportProofRequest } -> ExportProofReport`
+    /// `{ request: ExportProofRequest, job?: String } -> ExportProofReport`
     pub const EXPORT_PROOF: &str = "export_proof";
     /// `{ request: ReviewQueueRequest } -> Vec<ReviewItem>`
     pub const REVIEW_QUEUE: &str = "review_queue";
@@ -64,6 +68,8 @@ pub mod commands {
         INGEST_FILE,
         LIBRARY_PAGE,
         MINT_WORK,
+        CANCEL_JOB,
+        WALLET,
         EXPLORE_PAGE,
         WORK_DETAIL,
         SYNC_STATUS,
@@ -89,6 +95,27 @@ pub mod events {
     pub const CHAIN_CHANGED: &str = "chain-changed";
     /// Payload: [`SyncStatus`](super::SyncStatus). The catalog moved: refresh Explore.
     pub const CATALOG_CHANGED: &str = "catalog-changed";
+    /// Payload: [`MintProgress`](super::MintProgress). A mint reached its next step.
+    pub const MINT_PROGRESS: &str = "mint-progress";
+}
+
+/// Stop a running job (ingest, mint, verification, proof export), named by the id the UI gave
+/// it in the command's `job` argument.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancelJobRequest {
+    /// The job's id (1–64 letters, digits, `-`, `_`).
+    pub job_id: String,
+}
+
+/// The step a mint reached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MintProgress {
+    /// The job id given with the mint, if any.
+    pub job: Option<String>,
+    /// `ingest`, `copy_check`, `upload`, `register` or `done`.
+    pub stage: String,
+    /// Whether cancelling still stops it (not once the transaction is sent).
+    pub cancellable: bool,
 }
 
 /// The URL scheme of verified media: `media://localhost/<cid>` on Linux.
@@ -427,6 +454,95 @@ pub struct AccountInfo {
     pub balance_cents: Option<i64>,
     /// Roles held (`member`, `issuer`, `reviewer`, `council`).
     pub roles: Vec<String>,
+    /// `demo` (a seeded dev-chain account) or `wallet` (a keystore of this app).
+    #[serde(default)]
+    pub kind: String,
+    /// Whether it can sign now (wallet accounts must be unlocked with their password).
+    #[serde(default)]
+    pub unlocked: bool,
+}
+
+/// What to do with the wallet. Passwords and phrases travel only from the UI to the Rust core,
+/// never back; `Debug` hides them.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum WalletRequest {
+    /// A new account with a random key, protected by `password`.
+    Create {
+        /// The account's name.
+        label: String,
+        /// At least 8 characters.
+        password: String,
+    },
+    /// The account of a BIP-39 recovery phrase (`m/44'/60'/0'/0/index`).
+    ImportPhrase {
+        /// The account's name.
+        label: String,
+        /// 12–24 English words.
+        phrase: String,
+        /// Which account of the phrase (0 = the first).
+        index: u32,
+        /// Protects the keystore kept here; at least 8 characters.
+        password: String,
+    },
+    /// A Web3 Secret Storage keystore file from another wallet.
+    ImportKeystore {
+        /// The account's name.
+        label: String,
+        /// Absolute path of the `.json` file.
+        path: String,
+        /// The file's password.
+        password: String,
+    },
+    /// Opens an account's keystore for this session and signs as it.
+    Unlock {
+        /// `0x…`.
+        address: String,
+        /// Its password.
+        password: String,
+    },
+    /// Forgets every unlocked key.
+    Lock,
+    /// Signs as an unlocked wallet account.
+    Use {
+        /// `0x…`.
+        address: String,
+    },
+    /// Copies the account's encrypted keystore to the exports folder (a backup).
+    ExportKeystore {
+        /// `0x…`.
+        address: String,
+    },
+    /// Dev chain only: the council admits the account to the demo consortium with credits.
+    JoinDemo {
+        /// `0x…`.
+        address: String,
+    },
+}
+
+impl std::fmt::Debug for WalletRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let action = match self {
+            Self::Create { .. } => "create",
+            Self::ImportPhrase { .. } => "import_phrase",
+            Self::ImportKeystore { .. } => "import_keystore",
+            Self::Unlock { .. } => "unlock",
+            Self::Lock => "lock",
+            Self::Use { .. } => "use",
+            Self::ExportKeystore { .. } => "export_keystore",
+            Self::JoinDemo { .. } => "join_demo",
+        };
+        write!(f, "WalletRequest::{action} {{ .. }}")
+    }
+}
+
+/// The wallet after an action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WalletReport {
+    /// Every account the app can sign as, as after the action.
+    pub accounts: Vec<AccountInfo>,
+    /// A file the action wrote (an exported keystore).
+    pub path: Option<String>,
 }
 
 /// Which account to sign as.

@@ -14,6 +14,7 @@ pub mod bindings;
 mod client;
 mod deploy;
 mod error;
+pub mod keys;
 mod role;
 mod seed;
 mod time;

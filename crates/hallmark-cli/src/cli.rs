@@ -384,6 +384,13 @@ pub(crate) struct MintArgs {
     /// Royalty on every resale, in basis points (1000 = 10 %).
     #[arg(long, default_value_t = 1000)]
     pub(crate) royalty_bps: u16,
+    /// A trait shown with the work, `NAME=VALUE` (repeatable).
+    #[arg(long = "attribute", value_name = "NAME=VALUE")]
+    pub(crate) attributes: Vec<String>,
+    /// A co-creator's share of the royalty, `ADDRESS=BPS` or `member1=2500` (repeatable); the
+    /// creator keeps the rest.
+    #[arg(long = "co-creator", value_name = "WHO=BPS")]
+    pub(crate) co_creators: Vec<String>,
     /// The issuer that registers it.
     #[arg(
         long = "as",

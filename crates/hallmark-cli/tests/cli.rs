@@ -401,11 +401,23 @@ fn mint_refuse_a_copy_gift_list_and_buy_on_the_dev_chain() {
             "Original",
             "--editions",
             "3",
+            "--attribute",
+            "Medium=Ink",
+            "--co-creator",
+            "member3=2500",
             "--json",
         ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let minted: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("mint json");
+    // Malformed traits and shares are usage errors, refused before anything runs.
+    for (flag, value) in [("--attribute", "no-equals"), ("--co-creator", "nobody=25")] {
+        let o = hallmark(
+            dir.path(),
+            &["mint", path_str(&png), "--title", "X", flag, value],
+        );
+        assert_eq!(o.status.code(), Some(2), "{flag} {value}: {}", stderr(&o));
+    }
     let token = minted["token_id"].as_str().expect("token").to_owned();
     let work = minted["work_id"].as_str().expect("work").to_owned();
     assert_eq!(token, format!("{work}000001"), "edition 1 of the work");

@@ -1,16 +1,16 @@
 //! Who the desktop app signs as, and the market actions it signs.
 //!
-//! On the dev chain the app acts as one of the seeded demo accounts (anvil's public dev keys:
-//! council, issuer, reviewer, members 1–4), chosen by the user; their keys are public test keys,
-//! so nothing secret is stored. On a consortium chain signing needs a wallet (keystores), which
-//! this version does not have: every signing action says so.
+//! On the dev chain the app may act as one of the seeded demo accounts (anvil's public dev keys:
+//! council, issuer, reviewer, members 1–4), whose keys are public test keys. Any chain can be
+//! signed on with a wallet account (see [`crate::wallet`]): a keystore unlocked by its password.
 
-use hallmark_chain::{ChainClient, ChainError, PrivateKeySigner, TxOutcome, U256, dev_signer};
+use hallmark_chain::{Address, ChainClient, ChainError, TxOutcome, U256, dev_signer};
 use serde::Serialize;
 
 use crate::config::ChainConfig;
 use crate::engine::Engine;
 use crate::error::EngineError;
+use crate::wallet::ActiveAccount;
 
 /// The seeded demo accounts, by anvil dev key index.
 pub const DEMO_ACCOUNTS: [&str; 7] = [
@@ -23,12 +23,16 @@ pub(crate) const DEFAULT_ACCOUNT: usize = 1;
 /// One account the app can sign as.
 #[derive(Debug, Clone, Serialize)]
 pub struct AppAccount {
-    /// Dev key index.
-    pub index: usize,
-    /// `Issuer`, `Member 1` …
+    /// Demo accounts: the dev key index.
+    pub index: Option<usize>,
+    /// `Issuer`, `Member 1`, or a wallet account's label.
     pub label: String,
     /// `0x…` address, lowercase.
     pub address: String,
+    /// `demo` or `wallet`.
+    pub kind: &'static str,
+    /// Whether its key is usable now (demo keys always are; wallet keys once unlocked).
+    pub unlocked: bool,
     /// Whether the app signs as this account now.
     pub active: bool,
     /// Settlement credit balance in cents, when the chain answered.
@@ -37,44 +41,56 @@ pub struct AppAccount {
     pub roles: Vec<String>,
 }
 
-fn wallet_needed() -> EngineError {
-    EngineError::ChainNotReady {
-        reason: "signing on a consortium chain needs a wallet, which is not set up yet".to_owned(),
-    }
-}
-
 impl Engine {
-    /// The key the app signs with: the active demo account on the dev chain.
-    pub fn app_signer(&self) -> Result<PrivateKeySigner, EngineError> {
-        match self.config().chain {
-            ChainConfig::DevChain { .. } => Ok(dev_signer(self.active_account_index())?),
-            ChainConfig::Rpc { .. } => Err(wallet_needed()),
-        }
-    }
-
-    /// The accounts the app can sign as (the demo accounts on the dev chain, none otherwise),
-    /// with balances and roles.
+    /// The accounts the app can sign as (wallet accounts, and the demo accounts on the dev
+    /// chain), with balances and roles.
     pub async fn app_accounts(&self) -> Result<Vec<AppAccount>, EngineError> {
-        if !matches!(self.config().chain, ChainConfig::DevChain { .. }) {
-            return Ok(Vec::new());
-        }
-        let active = self.active_account_index();
+        let dev = matches!(self.config().chain, ChainConfig::DevChain { .. });
+        let active = self.wallet_state().active;
+        // Balances are reads: any key serves.
         let client = self.chain_client(dev_signer(0)?).await.ok();
-        let mut accounts = Vec::with_capacity(DEMO_ACCOUNTS.len());
-        for (index, label) in DEMO_ACCOUNTS.iter().enumerate() {
-            let address = dev_signer(index)?.address();
-            let balance_cents = match &client {
-                Some(c) => c
+        let mut accounts = Vec::new();
+        for wallet in self.wallet_accounts()? {
+            let address: Address = wallet
+                .address
+                .parse()
+                .map_err(|_| EngineError::Task("a listed address does not parse".to_owned()))?;
+            accounts.push(AppAccount {
+                index: None,
+                label: wallet.label,
+                address: wallet.address,
+                kind: "wallet",
+                unlocked: wallet.unlocked,
+                active: active == ActiveAccount::Wallet(address),
+                balance_cents: None,
+                roles: Vec::new(),
+            });
+        }
+        if dev {
+            for (index, label) in DEMO_ACCOUNTS.iter().enumerate() {
+                accounts.push(AppAccount {
+                    index: Some(index),
+                    label: (*label).to_owned(),
+                    address: format!("{:#x}", dev_signer(index)?.address()),
+                    kind: "demo",
+                    unlocked: true,
+                    active: active == ActiveAccount::Demo(index),
+                    balance_cents: None,
+                    roles: Vec::new(),
+                });
+            }
+        }
+        for account in &mut accounts {
+            if let (Some(client), Ok(address)) = (&client, account.address.parse::<Address>()) {
+                account.balance_cents = client
                     .credit_balance(address)
                     .await
                     .ok()
-                    .and_then(|b| i64::try_from(b).ok()),
-                None => None,
-            };
-            let address = format!("{address:#x}");
-            let roles = self
+                    .and_then(|b| i64::try_from(b).ok());
+            }
+            account.roles = self
                 .catalog()
-                .roles(&address)?
+                .roles(&account.address)?
                 .into_iter()
                 .map(|(role, status)| {
                     if status == "active" {
@@ -84,30 +100,13 @@ impl Engine {
                     }
                 })
                 .collect();
-            accounts.push(AppAccount {
-                index,
-                label: (*label).to_owned(),
-                address,
-                active: index == active,
-                balance_cents,
-                roles,
-            });
         }
         Ok(accounts)
     }
 
     /// Makes the app sign as demo account `index` (dev chain only).
     pub fn set_app_account(&self, index: usize) -> Result<(), EngineError> {
-        if !matches!(self.config().chain, ChainConfig::DevChain { .. }) {
-            return Err(wallet_needed());
-        }
-        if index >= DEMO_ACCOUNTS.len() {
-            return Err(EngineError::Task(format!(
-                "there is no demo account {index}"
-            )));
-        }
-        self.set_active_account_index(index);
-        Ok(())
+        self.use_account(ActiveAccount::Demo(index))
     }
 
     async fn app_client(&self) -> Result<ChainClient, EngineError> {

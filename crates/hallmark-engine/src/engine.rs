@@ -14,6 +14,7 @@ use tracing::{info, instrument, warn};
 use crate::config::{ChainConfig, Config, IpfsBackend};
 use crate::devchain::{DevChain, DevChainOptions, find_anvil};
 use crate::error::EngineError;
+use crate::job::{CancelToken, CancellableSink};
 use crate::library::{Library, LibraryItem};
 use crate::rpc::RpcEndpoint;
 use hallmark_catalog::Catalog;
@@ -113,8 +114,8 @@ struct Inner {
     catalog: Arc<Catalog>,
     chain: Mutex<ChainState>,
     deployment: std::sync::Mutex<Option<hallmark_chain::Deployment>>,
-    /// The demo account the app signs with on the dev chain (anvil dev key index).
-    active_account: std::sync::atomic::AtomicUsize,
+    /// Unlocked wallet keys and the account the app signs as.
+    wallet: std::sync::Mutex<crate::wallet::WalletState>,
     /// The copy-detection index, with the catalog generation it was built from.
     similarity: std::sync::Mutex<crate::copycheck::CachedIndex>,
     /// A follower is keeping the catalog in step (then it is the catalog's only writer).
@@ -158,9 +159,9 @@ impl Engine {
                 catalog,
                 chain: Mutex::new(chain),
                 deployment: std::sync::Mutex::new(None),
-                active_account: std::sync::atomic::AtomicUsize::new(
-                    crate::accounts::DEFAULT_ACCOUNT,
-                ),
+                wallet: std::sync::Mutex::new(crate::wallet::WalletState::new(
+                    crate::wallet::ActiveAccount::Demo(crate::accounts::DEFAULT_ACCOUNT),
+                )),
                 similarity: std::sync::Mutex::new(None),
                 follower: std::sync::atomic::AtomicBool::new(false),
             }),
@@ -191,16 +192,12 @@ impl Engine {
     }
 
     /// The dev key index of the active demo account.
-    pub(crate) fn active_account_index(&self) -> usize {
+    /// The session's wallet state (a poisoned lock is recovered: the state stays consistent).
+    pub(crate) fn wallet_state(&self) -> std::sync::MutexGuard<'_, crate::wallet::WalletState> {
         self.inner
-            .active_account
-            .load(std::sync::atomic::Ordering::Relaxed)
-    }
-
-    pub(crate) fn set_active_account_index(&self, index: usize) {
-        self.inner
-            .active_account
-            .store(index, std::sync::atomic::Ordering::Relaxed);
+            .wallet
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The local catalog of the chain (filled by [`Engine::sync_catalog`]).
@@ -366,12 +363,24 @@ impl Engine {
 
     /// Ingests a media file: checks and hashes it in one streaming pass, stores its blocks (and
     /// its thumbnail and preview) in the content store, pins it, and returns the report.
-    #[instrument(skip(self, progress), fields(path = %path.display()), err(Display))]
     pub async fn ingest(
         &self,
         path: &Path,
         progress: impl Fn(Progress) + Send + Sync + 'static,
     ) -> Result<Ingested, EngineError> {
+        self.ingest_job(path, &CancelToken::new(), progress).await
+    }
+
+    /// [`ingest`](Self::ingest) as a cancellable job: tripping `cancel` stops the streaming pass
+    /// at the next block; nothing is pinned or recorded in the library then.
+    #[instrument(skip(self, cancel, progress), fields(path = %path.display()), err(Display))]
+    pub async fn ingest_job(
+        &self,
+        path: &Path,
+        cancel: &CancelToken,
+        progress: impl Fn(Progress) + Send + Sync + 'static,
+    ) -> Result<Ingested, EngineError> {
+        cancel.check()?;
         let options = IngestOptions {
             limits: self.inner.config.limits.clone(),
             derivatives_dir: Some(self.inner.config.derivatives_dir()),
@@ -387,35 +396,26 @@ impl Engine {
                 })
             }
         };
-        let owned_path = path.to_owned();
         let ingested = match &self.inner.store {
             AnyStore::Embedded(store) => {
-                let sink = store.block_sink();
-                tokio::task::spawn_blocking(move || {
-                    hallmark_media::ingest_with_sink(&owned_path, &options, sink, report_hashing)
-                        .map(|(ingested, _sink)| ingested)
-                })
-                .await??
+                hash_cancellably(path, options, store.block_sink(), cancel, report_hashing).await?
             }
             AnyStore::Kubo(_) => {
-                let ingested = tokio::task::spawn_blocking(move || {
-                    hallmark_media::ingest_with_sink(
-                        &owned_path,
-                        &options,
-                        hallmark_unixfs::NullSink,
-                        report_hashing,
-                    )
-                    .map(|(ingested, _sink)| ingested)
-                })
-                .await??;
+                let ingested = hash_cancellably(
+                    path,
+                    options,
+                    hallmark_unixfs::NullSink,
+                    cancel,
+                    report_hashing,
+                )
+                .await?;
                 // The Kubo client compares the node's CID with ours and refuses a mismatch.
-                self.inner
-                    .store
-                    .add_file(path, &ingested.import_settings)
-                    .await?;
+                let added = self.inner.store.add_file(path, &ingested.import_settings);
+                cancel.run(async { Ok(added.await?) }).await?;
                 ingested
             }
         };
+        cancel.check()?;
         progress(Progress {
             stage: Stage::Storing,
             done: 0,
@@ -471,4 +471,27 @@ impl Drop for Inner {
             );
         }
     }
+}
+
+/// The streaming check-hash-import pass of ingest on a blocking thread, its blocks going to
+/// `sink` until `cancel` is tripped.
+async fn hash_cancellably<S: hallmark_unixfs::BlockSink + Send + 'static>(
+    path: &Path,
+    options: IngestOptions,
+    sink: S,
+    cancel: &CancelToken,
+    report: impl FnMut(u64, u64) + Send + 'static,
+) -> Result<Ingested, EngineError> {
+    let path = path.to_owned();
+    let sink = CancellableSink {
+        inner: sink,
+        token: cancel.clone(),
+    };
+    let hashed = tokio::task::spawn_blocking(move || {
+        hallmark_media::ingest_with_sink(&path, &options, sink, report)
+            .map(|(ingested, _sink)| ingested)
+    })
+    .await?;
+    cancel.check()?;
+    Ok(hashed?)
 }

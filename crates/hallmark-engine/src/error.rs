@@ -119,6 +119,26 @@ pub enum EngineError {
         /// Where, or what to do.
         reason: String,
     },
+    /// A keystore or recovery phrase could not be used.
+    #[error(transparent)]
+    Wallet(hallmark_chain::keys::KeyError),
+    /// A wallet rule refused the request (weak password, duplicate account, …).
+    #[error("{reason}")]
+    WalletRule {
+        /// The stable code, `wallet.*`.
+        code: &'static str,
+        /// What to do.
+        reason: String,
+    },
+    /// The account must be unlocked with its password before it signs.
+    #[error("account {address} is locked: unlock it with its password first")]
+    WalletLocked {
+        /// The account.
+        address: String,
+    },
+    /// The user cancelled the job before it finished; nothing was registered or half-written.
+    #[error("cancelled: the job stopped before it finished and nothing was registered")]
+    Cancelled,
     /// A background task panicked or was cancelled.
     #[error("an internal task failed: {0}")]
     Task(String),
@@ -147,6 +167,10 @@ impl EngineError {
             Self::ReviewPending { .. } => "review.pending",
             Self::ReviewRejected { .. } => "review.rejected",
             Self::ReviewMismatch { .. } => "review.mismatch",
+            Self::Wallet(e) => e.code(),
+            Self::WalletRule { code, .. } => code,
+            Self::WalletLocked { .. } => "wallet.locked",
+            Self::Cancelled => "job.cancelled",
             Self::Task(_) => "internal.task",
         }
     }

@@ -13,10 +13,12 @@ pub mod devchain;
 mod engine;
 mod error;
 mod fsutil;
+mod job;
 mod library;
 mod mint;
 mod proof;
 mod rpc;
+mod wallet;
 
 pub use accounts::{AppAccount, DEMO_ACCOUNTS};
 pub use catalog_sync::SyncReport;
@@ -36,13 +38,15 @@ pub use hallmark_evidence as evidence;
 pub use hallmark_indexer::{IndexerConfig, SyncProgress};
 pub use hallmark_media::{Ingested, Limits, MediaKind, MediaType};
 pub use hallmark_unixfs::{Cid, ImportSettings};
+pub use job::CancelToken;
 pub use library::{Library, LibraryItem};
-pub use mint::{MintOutcome, MintRequest};
+pub use mint::{CoCreator, MAX_CO_CREATORS, MintOutcome, MintRequest, MintStage};
 pub use proof::{
     ExportedProof, FileIdentity, MAX_EMBEDDED_MEDIA, Proof, ProveRequest, read_bundle,
     verify_bundle_at,
 };
 pub use rpc::RpcEndpoint;
+pub use wallet::{ActiveAccount, DEMO_JOIN_CREDITS, MIN_PASSWORD_CHARS, Origin, WalletAccount};
 
 /// The media type of `bytes` from their first bytes, if it is one Hallmark accepts (never SVG
 /// or HTML).

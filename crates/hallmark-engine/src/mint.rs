@@ -10,8 +10,9 @@ use std::time::Instant;
 
 use hallmark_chain::{
     Address, B256, ChainClient, ChainError, ConfirmationPolicy, EDITION_BASE, PrivateKeySigner,
-    ReviewMatch, ReviewStatus, ReviewSubmission, U256, WorkInput,
+    ReviewMatch, ReviewStatus, ReviewSubmission, RoyaltySplit, U256, WorkInput,
 };
+use hallmark_media::metadata::{Attribute, AttributeValue};
 use hallmark_media::{WorkFields, WorkMetadata};
 use hallmark_store::ContentStore;
 use hallmark_unixfs::ImportSettings;
@@ -21,9 +22,10 @@ use tracing::info;
 
 use crate::engine::Engine;
 use crate::error::EngineError;
+use crate::job::CancelToken;
 
 /// What the artist fills in.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MintRequest {
     /// The media file.
     pub path: PathBuf,
@@ -37,7 +39,95 @@ pub struct MintRequest {
     pub editions: u32,
     /// Royalty on every resale, in basis points.
     pub royalty_bps: u16,
+    /// Traits shown with the work (`trait_type` → text value).
+    pub attributes: Vec<(String, String)>,
+    /// Co-creators and their share of the royalty in basis points; the creator keeps the rest.
+    pub co_creators: Vec<CoCreator>,
 }
+
+/// A co-creator paid a share of every royalty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CoCreator {
+    /// Who is paid.
+    pub payee: Address,
+    /// Share of the royalty in basis points (1..=10000).
+    pub bps: u16,
+}
+
+/// The step a mint is at, reported as each one starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MintStage {
+    /// Reading, checking, hashing and storing the file.
+    Ingest,
+    /// Comparing it with every registered work.
+    CopyCheck,
+    /// Putting the metadata document in the content store.
+    Upload,
+    /// Sending the registration transaction and waiting for its receipt (cannot be cancelled).
+    Register,
+    /// Registered.
+    Done,
+}
+
+impl MintStage {
+    /// Whether the mint can still be cancelled once it reached this stage.
+    pub fn cancellable(self) -> bool {
+        matches!(self, Self::Ingest | Self::CopyCheck | Self::Upload)
+    }
+}
+
+/// The on-chain royalty splits: empty (all to the creator) without co-creators, else every
+/// co-creator's share and the creator's remainder, summing to 10000.
+fn royalty_splits(
+    creator: Address,
+    co_creators: &[CoCreator],
+) -> Result<Vec<RoyaltySplit>, EngineError> {
+    if co_creators.is_empty() {
+        return Ok(Vec::new());
+    }
+    let invalid = |reason: &str| {
+        EngineError::Chain(ChainError::InvalidInput {
+            reason: format!("co-creator splits: {reason}"),
+        })
+    };
+    if co_creators.len() > MAX_CO_CREATORS {
+        return Err(invalid(&format!("at most {MAX_CO_CREATORS} co-creators")));
+    }
+    let mut splits = Vec::with_capacity(co_creators.len() + 1);
+    let mut shared: u32 = 0;
+    for co in co_creators {
+        if co.payee == creator || co.payee == Address::ZERO {
+            return Err(invalid("a co-creator must be another, non-zero address"));
+        }
+        if splits.iter().any(|s: &RoyaltySplit| s.payee == co.payee) {
+            return Err(invalid("each co-creator may be listed once"));
+        }
+        if co.bps == 0 {
+            return Err(invalid("every share must be above 0 %"));
+        }
+        shared += u32::from(co.bps);
+        splits.push(RoyaltySplit {
+            payee: co.payee,
+            bps: co.bps,
+        });
+    }
+    match 10_000u32.checked_sub(shared) {
+        None => return Err(invalid("the shares add up to more than 100 %")),
+        Some(0) => {}
+        Some(rest) => splits.insert(
+            0,
+            RoyaltySplit {
+                payee: creator,
+                bps: u16::try_from(rest).unwrap_or(u16::MAX),
+            },
+        ),
+    }
+    Ok(splits)
+}
+
+/// The contract's limit of splits, less the creator's own.
+pub const MAX_CO_CREATORS: usize = 7;
 
 /// A registered work.
 #[derive(Debug, Clone, Serialize)]
@@ -90,17 +180,42 @@ impl Engine {
 
     /// Ingests, checks, uploads and registers a work, minting edition 1 to the signer (who must
     /// be an endorsed issuer and a member).
-    #[tracing::instrument(skip(self, request, signer), fields(path = %request.path.display()), err(Display))]
     pub async fn mint(
         &self,
         request: &MintRequest,
         signer: PrivateKeySigner,
     ) -> Result<MintOutcome, EngineError> {
+        self.mint_job(request, signer, &CancelToken::new(), |_| {})
+            .await
+    }
+
+    /// [`mint`](Self::mint) as a job: `on_stage` hears each step as it starts, and tripping
+    /// `cancel` stops the mint before its registration transaction is sent (never after).
+    #[tracing::instrument(skip_all, fields(path = %request.path.display()), err(Display))]
+    pub async fn mint_job(
+        &self,
+        request: &MintRequest,
+        signer: PrivateKeySigner,
+        cancel: &CancelToken,
+        on_stage: impl Fn(MintStage) + Send + Sync,
+    ) -> Result<MintOutcome, EngineError> {
         let started = Instant::now();
         let client = self.chain_client(signer).await?;
         let creator: Address = client.address();
-        let ingested = self.ingest(&request.path, |_| {}).await?;
+        let splits = royalty_splits(creator, &request.co_creators)?;
+        let attributes = request
+            .attributes
+            .iter()
+            .map(|(name, value)| Attribute {
+                trait_type: name.clone(),
+                value: AttributeValue::Text(value.clone()),
+                display_type: None,
+            })
+            .collect();
+        on_stage(MintStage::Ingest);
+        let ingested = self.ingest_job(&request.path, cancel, |_| {}).await?;
         let content_hash = to_b256(&ingested.sha256)?;
+        on_stage(MintStage::CopyCheck);
 
         if let Some(work_id) = client.work_by_content_hash(content_hash).await? {
             let work = client.work(work_id).await?;
@@ -113,8 +228,11 @@ impl Engine {
         }
 
         // Near copies of registered works go to the consortium's review queue first.
-        self.sync_catalog(Default::default(), |_| {}).await?;
+        cancel
+            .run(self.sync_catalog(Default::default(), |_| {}))
+            .await?;
         let check = self.copy_check(&ingested)?;
+        cancel.check()?;
 
         let fields = WorkFields {
             name: request.name.clone(),
@@ -122,7 +240,7 @@ impl Engine {
             external_url: None,
             creator: format!("{creator:#x}"),
             licence: request.licence.clone(),
-            attributes: Vec::new(),
+            attributes,
             cover_image: None,
         };
         let document = WorkMetadata::build(&ingested, fields)?.to_canonical_json()?;
@@ -133,11 +251,19 @@ impl Engine {
                 .await?;
         }
 
-        let added = self
-            .store()
-            .add_bytes(document, &ImportSettings::kubo_v1())
+        on_stage(MintStage::Upload);
+        let added = cancel
+            .run(async {
+                let added = self
+                    .store()
+                    .add_bytes(document, &ImportSettings::kubo_v1())
+                    .await?;
+                self.store().pin_add(&added.root).await?;
+                Ok(added)
+            })
             .await?;
-        self.store().pin_add(&added.root).await?;
+        // The last moment a cancel is honoured: a sent transaction cannot be called back.
+        cancel.check()?;
 
         if check.needs_review() && !client.is_review_approved(content_hash).await? {
             let matches = check
@@ -174,9 +300,11 @@ impl Engine {
             creator,
             max_editions: request.editions,
             royalty_bps: request.royalty_bps,
-            splits: Vec::new(),
+            splits,
         };
+        on_stage(MintStage::Register);
         let minted = client.register_work(&input, creator).await?;
+        on_stage(MintStage::Done);
         let outcome = MintOutcome {
             work_id: minted.work_id.to_string(),
             token_id: minted.token_id.to_string(),

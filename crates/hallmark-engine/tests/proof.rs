@@ -132,6 +132,7 @@ async fn a_holders_bundle_verifies_and_every_tampering_fails() {
                 licence: "CC-BY-4.0".to_owned(),
                 editions: 2,
                 royalty_bps: 1000,
+                ..MintRequest::default()
             },
             dev_signer(1).expect("issuer"),
         )

@@ -1,8 +1,9 @@
 //! `hallmark mint|work|list|cancel|buy|gift|freeze`: the chain side, on the dev chain the
 //! command starts (state persisted in the data folder) with the seeded demo accounts.
 
+use clap::ValueEnum;
 use hallmark_engine::chain::{ChainClient, ChainResult, credits};
-use hallmark_engine::{Engine, MintRequest, U256, dev_signer};
+use hallmark_engine::{CoCreator, Engine, MintRequest, U256, dev_signer};
 
 use super::{open_engine, print_line};
 use crate::cli::{Cli, DemoAccount, FreezeArgs, GiftArgs, ListArgs, MintArgs, TokenArgs};
@@ -45,6 +46,35 @@ pub(crate) async fn as_account<T>(
     .await
 }
 
+/// `NAME=VALUE` → a trait.
+fn parse_attribute(text: &str) -> Result<(String, String), Failure> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_owned(), value.trim().to_owned()))
+        }
+        _ => Err(Failure::bad_input(format!(
+            "--attribute {text:?}: write it as NAME=VALUE"
+        ))),
+    }
+}
+
+/// `0x…=BPS` or `member1=BPS` → a co-creator's share.
+fn parse_co_creator(text: &str) -> Result<CoCreator, Failure> {
+    let usage = || {
+        Failure::bad_input(format!(
+            "--co-creator {text:?}: write it as ADDRESS=BPS or ACCOUNT=BPS (2500 = 25 % of the royalty)"
+        ))
+    };
+    let (who, bps) = text.split_once('=').ok_or_else(usage)?;
+    let bps: u16 = bps.trim().parse().map_err(|_| usage())?;
+    let who = who.trim();
+    let payee = match DemoAccount::from_str(who, true) {
+        Ok(account) => signer(account)?.address(),
+        Err(_) => who.parse().map_err(|_| usage())?,
+    };
+    Ok(CoCreator { payee, bps })
+}
+
 /// `hallmark mint`.
 pub(crate) async fn mint(cli: &Cli, args: &MintArgs) -> Result<(), Failure> {
     let request = MintRequest {
@@ -54,6 +84,16 @@ pub(crate) async fn mint(cli: &Cli, args: &MintArgs) -> Result<(), Failure> {
         licence: args.licence.clone(),
         editions: args.editions,
         royalty_bps: args.royalty_bps,
+        attributes: args
+            .attributes
+            .iter()
+            .map(|a| parse_attribute(a))
+            .collect::<Result<_, _>>()?,
+        co_creators: args
+            .co_creators
+            .iter()
+            .map(|c| parse_co_creator(c))
+            .collect::<Result<_, _>>()?,
     };
     let signer = signer(args.account)?;
     let outcome = with_chain(cli, async |engine| {

@@ -1,0 +1,141 @@
+//! The wallet command: create, import, unlock and back up accounts. Passwords and recovery
+//! phrases arrive from the UI, are handed to the engine and wiped from memory here; keys never
+//! leave the Rust core, and nothing secret is logged (the request's `Debug` hides it).
+
+use hallmark_api::{AccountInfo, WalletReport, WalletRequest, events};
+use hallmark_engine::{ActiveAccount, Engine};
+use tauri::{AppHandle, Emitter, State};
+use zeroize::Zeroize;
+
+use crate::error::{CommandError, CommandResult};
+use crate::market::info;
+use crate::proof::checked_path;
+
+/// Longest password or phrase accepted (scrypt hashes whatever it gets).
+const MAX_SECRET_BYTES: usize = 1024;
+
+fn checked_secret(secret: &str) -> CommandResult<()> {
+    if secret.len() > MAX_SECRET_BYTES {
+        return Err(CommandError::new(
+            "request.invalid",
+            "that password or phrase is too long",
+        ));
+    }
+    Ok(())
+}
+
+fn checked_address(text: &str) -> CommandResult<hallmark_engine::Address> {
+    text.trim().parse().map_err(|_| {
+        CommandError::new(
+            "request.invalid",
+            "that is not an address (0x and 40 hex digits)",
+        )
+    })
+}
+
+/// Runs one wallet action and returns the accounts as they are after it.
+#[tauri::command]
+#[tracing::instrument(skip_all, fields(request = ?request))]
+pub(crate) async fn wallet(
+    app: AppHandle,
+    engine: State<'_, Engine>,
+    mut request: WalletRequest,
+) -> CommandResult<WalletReport> {
+    let outcome = act(&engine, &request).await;
+    wipe(&mut request);
+    let path = outcome?;
+    let accounts: Vec<AccountInfo> = engine.app_accounts().await?.into_iter().map(info).collect();
+    let _ = app.emit(events::CHAIN_CHANGED, ());
+    Ok(WalletReport { accounts, path })
+}
+
+async fn act(engine: &Engine, request: &WalletRequest) -> CommandResult<Option<String>> {
+    match request {
+        WalletRequest::Create { label, password } => {
+            checked_secret(password)?;
+            engine.create_account(label, password).await?;
+        }
+        WalletRequest::ImportPhrase {
+            label,
+            phrase,
+            index,
+            password,
+        } => {
+            checked_secret(password)?;
+            checked_secret(phrase)?;
+            engine
+                .import_phrase(label, phrase, *index, password)
+                .await?;
+        }
+        WalletRequest::ImportKeystore {
+            label,
+            path,
+            password,
+        } => {
+            checked_secret(password)?;
+            let path = checked_path(path)?;
+            engine.import_keystore(label, &path, password).await?;
+        }
+        WalletRequest::Unlock { address, password } => {
+            checked_secret(password)?;
+            engine.unlock_account(address, password).await?;
+        }
+        WalletRequest::Lock => engine.lock_wallet(),
+        WalletRequest::Use { address } => {
+            engine.use_account(ActiveAccount::Wallet(checked_address(address)?))?;
+        }
+        WalletRequest::ExportKeystore { address } => {
+            let path = engine.export_keystore(address)?;
+            return Ok(Some(path.display().to_string()));
+        }
+        WalletRequest::JoinDemo { address } => engine.join_demo_consortium(address).await?,
+    }
+    Ok(None)
+}
+
+/// Overwrites the secrets the request carried.
+fn wipe(request: &mut WalletRequest) {
+    match request {
+        WalletRequest::Create { password, .. }
+        | WalletRequest::ImportKeystore { password, .. }
+        | WalletRequest::Unlock { password, .. } => password.zeroize(),
+        WalletRequest::ImportPhrase {
+            phrase, password, ..
+        } => {
+            phrase.zeroize();
+            password.zeroize();
+        }
+        WalletRequest::Lock
+        | WalletRequest::Use { .. }
+        | WalletRequest::ExportKeystore { .. }
+        | WalletRequest::JoinDemo { .. } => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_wiped_and_never_printed() {
+        let mut request = WalletRequest::ImportPhrase {
+            label: "Ada".into(),
+            phrase: "test test test test test test test test test test test junk".into(),
+            index: 0,
+            password: "hunter2hunter2".into(),
+        };
+        let shown = format!("{request:?}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("junk"),
+            "{shown}"
+        );
+        wipe(&mut request);
+        let WalletRequest::ImportPhrase {
+            phrase, password, ..
+        } = &request
+        else {
+            panic!("variant");
+        };
+        assert!(phrase.is_empty() && password.is_empty());
+    }
+}
