@@ -1,4 +1,7 @@
-//! Plain-text formatting helpers (everything the UI shows is text, never HTML).
+//! Plain-text formatting helpers (everything the UI shows is text, never HTML). Words come from
+//! the catalogue ([`crate::i18n`]); units such as KiB and UTC are the same in every language.
+
+use crate::i18n::{self, Lang};
 
 /// `1536` → `1.5 KiB`.
 pub fn bytes(n: u64) -> String {
@@ -42,9 +45,9 @@ pub fn dimensions(width: Option<u32>, height: Option<u32>) -> String {
     }
 }
 
-/// Credit cents as `15.00 credits`.
-pub fn credits(cents: i64) -> String {
-    format!("{} credits", hallmark_api::credits::format(cents))
+/// Credit cents as `15.00 credits` (in `lang`).
+pub fn credits(lang: Lang, cents: i64) -> String {
+    i18n::credits(lang, &hallmark_api::credits::format(cents))
 }
 
 /// Unix seconds as `2026-11-28 21:42 UTC`.

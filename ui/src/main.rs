@@ -6,8 +6,10 @@
 
 mod api;
 mod format;
+mod i18n;
 mod pages;
 
+use i18n::{Lang, Text, t};
 use leptos::prelude::*;
 
 /// The pages of the navigation bar.
@@ -39,17 +41,17 @@ impl Page {
         Page::Status,
     ];
 
-    fn title(self) -> &'static str {
+    fn title(self) -> Text {
         match self {
-            Page::Explore | Page::Work(_) => "Explore",
-            Page::Collection => "Collection",
-            Page::Studio => "Studio",
-            Page::Library => "Library",
-            Page::Add => "Mint",
-            Page::Verify => "Verify",
-            Page::Review => "Review",
-            Page::Status => "Status",
-            Page::Settings => "Settings",
+            Page::Explore | Page::Work(_) => Text::Explore,
+            Page::Collection => Text::Collection,
+            Page::Studio => Text::Studio,
+            Page::Library => Text::Library,
+            Page::Add => Text::Mint,
+            Page::Verify => Text::Verify,
+            Page::Review => Text::Review,
+            Page::Status => Text::Status,
+            Page::Settings => Text::Settings,
         }
     }
 
@@ -74,8 +76,39 @@ struct Dropped {
     paths: Vec<String>,
 }
 
+/// The top bar's language switch; the choice is kept for the next start.
+#[component]
+fn LanguageSwitch(lang: RwSignal<Lang>) -> impl IntoView {
+    view! {
+        <select
+            id="lang-select"
+            class="lang"
+            aria-label=t(Text::Language)
+            title=t(Text::Language)
+            on:change=move |ev| {
+                if let Some(choice) = Lang::from_tag(&event_target_value(&ev)) {
+                    lang.set(choice);
+                    i18n::remember(choice);
+                }
+            }
+        >
+            {Lang::ALL
+                .into_iter()
+                .map(|l| {
+                    view! {
+                        <option value=l.code() lang=l.code() prop:selected=move || lang.get() == l>
+                            {l.name()}
+                        </option>
+                    }
+                })
+                .collect_view()}
+        </select>
+    }
+}
+
 #[component]
 fn App() -> impl IntoView {
+    let lang = i18n::provide_language();
     let page = RwSignal::new(Page::Library);
     // Bumped whenever the library changes, so the Library page reloads.
     let library_version = RwSignal::new(0u32);
@@ -85,10 +118,9 @@ fn App() -> impl IntoView {
     leptos::task::spawn_local(async move {
         if let Ok(s) =
             api::call::<_, hallmark_api::SyncStatus>(hallmark_api::commands::SYNC_STATUS, &()).await
+            && (s.synced_block.is_some() || s.error.is_some())
         {
-            if s.synced_block.is_some() || s.error.is_some() {
-                sync.set(Some(s));
-            }
+            sync.set(Some(s));
         }
     });
     // The last file dropped on the window, numbered; the open page takes it (one listener).
@@ -128,7 +160,7 @@ fn App() -> impl IntoView {
                                 class:active=move || page.get().id() == p.id()
                                 on:click=move |_| page.set(p)
                             >
-                                {p.title()}
+                                {t(p.title())}
                             </button>
                         }
                     })
@@ -136,8 +168,9 @@ fn App() -> impl IntoView {
             </nav>
             <pages::account::AccountSwitcher accounts=accounts />
             <pages::status::ChainBadge />
+            <LanguageSwitch lang=lang />
             <button id="nav-settings" class="gear" class:active=move || page.get() == Page::Settings
-                title="Settings" aria-label="Settings" on:click=move |_| page.set(Page::Settings)>"⚙"</button>
+                title=t(Text::Settings) aria-label=t(Text::Settings) on:click=move |_| page.set(Page::Settings)>"⚙"</button>
         </header>
         <main>
             {move || match page.get() {

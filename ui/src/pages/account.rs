@@ -5,6 +5,7 @@ use hallmark_api::{AccountInfo, SetAccountRequest, commands};
 use leptos::prelude::*;
 use serde::Serialize;
 
+use crate::i18n::{Text, t, use_lang};
 use crate::{api, format};
 
 #[derive(Serialize)]
@@ -24,6 +25,7 @@ pub fn load_accounts(accounts: RwSignal<Vec<AccountInfo>>) {
 /// The `<select>` of accounts.
 #[component]
 pub fn AccountSwitcher(accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView {
+    let lang = use_lang();
     let choose = move |index: u32| {
         leptos::task::spawn_local(async move {
             let request = SetAccountRequest { index };
@@ -37,10 +39,10 @@ pub fn AccountSwitcher(accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView {
     view! {
         <Show when=move || accounts.with(|a| !a.is_empty())>
             <label class="account">
-                <span class="muted small">"Signing as"</span>
+                <span class="muted small">{t(Text::SigningAs)}</span>
                 <select
                     id="account-select"
-                    aria-label="Account the app signs as"
+                    aria-label=t(Text::AccountSelect)
                     on:change=move |ev| {
                         if let Ok(index) = event_target_value(&ev).parse() {
                             choose(index);
@@ -48,7 +50,7 @@ pub fn AccountSwitcher(accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView {
                     }
                 >
                     {move || accounts.get().into_iter().map(|a| {
-                        let balance = a.balance_cents.map(format::credits).unwrap_or_default();
+                        let balance = a.balance_cents.map(|c| format::credits(lang.get(), c)).unwrap_or_default();
                         view! {
                             <option value=a.index.to_string() selected=a.active>
                                 {format!("{} · {}", a.label, balance)}

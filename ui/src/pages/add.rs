@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use serde::Serialize;
 
 use super::matches::MatchGrid;
+use crate::i18n::{self, Text, t, tr, use_lang};
 use crate::{api, format};
 
 #[derive(Serialize)]
@@ -57,10 +58,10 @@ pub fn AddPage(
 
     view! {
         <section class="page">
-            <h1>"Mint a work"</h1>
-            <p class="lede">"Drop an image, audio or video file anywhere on this window, or type its path. Hallmark reads the real type from the bytes, checks size and pixel limits, computes its sha-256 and IPFS content address, and stores it locally."</p>
+            <h1>{t(Text::MintTitle)}</h1>
+            <p class="lede">{t(Text::MintLede)}</p>
             <div class="dropzone">
-                <div class="drop-hint">"⬇ Drop a file here"</div>
+                <div class="drop-hint">{t(Text::DropFile)}</div>
                 <form class="pathform" on:submit=move |ev| { ev.prevent_default(); run(); }>
                     <input
                         id="ingest-path"
@@ -71,10 +72,10 @@ pub fn AddPage(
                         on:input=move |ev| path.set(event_target_value(&ev))
                     />
                     <button id="ingest-button" class="primary" type="submit" disabled=move || busy.get() || path.with(|p| p.trim().is_empty())>
-                        {move || if busy.get() { "Ingesting…" } else { "Ingest" }}
+                        {tr(move |l| if busy.get() { Text::Ingesting } else { Text::Ingest }.text(l).into())}
                     </button>
                 </form>
-                <p class="muted small">"PNG, JPEG, WebP, GIF · MP3, WAV, FLAC, OGG · MP4, WebM. SVG is refused: Hallmark never renders documents that can carry scripts."</p>
+                <p class="muted small">{t(Text::AcceptedFormats)}</p>
             </div>
             <Show when=move || busy.get()>
                 <ProgressBar progress=progress />
@@ -103,15 +104,10 @@ fn ProgressBar(progress: RwSignal<Option<IngestProgress>>) -> impl IntoView {
             }
         })
     };
-    let label = move || match progress.get() {
-        None => "Starting…".to_owned(),
-        Some(p) => format!(
-            "{} · {} of {}",
-            p.stage,
-            format::bytes(p.done),
-            format::bytes(p.total)
-        ),
-    };
+    let label = tr(move |l| match progress.get() {
+        None => Text::Starting.text(l).to_owned(),
+        Some(p) => i18n::progress(l, &p.stage, &format::bytes(p.done), &format::bytes(p.total)),
+    });
     view! {
         <div class="progress" id="ingest-progress">
             <div class="bar" style:width=move || format!("{:.0}%", percent())></div>
@@ -129,27 +125,34 @@ fn Report(report: IngestReport, path: String) -> impl IntoView {
         .or(item.thumbnail_cid.as_deref())
         .map(media_url);
     let copies = report.exact_copies;
+    let facts = {
+        let (mime, size) = (item.mime.clone(), format::bytes(item.size));
+        let dimensions = format::dimensions(item.width, item.height);
+        let ms = report.ingest_ms;
+        tr(move |l| i18n::ingest_facts(l, &mime, &size, &dimensions, ms))
+    };
+    let kind = item.kind.clone();
     view! {
         <div class="result" id="ingest-result">
             <div class="preview">
                 {match preview {
                     Some(url) => view! { <img id="ingest-preview" src=url alt=item.file_name.clone() /> }.into_any(),
-                    None => view! { <div class="placeholder big">{item.kind.clone()}</div> }.into_any(),
+                    None => view! { <div class="placeholder big">{tr(move |l| i18n::kind(l, &kind))}</div> }.into_any(),
                 }}
             </div>
             <div class="facts">
                 <h2>{item.file_name.clone()}</h2>
-                <p class="muted">{format!("{} · {} · {} · ingested in {} ms", item.mime, format::bytes(item.size), format::dimensions(item.width, item.height), report.ingest_ms)}</p>
+                <p class="muted">{facts}</p>
                 <dl>
-                    <dt>"Content address (CIDv1)"</dt><dd class="mono" id="result-cid">{item.cid.clone()}</dd>
-                    <dt>"ipfs add (CIDv0)"</dt><dd class="mono" id="result-cid-v0">{item.cid_v0.clone()}</dd>
+                    <dt>{t(Text::ContentAddress)}</dt><dd class="mono" id="result-cid">{item.cid.clone()}</dd>
+                    <dt>{t(Text::IpfsAdd)}</dt><dd class="mono" id="result-cid-v0">{item.cid_v0.clone()}</dd>
                     <dt>"sha-256"</dt><dd class="mono" id="result-sha256">{item.sha256.clone()}</dd>
                 </dl>
                 {if copies.is_empty() {
-                    view! { <p class="ok" id="copy-check">"✓ No other file in your library has these exact bytes."</p> }.into_any()
+                    view! { <p class="ok" id="copy-check">{t(Text::NoOtherFile)}</p> }.into_any()
                 } else {
                     let names = copies.iter().map(|c| c.file_name.clone()).collect::<Vec<_>>().join(", ");
-                    view! { <p class="warn" id="copy-check">{format!("Exact copy of: {names}")}</p> }.into_any()
+                    view! { <p class="warn" id="copy-check">{tr(move |l| i18n::exact_copy_of(l, &names))}</p> }.into_any()
                 }}
                 <RegistryCheck path=path.clone() />
                 <MintForm path=path default_title=title_from(&item.file_name) />
@@ -177,24 +180,30 @@ fn RegistryCheck(path: String) -> impl IntoView {
     view! {
         <div class="registry-check" id="registry-check">
             {move || match report.get() {
-                None => view! { <p class="muted">"Comparing with every registered work…"</p> }.into_any(),
+                None => view! { <p class="muted">{t(Text::ComparingRegistered)}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error">{e.message}</p> }.into_any(),
                 Some(Ok(r)) => match (r.exact.clone(), r.near.is_empty()) {
                     (Some(work), _) => view! {
-                        <p class="warn" id="registry-exact">{format!("Already registered as work {} — the chain refuses a second registration of the same bytes.", work.work_id)}</p>
+                        <p class="warn" id="registry-exact">{tr(move |l| i18n::already_registered(l, work.work_id))}</p>
                     }.into_any(),
                     (None, true) => view! {
-                        <p class="ok" id="registry-clear">{match r.quality {
-                            Some(q) => format!("✓ No registered work has these bytes or looks like them ({} compared; image quality {q} of 100).", r.compared),
-                            None => format!("✓ No registered work has these bytes ({} compared; audio and video are checked by their exact bytes).", r.compared),
-                        }}</p>
+                        <p class="ok" id="registry-clear">{tr(move |l| match r.quality {
+                            Some(q) => i18n::registry_clear_image(l, r.compared, q),
+                            None => i18n::registry_clear_exact(l, r.compared),
+                        })}</p>
                     }.into_any(),
-                    (None, false) => view! {
-                        <div class="notice" id="registry-near">
-                            <p><strong>{format!("Looks like {} registered work{}", r.near.len(), if r.near.len() == 1 { "" } else { "s" })}</strong>{format!(" (PDQ distance ≤ {} of 256). Registering it sends it to the consortium's review queue; a reviewer approves or rejects it with a reason.", r.max_distance)}</p>
-                            <MatchGrid matches=r.near.clone() id="registry-matches" />
-                        </div>
-                    }.into_any(),
+                    (None, false) => {
+                        let (count, distance) = (r.near.len(), r.max_distance);
+                        view! {
+                            <div class="notice" id="registry-near">
+                                <p>
+                                    <strong>{tr(move |l| i18n::looks_like_registered(l, count))}</strong>
+                                    {tr(move |l| i18n::near_copy_note(l, distance))}
+                                </p>
+                                <MatchGrid matches=r.near id="registry-matches" />
+                            </div>
+                        }.into_any()
+                    }
                 },
             }}
         </div>
@@ -217,9 +226,15 @@ struct MintArgs<'a> {
 /// Step two: the work's details, then registration on-chain (signed in the Rust core).
 #[component]
 fn MintForm(path: String, default_title: String) -> impl IntoView {
+    let lang = use_lang();
     let title = RwSignal::new(default_title);
     let description = RwSignal::new(String::new());
-    let licence = RwSignal::new("All rights reserved".to_owned());
+    // The default licence in the language the form opened in (it is the work's metadata).
+    let licence = RwSignal::new(
+        Text::AllRightsReserved
+            .text(lang.get_untracked())
+            .to_owned(),
+    );
     let editions = RwSignal::new("1".to_owned());
     let royalty = RwSignal::new("10".to_owned());
     let busy = RwSignal::new(false);
@@ -253,38 +268,38 @@ fn MintForm(path: String, default_title: String) -> impl IntoView {
             busy.set(false);
         });
     };
-    let field = |label: &'static str, id: &'static str, value: RwSignal<String>| {
+    let field = |label: Text, id: &'static str, value: RwSignal<String>| {
         view! {
             <label class="field">
-                <span>{label}</span>
+                <span>{t(label)}</span>
                 <input id=id type="text" prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
             </label>
         }
     };
     view! {
         <form class="mintform" on:submit=move |ev| { ev.prevent_default(); submit(); }>
-            <h3>"Register on the chain"</h3>
-            {field("Title", "mint-title", title)}
-            {field("Description", "mint-description", description)}
-            {field("Licence", "mint-licence", licence)}
+            <h3>{t(Text::RegisterOnChain)}</h3>
+            {field(Text::Title, "mint-title", title)}
+            {field(Text::Description, "mint-description", description)}
+            {field(Text::Licence, "mint-licence", licence)}
             <div class="pair">
-                {field("Editions (fixed forever)", "mint-editions", editions)}
-                {field("Royalty on resales, %", "mint-royalty", royalty)}
+                {field(Text::EditionsField, "mint-editions", editions)}
+                {field(Text::RoyaltyField, "mint-royalty", royalty)}
             </div>
             <button id="mint-button" class="primary" type="submit" disabled=move || busy.get()>
-                {move || if busy.get() { "Registering…" } else { "Register work" }}
+                {tr(move |l| if busy.get() { Text::Registering } else { Text::RegisterWork }.text(l).into())}
             </button>
             {move || outcome.get().map(|o| match o {
                 Ok(r) => view! {
                     <p class="ok" id="mint-result">
-                        {format!("✓ Registered as work {} (token {}) in block {} — {} ms", r.work_id, r.token_id, r.block_number, r.elapsed_ms)}
+                        {tr(move |l| i18n::registered_as(l, &r.work_id, &r.token_id, r.block_number, r.elapsed_ms))}
                         <br />
-                        <span class="mono small">{format!("tx {}", r.tx_hash)}</span>
+                        <span class="mono small">{tr(move |l| i18n::tx(l, &r.tx_hash))}</span>
                     </p>
                 }.into_any(),
                 Err(e) if e.code == "review.submitted" || e.code == "review.pending" => view! {
                     <div class="notice" id="mint-review">
-                        <strong>"Sent to review. "</strong>{e.message.clone()}
+                        <strong>{t(Text::SentToReview)}</strong>{e.message.clone()}
                     </div>
                 }.into_any(),
                 Err(e) => view! {

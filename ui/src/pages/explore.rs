@@ -8,6 +8,7 @@ use hallmark_api::{
 use leptos::prelude::*;
 use serde::Serialize;
 
+use crate::i18n::{self, Lang, Text, t, tr, use_lang};
 use crate::{api, format};
 
 const PAGE: u32 = 24;
@@ -34,19 +35,19 @@ pub enum Scope {
 }
 
 impl Scope {
-    fn heading(self) -> &'static str {
+    fn heading(self) -> Text {
         match self {
-            Scope::All => "Explore",
-            Scope::Collection => "My collection",
-            Scope::Studio => "Studio",
+            Scope::All => Text::Explore,
+            Scope::Collection => Text::MyCollection,
+            Scope::Studio => Text::Studio,
         }
     }
 
-    fn lede(self, who: &str) -> String {
+    fn lede(self, lang: Lang, who: &str) -> String {
         match self {
-            Scope::All => "Every work registered on the chain, from this computer's catalog: browsing and search work offline.".to_owned(),
-            Scope::Collection => format!("The tokens {who} holds."),
-            Scope::Studio => format!("The works {who} created, and what their sales and resales paid."),
+            Scope::All => Text::ExploreLede.text(lang).to_owned(),
+            Scope::Collection => i18n::collection_lede(lang, who),
+            Scope::Studio => i18n::studio_lede(lang, who),
         }
     }
 }
@@ -54,18 +55,17 @@ impl Scope {
 /// The sync indicator: up to date, blocks behind, or why it is paused.
 #[component]
 pub fn SyncIndicator(sync: RwSignal<Option<SyncStatus>>) -> impl IntoView {
+    let lang = use_lang();
     move || {
+        let lang = lang.get();
         let (class, text) = match sync.get() {
-            None => ("badge wait", "catalog: waiting for the chain".to_owned()),
+            None => ("badge wait", Text::CatalogWaiting.text(lang).to_owned()),
             Some(s) => match (&s.error, s.synced_block) {
-                (Some(e), _) => ("badge bad", format!("catalog paused: {e}")),
+                (Some(e), _) => ("badge bad", i18n::catalog_paused(lang, e)),
                 (None, Some(block)) if s.blocks_behind == 0 => {
-                    ("badge ok", format!("catalog up to date · block {block}"))
+                    ("badge ok", i18n::catalog_up_to_date(lang, block))
                 }
-                (None, _) => (
-                    "badge wait",
-                    format!("catalog {} blocks behind", s.blocks_behind),
-                ),
+                (None, _) => ("badge wait", i18n::catalog_behind(lang, s.blocks_behind)),
             },
         };
         view! { <span id="sync-indicator" class=class>{text}</span> }
@@ -81,6 +81,7 @@ pub fn ExplorePage(
     accounts: RwSignal<Vec<AccountInfo>>,
     open: impl Fn(u64) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let lang = use_lang();
     let active = move || accounts.with(|a| a.iter().find(|x| x.active).cloned());
     let earnings = RwSignal::new(None::<Earnings>);
     let text = RwSignal::new(String::new());
@@ -179,52 +180,58 @@ pub fn ExplorePage(
     view! {
         <section class="page">
             <div class="page-head">
-                <h1>{scope.heading()}</h1>
+                <h1>{t(scope.heading())}</h1>
                 <SyncIndicator sync=sync />
             </div>
-            <p class="lede">{move || scope.lede(&active().map(|a| a.label).unwrap_or_else(|| "this account".into()))}</p>
-            {move || earnings.get().filter(|_| scope == Scope::Studio).map(|e| view! {
-                <div class="card earnings" id="studio-earnings">
-                    <div><span class="label">"Royalties earned"</span><strong>{format::credits(e.royalties_cents)}</strong></div>
-                    <div><span class="label">"Sales and licence proceeds"</span><strong>{format::credits(e.proceeds_cents)}</strong></div>
-                    <div><span class="label">"Payments received"</span><strong>{e.payouts.to_string()}</strong></div>
-                </div>
+            <p class="lede">{tr(move |l| {
+                let who = active().map_or_else(|| Text::ThisAccount.text(l).to_owned(), |a| a.label);
+                scope.lede(l, &who)
+            })}</p>
+            {move || earnings.get().filter(|_| scope == Scope::Studio).map(|e| {
+                let lang = lang.get();
+                view! {
+                    <div class="card earnings" id="studio-earnings">
+                        <div><span class="label">{Text::RoyaltiesEarned.text(lang)}</span><strong>{format::credits(lang, e.royalties_cents)}</strong></div>
+                        <div><span class="label">{Text::Proceeds.text(lang)}</span><strong>{format::credits(lang, e.proceeds_cents)}</strong></div>
+                        <div><span class="label">{Text::PaymentsReceived.text(lang)}</span><strong>{e.payouts.to_string()}</strong></div>
+                    </div>
+                }
             })}
             <div class="toolbar" role="search">
                 <input
                     id="explore-search"
                     type="search"
-                    placeholder="Search titles, descriptions, creators, attributes"
-                    aria-label="Search"
+                    placeholder=t(Text::SearchPlaceholder)
+                    aria-label=t(Text::Search)
                     prop:value=move || text.get()
                     on:input=move |ev| text.set(event_target_value(&ev))
                 />
-                <select id="explore-kind" aria-label="Kind" on:change=move |ev| kind.set(event_target_value(&ev))>
-                    <option value="">"All kinds"</option>
-                    <option value="image">"Images"</option>
-                    <option value="audio">"Audio"</option>
-                    <option value="video">"Video"</option>
+                <select id="explore-kind" aria-label=t(Text::Kind) on:change=move |ev| kind.set(event_target_value(&ev))>
+                    <option value="">{t(Text::AllKinds)}</option>
+                    <option value="image">{t(Text::Images)}</option>
+                    <option value="audio">{t(Text::Audio)}</option>
+                    <option value="video">{t(Text::Video)}</option>
                 </select>
-                <select id="explore-sort" aria-label="Order" on:change=move |ev| sort.set(event_target_value(&ev))>
-                    <option value="newest">"Newest"</option>
-                    <option value="price_asc">"Price: low to high"</option>
-                    <option value="price_desc">"Price: high to low"</option>
-                    <option value="recently_sold">"Recently sold"</option>
+                <select id="explore-sort" aria-label=t(Text::Order) on:change=move |ev| sort.set(event_target_value(&ev))>
+                    <option value="newest">{t(Text::Newest)}</option>
+                    <option value="price_asc">{t(Text::PriceLowHigh)}</option>
+                    <option value="price_desc">{t(Text::PriceHighLow)}</option>
+                    <option value="recently_sold">{t(Text::RecentlySold)}</option>
                 </select>
                 <label class="check">
                     <input id="explore-listed" type="checkbox" on:change=move |ev| listed.set(event_target_checked(&ev)) />
-                    "For sale only"
+                    {t(Text::ForSaleOnly)}
                 </label>
             </div>
             {move || error.get().map(|e| view! { <p class="error" id="explore-error">{e}</p> })}
             <Show when=move || !loading.get() && items.with(Vec::is_empty) && error.get().is_none()>
                 <div class="empty" id="explore-empty">
-                    {move || match (scope, text.with(|t| t.trim().is_empty())) {
-                        (_, false) => "No works match this search.",
-                        (Scope::All, true) => "No works on the chain match yet.",
-                        (Scope::Collection, true) => "This account holds no tokens yet.",
-                        (Scope::Studio, true) => "This account has not created any work yet.",
-                    }}
+                    {tr(move |l| match (scope, text.with(|t| t.trim().is_empty())) {
+                        (_, false) => Text::NoMatch,
+                        (Scope::All, true) => Text::NoWorksYet,
+                        (Scope::Collection, true) => Text::HoldsNoTokens,
+                        (Scope::Studio, true) => Text::CreatedNothing,
+                    }.text(l).into())}
                 </div>
             </Show>
             <div class="grid" id="explore-grid">
@@ -233,7 +240,7 @@ pub fn ExplorePage(
                 </For>
             </div>
             <Show when=move || next.with(Option::is_some)>
-                <button id="explore-more" class="secondary" on:click=move |_| load(next.get_untracked())>"Load more"</button>
+                <button id="explore-more" class="secondary" on:click=move |_| load(next.get_untracked())>{t(Text::LoadMore)}</button>
             </Show>
         </section>
     }
@@ -249,34 +256,45 @@ fn Card(card: WorkCard, open: impl Fn(u64) + Copy + Send + Sync + 'static) -> im
         .as_deref()
         .filter(|_| !unavailable)
         .map(media_url);
-    let title = card.title.clone().unwrap_or_else(|| {
-        if card.media_status == "pending" {
-            "Fetching metadata…".into()
-        } else {
-            "Untitled".into()
-        }
+    let title = {
+        let (title, pending) = (card.title.clone(), card.media_status == "pending");
+        tr(move |l| {
+            title.clone().unwrap_or_else(|| {
+                let key = if pending {
+                    Text::FetchingMetadata
+                } else {
+                    Text::Untitled
+                };
+                key.text(l).to_owned()
+            })
+        })
+    };
+    let price = tr(move |l| {
+        card.price_cents.map_or_else(
+            || Text::NotForSale.text(l).to_owned(),
+            |p| format::credits(l, p),
+        )
     });
-    let price = card
-        .price_cents
-        .map_or_else(|| "Not for sale".to_owned(), format::credits);
     let kind = card.kind.clone().unwrap_or_default();
+    let (edition, max_editions) = (card.edition, card.max_editions);
+    let creator = format::address(&card.creator);
     view! {
         <button class="work card-button" data-token=token.to_string() on:click=move |_| open(token)>
             <div class="thumb">
                 {match thumb {
-                    Some(url) => view! { <img src=url alt=title.clone() loading="lazy" /> }.into_any(),
-                    None if unavailable => view! { <div class="placeholder">"media unavailable"</div> }.into_any(),
-                    None => view! { <div class="placeholder">{kind}</div> }.into_any(),
+                    Some(url) => view! { <img src=url alt=title loading="lazy" /> }.into_any(),
+                    None if unavailable => view! { <div class="placeholder">{t(Text::MediaUnavailable)}</div> }.into_any(),
+                    None => view! { <div class="placeholder">{tr(move |l| i18n::kind(l, &kind))}</div> }.into_any(),
                 }}
             </div>
             <div class="meta">
-                <div class="title">{title.clone()}</div>
-                <div class="muted small">{format!("Edition {} of {}", card.edition, card.max_editions)}</div>
-                <div class="muted small mono">{format!("by {}", format::address(&card.creator))}</div>
+                <div class="title">{title}</div>
+                <div class="muted small">{tr(move |l| i18n::edition_of(l, edition, max_editions))}</div>
+                <div class="muted small mono">{tr(move |l| i18n::by(l, &creator))}</div>
                 <div class="price-row">
                     <span class="price">{price}</span>
-                    {card.frozen.then(|| view! { <span class="tag bad">"frozen"</span> })}
-                    {unavailable.then(|| view! { <span class="tag warn">"media unavailable"</span> })}
+                    {card.frozen.then(|| view! { <span class="tag bad">{t(Text::Frozen)}</span> })}
+                    {unavailable.then(|| view! { <span class="tag warn">{t(Text::MediaUnavailable)}</span> })}
                 </div>
             </div>
         </button>

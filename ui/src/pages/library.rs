@@ -5,6 +5,7 @@ use hallmark_api::{LibraryItem, LibraryPage, LibraryPageRequest, commands, media
 use leptos::prelude::*;
 use serde::Serialize;
 
+use crate::i18n::{self, Text, t, tr};
 use crate::{api, format};
 
 const PAGE: u32 = 48;
@@ -54,13 +55,13 @@ pub fn LibraryPage(
     });
     view! {
         <section class="page">
-            <h1>"Library"</h1>
-            <p class="lede">"Works ingested on this machine: hashed, content-addressed and pinned in the local store."</p>
+            <h1>{t(Text::Library)}</h1>
+            <p class="lede">{t(Text::LibraryLede)}</p>
             {move || error.get().map(|e| view! { <p class="error">{e}</p> })}
             <Show when=move || !loading.get() && items.with(Vec::is_empty) && error.get().is_none()>
                 <div class="empty" id="library-empty">
-                    <p>"Nothing here yet."</p>
-                    <button class="primary" on:click=move |_| go_add()>"Add your first work"</button>
+                    <p>{t(Text::NothingYet)}</p>
+                    <button class="primary" on:click=move |_| go_add()>{t(Text::AddFirstWork)}</button>
                 </div>
             </Show>
             <div class="grid" id="library-grid">
@@ -69,7 +70,7 @@ pub fn LibraryPage(
                 </For>
             </div>
             <Show when=move || more.get()>
-                <button class="secondary" on:click=move |_| load(items.with(|v| v.last().map(|i| i.cid.clone())))>"Load more"</button>
+                <button class="secondary" on:click=move |_| load(items.with(|v| v.last().map(|i| i.cid.clone())))>{t(Text::LoadMore)}</button>
             </Show>
         </section>
     }
@@ -94,7 +95,7 @@ fn WorkCard(item: LibraryItem) -> impl IntoView {
             <div class="thumb">
                 {match thumb {
                     Some(url) => view! { <img src=url alt=item.file_name.clone() loading="lazy" /> }.into_any(),
-                    None => view! { <div class="placeholder">{kind}</div> }.into_any(),
+                    None => view! { <div class="placeholder">{tr(move |l| i18n::kind(l, &kind))}</div> }.into_any(),
                 }}
             </div>
             <div class="meta">

@@ -4,15 +4,16 @@ use hallmark_api::{MatchedWork, media_url};
 use leptos::prelude::*;
 
 use crate::format;
+use crate::i18n::{self, Lang, Text, t, tr};
 
 /// One line about how close a match is.
-fn closeness(m: &MatchedWork) -> String {
+fn closeness(lang: Lang, m: &MatchedWork) -> String {
     match (m.distance, m.transform.as_deref()) {
-        (None, _) => "the exact same bytes".to_owned(),
+        (None, _) => Text::ExactSameBytes.text(lang).to_owned(),
         (Some(d), Some(t)) if t != "original" => {
-            format!("{d} of 256 bits apart ({})", t.replace('_', " "))
+            i18n::bits_apart_via(lang, d, &t.replace('_', " "))
         }
-        (Some(d), _) => format!("{d} of 256 bits apart"),
+        (Some(d), _) => i18n::bits_apart(lang, d),
     }
 }
 
@@ -23,17 +24,22 @@ pub fn MatchGrid(matches: Vec<MatchedWork>, id: &'static str) -> impl IntoView {
         <div class="matches" id=id>
             {matches.into_iter().map(|m| {
                 let picture = m.thumbnail_cid.as_deref().map(media_url);
-                let title = m.title.clone().unwrap_or_else(|| "Untitled".into());
+                let title = {
+                    let title = m.title.clone();
+                    tr(move |l| title.clone().unwrap_or_else(|| Text::Untitled.text(l).to_owned()))
+                };
+                let heading = tr(move |l| i18n::work_titled(l, m.work_id, &title.get()));
+                let (creator, date) = (format::address(&m.creator), format::utc(m.registered_at));
                 view! {
                     <div class="match">
                         {match picture {
-                            Some(url) => view! { <img src=url alt=title.clone() /> }.into_any(),
-                            None => view! { <div class="placeholder">"no picture"</div> }.into_any(),
+                            Some(url) => view! { <img src=url alt=title /> }.into_any(),
+                            None => view! { <div class="placeholder">{t(Text::NoPicture)}</div> }.into_any(),
                         }}
                         <div class="meta">
-                            <strong>{format!("Work {} · {title}", m.work_id)}</strong>
-                            <span class="small">{closeness(&m)}</span>
-                            <span class="muted small">{format!("by {} · {}", format::address(&m.creator), format::utc(m.registered_at))}</span>
+                            <strong>{heading}</strong>
+                            <span class="small">{tr(move |l| closeness(l, &m))}</span>
+                            <span class="muted small">{tr(move |l| i18n::by_on(l, &creator, &date))}</span>
                         </div>
                     </div>
                 }

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use serde::Serialize;
 
 use super::matches::MatchGrid;
+use crate::i18n::{self, Message, Text, t, tr};
 use crate::{api, format};
 
 #[derive(Serialize)]
@@ -49,19 +50,19 @@ pub fn ReviewPage(version: RwSignal<u32>, accounts: RwSignal<Vec<AccountInfo>>) 
     view! {
         <section class="page">
             <div class="page-head">
-                <h1>"Review"</h1>
+                <h1>{t(Text::Review)}</h1>
                 <label class="check">
                     <input id="review-only-pending" type="checkbox" prop:checked=move || only_pending.get()
                         on:change=move |ev| only_pending.set(event_target_checked(&ev)) />
-                    "Pending only"
+                    {t(Text::PendingOnly)}
                 </label>
             </div>
-            <p class="lede">"Mints that look like registered works wait here for a consortium reviewer. Nothing is blocked silently: CC0 works and licensed remixes are legitimate. Approve or reject with a reason; the decision and reason are kept on the chain."</p>
-            {move || (!reviewer()).then(|| view! { <p class="note" id="review-not-reviewer">"Switch to a reviewer account to decide."</p> })}
+            <p class="lede">{t(Text::ReviewLede)}</p>
+            {move || (!reviewer()).then(|| view! { <p class="note" id="review-not-reviewer">{t(Text::NotReviewer)}</p> })}
             {move || match items.get() {
-                None => view! { <p class="muted">"Loading…"</p> }.into_any(),
+                None => view! { <p class="muted">{t(Text::Loading)}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => view! { <p class="empty" id="review-empty">"The queue is empty."</p> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! { <p class="empty" id="review-empty">{t(Text::QueueEmpty)}</p> }.into_any(),
                 Some(Ok(list)) => view! {
                     <div id="review-list">
                         {list.into_iter().map(|item| view! { <Request item=item can_decide=reviewer() /> }).collect_view()}
@@ -77,7 +78,7 @@ fn Request(item: ReviewItem, can_decide: bool) -> impl IntoView {
     let id = item.request_id;
     let reason = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
-    let message = RwSignal::new(None::<Result<String, String>>);
+    let message = RwSignal::new(None::<Result<Text, Message>>);
     let decide = move |approve: bool| {
         let request = ReviewDecisionRequest {
             request_id: id,
@@ -85,7 +86,7 @@ fn Request(item: ReviewItem, can_decide: bool) -> impl IntoView {
             reason: reason.get_untracked(),
         };
         if request.reason.trim().is_empty() {
-            message.set(Some(Err("Give a reason: it is kept on the chain.".into())));
+            message.set(Some(Err(Message::Text(Text::GiveReason))));
             return;
         }
         busy.set(true);
@@ -94,52 +95,67 @@ fn Request(item: ReviewItem, can_decide: bool) -> impl IntoView {
                 api::call::<_, ()>(commands::REVIEW_DECIDE, &DecideArgs { request: &request })
                     .await;
             message.set(Some(match outcome {
-                Ok(()) => Ok(format!(
-                    "{} — the queue updates as the chain confirms it.",
-                    if approve { "Approved" } else { "Rejected" }
-                )),
-                Err(e) => Err(e.message),
+                Ok(()) if approve => Ok(Text::ApprovedNote),
+                Ok(()) => Ok(Text::RejectedNote),
+                Err(e) => Err(Message::Raw(e.message)),
             }));
             busy.set(false);
         });
     };
     let picture = item.thumbnail_cid.as_deref().map(media_url);
-    let title = item
-        .title
-        .clone()
-        .unwrap_or_else(|| "(metadata not fetched yet)".into());
+    let title = {
+        let title = item.title.clone();
+        tr(move |l| {
+            title
+                .clone()
+                .unwrap_or_else(|| Text::MetadataNotFetched.text(l).to_owned())
+        })
+    };
     let pending = item.status == "pending";
+    let status = item.status.clone();
+    let (submitted, issuer) = (
+        format::utc(item.submitted_at),
+        format::address(&item.issuer),
+    );
+    let creator = format::address(&item.creator);
+    let decided_by = item
+        .decided_by
+        .as_deref()
+        .map(format::address)
+        .unwrap_or_default();
     view! {
         <div class="review card" id=format!("review-{id}")>
             <div class="review-head">
-                <strong>{format!("Request {id}")}</strong>
-                <span class=format!("tag {}", match item.status.as_str() { "approved" => "ok", "rejected" => "bad", "pending" => "warn", _ => "" })>{item.status.clone()}</span>
-                <span class="muted small">{format!("submitted {} by issuer {}", format::utc(item.submitted_at), format::address(&item.issuer))}</span>
+                <strong>{tr(move |l| i18n::request_no(l, id))}</strong>
+                <span class=format!("tag {}", match item.status.as_str() { "approved" => "ok", "rejected" => "bad", "pending" => "warn", _ => "" })>
+                    {tr(move |l| i18n::review_status(l, &status))}
+                </span>
+                <span class="muted small">{tr(move |l| i18n::submitted_by(l, &submitted, &issuer))}</span>
             </div>
             <div class="review-body">
                 <div class="candidate">
                     {match picture {
-                        Some(url) => view! { <img src=url alt=title.clone() /> }.into_any(),
-                        None => view! { <div class="placeholder">"no picture yet"</div> }.into_any(),
+                        Some(url) => view! { <img src=url alt=title /> }.into_any(),
+                        None => view! { <div class="placeholder">{t(Text::NoPictureYet)}</div> }.into_any(),
                     }}
                     <strong>{title}</strong>
-                    <span class="muted small">{format!("by {}", format::address(&item.creator))}</span>
+                    <span class="muted small">{tr(move |l| i18n::by(l, &creator))}</span>
                 </div>
-                <div class="vs">"looks like"</div>
+                <div class="vs">{t(Text::LooksLikeVs)}</div>
                 <MatchGrid matches=item.matches.clone() id="review-matches" />
             </div>
-            {item.reason.clone().map(|r| view! { <p class="small">{format!("Decided by {}: {r}", item.decided_by.as_deref().map(format::address).unwrap_or_default())}</p> })}
+            {item.reason.clone().map(|r| view! { <p class="small">{tr(move |l| i18n::decided_by(l, &decided_by, &r))}</p> })}
             {(pending && can_decide).then(|| view! {
                 <div class="trade-row">
-                    <input id=format!("review-reason-{id}") type="text" placeholder="Reason (kept on the chain)" aria-label="Reason"
+                    <input id=format!("review-reason-{id}") type="text" placeholder=t(Text::ReasonPlaceholder) aria-label=t(Text::Reason)
                         prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
-                    <button id=format!("review-approve-{id}") class="primary" disabled=move || busy.get() on:click=move |_| decide(true)>"Approve"</button>
-                    <button id=format!("review-reject-{id}") class="danger" disabled=move || busy.get() on:click=move |_| decide(false)>"Reject"</button>
+                    <button id=format!("review-approve-{id}") class="primary" disabled=move || busy.get() on:click=move |_| decide(true)>{t(Text::Approve)}</button>
+                    <button id=format!("review-reject-{id}") class="danger" disabled=move || busy.get() on:click=move |_| decide(false)>{t(Text::Reject)}</button>
                 </div>
             })}
             {move || message.get().map(|m| match m {
-                Ok(text) => view! { <p class="ok" id=format!("review-done-{id}")>{text}</p> }.into_any(),
-                Err(text) => view! { <p class="error">{text}</p> }.into_any(),
+                Ok(text) => view! { <p class="ok" id=format!("review-done-{id}")>{t(text)}</p> }.into_any(),
+                Err(text) => view! { <p class="error">{tr(move |l| text.text(l))}</p> }.into_any(),
             })}
         </div>
     }

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use serde::Serialize;
 
 use crate::api;
+use crate::i18n::{Text, t, tr};
 
 #[derive(Serialize)]
 struct SaveArgs<'a> {
@@ -24,10 +25,10 @@ pub fn SettingsPage() -> impl IntoView {
     });
     view! {
         <section class="page">
-            <h1>"Settings"</h1>
-            <p class="lede">"Saved in the data folder's config.json. Changes take effect the next time Hallmark starts."</p>
+            <h1>{t(Text::Settings)}</h1>
+            <p class="lede">{t(Text::SettingsLede)}</p>
             {move || match loaded.get() {
-                None => view! { <p class="muted">"Loading…"</p> }.into_any(),
+                None => view! { <p class="muted">{t(Text::Loading)}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
                 Some(Ok(s)) => view! { <Form initial=s saved=saved /> }.into_any(),
             }}
@@ -75,25 +76,19 @@ fn Form(
             ));
         });
     };
-    let radio = |name: &'static str,
-                 value: &'static str,
-                 label: &'static str,
-                 signal: RwSignal<String>| {
+    let radio = |name: &'static str, value: &'static str, label: Text, signal: RwSignal<String>| {
         view! {
             <label class="check">
                 <input type="radio" name=name id=format!("{name}-{value}") prop:checked=move || signal.get() == value
                     on:change=move |_| signal.set(value.to_owned()) />
-                {label}
+                {t(label)}
             </label>
         }
     };
-    let text = |id: &'static str,
-                label: &'static str,
-                signal: RwSignal<String>,
-                enabled: Signal<bool>| {
+    let text = |id: &'static str, label: Text, signal: RwSignal<String>, enabled: Signal<bool>| {
         view! {
             <label class="field">
-                <span>{label}</span>
+                <span>{t(label)}</span>
                 <input id=id type="text" spellcheck="false" disabled=move || !enabled.get()
                     prop:value=move || signal.get() on:input=move |ev| signal.set(event_target_value(&ev)) />
             </label>
@@ -103,28 +98,30 @@ fn Form(
     let is_kubo = Signal::derive(move || ipfs.get() == "kubo");
     view! {
         <form class="card settings" id="settings-form" on:submit=move |ev| { ev.prevent_default(); save(); }>
-            <h2>"Network"</h2>
-            {radio("network", "dev", "Local dev chain (started and stopped by the app; demo consortium)", network)}
-            {radio("network", "rpc", "Consortium node (JSON-RPC)", network)}
+            <h2>{t(Text::Network)}</h2>
+            {radio("network", "dev", Text::NetworkDev, network)}
+            {radio("network", "rpc", Text::NetworkRpc, network)}
             <div class="pair">
-                {text("settings-rpc-url", "Node URL", rpc_url, is_rpc)}
-                {text("settings-chain-id", "Chain id", chain_id, is_rpc)}
+                {text("settings-rpc-url", Text::NodeUrl, rpc_url, is_rpc)}
+                {text("settings-chain-id", Text::ChainId, chain_id, is_rpc)}
             </div>
-            <h2>"Content store"</h2>
-            {radio("ipfs", "embedded", "Embedded (blocks in the data folder, no daemon)", ipfs)}
-            {radio("ipfs", "kubo", "A Kubo node (RPC API)", ipfs)}
-            {text("settings-kubo-url", "Kubo RPC API URL", kubo_url, is_kubo)}
-            <h2>"Copy detection"</h2>
+            <h2>{t(Text::ContentStore)}</h2>
+            {radio("ipfs", "embedded", Text::StoreEmbedded, ipfs)}
+            {radio("ipfs", "kubo", Text::StoreKubo, ipfs)}
+            {text("settings-kubo-url", Text::KuboUrl, kubo_url, is_kubo)}
+            <h2>{t(Text::CopyDetection)}</h2>
             <div class="pair">
-                {text("settings-max-distance", "Near copy: PDQ distance at most (of 256; Meta: 31)", max_distance, Signal::derive(|| true))}
-                {text("settings-min-quality", "Only for images of quality at least (of 100; Meta: 50)", min_quality, Signal::derive(|| true))}
+                {text("settings-max-distance", Text::MaxDistance, max_distance, Signal::derive(|| true))}
+                {text("settings-min-quality", Text::MinQuality, min_quality, Signal::derive(|| true))}
             </div>
-            <h2>"Data folder"</h2>
+            <h2>{t(Text::DataFolder)}</h2>
             <p class="mono small" id="settings-data-dir">{initial.data_dir.clone()}</p>
-            <button id="settings-save" class="primary" type="submit">"Save"</button>
+            <button id="settings-save" class="primary" type="submit">{t(Text::Save)}</button>
             {move || saved.get().map(|r| match r {
                 Ok(s) => view! {
-                    <p class="ok" id="settings-saved">{if s.restart_needed { "Saved. Restart Hallmark to use the new settings." } else { "Saved. These are the settings in use." }}</p>
+                    <p class="ok" id="settings-saved">
+                        {tr(move |l| if s.restart_needed { Text::SavedRestart } else { Text::SavedInUse }.text(l).into())}
+                    </p>
                 }.into_any(),
                 Err(e) => view! { <div class="error-box" id="settings-error"><strong>{e.message}</strong><span class="mono small">{e.code}</span></div> }.into_any(),
             })}

@@ -4,6 +4,7 @@ use hallmark_api::{AppStatus, commands, events};
 use leptos::prelude::*;
 
 use crate::api;
+use crate::i18n::{self, Text, t, use_lang};
 
 /// Loads the status now, again on every `chain-changed` event, and every few seconds while the
 /// chain is still starting.
@@ -43,19 +44,22 @@ mod serde_json_value {
 /// The top bar's chain indicator.
 #[component]
 pub fn ChainBadge() -> impl IntoView {
+    let lang = use_lang();
     let status = status_signal();
     move || {
+        let lang = lang.get();
         let (class, text) = match status.get() {
-            None => ("badge wait", "connecting…".to_owned()),
+            None => ("badge wait", Text::Connecting.text(lang).to_owned()),
             Some(Err(e)) => ("badge bad", e.message),
             Some(Ok(s)) => match (s.head_block, &s.works_contract) {
                 (Some(block), Some(_)) => {
-                    ("badge ok", format!("chain {} · block {block}", s.chain_id))
+                    ("badge ok", i18n::chain_at_block(lang, s.chain_id, block))
                 }
-                (Some(block), None) => ("badge wait", format!("block {block} · no contracts")),
+                (Some(block), None) => ("badge wait", i18n::block_no_contracts(lang, block)),
                 (None, _) => (
                     "badge wait",
-                    s.chain_error.unwrap_or_else(|| "starting…".into()),
+                    s.chain_error
+                        .unwrap_or_else(|| Text::ChainStarting.text(lang).to_owned()),
                 ),
             },
         };
@@ -65,10 +69,10 @@ pub fn ChainBadge() -> impl IntoView {
 }
 
 #[component]
-fn Row(label: &'static str, value: String, #[prop(optional)] id: &'static str) -> impl IntoView {
+fn Row(label: Text, value: String, #[prop(optional)] id: &'static str) -> impl IntoView {
     view! {
         <div class="row">
-            <span class="label">{label}</span>
+            <span class="label">{t(label)}</span>
             <span class="value mono" id=id>{value}</span>
         </div>
     }
@@ -77,42 +81,46 @@ fn Row(label: &'static str, value: String, #[prop(optional)] id: &'static str) -
 /// Everything the app depends on, and whether it is healthy.
 #[component]
 pub fn StatusPage() -> impl IntoView {
+    let lang = use_lang();
     let status = status_signal();
     view! {
         <section class="page">
-            <h1>"Status"</h1>
-            <p class="lede">"Hallmark runs on its own: a local chain it owns, an embedded content store and a SQLite catalog in your data folder."</p>
+            <h1>{t(Text::Status)}</h1>
+            <p class="lede">{t(Text::StatusLede)}</p>
             {move || match status.get() {
-                None => view! { <p class="muted">"Loading…"</p> }.into_any(),
+                None => view! { <p class="muted">{t(Text::Loading)}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error" id="status-error">{e.to_string()}</p> }.into_any(),
                 Some(Ok(s)) => {
+                    // The page is redrawn with every status, so reading the language here is enough.
+                    let lang = lang.get();
                     let none = || "—".to_owned();
                     let chain_state = match (&s.chain_error, s.head_block) {
-                        (None, Some(_)) => "running".to_owned(),
+                        (None, Some(_)) => Text::Running.text(lang).to_owned(),
                         (Some(e), _) => e.clone(),
-                        (None, None) => "starting…".to_owned(),
+                        (None, None) => Text::ChainStarting.text(lang).to_owned(),
                     };
+                    let chain_kind = if s.chain_kind == "dev" { Text::DevChain } else { Text::ConsortiumNode };
                     view! {
                         <div class="cards">
                             <div class="card">
-                                <h2>"Chain"</h2>
-                                <Row label="State" value=chain_state id="chain-state" />
-                                <Row label="Kind" value=if s.chain_kind == "dev" { "local dev chain (anvil, owned by the app)".to_owned() } else { "consortium node".to_owned() } />
-                                <Row label="Chain id" value=s.chain_id.to_string() />
-                                <Row label="RPC" value=s.chain_rpc.clone().unwrap_or_else(none) />
-                                <Row label="Head block" value=s.head_block.map(|b| b.to_string()).unwrap_or_else(none) id="head-block" />
-                                <Row label="Works contract" value=s.works_contract.clone().unwrap_or_else(none) id="works-contract" />
-                                <Row label="Market contract" value=s.market_contract.clone().unwrap_or_else(none) />
-                                <Row label="Deployed in block" value=s.deployment_block.map(|b| b.to_string()).unwrap_or_else(none) />
+                                <h2>{t(Text::Chain)}</h2>
+                                <Row label=Text::State value=chain_state id="chain-state" />
+                                <Row label=Text::Kind value=chain_kind.text(lang).to_owned() />
+                                <Row label=Text::ChainId value=s.chain_id.to_string() />
+                                <Row label=Text::Rpc value=s.chain_rpc.clone().unwrap_or_else(none) />
+                                <Row label=Text::HeadBlock value=s.head_block.map(|b| b.to_string()).unwrap_or_else(none) id="head-block" />
+                                <Row label=Text::WorksContract value=s.works_contract.clone().unwrap_or_else(none) id="works-contract" />
+                                <Row label=Text::MarketContract value=s.market_contract.clone().unwrap_or_else(none) />
+                                <Row label=Text::DeployedInBlock value=s.deployment_block.map(|b| b.to_string()).unwrap_or_else(none) />
                             </div>
                             <div class="card">
-                                <h2>"Content store"</h2>
-                                <Row label="Backend" value=s.store_backend.clone() id="store-backend" />
-                                <Row label="Health" value=s.store_error.clone().unwrap_or_else(|| "ok".into()) />
-                                <h2>"Local data"</h2>
-                                <Row label="Data folder" value=s.data_dir.clone() />
-                                <Row label="Database" value=s.database.clone() />
-                                <Row label="Works in library" value=s.library_items.to_string() id="library-count" />
+                                <h2>{t(Text::ContentStore)}</h2>
+                                <Row label=Text::Backend value=s.store_backend.clone() id="store-backend" />
+                                <Row label=Text::Health value=s.store_error.clone().unwrap_or_else(|| Text::HealthOk.text(lang).to_owned()) />
+                                <h2>{t(Text::LocalData)}</h2>
+                                <Row label=Text::DataFolder value=s.data_dir.clone() />
+                                <Row label=Text::Database value=s.database.clone() />
+                                <Row label=Text::WorksInLibrary value=s.library_items.to_string() id="library-count" />
                             </div>
                         </div>
                     }

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use serde::Serialize;
 
 use super::matches::MatchGrid;
+use crate::i18n::{self, Text, t, tr};
 use crate::{api, format};
 
 #[derive(Serialize)]
@@ -43,17 +44,17 @@ pub fn VerifyPage(dropped: RwSignal<(u32, String)>) -> impl IntoView {
     });
     view! {
         <section class="page">
-            <h1>"Verify"</h1>
-            <p class="lede">"Drop an evidence bundle (.zip) to check every claim in it — offline first, then against the chain — or drop a picture, audio or video file to find who registered it, when, and who holds it now. Nothing is uploaded."</p>
+            <h1>{t(Text::Verify)}</h1>
+            <p class="lede">{t(Text::VerifyLede)}</p>
             <div class="dropzone">
-                <div class="drop-hint">"⬇ Drop a bundle or a file here"</div>
+                <div class="drop-hint">{t(Text::DropBundle)}</div>
                 <form class="pathform" on:submit=move |ev| { ev.prevent_default(); run(); }>
                     <input id="verify-path" type="text" placeholder="/home/you/hallmark-token-1000001.zip" spellcheck="false"
                         prop:value=move || path.get() on:input=move |ev| path.set(event_target_value(&ev)) />
-                    <input id="verify-challenge" class="narrow" type="text" inputmode="numeric" placeholder="Challenge (optional)" aria-label="Challenge"
+                    <input id="verify-challenge" class="narrow" type="text" inputmode="numeric" placeholder=t(Text::ChallengeOptional) aria-label=t(Text::Challenge)
                         prop:value=move || challenge.get() on:input=move |ev| challenge.set(event_target_value(&ev)) />
                     <button id="verify-button" class="primary" type="submit" disabled=move || busy.get() || path.with(|p| p.trim().is_empty())>
-                        {move || if busy.get() { "Checking…" } else { "Verify" }}
+                        {tr(move |l| if busy.get() { Text::Checking } else { Text::Verify }.text(l).into())}
                     </button>
                 </form>
             </div>
@@ -74,26 +75,29 @@ pub fn VerifyPage(dropped: RwSignal<(u32, String)>) -> impl IntoView {
 #[component]
 fn Bundle(report: BundleReport) -> impl IntoView {
     let failed = report.checks.iter().filter(|c| c.status == "fail").count();
-    let (class, verdict) = if report.verified {
-        ("verdict ok", "Verified: every check passed".to_owned())
+    let verified = report.verified;
+    let class = if verified {
+        "verdict ok"
     } else {
-        (
-            "verdict bad",
-            format!(
-                "Not verified: {failed} check{} failed",
-                if failed == 1 { "" } else { "s" }
-            ),
-        )
+        "verdict bad"
     };
+    let verdict = tr(move |l| {
+        if verified {
+            Text::Verified.text(l).to_owned()
+        } else {
+            i18n::not_verified(l, failed)
+        }
+    });
+    let title = report.title.clone();
     view! {
         <div class=class id="verify-verdict">{verdict}</div>
         <div class="card">
-            <h2>{report.title.clone().unwrap_or_else(|| "Untitled".into())}</h2>
-            <div class="row"><span class="label">"Token"</span><span class="mono">{report.token_id.clone().unwrap_or_default()}</span></div>
-            <div class="row"><span class="label">"Holder"</span><span class="mono">{report.holder.clone().unwrap_or_default()}</span></div>
-            <div class="row"><span class="label">"Creator"</span><span class="mono">{report.creator.clone().unwrap_or_default()}</span></div>
-            <div class="row"><span class="label">"Registered"</span><span class="mono">{report.registered_at.map(format::utc).unwrap_or_default()}</span></div>
-            <div class="row"><span class="label">"Bundle sha-256"</span><span class="mono">{report.bundle_sha256.clone().unwrap_or_default()}</span></div>
+            <h2>{tr(move |l| title.clone().unwrap_or_else(|| Text::Untitled.text(l).to_owned()))}</h2>
+            <div class="row"><span class="label">{t(Text::Token)}</span><span class="mono">{report.token_id.clone().unwrap_or_default()}</span></div>
+            <div class="row"><span class="label">{t(Text::Holder)}</span><span class="mono">{report.holder.clone().unwrap_or_default()}</span></div>
+            <div class="row"><span class="label">{t(Text::Creator)}</span><span class="mono">{report.creator.clone().unwrap_or_default()}</span></div>
+            <div class="row"><span class="label">{t(Text::RegisteredAt)}</span><span class="mono">{report.registered_at.map(format::utc).unwrap_or_default()}</span></div>
+            <div class="row"><span class="label">{t(Text::BundleSha)}</span><span class="mono">{report.bundle_sha256.clone().unwrap_or_default()}</span></div>
         </div>
         <table class="checks" id="verify-checks">
             <tbody>
@@ -116,36 +120,45 @@ fn File(report: FileReport) -> impl IntoView {
         {match report.exact.clone() {
             Some(work) => {
                 let picture = work.thumbnail_cid.as_deref().map(media_url);
+                let (work_id, title) = (work.work_id, work.title.clone());
+                let registered = format::utc(work.registered_at);
+                let block = report.registration.as_ref().map(|r| r.0).unwrap_or_default();
                 view! {
-                    <div class="verdict ok" id="verify-verdict">{format!("Registered: work {}", work.work_id)}</div>
+                    <div class="verdict ok" id="verify-verdict">{tr(move |l| i18n::registered_work(l, work_id))}</div>
                     <div class="result">
-                        <div class="preview">{picture.map(|url| view! { <img src=url alt="registered work" /> })}</div>
+                        <div class="preview">{picture.map(|url| view! { <img src=url alt=t(Text::RegisteredWork) /> })}</div>
                         <div class="facts">
-                            <h2>{work.title.clone().unwrap_or_else(|| "Untitled".into())}</h2>
-                            <div class="row"><span class="label">"Creator"</span><span class="mono">{work.creator.clone()}</span></div>
-                            <div class="row"><span class="label">"Issuer"</span><span class="mono">{report.issuer.clone().unwrap_or_default()}</span></div>
-                            <div class="row"><span class="label">"Registered"</span><span class="mono">{format!("{} · block {}", format::utc(work.registered_at), report.registration.as_ref().map(|r| r.0).unwrap_or_default())}</span></div>
-                            <div class="row"><span class="label">"Transaction"</span><span class="mono">{report.registration.clone().map(|r| r.1).unwrap_or_default()}</span></div>
+                            <h2>{tr(move |l| title.clone().unwrap_or_else(|| Text::Untitled.text(l).to_owned()))}</h2>
+                            <div class="row"><span class="label">{t(Text::Creator)}</span><span class="mono">{work.creator.clone()}</span></div>
+                            <div class="row"><span class="label">{t(Text::Issuer)}</span><span class="mono">{report.issuer.clone().unwrap_or_default()}</span></div>
+                            <div class="row"><span class="label">{t(Text::RegisteredAt)}</span><span class="mono">{tr(move |l| i18n::date_at_block(l, &registered, block))}</span></div>
+                            <div class="row"><span class="label">{t(Text::Transaction)}</span><span class="mono">{report.registration.clone().map(|r| r.1).unwrap_or_default()}</span></div>
                             <div class="row"><span class="label">"sha-256"</span><span class="mono">{report.sha256.clone()}</span></div>
-                            {report.holders.iter().map(|(token, holder)| view! {
-                                <div class="row"><span class="label">{format!("Token {token}")}</span><span class="mono">{format!("held by {holder}")}</span></div>
+                            {report.holders.iter().map(|(token, holder)| {
+                                let (token, holder) = (*token, holder.clone());
+                                view! {
+                                    <div class="row">
+                                        <span class="label">{tr(move |l| i18n::token_no(l, token))}</span>
+                                        <span class="mono">{tr(move |l| i18n::held_by(l, &holder))}</span>
+                                    </div>
+                                }
                             }).collect_view()}
                         </div>
                     </div>
                 }.into_any()
             }
             None => view! {
-                <div class="verdict neutral" id="verify-verdict">"Not registered: no work has these exact bytes"</div>
+                <div class="verdict neutral" id="verify-verdict">{t(Text::NotRegistered)}</div>
                 <p class="muted mono small">{format!("sha-256 {}", report.sha256)}</p>
-                {report.note.clone().map(|n| view! { <p class="note">{format!("Only the exact bytes were checked: {n}")}</p> })}
+                {report.note.clone().map(|n| view! { <p class="note">{tr(move |l| i18n::only_exact_checked(l, &n))}</p> })}
             }.into_any(),
         }}
         {(!near.is_empty()).then(|| view! {
-            <h2>"Looks like"</h2>
+            <h2>{t(Text::LooksLike)}</h2>
             <MatchGrid matches=near id="verify-near" />
         })}
-        {(report.near.is_empty() && report.exact.is_none() && report.quality.is_some()).then(|| view! {
-            <p class="ok" id="verify-no-near">{format!("✓ No registered work looks like it (image quality {} of 100).", report.quality.unwrap_or_default())}</p>
+        {(report.near.is_empty() && report.exact.is_none()).then_some(report.quality).flatten().map(|quality| view! {
+            <p class="ok" id="verify-no-near">{tr(move |l| i18n::verify_no_near(l, quality))}</p>
         })}
     }
 }

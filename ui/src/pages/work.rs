@@ -8,6 +8,7 @@ use hallmark_api::{
 use leptos::prelude::*;
 use serde::Serialize;
 
+use crate::i18n::{self, Lang, Message, Text, t, tr, use_lang};
 use crate::{api, format};
 
 #[derive(Serialize)]
@@ -21,31 +22,86 @@ struct MarketArgs<'a> {
 }
 
 /// A sentence for one timeline entry.
-fn describe(e: &TimelineEntry) -> String {
+fn describe(lang: Lang, e: &TimelineEntry) -> String {
     let who = |a: &Option<String>| a.as_deref().map(format::address).unwrap_or_default();
-    let amount = e.amount_cents.map(format::credits).unwrap_or_default();
+    let (actor, counterparty) = (who(&e.actor), who(&e.counterparty));
+    let amount = e
+        .amount_cents
+        .map(|c| format::credits(lang, c))
+        .unwrap_or_default();
     match e.kind.as_str() {
-        "registered" => format!(
-            "Registered by issuer {} for creator {}",
-            who(&e.actor),
-            who(&e.counterparty)
-        ),
-        "minted" => format!("Edition minted to {}", who(&e.counterparty)),
-        "listed" => format!("Listed for {amount} by {}", who(&e.actor)),
-        "listing_cancelled" => format!("Listing withdrawn by {}", who(&e.actor)),
-        "sold" => format!(
-            "Sold for {amount}: {} → {}",
-            who(&e.actor),
-            who(&e.counterparty)
-        ),
-        "gifted" => format!("Given: {} → {}", who(&e.actor), who(&e.counterparty)),
-        "licence_offered" => format!("Licence offered to {} for {amount}", who(&e.counterparty)),
-        "licence_offer_revoked" => "Licence offer withdrawn".to_owned(),
-        "licence_accepted" => format!("Licence accepted by {} for {amount}", who(&e.counterparty)),
-        "frozen" => format!("Frozen by reviewer {}", who(&e.actor)),
-        "unfrozen" => format!("Unfrozen by {}", who(&e.actor)),
-        "metadata_update" => "Metadata updated".to_owned(),
+        "registered" => i18n::registered_by(lang, &actor, &counterparty),
+        "minted" => i18n::edition_minted_to(lang, &counterparty),
+        "listed" => i18n::listed_for(lang, &amount, &actor),
+        "listing_cancelled" => i18n::listing_withdrawn_by(lang, &actor),
+        "sold" => i18n::sold_for(lang, &amount, &actor, &counterparty),
+        "gifted" => i18n::given(lang, &actor, &counterparty),
+        "licence_offered" => i18n::licence_offered(lang, &counterparty, &amount),
+        "licence_offer_revoked" => Text::LicenceOfferWithdrawn.text(lang).to_owned(),
+        "licence_accepted" => i18n::licence_accepted(lang, &counterparty, &amount),
+        "frozen" => i18n::frozen_by(lang, &actor),
+        "unfrozen" => i18n::unfrozen_by(lang, &actor),
+        "metadata_update" => Text::MetadataUpdated.text(lang).to_owned(),
         other => other.replace('_', " "),
+    }
+}
+
+/// The labelled facts of a token, in `lang`.
+fn facts(lang: Lang, d: &WorkDetail) -> [(Text, String); 10] {
+    [
+        (Text::Creator, d.card.creator.clone()),
+        (Text::Holder, d.card.owner.clone()),
+        (Text::Issuer, d.issuer.clone()),
+        (
+            Text::Royalty,
+            i18n::royalty_on_resale(lang, f64::from(d.royalty_bps) / 100.0),
+        ),
+        (
+            Text::RegisteredAt,
+            i18n::date_at_block(lang, &format::utc(d.registered_at), d.registered_block),
+        ),
+        (Text::Transaction, d.registered_tx.clone()),
+        (
+            Text::ContentSha,
+            d.content_hash.trim_start_matches("0x").to_owned(),
+        ),
+        (
+            Text::Media,
+            d.media_cid.as_ref().map_or_else(
+                || Text::Unknown.text(lang).to_owned(),
+                |c| format!("ipfs://{c}"),
+            ),
+        ),
+        (Text::Metadata, format!("ipfs://{}", d.metadata_cid)),
+        (
+            Text::Licence,
+            d.licence.clone().unwrap_or_else(|| "—".into()),
+        ),
+    ]
+}
+
+/// What the confirmation box says will be signed, in `lang` (`price` is the listing's).
+fn confirmation(
+    lang: Lang,
+    request: &MarketRequest,
+    price: Option<i64>,
+    royalty_bps: u16,
+) -> String {
+    let royalty = f64::from(royalty_bps) / 100.0;
+    let listed = format::credits(lang, price.unwrap_or_default());
+    match request {
+        MarketRequest::Cancel { token_id } => i18n::confirm_cancel(lang, token_id, &listed),
+        MarketRequest::List {
+            token_id,
+            price_cents,
+        } => {
+            let price = format::credits(lang, i64::try_from(*price_cents).unwrap_or(i64::MAX));
+            i18n::confirm_list(lang, token_id, &price, royalty)
+        }
+        MarketRequest::Gift { token_id, to } => {
+            i18n::confirm_give(lang, token_id, &format::address(to))
+        }
+        MarketRequest::Buy { token_id } => i18n::confirm_buy(lang, token_id, &listed, royalty),
     }
 }
 
@@ -73,9 +129,9 @@ pub fn WorkPage(
     });
     view! {
         <section class="page">
-            <button id="work-back" class="link" on:click=move |_| back()>"← Explore"</button>
+            <button id="work-back" class="link" on:click=move |_| back()>{t(Text::BackToExplore)}</button>
             {move || match detail.get() {
-                None => view! { <p class="muted">"Loading…"</p> }.into_any(),
+                None => view! { <p class="muted">{t(Text::Loading)}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error" id="work-error">{e.to_string()}</p> }.into_any(),
                 Some(Ok(d)) => view! { <Detail d=d accounts=accounts /> }.into_any(),
             }}
@@ -85,6 +141,7 @@ pub fn WorkPage(
 
 #[component]
 fn Detail(d: WorkDetail, accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView {
+    let lang = use_lang();
     let card = d.card.clone();
     let unavailable = matches!(card.media_status.as_str(), "unavailable" | "invalid");
     let picture = card
@@ -92,69 +149,57 @@ fn Detail(d: WorkDetail, accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView 
         .as_deref()
         .filter(|_| !unavailable)
         .map(media_url);
-    let title = card.title.clone().unwrap_or_else(|| "Untitled".into());
-    let now = (js_sys::Date::now() / 1000.0) as u64;
-    let blocked = if d.frozen_reason != 0 {
-        Some(format!(
-            "Frozen by review (reason {}): it cannot be sold, given or licensed.",
-            d.frozen_reason
-        ))
-    } else if d.transferable_at > now {
-        Some(format!(
-            "Resale possible after {} (holding period).",
-            format::utc(d.transferable_at)
-        ))
-    } else {
-        None
-    };
-    let rows: Vec<(&str, String)> = vec![
-        ("Creator", card.creator.clone()),
-        ("Holder", card.owner.clone()),
-        ("Issuer", d.issuer.clone()),
-        (
-            "Royalty",
-            format!("{:.2} % on every resale", f64::from(d.royalty_bps) / 100.0),
-        ),
-        (
-            "Registered",
-            format!(
-                "{} · block {}",
-                format::utc(d.registered_at),
-                d.registered_block
-            ),
-        ),
-        ("Transaction", d.registered_tx.clone()),
-        (
-            "Content sha-256",
-            d.content_hash.trim_start_matches("0x").to_owned(),
-        ),
-        (
-            "Media",
-            d.media_cid
+    let title = {
+        let title = card.title.clone();
+        tr(move |l| {
+            title
                 .clone()
-                .map(|c| format!("ipfs://{c}"))
-                .unwrap_or_else(|| "unknown".into()),
-        ),
-        ("Metadata", format!("ipfs://{}", d.metadata_cid)),
-        ("Licence", d.licence.clone().unwrap_or_else(|| "—".into())),
-    ];
+                .unwrap_or_else(|| Text::Untitled.text(l).to_owned())
+        })
+    };
+    let now = (js_sys::Date::now() / 1000.0) as u64;
+    let (frozen_reason, transferable_at) = (d.frozen_reason, d.transferable_at);
+    let blocked = frozen_reason != 0 || transferable_at > now;
+    let blocked_note = tr(move |l| {
+        if frozen_reason != 0 {
+            i18n::frozen_note(l, frozen_reason)
+        } else {
+            i18n::resale_after(l, &format::utc(transferable_at))
+        }
+    });
+    let kind = card.kind.clone().unwrap_or_default();
+    let (edition, max_editions, token_id) = (card.edition, card.max_editions, card.token_id);
+    let price = card.price_cents;
+    let rows = {
+        let d = d.clone();
+        move || {
+            facts(lang.get(), &d).map(|(label, value)| view! {
+                <div class="row"><span class="label">{t(label)}</span><span class="mono">{value}</span></div>
+            })
+        }
+    };
+    let timeline = d.timeline.clone();
     view! {
         <div class="work-detail">
             <div class="preview-pane">
                 {match picture {
-                    Some(url) => view! { <img id="work-picture" src=url alt=title.clone() /> }.into_any(),
-                    None => view! { <div class="placeholder big">{if unavailable { "media unavailable".to_owned() } else { card.kind.clone().unwrap_or_default() }}</div> }.into_any(),
+                    Some(url) => view! { <img id="work-picture" src=url alt=title /> }.into_any(),
+                    None if unavailable => view! { <div class="placeholder big">{t(Text::MediaUnavailable)}</div> }.into_any(),
+                    None => view! { <div class="placeholder big">{tr(move |l| i18n::kind(l, &kind))}</div> }.into_any(),
                 }}
                 {d.media_error.clone().filter(|_| unavailable).map(|e| view! { <p class="warn small">{e}</p> })}
             </div>
             <div class="facts">
                 <h1 id="work-title">{title}</h1>
-                <p class="muted">{format!("Edition {} of {} · token {}", card.edition, card.max_editions, card.token_id)}</p>
+                <p class="muted">{tr(move |l| i18n::edition_token(l, edition, max_editions, token_id))}</p>
                 <p class="price big-price" id="work-price">
-                    {card.price_cents.map_or_else(|| "Not for sale".to_owned(), |p| format!("For sale: {}", format::credits(p)))}
+                    {tr(move |l| price.map_or_else(
+                        || Text::NotForSale.text(l).to_owned(),
+                        |p| i18n::for_sale(l, &format::credits(l, p)),
+                    ))}
                 </p>
-                {blocked.clone().map(|b| view! { <p class="note" id="work-trade-note">{b}</p> })}
-                {blocked.is_none().then(|| view! { <TradePanel card=card.clone() royalty_bps=d.royalty_bps accounts=accounts /> })}
+                {blocked.then(|| view! { <p class="note" id="work-trade-note">{blocked_note}</p> })}
+                {(!blocked).then(|| view! { <TradePanel card=card.clone() royalty_bps=d.royalty_bps accounts=accounts /> })}
                 <ProofPanel token_id=card.token_id owner=card.owner.clone() accounts=accounts />
                 {d.description.clone().map(|t| view! { <p class="description">{t}</p> })}
                 {(!d.attributes.is_empty()).then(|| view! {
@@ -162,24 +207,23 @@ fn Detail(d: WorkDetail, accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView 
                         {d.attributes.iter().map(|(k, v)| view! { <span class="tag">{format!("{k}: {v}")}</span> }).collect_view()}
                     </div>
                 })}
-                <div class="card">
-                    {rows.into_iter().map(|(label, value)| view! {
-                        <div class="row"><span class="label">{label}</span><span class="mono">{value}</span></div>
-                    }).collect_view()}
-                </div>
+                <div class="card">{rows}</div>
             </div>
         </div>
-        <h2>"Provenance"</h2>
+        <h2>{t(Text::Provenance)}</h2>
         <ol class="timeline" id="work-timeline">
-            {d.timeline.iter().map(|e| view! {
-                <li class=format!("event {}", e.kind)>
-                    <span class="dot"></span>
-                    <div class="what">{describe(e)}</div>
-                    <div class="when muted small">
-                        {format!("{} · block {} · tx {}", format::utc(e.timestamp), e.block, format::short(&e.tx_hash))}
-                    </div>
-                </li>
-            }).collect_view()}
+            {move || {
+                let lang = lang.get();
+                timeline.iter().map(|e| view! {
+                    <li class=format!("event {}", e.kind)>
+                        <span class="dot"></span>
+                        <div class="what">{describe(lang, e)}</div>
+                        <div class="when muted small">
+                            {i18n::timeline_when(lang, &format::utc(e.timestamp), e.block, &format::short(&e.tx_hash))}
+                        </div>
+                    </li>
+                }).collect_view()
+            }}
         </ol>
     }
 }
@@ -192,17 +236,19 @@ fn TradePanel(
     royalty_bps: u16,
     accounts: RwSignal<Vec<AccountInfo>>,
 ) -> impl IntoView {
+    let lang = use_lang();
     let token = card.token_id;
-    let pending = RwSignal::new(None::<(String, MarketRequest)>);
+    // The transaction waiting for confirmation.
+    let pending = RwSignal::new(None::<MarketRequest>);
     let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Message>);
     let price_text = RwSignal::new(String::new());
     let gift_to = RwSignal::new(String::new());
     let active = move || accounts.with(|a| a.iter().find(|x| x.active).cloned());
     let owner = card.owner.clone();
     let price = card.price_cents;
     let sign = move || {
-        let Some((_, request)) = pending.get_untracked() else {
+        let Some(request) = pending.get_untracked() else {
             return;
         };
         busy.set(true);
@@ -215,7 +261,7 @@ fn TradePanel(
             .await
             {
                 Ok(_) => pending.set(None),
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => error.set(Some(Message::Raw(e.to_string()))),
             }
             busy.set(false);
         });
@@ -224,81 +270,75 @@ fn TradePanel(
         <div class="trade" id="trade-panel">
             {move || {
                 let Some(me) = active() else {
-                    return view! { <p class="note">"Signing needs an account (a wallet on a consortium chain)."</p> }.into_any();
+                    return view! { <p class="note">{t(Text::NeedsAccount)}</p> }.into_any();
                 };
                 let mine = me.address == owner;
                 let others: Vec<AccountInfo> = accounts.get().into_iter().filter(|a| a.address != owner && a.roles.iter().any(|r| r == "member")).collect();
                 if mine {
                     match price {
-                        Some(p) => view! {
-                            <button id="cancel-button" class="secondary" on:click=move |_| pending.set(Some((
-                                format!("withdraw the listing of token {token} at {}", format::credits(p)),
+                        Some(_) => view! {
+                            <button id="cancel-button" class="secondary" on:click=move |_| pending.set(Some(
                                 MarketRequest::Cancel { token_id: token },
-                            )))>"Withdraw listing"</button>
+                            ))>{t(Text::WithdrawListing)}</button>
                         }.into_any(),
                         None => view! {
                             <div class="trade-row">
-                                <input id="list-price" type="text" inputmode="decimal" placeholder="Price in credits" aria-label="Price in credits"
+                                <input id="list-price" type="text" inputmode="decimal" placeholder=t(Text::PriceInCredits) aria-label=t(Text::PriceInCredits)
                                     prop:value=move || price_text.get() on:input=move |ev| price_text.set(event_target_value(&ev)) />
                                 <button id="list-button" class="primary" on:click=move |_| {
                                     match hallmark_api::credits::parse(&price_text.get_untracked()).filter(|c| *c > 0) {
                                         Some(cents) => {
                                             error.set(None);
-                                            pending.set(Some((
-                                                format!("list token {token} for {} (a {:.2} % royalty goes to the creator on the sale)", format::credits(cents as i64), f64::from(royalty_bps) / 100.0),
-                                                MarketRequest::List { token_id: token, price_cents: cents },
-                                            )));
+                                            pending.set(Some(MarketRequest::List { token_id: token, price_cents: cents }));
                                         }
-                                        None => error.set(Some("Type a price like 15 or 12.50".into())),
+                                        None => error.set(Some(Message::Text(Text::TypePrice))),
                                     }
-                                }>"List for sale"</button>
+                                }>{t(Text::ListForSale)}</button>
                             </div>
                             <div class="trade-row">
-                                <select id="gift-to" aria-label="Give to" on:change=move |ev| gift_to.set(event_target_value(&ev))>
-                                    <option value="">"Give to…"</option>
+                                <select id="gift-to" aria-label=t(Text::GiveTo) on:change=move |ev| gift_to.set(event_target_value(&ev))>
+                                    <option value="">{t(Text::GiveToChoose)}</option>
                                     {others.into_iter().map(|a| view! { <option value=a.address.clone()>{format!("{} ({})", a.label, format::address(&a.address))}</option> }).collect_view()}
                                 </select>
                                 <button id="gift-button" class="secondary" on:click=move |_| {
                                     let to = gift_to.get_untracked();
                                     if to.is_empty() {
-                                        error.set(Some("Choose who receives it".into()));
+                                        error.set(Some(Message::Text(Text::ChooseRecipient)));
                                     } else {
                                         error.set(None);
-                                        pending.set(Some((
-                                            format!("give token {token} to {}", format::address(&to)),
-                                            MarketRequest::Gift { token_id: token, to },
-                                        )));
+                                        pending.set(Some(MarketRequest::Gift { token_id: token, to }));
                                     }
-                                }>"Give"</button>
+                                }>{t(Text::Give)}</button>
                             </div>
                         }.into_any(),
                     }
                 } else if let Some(p) = price {
                     view! {
-                        <button id="buy-button" class="primary" on:click=move |_| pending.set(Some((
-                            format!("buy token {token} for {} (the contract pays the seller, a {:.2} % royalty to the creator and the platform fee)", format::credits(p), f64::from(royalty_bps) / 100.0),
+                        <button id="buy-button" class="primary" on:click=move |_| pending.set(Some(
                             MarketRequest::Buy { token_id: token },
-                        )))>{format!("Buy for {}", format::credits(p))}</button>
+                        ))>{tr(move |l| i18n::buy_for(l, &format::credits(l, p)))}</button>
                     }.into_any()
                 } else {
-                    view! { <p class="note">"Not for sale. Only its holder can list it."</p> }.into_any()
+                    view! { <p class="note">{t(Text::OnlyHolderLists)}</p> }.into_any()
                 }
             }}
-            {move || pending.get().map(|(what, _)| {
+            {move || pending.get().map(|request| {
+                let lang = lang.get();
                 let who = active().map(|a| format!("{} ({})", a.label, format::address(&a.address))).unwrap_or_default();
+                let what = confirmation(lang, &request, price, royalty_bps);
                 view! {
-                    <div class="confirm" id="confirm-box" role="alertdialog" aria-label="Confirm the transaction">
-                        <p>{format!("Sign as {who}: {what}.")}</p>
+                    <div class="confirm" id="confirm-box" role="alertdialog" aria-label=Text::ConfirmTransaction.text(lang)>
+                        <p>{i18n::sign_as(lang, &who, &what)}</p>
                         <div class="trade-row">
                             <button id="confirm-sign" class="primary" disabled=move || busy.get() on:click=move |_| sign()>
-                                {move || if busy.get() { "Signing…" } else { "Confirm and sign" }}
+                                {move || if busy.get() { Text::Signing } else { Text::ConfirmSign }.text(lang)}
                             </button>
-                            <button class="secondary" disabled=move || busy.get() on:click=move |_| pending.set(None)>"Cancel"</button>
+                            <button class="secondary" disabled=move || busy.get() on:click=move |_| pending.set(None)>{Text::Cancel.text(lang)}</button>
                         </div>
                     </div>
                 }
             })}
-            {move || error.get().map(|e| view! { <p class="error" id="trade-error">{e}</p> })}
+            {move || error.get().map(|e| view! { <p class="error" id="trade-error">{tr(move |l| e.text(l))}</p> })}
         </div>
     }
 }
@@ -335,16 +375,16 @@ fn ProofPanel(token_id: u64, owner: String, accounts: RwSignal<Vec<AccountInfo>>
         {move || holder().then(|| view! {
             <div class="proof" id="proof-panel">
                 <button id="export-proof" class="secondary" disabled=move || busy.get() on:click=export>
-                    {move || if busy.get() { "Signing the proof…" } else { "Export proof of ownership" }}
+                    {tr(move |l| if busy.get() { Text::SigningProof } else { Text::ExportProof }.text(l).into())}
                 </button>
-                <p class="muted small">"An evidence bundle anyone can verify without Hallmark's servers, signed by you, and a printable certificate."</p>
+                <p class="muted small">{t(Text::ProofNote)}</p>
             </div>
         })}
         {move || result.get().map(|r| match r {
             Ok(p) => view! {
                 <div class="card" id="proof-result">
-                    <div class="row"><span class="label">"Bundle"</span><span class="mono" id="proof-bundle-path">{p.bundle_path}</span></div>
-                    <div class="row"><span class="label">"Certificate"</span><span class="mono" id="proof-certificate-path">{p.certificate_path}</span></div>
+                    <div class="row"><span class="label">{t(Text::Bundle)}</span><span class="mono" id="proof-bundle-path">{p.bundle_path}</span></div>
+                    <div class="row"><span class="label">{t(Text::Certificate)}</span><span class="mono" id="proof-certificate-path">{p.certificate_path}</span></div>
                     <div class="row"><span class="label">"sha-256"</span><span class="mono">{p.sha256}</span></div>
                 </div>
             }.into_any(),

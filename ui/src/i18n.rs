@@ -1,0 +1,651 @@
+//! The UI's one catalogue of user-visible text, in English and Simplified Chinese, and the
+//! current language.
+//!
+//! Fixed strings are [`Text`] keys; the `catalogue!` table takes every key with both
+//! translations, so a missing one does not compile. Strings with values are the template
+//! functions below it: whole sentences per language (each keeps its own word order), also
+//! written for both languages or they do not compile. Technical identifiers (CIDs, sha-256, PDQ,
+//! addresses, block numbers, error codes) and text from the engine are never translated.
+//!
+//! The language is a `RwSignal<Lang>` in the context ([`provide_language`], [`use_lang`]); views
+//! read it through [`t`] (a fixed string) or [`tr`] (text made from values), so switching the
+//! language redraws only the text, without reloading data or resetting forms.
+//!
+//! To add a string: a line `Key: "English", "中文";` in `catalogue!`, then `{t(Text::Key)}` in a
+//! view. For a string with values: a line `name(arg: Type, …) => "English {arg}", "中文 {arg}";`
+//! in `templates!`, then `{tr(move |l| i18n::name(l, …))}` in a view.
+
+use std::fmt::Display;
+
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+
+/// A language of the UI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// English (the default).
+    #[default]
+    En,
+    /// Simplified Chinese.
+    Zh,
+}
+
+impl Lang {
+    /// Every language, in the order of the switch.
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Zh];
+
+    /// The BCP 47 tag, for `<html lang>` and the stored choice.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh-CN",
+        }
+    }
+
+    /// The language's name in itself, for the switch.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Zh => "简体中文",
+        }
+    }
+
+    /// The UI language of a BCP 47 tag (`zh-Hans-CN` → Chinese), if the UI has one.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let primary = tag.trim().split(['-', '_']).next()?;
+        if primary.eq_ignore_ascii_case("en") {
+            Some(Lang::En)
+        } else if primary.eq_ignore_ascii_case("zh") {
+            Some(Lang::Zh)
+        } else {
+            None
+        }
+    }
+
+    /// The language to start in: the stored choice, else Chinese when the webview's language is
+    /// Chinese, else English.
+    pub fn initial(stored: Option<&str>, navigator: Option<&str>) -> Lang {
+        stored
+            .and_then(Lang::from_tag)
+            .or_else(|| {
+                navigator
+                    .and_then(Lang::from_tag)
+                    .filter(|l| *l == Lang::Zh)
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Where the choice is kept in the webview's `localStorage`.
+const STORAGE_KEY: &str = "hallmark.lang";
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_namespace = localStorage, js_name = getItem)]
+    fn storage_get(key: &str) -> Result<Option<String>, JsValue>;
+
+    #[wasm_bindgen(catch, js_namespace = localStorage, js_name = setItem)]
+    fn storage_set(key: &str, value: &str) -> Result<(), JsValue>;
+}
+
+/// `navigator.language`, if the webview has one.
+fn navigator_language() -> Option<String> {
+    let navigator = js_sys::Reflect::get(&js_sys::global(), &"navigator".into()).ok()?;
+    js_sys::Reflect::get(&navigator, &"language".into())
+        .ok()?
+        .as_string()
+}
+
+/// Creates the current language (the stored choice, else from `navigator.language`), provides
+/// it to every component and keeps `<html lang>` in step. Called once, by `App`.
+pub fn provide_language() -> RwSignal<Lang> {
+    let stored = storage_get(STORAGE_KEY).ok().flatten();
+    let lang = RwSignal::new(Lang::initial(
+        stored.as_deref(),
+        navigator_language().as_deref(),
+    ));
+    Effect::new(move |_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("lang", lang.get().code());
+        }
+    });
+    provide_context(lang);
+    lang
+}
+
+/// Remembers the user's choice for the next start (nothing happens if storage is unavailable).
+pub fn remember(lang: Lang) {
+    let _ = storage_set(STORAGE_KEY, lang.code());
+}
+
+/// The current language, as provided by `App`.
+pub fn use_lang() -> RwSignal<Lang> {
+    expect_context()
+}
+
+/// A fixed string in the current language, for a view or an attribute: it follows the switch.
+pub fn t(key: Text) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let lang = use_lang();
+    move || key.text(lang.get())
+}
+
+/// Text made by `f` in the current language (a template, or a choice of keys); it follows the
+/// switch. One signal type for every such text keeps the wasm small.
+pub fn tr(f: impl Fn(Lang) -> String + Send + Sync + 'static) -> Signal<String> {
+    let lang = use_lang();
+    Signal::derive(move || f(lang.get()))
+}
+
+/// Declares [`Text`] with one variant per line, [`Text::ALL`] and [`Text::text`] from the same
+/// lines, so every key has both languages and `ALL` has every key.
+macro_rules! catalogue {
+    ($($key:ident: $en:literal, $zh:literal;)+) => {
+        /// A fixed string of the UI (its English text is its documentation).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Text {
+            $(#[doc = $en] $key,)+
+        }
+
+        impl Text {
+            /// Every key, in catalogue order.
+            #[cfg_attr(not(test), allow(dead_code))]
+            pub const ALL: &'static [Text] = &[$(Text::$key),+];
+
+            /// The string in `lang`.
+            pub const fn text(self, lang: Lang) -> &'static str {
+                let (en, zh) = match self {
+                    $(Text::$key => ($en, $zh),)+
+                };
+                match lang {
+                    Lang::En => en,
+                    Lang::Zh => zh,
+                }
+            }
+        }
+    };
+}
+
+catalogue! {
+    // Top bar and shared words
+    Explore: "Explore", "浏览";
+    Collection: "Collection", "收藏";
+    Studio: "Studio", "工作室";
+    Library: "Library", "作品库";
+    Mint: "Mint", "登记";
+    Verify: "Verify", "验证";
+    Review: "Review", "审核";
+    Status: "Status", "状态";
+    Settings: "Settings", "设置";
+    Language: "Language", "语言";
+    SigningAs: "Signing as", "签名身份";
+    AccountSelect: "Account the app signs as", "应用签名所用的账户";
+    Loading: "Loading…", "正在加载…";
+    LoadMore: "Load more", "加载更多";
+    Untitled: "Untitled", "无标题";
+    MediaUnavailable: "media unavailable", "媒体不可用";
+    NotForSale: "Not for sale", "未在出售";
+    ThisAccount: "this account", "此账户";
+    Creator: "Creator", "创作者";
+    Holder: "Holder", "持有人";
+    Issuer: "Issuer", "发行方";
+    RegisteredAt: "Registered", "登记时间";
+    Transaction: "Transaction", "交易";
+    Token: "Token", "通证";
+    Title: "Title", "标题";
+    Description: "Description", "描述";
+    Licence: "Licence", "许可";
+    Chain: "Chain", "链";
+    ChainId: "Chain id", "链 ID";
+    ContentStore: "Content store", "内容存储";
+    DataFolder: "Data folder", "数据文件夹";
+    Kind: "Kind", "类型";
+    KindImage: "image", "图片";
+    KindAudio: "audio", "音频";
+    KindVideo: "video", "视频";
+    // Mint (add.rs)
+    MintTitle: "Mint a work", "登记作品";
+    MintLede: "Drop an image, audio or video file anywhere on this window, or type its path. Hallmark reads the real type from the bytes, checks size and pixel limits, computes its sha-256 and IPFS content address, and stores it locally.",
+        "将图片、音频或视频文件拖放到窗口任意位置，或输入它的路径。Hallmark 会根据字节识别真实类型，检查大小和像素上限，计算 sha-256 与 IPFS 内容地址，并保存在本地。";
+    DropFile: "⬇ Drop a file here", "⬇ 将文件拖放到这里";
+    Ingest: "Ingest", "导入";
+    Ingesting: "Ingesting…", "正在导入…";
+    AcceptedFormats: "PNG, JPEG, WebP, GIF · MP3, WAV, FLAC, OGG · MP4, WebM. SVG is refused: Hallmark never renders documents that can carry scripts.",
+        "PNG、JPEG、WebP、GIF · MP3、WAV、FLAC、OGG · MP4、WebM。不接受 SVG：Hallmark 从不渲染可能携带脚本的文档。";
+    Starting: "Starting…", "正在准备…";
+    ContentAddress: "Content address (CIDv1)", "内容地址（CIDv1）";
+    IpfsAdd: "ipfs add (CIDv0)", "ipfs add 的地址（CIDv0）";
+    NoOtherFile: "✓ No other file in your library has these exact bytes.", "✓ 作品库中没有其他文件与它的字节完全相同。";
+    ComparingRegistered: "Comparing with every registered work…", "正在与所有已登记作品比对…";
+    RegisterOnChain: "Register on the chain", "在链上登记";
+    EditionsField: "Editions (fixed forever)", "版次数量（永久固定）";
+    RoyaltyField: "Royalty on resales, %", "转售版税（%）";
+    AllRightsReserved: "All rights reserved", "保留所有权利";
+    RegisterWork: "Register work", "登记作品";
+    Registering: "Registering…", "正在登记…";
+    SentToReview: "Sent to review. ", "已提交审核。";
+    // Explore, Collection, Studio (explore.rs)
+    MyCollection: "My collection", "我的收藏";
+    ExploreLede: "Every work registered on the chain, from this computer's catalog: browsing and search work offline.",
+        "链上登记的全部作品，来自本机的目录：离线也能浏览和搜索。";
+    CatalogWaiting: "catalog: waiting for the chain", "目录：等待链上数据";
+    RoyaltiesEarned: "Royalties earned", "已得版税";
+    Proceeds: "Sales and licence proceeds", "销售与许可收入";
+    PaymentsReceived: "Payments received", "收款笔数";
+    SearchPlaceholder: "Search titles, descriptions, creators, attributes", "搜索标题、描述、创作者、属性";
+    Search: "Search", "搜索";
+    AllKinds: "All kinds", "全部类型";
+    Images: "Images", "图片";
+    Audio: "Audio", "音频";
+    Video: "Video", "视频";
+    Order: "Order", "排序";
+    Newest: "Newest", "最新";
+    PriceLowHigh: "Price: low to high", "价格：从低到高";
+    PriceHighLow: "Price: high to low", "价格：从高到低";
+    RecentlySold: "Recently sold", "最近售出";
+    ForSaleOnly: "For sale only", "仅看在售";
+    NoMatch: "No works match this search.", "没有符合此搜索的作品。";
+    NoWorksYet: "No works on the chain match yet.", "链上暂无符合条件的作品。";
+    HoldsNoTokens: "This account holds no tokens yet.", "此账户尚未持有任何通证。";
+    CreatedNothing: "This account has not created any work yet.", "此账户尚未创作任何作品。";
+    FetchingMetadata: "Fetching metadata…", "正在获取元数据…";
+    Frozen: "frozen", "已冻结";
+    // Library (library.rs)
+    LibraryLede: "Works ingested on this machine: hashed, content-addressed and pinned in the local store.",
+        "在本机导入的作品：已计算哈希、按内容寻址，并固定在本地存储中。";
+    NothingYet: "Nothing here yet.", "这里还什么都没有。";
+    AddFirstWork: "Add your first work", "添加你的第一件作品";
+    // Registered works beside a new one (matches.rs)
+    ExactSameBytes: "the exact same bytes", "字节完全相同";
+    NoPicture: "no picture", "无图片";
+    // Review (review.rs)
+    PendingOnly: "Pending only", "仅看待审核";
+    ReviewLede: "Mints that look like registered works wait here for a consortium reviewer. Nothing is blocked silently: CC0 works and licensed remixes are legitimate. Approve or reject with a reason; the decision and reason are kept on the chain.",
+        "与已登记作品相似的登记申请在这里等待联盟审核员处理。不会有作品被悄悄拦下：CC0 作品和获得许可的再创作都是正当的。批准或驳回时须说明理由；决定和理由都会记录在链上。";
+    NotReviewer: "Switch to a reviewer account to decide.", "请切换到审核员账户再做决定。";
+    QueueEmpty: "The queue is empty.", "审核队列为空。";
+    GiveReason: "Give a reason: it is kept on the chain.", "请填写理由：它会记录在链上。";
+    ApprovedNote: "Approved — the queue updates as the chain confirms it.", "已批准——链上确认后，队列会随之更新。";
+    RejectedNote: "Rejected — the queue updates as the chain confirms it.", "已驳回——链上确认后，队列会随之更新。";
+    MetadataNotFetched: "(metadata not fetched yet)", "（尚未获取元数据）";
+    StatusPending: "pending", "待审核";
+    StatusApproved: "approved", "已批准";
+    StatusRejected: "rejected", "已驳回";
+    NoPictureYet: "no picture yet", "暂无图片";
+    LooksLikeVs: "looks like", "相似于";
+    ReasonPlaceholder: "Reason (kept on the chain)", "理由（记录在链上）";
+    Reason: "Reason", "理由";
+    Approve: "Approve", "批准";
+    Reject: "Reject", "驳回";
+    // Settings (settings.rs)
+    SettingsLede: "Saved in the data folder's config.json. Changes take effect the next time Hallmark starts.",
+        "保存在数据文件夹的 config.json 中。更改在 Hallmark 下次启动时生效。";
+    Network: "Network", "网络";
+    NetworkDev: "Local dev chain (started and stopped by the app; demo consortium)", "本地开发链（由应用启动和停止；演示联盟）";
+    NetworkRpc: "Consortium node (JSON-RPC)", "联盟节点（JSON-RPC）";
+    NodeUrl: "Node URL", "节点 URL";
+    StoreEmbedded: "Embedded (blocks in the data folder, no daemon)", "内置（数据块存放在数据文件夹，无需守护进程）";
+    StoreKubo: "A Kubo node (RPC API)", "Kubo 节点（RPC API）";
+    KuboUrl: "Kubo RPC API URL", "Kubo RPC API 的 URL";
+    CopyDetection: "Copy detection", "相似作品检查";
+    MaxDistance: "Near copy: PDQ distance at most (of 256; Meta: 31)", "近似副本：PDQ 距离不超过（满分 256；Meta 建议 31）";
+    MinQuality: "Only for images of quality at least (of 100; Meta: 50)", "仅检查质量不低于此值的图像（满分 100；Meta 建议 50）";
+    Save: "Save", "保存";
+    SavedRestart: "Saved. Restart Hallmark to use the new settings.", "已保存。重启 Hallmark 后启用新设置。";
+    SavedInUse: "Saved. These are the settings in use.", "已保存。当前使用的就是这些设置。";
+    // Status and the chain badge (status.rs)
+    Connecting: "connecting…", "正在连接…";
+    ChainStarting: "starting…", "正在启动…";
+    StatusLede: "Hallmark runs on its own: a local chain it owns, an embedded content store and a SQLite catalog in your data folder.",
+        "Hallmark 可独立运行：它自己管理的本地链、内置的内容存储，以及数据文件夹中的 SQLite 目录。";
+    Running: "running", "运行中";
+    State: "State", "状态";
+    DevChain: "local dev chain (anvil, owned by the app)", "本地开发链（anvil，由应用管理）";
+    ConsortiumNode: "consortium node", "联盟节点";
+    Rpc: "RPC", "RPC 端点";
+    HeadBlock: "Head block", "最新区块";
+    WorksContract: "Works contract", "作品合约";
+    MarketContract: "Market contract", "市场合约";
+    DeployedInBlock: "Deployed in block", "部署区块";
+    Backend: "Backend", "后端";
+    Health: "Health", "健康状况";
+    HealthOk: "ok", "正常";
+    LocalData: "Local data", "本地数据";
+    Database: "Database", "数据库";
+    WorksInLibrary: "Works in library", "作品库中的作品";
+    // Verify (verify.rs)
+    VerifyLede: "Drop an evidence bundle (.zip) to check every claim in it — offline first, then against the chain — or drop a picture, audio or video file to find who registered it, when, and who holds it now. Nothing is uploaded.",
+        "拖入证据包（.zip），逐项核验其中的每条声明——先离线核验，再对照链上数据；或拖入图片、音频或视频文件，查出是谁在何时登记了它，以及现在由谁持有。不会上传任何内容。";
+    DropBundle: "⬇ Drop a bundle or a file here", "⬇ 将证据包或文件拖放到这里";
+    ChallengeOptional: "Challenge (optional)", "挑战值（可选）";
+    Challenge: "Challenge", "挑战值";
+    Checking: "Checking…", "正在验证…";
+    Verified: "Verified: every check passed", "已验证：所有检查均通过";
+    BundleSha: "Bundle sha-256", "证据包 sha-256";
+    RegisteredWork: "registered work", "已登记作品";
+    NotRegistered: "Not registered: no work has these exact bytes", "未登记：没有作品与它的字节完全相同";
+    LooksLike: "Looks like", "相似作品";
+    // Work (work.rs)
+    BackToExplore: "← Explore", "← 浏览";
+    LicenceOfferWithdrawn: "Licence offer withdrawn", "许可要约已撤回";
+    MetadataUpdated: "Metadata updated", "元数据已更新";
+    Royalty: "Royalty", "版税";
+    ContentSha: "Content sha-256", "内容 sha-256";
+    Media: "Media", "媒体";
+    Unknown: "unknown", "未知";
+    Metadata: "Metadata", "元数据";
+    Provenance: "Provenance", "流转记录";
+    NeedsAccount: "Signing needs an account (a wallet on a consortium chain).", "签名需要一个账户（联盟链上的钱包）。";
+    WithdrawListing: "Withdraw listing", "撤回挂售";
+    PriceInCredits: "Price in credits", "价格（积分）";
+    ListForSale: "List for sale", "挂售";
+    TypePrice: "Type a price like 15 or 12.50", "请输入价格，例如 15 或 12.50";
+    GiveTo: "Give to", "赠送给";
+    GiveToChoose: "Give to…", "赠送给…";
+    ChooseRecipient: "Choose who receives it", "请选择接收人";
+    Give: "Give", "赠送";
+    OnlyHolderLists: "Not for sale. Only its holder can list it.", "未在出售。只有持有人可以挂售。";
+    ConfirmTransaction: "Confirm the transaction", "确认交易";
+    Signing: "Signing…", "正在签名…";
+    ConfirmSign: "Confirm and sign", "确认并签名";
+    Cancel: "Cancel", "取消";
+    SigningProof: "Signing the proof…", "正在签署证明…";
+    ExportProof: "Export proof of ownership", "导出所有权证明";
+    ProofNote: "An evidence bundle anyone can verify without Hallmark's servers, signed by you, and a printable certificate.",
+        "一个由你签名、任何人无需 Hallmark 的服务器即可验证的证据包，以及一份可打印的证书。";
+    Bundle: "Bundle", "证据包";
+    Certificate: "Certificate", "证书";
+}
+
+/// A string from the catalogue, or a message from the engine shown as it came.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Message {
+    /// A catalogue string.
+    Text(Text),
+    /// The engine's own words (English).
+    Raw(String),
+}
+
+impl Message {
+    /// The message in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            Message::Text(key) => key.text(lang).to_owned(),
+            Message::Raw(text) => text.clone(),
+        }
+    }
+}
+
+/// A media kind from the engine (`image`, `audio`, `video`) in `lang`; others as they are.
+pub fn kind(lang: Lang, kind: &str) -> String {
+    match kind {
+        "image" => Text::KindImage.text(lang).to_owned(),
+        "audio" => Text::KindAudio.text(lang).to_owned(),
+        "video" => Text::KindVideo.text(lang).to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// A review request's status from the engine in `lang`; unknown ones as they are.
+pub fn review_status(lang: Lang, status: &str) -> String {
+    match status {
+        "pending" => Text::StatusPending.text(lang).to_owned(),
+        "approved" => Text::StatusApproved.text(lang).to_owned(),
+        "rejected" => Text::StatusRejected.text(lang).to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// `Looks like 1 registered work` / `Looks like 2 registered works`.
+pub fn looks_like_registered(lang: Lang, n: usize) -> String {
+    match (lang, n) {
+        (Lang::En, 1) => "Looks like 1 registered work".to_owned(),
+        (Lang::En, n) => format!("Looks like {n} registered works"),
+        (Lang::Zh, n) => format!("与 {n} 件已登记作品相似"),
+    }
+}
+
+/// `Not verified: 1 check failed` / `Not verified: 2 checks failed`.
+pub fn not_verified(lang: Lang, failed: usize) -> String {
+    match (lang, failed) {
+        (Lang::En, 1) => "Not verified: 1 check failed".to_owned(),
+        (Lang::En, n) => format!("Not verified: {n} checks failed"),
+        (Lang::Zh, n) => format!("未通过验证：{n} 项检查失败"),
+    }
+}
+
+/// `catalog 1 block behind` / `catalog 2 blocks behind`.
+pub fn catalog_behind(lang: Lang, blocks: u64) -> String {
+    match (lang, blocks) {
+        (Lang::En, 1) => "catalog 1 block behind".to_owned(),
+        (Lang::En, n) => format!("catalog {n} blocks behind"),
+        (Lang::Zh, n) => format!("目录落后 {n} 个区块"),
+    }
+}
+
+/// Declares one function per line, `name(lang, args…) -> String`, from an English and a Chinese
+/// format string that name the arguments (`"{work}"`); both are required.
+macro_rules! templates {
+    ($($name:ident($($arg:ident: $ty:ty),+) => $en:literal, $zh:literal;)+) => {
+        $(
+            #[doc = $en]
+            pub fn $name(lang: Lang, $($arg: $ty),+) -> String {
+                match lang {
+                    Lang::En => format!($en),
+                    Lang::Zh => format!($zh),
+                }
+            }
+        )+
+    };
+}
+
+templates! {
+    // Units
+    credits(amount: &str) => "{amount} credits", "{amount} 积分";
+    // Mint
+    progress(stage: &str, done: &str, total: &str) => "{stage} · {done} of {total}", "{stage} · {done} / {total}";
+    ingest_facts(mime: &str, size: &str, dimensions: &str, ms: impl Display)
+        => "{mime} · {size} · {dimensions} · ingested in {ms} ms", "{mime} · {size} · {dimensions} · 导入用时 {ms} ms";
+    exact_copy_of(names: &str) => "Exact copy of: {names}", "与以下文件完全相同：{names}";
+    already_registered(work: impl Display)
+        => "Already registered as work {work} — the chain refuses a second registration of the same bytes.",
+        "已登记为作品 {work}——链上不接受相同字节的再次登记。";
+    registry_clear_image(compared: impl Display, quality: impl Display)
+        => "✓ No registered work has these bytes or looks like them ({compared} compared; image quality {quality} of 100).",
+        "✓ 没有已登记作品与它字节相同或外观相似（已比对 {compared} 件；图像质量 {quality}/100）。";
+    registry_clear_exact(compared: impl Display)
+        => "✓ No registered work has these bytes ({compared} compared; audio and video are checked by their exact bytes).",
+        "✓ 没有已登记作品与它字节相同（已比对 {compared} 件；音频和视频按字节精确比对）。";
+    near_copy_note(max_distance: impl Display)
+        => " (PDQ distance ≤ {max_distance} of 256). Registering it sends it to the consortium's review queue; a reviewer approves or rejects it with a reason.",
+        "（PDQ 距离 ≤ {max_distance}/256）。登记后它将进入联盟的审核队列，由审核员批准或驳回，并说明理由。";
+    registered_as(work: impl Display, token: impl Display, block: impl Display, ms: impl Display)
+        => "✓ Registered as work {work} (token {token}) in block {block} — {ms} ms",
+        "✓ 已登记为作品 {work}（通证 {token}），区块 {block} — {ms} ms";
+    tx(hash: &str) => "tx {hash}", "交易 {hash}";
+    // Explore
+    collection_lede(who: &str) => "The tokens {who} holds.", "{who} 持有的通证。";
+    studio_lede(who: &str) => "The works {who} created, and what their sales and resales paid.", "{who} 创作的作品，以及它们的销售和转售收入。";
+    catalog_paused(error: &str) => "catalog paused: {error}", "目录已暂停：{error}";
+    catalog_up_to_date(block: impl Display) => "catalog up to date · block {block}", "目录已是最新 · 区块 {block}";
+    edition_of(edition: impl Display, max: impl Display) => "Edition {edition} of {max}", "第 {edition} 版，共 {max} 版";
+    by(creator: &str) => "by {creator}", "创作者 {creator}";
+    // Registered works beside a new one
+    bits_apart(distance: impl Display) => "{distance} of 256 bits apart", "相差 {distance}/256 位";
+    bits_apart_via(distance: impl Display, transform: &str)
+        => "{distance} of 256 bits apart ({transform})", "相差 {distance}/256 位（{transform}）";
+    work_titled(work: impl Display, title: &str) => "Work {work} · {title}", "作品 {work} · {title}";
+    by_on(creator: &str, date: &str) => "by {creator} · {date}", "创作者 {creator} · {date}";
+    // Review
+    request_no(id: impl Display) => "Request {id}", "申请 {id}";
+    submitted_by(date: &str, issuer: &str) => "submitted {date} by issuer {issuer}", "由发行方 {issuer} 于 {date} 提交";
+    decided_by(who: &str, reason: &str) => "Decided by {who}: {reason}", "由 {who} 决定：{reason}";
+    // Status
+    chain_at_block(chain: impl Display, block: impl Display) => "chain {chain} · block {block}", "链 {chain} · 区块 {block}";
+    block_no_contracts(block: impl Display) => "block {block} · no contracts", "区块 {block} · 无合约";
+    // Verify
+    registered_work(work: impl Display) => "Registered: work {work}", "已登记：作品 {work}";
+    date_at_block(date: &str, block: impl Display) => "{date} · block {block}", "{date} · 区块 {block}";
+    token_no(token: impl Display) => "Token {token}", "通证 {token}";
+    held_by(holder: &str) => "held by {holder}", "由 {holder} 持有";
+    only_exact_checked(note: &str) => "Only the exact bytes were checked: {note}", "仅比对了字节是否完全相同：{note}";
+    verify_no_near(quality: impl Display)
+        => "✓ No registered work looks like it (image quality {quality} of 100).",
+        "✓ 没有外观与它相似的已登记作品（图像质量 {quality}/100）。";
+    // Work: the timeline
+    registered_by(issuer: &str, creator: &str)
+        => "Registered by issuer {issuer} for creator {creator}", "由发行方 {issuer} 为创作者 {creator} 登记";
+    edition_minted_to(to: &str) => "Edition minted to {to}", "已为 {to} 铸造版次";
+    listed_for(amount: &str, by: &str) => "Listed for {amount} by {by}", "{by} 挂售，价格 {amount}";
+    listing_withdrawn_by(by: &str) => "Listing withdrawn by {by}", "{by} 撤回了挂售";
+    sold_for(amount: &str, from: &str, to: &str) => "Sold for {amount}: {from} → {to}", "售出：{from} → {to}，价格 {amount}";
+    given(from: &str, to: &str) => "Given: {from} → {to}", "赠送：{from} → {to}";
+    licence_offered(to: &str, amount: &str) => "Licence offered to {to} for {amount}", "向 {to} 提供许可，价格 {amount}";
+    licence_accepted(by: &str, amount: &str) => "Licence accepted by {by} for {amount}", "{by} 接受了许可，价格 {amount}";
+    frozen_by(reviewer: &str) => "Frozen by reviewer {reviewer}", "被审核员 {reviewer} 冻结";
+    unfrozen_by(who: &str) => "Unfrozen by {who}", "由 {who} 解冻";
+    timeline_when(date: &str, block: impl Display, tx: &str) => "{date} · block {block} · tx {tx}", "{date} · 区块 {block} · 交易 {tx}";
+    // Work: facts and trading
+    frozen_note(reason: impl Display)
+        => "Frozen by review (reason {reason}): it cannot be sold, given or licensed.",
+        "已因审核被冻结（原因 {reason}）：不能出售、赠送或授予许可。";
+    resale_after(date: &str) => "Resale possible after {date} (holding period).", "{date} 之后才能转售（持有期）。";
+    royalty_on_resale(percent: f64) => "{percent:.2} % on every resale", "每次转售 {percent:.2} %";
+    edition_token(edition: impl Display, max: impl Display, token: impl Display)
+        => "Edition {edition} of {max} · token {token}", "第 {edition} 版，共 {max} 版 · 通证 {token}";
+    for_sale(price: &str) => "For sale: {price}", "在售：{price}";
+    buy_for(price: &str) => "Buy for {price}", "以 {price}购买";
+    confirm_cancel(token: impl Display, price: &str)
+        => "withdraw the listing of token {token} at {price}", "撤回通证 {token} 的挂售（价格 {price}）";
+    confirm_list(token: impl Display, price: &str, royalty: f64)
+        => "list token {token} for {price} (a {royalty:.2} % royalty goes to the creator on the sale)",
+        "挂售通证 {token}，价格 {price}（售出时 {royalty:.2} % 的版税归创作者）";
+    confirm_give(token: impl Display, to: &str) => "give token {token} to {to}", "将通证 {token} 赠送给 {to}";
+    confirm_buy(token: impl Display, price: &str, royalty: f64)
+        => "buy token {token} for {price} (the contract pays the seller, a {royalty:.2} % royalty to the creator and the platform fee)",
+        "购买通证 {token}，价格 {price}（由合约向卖家付款，向创作者支付 {royalty:.2} % 的版税，并支付平台费）";
+    sign_as(who: &str, what: &str) => "Sign as {who}: {what}.", "以 {who} 的身份签名：{what}。";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn has_han(s: &str) -> bool {
+        s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    }
+
+    #[test]
+    fn every_key_is_translated() {
+        for &key in Text::ALL {
+            let (en, zh) = (key.text(Lang::En), key.text(Lang::Zh));
+            assert!(!en.trim().is_empty() && !zh.trim().is_empty(), "{key:?}");
+            assert_ne!(en, zh, "{key:?}");
+            assert!(has_han(zh), "{key:?} has no Chinese: {zh}");
+            assert!(!has_han(en), "{key:?} has Chinese in English: {en}");
+        }
+    }
+
+    #[test]
+    fn all_lists_each_key_once() {
+        for (i, key) in Text::ALL.iter().enumerate() {
+            assert!(!Text::ALL[..i].contains(key), "{key:?}");
+        }
+    }
+
+    #[test]
+    fn language_at_start() {
+        assert_eq!(Lang::initial(None, None), Lang::En);
+        assert_eq!(Lang::initial(None, Some("en-US")), Lang::En);
+        assert_eq!(Lang::initial(None, Some("de-DE")), Lang::En);
+        assert_eq!(Lang::initial(None, Some("zh-CN")), Lang::Zh);
+        assert_eq!(Lang::initial(None, Some("zh")), Lang::Zh);
+        assert_eq!(Lang::initial(None, Some("ZH_tw")), Lang::Zh);
+        assert_eq!(Lang::initial(Some("en"), Some("zh-CN")), Lang::En);
+        assert_eq!(Lang::initial(Some("zh-CN"), Some("en-US")), Lang::Zh);
+        assert_eq!(Lang::initial(Some("garbage"), Some("zh-CN")), Lang::Zh);
+        assert_eq!(Lang::initial(Some(""), None), Lang::En);
+        for lang in Lang::ALL {
+            assert_eq!(Lang::from_tag(lang.code()), Some(lang));
+        }
+    }
+
+    #[test]
+    fn english_plurals() {
+        assert_eq!(
+            looks_like_registered(Lang::En, 1),
+            "Looks like 1 registered work"
+        );
+        assert_eq!(
+            looks_like_registered(Lang::En, 3),
+            "Looks like 3 registered works"
+        );
+        assert_eq!(not_verified(Lang::En, 1), "Not verified: 1 check failed");
+        assert_eq!(not_verified(Lang::En, 2), "Not verified: 2 checks failed");
+        assert_eq!(catalog_behind(Lang::En, 1), "catalog 1 block behind");
+        assert_eq!(catalog_behind(Lang::En, 12), "catalog 12 blocks behind");
+        assert_eq!(looks_like_registered(Lang::Zh, 1), "与 1 件已登记作品相似");
+    }
+
+    /// The English the end-to-end tests read (tests/e2e/tests/app.rs).
+    #[test]
+    fn english_is_unchanged() {
+        let en = Lang::En;
+        let price = credits(en, "15.00");
+        assert_eq!(price, "15.00 credits");
+        assert!(
+            registered_as(en, 1, 1000001, 7, 42).contains("Registered as work 1 (token 1000001)")
+        );
+        assert!(
+            confirm_list(en, 1000001, &price, 10.0)
+                .starts_with("list token 1000001 for 15.00 credits")
+        );
+        assert_eq!(for_sale(en, &price), "For sale: 15.00 credits");
+        assert_eq!(buy_for(en, &price), "Buy for 15.00 credits");
+        assert!(sign_as(en, "Member 1 (0x90f7…b906)", "x").starts_with("Sign as Member 1"));
+        assert!(sold_for(en, &price, "a", "b").starts_with("Sold for 15.00 credits"));
+        assert!(listed_for(en, &price, "a").starts_with("Listed for 15.00 credits"));
+        assert!(edition_minted_to(en, "a").starts_with("Edition minted"));
+        assert!(catalog_up_to_date(en, 9).contains("up to date"));
+        assert!(registered_work(en, 1).starts_with("Registered: work 1"));
+        assert!(held_by(en, "0x90f7").starts_with("held by"));
+        assert_eq!(
+            work_titled(en, 2, "Harbour at dusk"),
+            "Work 2 · Harbour at dusk"
+        );
+        assert!(chain_at_block(en, 31337, 5).starts_with("chain 31337"));
+        assert_eq!(royalty_on_resale(en, 10.0), "10.00 % on every resale");
+        assert_eq!(Text::NothingYet.text(en), "Nothing here yet.");
+        assert_eq!(Text::Verified.text(en), "Verified: every check passed");
+        assert_eq!(Text::SentToReview.text(en), "Sent to review. ");
+        assert_eq!(Text::ContentSha.text(en), "Content sha-256");
+    }
+
+    #[test]
+    fn templates_are_translated() {
+        let zh = [
+            credits(Lang::Zh, "15.00"),
+            registered_as(Lang::Zh, 1, 1000001, 7, 42),
+            confirm_buy(Lang::Zh, 1000001, "15.00 积分", 10.0),
+            edition_of(Lang::Zh, 1, 5),
+            timeline_when(Lang::Zh, "2026-11-28 21:42 UTC", 7, "0xab…cd"),
+        ];
+        for s in zh {
+            assert!(has_han(&s), "{s}");
+        }
+        assert_eq!(edition_of(Lang::Zh, 1, 5), "第 1 版，共 5 版");
+        let price = credits(Lang::Zh, "15.00");
+        assert_eq!(buy_for(Lang::Zh, &price), "以 15.00 积分购买");
+        assert_eq!(
+            sold_for(Lang::Zh, &price, "a", "b"),
+            "售出：a → b，价格 15.00 积分"
+        );
+        assert_eq!(kind(Lang::Zh, "image"), "图片");
+        assert_eq!(kind(Lang::En, "image"), "image");
+        assert_eq!(kind(Lang::Zh, "model"), "model");
+        assert_eq!(review_status(Lang::Zh, "pending"), "待审核");
+        assert_eq!(
+            Message::Raw("engine says".into()).text(Lang::Zh),
+            "engine says"
+        );
+    }
+}
