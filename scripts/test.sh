@@ -22,6 +22,12 @@ bash scripts/build-ui.sh
 step "clippy"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
+# The UI's logic (the language catalogue, formatting, form parsing) is plain Rust: its unit tests
+# and lints run on the host (Debian's wasm toolchain ships no clippy).
+step "UI unit tests and lints (host)"
+mkdir -p target
+(cd ui && cargo clippy --all-targets --quiet -- -D warnings && cargo test --quiet) 2>&1 | tee target/ui-test-output.txt
+
 # One js-ipfs daemon for the whole run, on test ports, stopped whatever happens.
 export IPFS_RECIPE_DIR=$HALLMARK_IPFS_DIR IPFS_API_PORT=15001 IPFS_GW_PORT=18080 IPFS_RPC_PORT=15003 IPFS_SWARM_PORT=14002
 export HALLMARK_TEST_KUBO_API=http://127.0.0.1:$IPFS_API_PORT
@@ -40,7 +46,7 @@ xvfb-run -a -s "-screen 0 1280x800x24" cargo test --workspace --no-fail-fast 2>&
 status=${PIPESTATUS[0]}
 
 # Sum cargo's per-binary "test result: ok. N passed; M failed; …" lines.
-read -r passed failed < <(grep -E '^test result: ' target/test-output.txt \
+read -r passed failed < <(cat target/ui-test-output.txt target/test-output.txt | grep -E '^test result: ' \
   | sed -E 's/.* ([0-9]+) passed; ([0-9]+) failed.*/\1 \2/' | awk '{p+=$1; f+=$2} END {print p+0, f+0}')
 echo
 echo "tests: $passed passed, $failed failed ($(( $(date +%s) - started )) s)"

@@ -6,12 +6,15 @@ use hallmark_api::{
     AppStatus, IngestProgress, IngestReport, IngestRequest, LibraryPage, LibraryPageRequest,
     MintProgress, MintWorkReport, MintWorkRequest, events,
 };
-use hallmark_engine::{Engine, MintRequest};
+use hallmark_engine::{CoCreator, Engine, MintRequest};
 use tauri::{AppHandle, Emitter, State};
 
 use crate::convert;
 use crate::error::{CommandError, CommandResult};
 use crate::jobs::Jobs;
+
+/// Most attributes a work may carry from the mint form.
+const MAX_ATTRIBUTES: usize = 32;
 
 /// Longest path accepted from the UI.
 const MAX_PATH_BYTES: usize = 4096;
@@ -158,6 +161,48 @@ fn checked_mint(request: &MintWorkRequest) -> CommandResult<MintRequest> {
     }
     let description = request.description.trim();
     let licence = request.licence.trim();
+    if request.attributes.len() > MAX_ATTRIBUTES {
+        return Err(CommandError::new(
+            "request.invalid",
+            format!("at most {MAX_ATTRIBUTES} attributes"),
+        ));
+    }
+    let mut attributes = Vec::with_capacity(request.attributes.len());
+    for a in &request.attributes {
+        let (name, value) = (a.name.trim(), a.value.trim());
+        if name.is_empty() && value.is_empty() {
+            continue;
+        }
+        if name.is_empty() || name.chars().count() > 100 || value.chars().count() > 500 {
+            return Err(CommandError::new(
+                "request.invalid",
+                "every attribute needs a name (up to 100 characters) and a value (up to 500)",
+            ));
+        }
+        attributes.push((name.to_owned(), value.to_owned()));
+    }
+    if request.co_creators.len() > hallmark_engine::MAX_CO_CREATORS {
+        return Err(CommandError::new(
+            "request.invalid",
+            format!("at most {} co-creators", hallmark_engine::MAX_CO_CREATORS),
+        ));
+    }
+    let co_creators = request
+        .co_creators
+        .iter()
+        .map(|c| {
+            let payee = c.address.trim().parse().map_err(|_| {
+                CommandError::new(
+                    "request.invalid",
+                    format!(
+                        "co-creator {:?} is not an address (0x and 40 hex digits)",
+                        c.address
+                    ),
+                )
+            })?;
+            Ok(CoCreator { payee, bps: c.bps })
+        })
+        .collect::<CommandResult<Vec<_>>>()?;
     Ok(MintRequest {
         path: checked_path(&request.path)?,
         name: title.to_owned(),
@@ -169,7 +214,8 @@ fn checked_mint(request: &MintWorkRequest) -> CommandResult<MintRequest> {
         },
         editions: request.editions,
         royalty_bps: request.royalty_bps,
-        ..MintRequest::default()
+        attributes,
+        co_creators,
     })
 }
 
@@ -213,6 +259,7 @@ mod tests {
 
     #[test]
     fn mint_forms_are_validated() {
+        use hallmark_api::{AttributeInput, ShareInput};
         let good = MintWorkRequest {
             path: "/tmp/a.png".into(),
             title: " Sunrise ".into(),
@@ -220,12 +267,31 @@ mod tests {
             licence: String::new(),
             editions: 5,
             royalty_bps: 1000,
+            attributes: vec![
+                AttributeInput {
+                    name: " Medium ".into(),
+                    value: "Ink".into(),
+                },
+                AttributeInput {
+                    name: String::new(),
+                    value: String::new(),
+                },
+            ],
+            co_creators: vec![ShareInput {
+                address: "0x90f79bf6eb2c4f870365e785982e1f101e93b906".into(),
+                bps: 2500,
+            }],
         };
         let Ok(mint) = checked_mint(&good) else {
             panic!("a valid form was refused")
         };
         assert_eq!((mint.name.as_str(), mint.description), ("Sunrise", None));
         assert_eq!(mint.licence, "All rights reserved");
+        assert_eq!(
+            mint.attributes,
+            vec![("Medium".to_owned(), "Ink".to_owned())]
+        );
+        assert_eq!(mint.co_creators[0].bps, 2500);
         for bad in [
             MintWorkRequest {
                 title: "  ".into(),
@@ -237,6 +303,20 @@ mod tests {
             },
             MintWorkRequest {
                 royalty_bps: 2501,
+                ..good.clone()
+            },
+            MintWorkRequest {
+                attributes: vec![AttributeInput {
+                    name: String::new(),
+                    value: "orphan value".into(),
+                }],
+                ..good.clone()
+            },
+            MintWorkRequest {
+                co_creators: vec![ShareInput {
+                    address: "nobody".into(),
+                    bps: 100,
+                }],
                 ..good.clone()
             },
             MintWorkRequest {

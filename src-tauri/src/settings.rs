@@ -28,8 +28,20 @@ fn view(saved: &Config, running: &Config) -> Settings {
         kubo_url,
         max_distance: saved.copy_detection.max_distance,
         min_quality: saved.copy_detection.min_quality,
-        restart_needed: same(saved) != same(running),
+        restart_needed: same(saved) != same(running) || next_data_dir(running).is_some(),
+        next_data_dir: next_data_dir(running).unwrap_or_default(),
+        data_dir_fixed: Config::data_dir_from_env(),
     }
+}
+
+/// The folder the next start opens, when it is not the running one.
+fn next_data_dir(running: &Config) -> Option<String> {
+    if Config::data_dir_from_env() {
+        return None;
+    }
+    Config::chosen_data_dir()
+        .filter(|dir| *dir != running.data_dir)
+        .map(|dir| dir.display().to_string())
 }
 
 /// The saved settings.
@@ -41,7 +53,8 @@ pub(crate) async fn settings(engine: State<'_, Engine>) -> CommandResult<Setting
     Ok(view(&saved, running))
 }
 
-/// Validates and saves new settings (the data folder cannot move from here).
+/// Validates and saves new settings; a new data folder is used from the next start (the current
+/// one keeps its data).
 #[tauri::command]
 #[tracing::instrument(skip_all)]
 pub(crate) async fn save_settings(
@@ -85,6 +98,22 @@ pub(crate) async fn save_settings(
     saved.copy_detection.max_distance = request.max_distance;
     saved.copy_detection.min_quality = request.min_quality;
     saved.validate()?;
+    let chosen = request.next_data_dir.trim();
+    let chosen = (!chosen.is_empty()).then(|| std::path::PathBuf::from(chosen));
+    if let Some(dir) = &chosen
+        && *dir != running.data_dir
+    {
+        if Config::data_dir_from_env() {
+            return Err(CommandError::new(
+                "request.invalid",
+                "HALLMARK_DATA_DIR sets the data folder; unset it to choose one here",
+            ));
+        }
+        Config::choose_data_dir(dir)?;
+    } else if chosen.is_some() && !Config::data_dir_from_env() {
+        // Chose the running folder again: keep using it.
+        Config::choose_data_dir(&running.data_dir)?;
+    }
     saved.save()?;
     Ok(view(&saved, running))
 }

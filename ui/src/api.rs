@@ -65,3 +65,28 @@ pub fn listen<T: DeserializeOwned + 'static>(
         closure.forget(); // lives as long as the page
     });
 }
+
+/// A fresh id for a cancellable job (`mint-…`), unique for this page's lifetime.
+pub fn job_id(kind: &str) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(1);
+    format!(
+        "{kind}-{}-{}",
+        js_sys::Date::now() as u64,
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+#[derive(Serialize)]
+struct CancelArgs {
+    request: hallmark_api::CancelJobRequest,
+}
+
+/// Asks the shell to stop job `id` (it stops at its next safe point and answers with
+/// `job.cancelled`).
+pub fn cancel(id: String) {
+    leptos::task::spawn_local(async move {
+        let request = hallmark_api::CancelJobRequest { job_id: id };
+        let _ = call::<_, bool>(hallmark_api::commands::CANCEL_JOB, &CancelArgs { request }).await;
+    });
+}

@@ -69,3 +69,24 @@ pub fn address(a: &str) -> String {
         a.to_owned()
     }
 }
+
+/// Basis points as a percentage: `1000` → `10 %`, `1250` → `12.5 %`.
+pub fn percent_bps(bps: u32) -> String {
+    let text = format!("{:.2}", f64::from(bps) / 100.0);
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    format!("{text} %")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basis_points_read_as_percentages() {
+        assert_eq!(percent_bps(1000), "10 %");
+        assert_eq!(percent_bps(1250), "12.5 %");
+        assert_eq!(percent_bps(7501), "75.01 %");
+        assert_eq!(percent_bps(0), "0 %");
+        assert_eq!(percent_bps(10_000), "100 %");
+    }
+}

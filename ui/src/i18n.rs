@@ -324,6 +324,63 @@ catalogue! {
     RegisteredWork: "registered work", "已登记作品";
     NotRegistered: "Not registered: no work has these exact bytes", "未登记：没有作品与它的字节完全相同";
     LooksLike: "Looks like", "相似作品";
+    // Mint wizard: details, confirmation, steps
+    Attributes: "Attributes", "属性";
+    AttributeName: "Name (e.g. Medium)", "名称（如：材质）";
+    AttributeValue: "Value (e.g. Ink on paper)", "值（如：纸本水墨）";
+    AddAttribute: "+ Add an attribute", "+ 添加属性";
+    CoCreators: "Co-creators (a share of every royalty)", "共同创作者（分享每笔版税）";
+    CoCreatorAddress: "Address 0x…", "地址 0x…";
+    CoCreatorShare: "Share of the royalty, %", "版税分成，%";
+    AddCoCreator: "+ Add a co-creator", "+ 添加共同创作者";
+    Remove: "Remove", "移除";
+    ReviewAndSign: "Review and sign…", "检查并签名…";
+    ConfirmMint: "You are about to register this work on the chain", "你即将在链上登记此作品";
+    RoyaltySplit: "Royalty split", "版税分配";
+    MintSignNote: "Signed in Hallmark's core as the account in the top bar; the key never reaches this window. A registration is permanent: the first registration of these bytes is the proof of existence.",
+        "由 Hallmark 核心以顶栏中的账户签名，私钥不会进入此窗口。登记不可撤销：这些字节的首次登记即为存在性证明。";
+    SignAndRegister: "Sign and register", "签名并登记";
+    Back: "Back", "返回";
+    StageIngest: "Reading, checking and storing the file", "读取、检查并存储文件";
+    StageCopyCheck: "Comparing with every registered work", "与所有已登记作品比对";
+    StageUpload: "Storing the metadata document", "存储元数据文档";
+    StageRegister: "Sending the registration and waiting for its block", "发送登记交易并等待出块";
+    TooLateToCancel: "Sent: it can no longer be cancelled", "已发送：无法再取消";
+    MintCancelled: "Cancelled before the registration was sent: nothing was registered.", "已在发送登记前取消：没有登记任何内容。";
+    OpenWork: "Open the work", "打开作品";
+    // Wallet (wallet.rs)
+    Wallet: "Accounts", "账户";
+    WalletLede: "Accounts are kept on this computer as encrypted keystores (scrypt). The app signs in its core, only after you unlock an account with its password; keys never reach this window.",
+        "账户以加密密钥库（scrypt）保存在本机。只有在你用密码解锁账户后，应用才会在其核心中签名；私钥不会进入此窗口。";
+    WalletEmpty: "No account of your own yet: create one, or import a recovery phrase or a keystore file.", "你还没有自己的账户：请创建一个，或导入助记词或密钥库文件。";
+    LockAll: "Lock all accounts", "锁定所有账户";
+    Unlocked: "unlocked", "已解锁";
+    Locked: "locked", "已锁定";
+    NotMember: "not a member yet", "尚不是会员";
+    SigningNow: "signing now", "当前签名账户";
+    SignAsThis: "Sign as this account", "用此账户签名";
+    Password: "Password", "密码";
+    Unlock: "Unlock", "解锁";
+    JoinDemo: "Join the demo consortium", "加入演示联盟";
+    BackUpKeystore: "Back up the keystore", "备份密钥库";
+    CreateAccount: "Create an account", "创建账户";
+    AccountName: "Name", "名称";
+    NewPassword: "Password (at least 8 characters)", "密码（至少 8 个字符）";
+    RepeatPassword: "The password again", "再次输入密码";
+    PasswordsDiffer: "The two passwords differ.", "两次输入的密码不一致。";
+    ImportAccount: "Import an account", "导入账户";
+    RecoveryPhrase: "Recovery phrase", "助记词";
+    KeystoreFile: "Keystore file", "密钥库文件";
+    KeystorePath: "Keystore file (full path)", "密钥库文件（完整路径）";
+    AccountIndex: "Account in the phrase (0 = first)", "助记词中的账户序号（0 为第一个）";
+    KeystorePassword: "The keystore's password", "密钥库的密码";
+    Import: "Import", "导入";
+    // Settings: data folder
+    DataFolderNow: "In use:", "正在使用：";
+    DataFolderNext: "Data folder from the next start", "下次启动时使用的数据文件夹";
+    DataFolderNote: "Hallmark opens the chosen folder from its next start (an empty folder starts afresh); the current folder keeps its data.",
+        "Hallmark 下次启动时打开所选文件夹（空文件夹将从头开始）；当前文件夹中的数据保持不变。";
+    DataFolderFixed: "HALLMARK_DATA_DIR sets the data folder for this run; unset it to choose one here.", "本次运行的数据文件夹由 HALLMARK_DATA_DIR 指定；取消该变量后才能在此选择。";
     // Work (work.rs)
     BackToExplore: "← Explore", "← 浏览";
     LicenceOfferWithdrawn: "Licence offer withdrawn", "许可要约已撤回";
@@ -462,6 +519,9 @@ templates! {
         => "✓ Registered as work {work} (token {token}) in block {block} — {ms} ms",
         "✓ 已登记为作品 {work}（通证 {token}），区块 {block} — {ms} ms";
     tx(hash: &str) => "tx {hash}", "交易 {hash}";
+    // Mint wizard and wallet
+    creator_share(share: &str) => "You, the creator: {share}", "你（创作者）：{share}";
+    keystore_saved(path: &str) => "Keystore backed up to {path} (still encrypted with its password).", "密钥库已备份到 {path}（仍以其密码加密）。";
     // Explore
     collection_lede(who: &str) => "The tokens {who} holds.", "{who} 持有的通证。";
     studio_lede(who: &str) => "The works {who} created, and what their sales and resales paid.", "{who} 创作的作品，以及它们的销售和转售收入。";

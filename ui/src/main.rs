@@ -179,11 +179,11 @@ fn App() -> impl IntoView {
                 Page::Studio => view! { <pages::explore::ExplorePage scope=pages::explore::Scope::Studio version=catalog_version sync=sync accounts=accounts open=move |token| page.set(Page::Work(token)) /> }.into_any(),
                 Page::Work(token) => view! { <pages::work::WorkPage token_id=token version=catalog_version accounts=accounts back=move || page.set(Page::Explore) /> }.into_any(),
                 Page::Library => view! { <pages::library::LibraryPage version=library_version go_add=move || page.set(Page::Add) /> }.into_any(),
-                Page::Add => view! { <pages::add::AddPage dropped=dropped on_added=move || library_version.update(|v| *v += 1) /> }.into_any(),
+                Page::Add => view! { <pages::add::AddPage dropped=dropped on_added=move || library_version.update(|v| *v += 1) open_work=move |token| page.set(Page::Work(token)) /> }.into_any(),
                 Page::Verify => view! { <pages::verify::VerifyPage dropped=dropped /> }.into_any(),
                 Page::Review => view! { <pages::review::ReviewPage version=catalog_version accounts=accounts /> }.into_any(),
                 Page::Status => view! { <pages::status::StatusPage /> }.into_any(),
-                Page::Settings => view! { <pages::settings::SettingsPage /> }.into_any(),
+                Page::Settings => view! { <pages::settings::SettingsPage accounts=accounts /> }.into_any(),
             }}
         </main>
     }

@@ -245,6 +245,30 @@ pub struct MintWorkRequest {
     pub editions: u32,
     /// Royalty on resales in basis points (0..=2500).
     pub royalty_bps: u16,
+    /// Traits shown with the work (at most 32).
+    #[serde(default)]
+    pub attributes: Vec<AttributeInput>,
+    /// Co-creators paid a share of every royalty (at most 7); the creator keeps the rest.
+    #[serde(default)]
+    pub co_creators: Vec<ShareInput>,
+}
+
+/// One trait of a work, as typed in the mint form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttributeInput {
+    /// The trait's name (`Medium`).
+    pub name: String,
+    /// Its value (`Ink on paper`).
+    pub value: String,
+}
+
+/// A co-creator's share of the royalty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShareInput {
+    /// `0x…` address.
+    pub address: String,
+    /// Share of the royalty in basis points (1..=10000).
+    pub bps: u16,
 }
 
 /// A registered work.
@@ -875,4 +899,10 @@ pub struct Settings {
     pub min_quality: u8,
     /// The saved settings differ from the ones the app runs with: restart to use them.
     pub restart_needed: bool,
+    /// The data folder the next start will use, if another one was chosen (empty: this one).
+    #[serde(default)]
+    pub next_data_dir: String,
+    /// `$HALLMARK_DATA_DIR` fixes the data folder: it cannot be changed here.
+    #[serde(default)]
+    pub data_dir_fixed: bool,
 }

@@ -81,17 +81,51 @@ struct StoredConfig {
 }
 
 impl Config {
-    /// The default data folder: `$HALLMARK_DATA_DIR`, else `$XDG_DATA_HOME/hallmark`, else
+    /// The default data folder: `$HALLMARK_DATA_DIR`, else the folder chosen in Settings (see
+    /// [`data_dir_pointer`](Self::data_dir_pointer)), else `$XDG_DATA_HOME/hallmark`, else
     /// `~/.local/share/hallmark`.
     pub fn default_data_dir() -> PathBuf {
         if let Some(dir) = non_empty_env("HALLMARK_DATA_DIR") {
             return PathBuf::from(dir);
+        }
+        if let Some(dir) = read_pointer(&Self::data_dir_pointer()) {
+            return dir;
         }
         if let Some(xdg) = non_empty_env("XDG_DATA_HOME") {
             return PathBuf::from(xdg).join("hallmark");
         }
         let home = non_empty_env("HOME").unwrap_or_else(|| ".".to_owned());
         PathBuf::from(home).join(".local/share/hallmark")
+    }
+
+    /// Whether `$HALLMARK_DATA_DIR` fixes the data folder (then Settings cannot move it).
+    pub fn data_dir_from_env() -> bool {
+        non_empty_env("HALLMARK_DATA_DIR").is_some()
+    }
+
+    /// The file naming the data folder chosen in Settings:
+    /// `$XDG_CONFIG_HOME/hallmark/data-dir`, else `~/.config/hallmark/data-dir`.
+    pub fn data_dir_pointer() -> PathBuf {
+        let config_home = non_empty_env("XDG_CONFIG_HOME").map_or_else(
+            || {
+                PathBuf::from(non_empty_env("HOME").unwrap_or_else(|| ".".to_owned()))
+                    .join(".config")
+            },
+            PathBuf::from,
+        );
+        config_home.join("hallmark").join("data-dir")
+    }
+
+    /// The data folder the next start will use, if Settings chose one.
+    pub fn chosen_data_dir() -> Option<PathBuf> {
+        read_pointer(&Self::data_dir_pointer())
+    }
+
+    /// Makes `dir` the data folder from the next start: it must be an absolute path to a folder
+    /// that exists or can be made, and that Hallmark can write. The current folder is left as
+    /// it is (its data stays there; choose it again to go back).
+    pub fn choose_data_dir(dir: &Path) -> Result<(), EngineError> {
+        choose_data_dir_at(&Self::data_dir_pointer(), dir)
     }
 
     /// The embedded default for a data folder.
@@ -232,6 +266,37 @@ fn config_path(data_dir: &Path) -> PathBuf {
     data_dir.join("config.json")
 }
 
+/// The folder named by a pointer file, if the file holds an absolute path.
+fn read_pointer(pointer: &Path) -> Option<PathBuf> {
+    let text = std::fs::read_to_string(pointer).ok()?;
+    let dir = PathBuf::from(text.trim());
+    dir.is_absolute().then_some(dir)
+}
+
+fn choose_data_dir_at(pointer: &Path, dir: &Path) -> Result<(), EngineError> {
+    let refused = |reason: String| EngineError::DataDir {
+        path: dir.to_owned(),
+        reason,
+    };
+    if !dir.is_absolute() {
+        return Err(refused(
+            "give the folder's full path (starting with /)".to_owned(),
+        ));
+    }
+    let text = dir
+        .to_str()
+        .filter(|t| !t.contains('\n'))
+        .ok_or_else(|| refused("the path must be UTF-8 on one line".to_owned()))?;
+    std::fs::create_dir_all(dir).map_err(|e| refused(e.to_string()))?;
+    let probe = dir.join(".hallmark-write-test");
+    std::fs::write(&probe, b"ok").map_err(|e| refused(format!("cannot write there: {e}")))?;
+    let _ = std::fs::remove_file(&probe);
+    write_atomically(pointer, format!("{text}\n").as_bytes()).map_err(|e| EngineError::DataDir {
+        path: pointer.to_owned(),
+        reason: e.to_string(),
+    })
+}
+
 fn non_empty_env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
@@ -291,5 +356,24 @@ mod tests {
         assert!(check_http_url("http://127.0.0.1:5001").is_ok());
         assert!(check_http_url("ftp://x").is_err());
         assert!(check_http_url("http://").is_err());
+    }
+
+    #[test]
+    fn a_chosen_data_folder_is_recorded_and_read_back() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let pointer = dir.path().join("config/hallmark/data-dir");
+        assert_eq!(read_pointer(&pointer), None);
+        let chosen = dir.path().join("elsewhere/hallmark data");
+        choose_data_dir_at(&pointer, &chosen).expect("choose");
+        assert!(chosen.is_dir());
+        assert_eq!(read_pointer(&pointer), Some(chosen.clone()));
+        assert!(choose_data_dir_at(&pointer, Path::new("relative/dir")).is_err());
+        // A file where the folder should be: refused, and the old choice stays.
+        let file = dir.path().join("a-file");
+        std::fs::write(&file, b"x").expect("file");
+        assert!(choose_data_dir_at(&pointer, &file).is_err());
+        assert_eq!(read_pointer(&pointer), Some(chosen));
+        std::fs::write(&pointer, "not/absolute").expect("write");
+        assert_eq!(read_pointer(&pointer), None);
     }
 }

@@ -57,6 +57,10 @@ impl Driver {
                 &free_port().to_string(),
             ])
             .env("HALLMARK_DATA_DIR", data_dir)
+            // The webview's storage (the language choice) and the chosen-data-folder pointer
+            // live under these: keep them out of the machine's own.
+            .env("XDG_DATA_HOME", data_dir.join("xdg-data"))
+            .env("XDG_CONFIG_HOME", data_dir.join("xdg-config"))
             .stdout(Stdio::null())
             .kill_on_drop(true)
             .spawn()
@@ -131,14 +135,42 @@ async fn wait_text(client: &Client, css: &str, secs: u64, ok: impl Fn(&str) -> b
 
 /// Makes the app sign as demo account `index` through the top bar's switcher.
 async fn switch_account(client: &Client, index: u32) {
+    select_account(client, &format!("demo:{index}")).await;
+}
+
+/// Chooses the switcher's option `value` (`demo:N` or `wallet:0x…`).
+async fn select_account(client: &Client, value: &str) {
     js(
         client,
         &format!(
             "const s = document.querySelector('#account-select');
-             s.value = '{index}'; s.dispatchEvent(new Event('change')); return 0;"
+             s.value = '{value}'; s.dispatchEvent(new Event('change')); return 0;"
         ),
     )
     .await;
+    // The app answers with the accounts, the active one selected: wait for that.
+    let selected = format!(
+        "const s = document.querySelector('#account-select');
+         const o = s && [...s.options].find(o => o.value === '{value}');
+         return !!(o && o.selected && o.defaultSelected);"
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while js(client, &selected).await != serde_json::json!(true) {
+        assert!(
+            Instant::now() < deadline,
+            "the app did not switch to {value}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Fills the mint form's title, reviews the summary and signs; returns the summary's text.
+async fn mint(client: &Client, title: &str) -> Result<String, fantoccini::error::CmdError> {
+    type_into(client, "#mint-title", title).await?;
+    click(client, "#mint-button").await?;
+    let summary = wait_text(client, "#mint-confirm", 10, |t| t.contains(title)).await;
+    click(client, "#mint-sign").await?;
+    Ok(summary)
 }
 
 /// Resident memory of the processes whose name starts with one of `prefixes`, in MiB.
@@ -315,7 +347,33 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         );
         let badge = wait_text(&client, "#chain-badge", 90, |t| t.starts_with("chain 31337")).await;
         eprintln!("chain badge: {badge}");
+        assert_eq!(js(&client, "return document.documentElement.lang;").await, "en");
         screenshot("01-library-empty").await;
+
+        // A newcomer creates an account (a keystore kept in the data folder) and joins the demo
+        // consortium: membership and 1000 credits, shown with the account.
+        click(&client, "#nav-settings").await?;
+        wait_text(&client, "#wallet-empty", 20, |t| !t.is_empty()).await;
+        type_into(&client, "#wallet-create-label", "Ada").await?;
+        type_into(&client, "#wallet-create-password", "correct horse battery").await?;
+        type_into(&client, "#wallet-create-repeat", "correct horse batter").await?;
+        wait_text(&client, "#wallet-create-mismatch", 5, |t| !t.is_empty()).await;
+        type_into(&client, "#wallet-create-repeat", "correct horse battery").await?;
+        click(&client, "#wallet-create-button").await?;
+        let row = wait_text(&client, "#wallet-accounts", 30, |t| t.contains("Ada") && t.contains("not a member yet")).await;
+        assert!(row.contains("signing now"), "{row}");
+        let ada = js(&client, "return document.querySelector('#wallet-accounts .who .mono').textContent;").await;
+        let ada = ada.as_str().expect("Ada's address").to_owned();
+        assert!(ada.starts_with("0x") && ada.len() == 42, "{ada}");
+        let keystores = std::fs::read_dir(data.path().join("keystores")).expect("keystores").count();
+        assert_eq!(keystores, 2, "Ada's keystore and the wallet list");
+        click(&client, "#wallet-accounts .join").await?;
+        wait_text(&client, "#wallet-accounts", 60, |t| !t.contains("not a member") && t.contains("member") && t.contains("1000.00 credits")).await;
+        wait_text(&client, "#account-select", 10, |t| t.contains("Ada · 1000.00 credits")).await;
+        screenshot("01b-account-created").await;
+        // The issuer (a demo account of the consortium) registers works.
+        switch_account(&client, 1).await;
+        click(&client, "#nav-library").await?;
 
         // Ingest a work: the CID and sha-256 are the ones computed independently here.
         client.find(Locator::Css("#nav-add")).await?.click().await?;
@@ -337,12 +395,17 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         }
         screenshot("02-ingested").await;
 
-        // Register it on-chain (signed in the Rust core by the dev chain's issuer).
-        let title = client.find(Locator::Css("#mint-title")).await?;
-        title.clear().await?;
-        title.send_keys("Sunrise over the bay").await?;
-        client.find(Locator::Css("#mint-button")).await?.click().await?;
+        // Register it on-chain (signed in the Rust core by the dev chain's issuer), with an
+        // attribute; the summary says what will be signed, then the steps show as they happen.
+        click(&client, "#mint-attributes .add-row").await?;
+        type_into(&client, "#mint-attributes .row-first", "Medium").await?;
+        type_into(&client, "#mint-attributes .row-second", "Generated gradient").await?;
+        let summary = mint(&client, "Sunrise over the bay").await?;
+        assert!(summary.contains("Medium: Generated gradient"), "{summary}");
+        assert!(summary.contains("You, the creator: 100 %"), "{summary}");
         let minted = wait_text(&client, "#mint-result", 60, |t| t.contains("Registered")).await;
+        let stages = wait_text(&client, "#mint-stages", 5, |t| !t.is_empty()).await;
+        assert!(stages.contains("Sending the registration"), "{stages}");
         assert!(minted.contains("work 1 (token 1000001)"), "{minted}");
         js(&client, "document.querySelector('#mint-result').scrollIntoView({block: 'end'}); return 0;").await;
         screenshot("02b-registered").await;
@@ -350,7 +413,7 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         // The same bytes again: refused by the first-registration check, naming the work.
         ingest(&client, &work).await;
         wait_text(&client, "#copy-check", 60, |t| !t.is_empty()).await;
-        client.find(Locator::Css("#mint-button")).await?.click().await?;
+        mint(&client, "Sunrise again").await?;
         let refused = wait_text(&client, "#mint-error", 60, |t| !t.is_empty()).await;
         assert!(refused.contains("chain.content_already_registered"), "{refused}");
         assert!(refused.contains("work 1"), "{refused}");
@@ -425,23 +488,22 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         wait_text(&client, "#confirm-box", 5, |t| t.contains("list token 1000001 for 15.00 credits")).await;
         client.find(Locator::Css("#confirm-sign")).await?.click().await?;
         wait_text(&client, "#work-price", 30, |t| t.contains("For sale: 15.00 credits")).await;
-        // … and member 1 buys it.
-        switch_account(&client, 3).await;
+        // … and the newcomer Ada buys it, signed with her keystore's key.
+        select_account(&client, &format!("wallet:{ada}")).await;
         wait_text(&client, "#buy-button", 10, |t| t.contains("Buy for 15.00 credits")).await;
         client.find(Locator::Css("#buy-button")).await?.click().await?;
-        wait_text(&client, "#confirm-box", 5, |t| t.contains("Sign as Member 1")).await;
+        wait_text(&client, "#confirm-box", 5, |t| t.contains("Sign as Ada")).await;
         screenshot("08-confirm-buy").await;
         client.find(Locator::Css("#confirm-sign")).await?.click().await?;
         let timeline = wait_text(&client, "#work-timeline", 30, |t| t.contains("Sold for 15.00 credits")).await;
         assert!(timeline.contains("Listed for 15.00 credits"), "{timeline}");
-        let member1 = "0x90f79bf6eb2c4f870365e785982e1f101e93b906";
-        wait_text(&client, ".work-detail", 10, |t| t.contains(member1)).await;
+        wait_text(&client, ".work-detail", 10, |t| t.contains(&ada)).await;
         // The buyer paid 15 credits (the top bar shows the balances the chain reports).
-        wait_text(&client, "#account-select", 10, |t| t.contains("Member 1 · 985.00 credits")).await;
+        wait_text(&client, "#account-select", 10, |t| t.contains("Ada · 985.00 credits")).await;
         js(&client, "document.querySelector('#work-timeline').scrollIntoView({block: 'end'}); return 0;").await;
         screenshot("09-sold").await;
 
-        // My collection: member 1 holds it now; the issuer holds nothing any more.
+        // My collection: Ada holds it now; the issuer holds nothing any more.
         client.find(Locator::Css("#nav-collection")).await?.click().await?;
         wait_text(&client, "#explore-grid .work .title", 10, |t| t.contains("Sunrise")).await;
         screenshot("10-collection").await;
@@ -454,12 +516,13 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         assert!(earned.contains("1.50 credits"), "royalty of 10 % on 15 credits: {earned}");
         screenshot("11-studio").await;
 
-        // Proof of ownership: member 1 exports the evidence bundle and its certificate from the
-        // Work page (signed in the Rust core) …
-        switch_account(&client, 3).await;
+        // Proof of ownership: Ada exports the evidence bundle and its certificate from the
+        // Work page (signed in the Rust core with her key) …
+        select_account(&client, &format!("wallet:{ada}")).await;
         click(&client, "#nav-collection").await?;
         wait_text(&client, "#explore-grid .work .title", 10, |t| t.contains("Sunrise")).await;
         click(&client, "#explore-grid .work").await?;
+        wait_text(&client, "#export-proof", 10, |t| !t.is_empty()).await;
         click(&client, "#export-proof").await?;
         let bundle = wait_text(&client, "#proof-bundle-path", 60, |t| t.ends_with(".zip")).await;
         let certificate = wait_text(&client, "#proof-certificate-path", 5, |t| t.ends_with(".pdf")).await;
@@ -480,7 +543,7 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         click(&client, "#verify-button").await?;
         wait_text(&client, "#verify-verdict", 60, |t| t.contains("Registered: work 1")).await;
         let facts = wait_text(&client, ".result", 5, |t| t.contains("held by")).await;
-        assert!(facts.contains(member1), "{facts}");
+        assert!(facts.contains(&ada), "{facts}");
 
         // Copy-mint detection: the issuer registers a detailed picture; a mirrored, smaller JPEG
         // of it is recognised before minting and goes to the review queue instead.
@@ -491,8 +554,18 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         click(&client, "#nav-add").await?;
         ingest(&client, &original).await;
         wait_text(&client, "#registry-clear", 60, |t| t.contains("No registered work")).await;
+        // A co-creator (member 2) gets a quarter of every royalty; the issuer keeps the rest.
+        click(&client, "#mint-co-creators .add-row").await?;
+        type_into(&client, "#mint-co-creators .row-first", "0x15d34aaf54267db7d7c367839aaf71a00a2c6a65").await?;
+        type_into(&client, "#mint-co-creators .row-second", "25").await?;
         type_into(&client, "#mint-title", "Harbour at dusk").await?;
         click(&client, "#mint-button").await?;
+        let summary = wait_text(&client, "#mint-confirm", 10, |t| t.contains("Harbour at dusk")).await;
+        assert!(summary.contains("You, the creator: 75 %"), "{summary}");
+        assert!(summary.contains("0x15d34aaf54267db7d7c367839aaf71a00a2c6a65 · 25 %"), "{summary}");
+        js(&client, "document.querySelector('#mint-confirm').scrollIntoView({block: 'center'}); return 0;").await;
+        screenshot("14a-mint-confirm").await;
+        click(&client, "#mint-sign").await?;
         wait_text(&client, "#mint-result", 60, |t| t.contains("work 2")).await;
         ingest(&client, &mirrored).await;
         let near = wait_text(&client, "#registry-near", 60, |t| t.contains("Looks like 1 registered work")).await;
@@ -500,8 +573,7 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         wait_images(&client, "#registry-matches img", 1).await;
         js(&client, "document.querySelector('#registry-near').scrollIntoView({block: 'center'}); return 0;").await;
         screenshot("14-near-copy").await;
-        type_into(&client, "#mint-title", "Harbour, mirrored").await?;
-        click(&client, "#mint-button").await?;
+        mint(&client, "Harbour, mirrored").await?;
         let sent = wait_text(&client, "#mint-review", 60, |t| !t.is_empty()).await;
         assert!(sent.contains("review queue as request 1"), "{sent}");
 
@@ -519,9 +591,11 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         click(&client, "#nav-add").await?;
         ingest(&client, &mirrored).await;
         wait_text(&client, "#registry-near", 60, |t| !t.is_empty()).await;
-        type_into(&client, "#mint-title", "Harbour, mirrored").await?;
-        click(&client, "#mint-button").await?;
+        mint(&client, "Harbour, mirrored").await?;
         wait_text(&client, "#mint-result", 60, |t| t.contains("work 3")).await;
+        // The result opens the new work's page.
+        click(&client, "#mint-open-work").await?;
+        assert_eq!(wait_text(&client, "#work-title", 10, |t| !t.is_empty()).await, "Harbour, mirrored");
 
         // Settings: saved in config.json, validated, used from the next start.
         click(&client, "#nav-settings").await?;
@@ -537,7 +611,37 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         wait_text(&client, "#settings-saved", 10, |t| t.contains("Restart Hallmark")).await;
         let config = std::fs::read_to_string(data.path().join("config.json")).expect("config.json");
         assert!(config.contains("\"max_distance\": 24"), "{config}");
+        // HALLMARK_DATA_DIR fixes this run's data folder: the field says so and is disabled.
+        wait_text(&client, "#settings-data-dir-note", 5, |t| t.contains("HALLMARK_DATA_DIR")).await;
+        assert_eq!(js(&client, "return document.querySelector('#settings-next-data-dir').disabled;").await, true);
         screenshot("16-settings").await;
+
+        // Locking forgets the keys: Ada leaves the switcher until unlocked with her password.
+        click(&client, "#wallet-lock").await?;
+        wait_text(&client, "#wallet-accounts", 10, |t| t.contains("locked") && !t.contains("unlocked")).await;
+        let options = js(&client, "return document.querySelector('#account-select').textContent;").await;
+        assert!(!options.to_string().contains("Ada"), "{options}");
+        type_into(&client, "#wallet-accounts .unlock-password", "wrong password").await?;
+        click(&client, "#wallet-accounts .unlock-button").await?;
+        let refused = wait_text(&client, "#wallet-error", 30, |t| !t.is_empty()).await;
+        assert!(refused.contains("wallet.wrong_password"), "{refused}");
+        type_into(&client, "#wallet-accounts .unlock-password", "correct horse battery").await?;
+        click(&client, "#wallet-accounts .unlock-button").await?;
+        wait_text(&client, "#wallet-accounts", 30, |t| t.contains("unlocked") && t.contains("signing now")).await;
+        wait_text(&client, "#account-select", 10, |t| t.contains("Ada")).await;
+        js(&client, "document.querySelector('#wallet').scrollIntoView({block: 'start'}); window.scrollBy(0, -70); return 0;").await;
+        screenshot("16b-wallet").await;
+
+        // 简体中文: the whole UI follows the switch, without reloading; back to English.
+        js(&client, "const s = document.querySelector('#lang-select'); s.value = 'zh-CN'; s.dispatchEvent(new Event('change')); return 0;").await;
+        wait_text(&client, "#nav-explore", 5, |t| t == "浏览").await;
+        assert_eq!(js(&client, "return document.documentElement.lang;").await, "zh-CN");
+        click(&client, "#nav-explore").await?;
+        wait_text(&client, "#explore-grid .work .title", 10, |t| t.contains("Harbour")).await;
+        wait_images(&client, "#explore-grid .work img", 3).await;
+        screenshot("17-chinese").await;
+        js(&client, "const s = document.querySelector('#lang-select'); s.value = 'en'; s.dispatchEvent(new Event('change')); return 0;").await;
+        wait_text(&client, "#nav-explore", 5, |t| t == "Explore").await;
 
         // Memory after the whole journey (debug build): the Rust core and the web content process.
         eprintln!(

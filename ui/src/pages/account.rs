@@ -1,7 +1,8 @@
-//! The account switcher of the top bar: which account the app signs as (on the dev chain, one of
-//! the seeded demo accounts), with its credit balance.
+//! The account switcher of the top bar: which account the app signs as — an unlocked wallet
+//! account, or on the dev chain one of the seeded demo accounts — with its credit balance.
+//! Option values are `demo:<index>` and `wallet:<address>`.
 
-use hallmark_api::{AccountInfo, SetAccountRequest, commands};
+use hallmark_api::{AccountInfo, SetAccountRequest, WalletReport, WalletRequest, commands};
 use leptos::prelude::*;
 use serde::Serialize;
 
@@ -11,6 +12,11 @@ use crate::{api, format};
 #[derive(Serialize)]
 struct Args {
     request: SetAccountRequest,
+}
+
+#[derive(Serialize)]
+struct WalletArgs<'a> {
+    request: &'a WalletRequest,
 }
 
 /// Loads the accounts into `accounts` (and again whenever `version` changes).
@@ -26,12 +32,23 @@ pub fn load_accounts(accounts: RwSignal<Vec<AccountInfo>>) {
 #[component]
 pub fn AccountSwitcher(accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView {
     let lang = use_lang();
-    let choose = move |index: u32| {
+    let choose = move |value: String| {
         leptos::task::spawn_local(async move {
-            let request = SetAccountRequest { index };
-            if let Ok(list) =
+            let list = if let Some(index) = value.strip_prefix("demo:") {
+                let Ok(index) = index.parse() else { return };
+                let request = SetAccountRequest { index };
                 api::call::<_, Vec<AccountInfo>>(commands::SET_ACCOUNT, &Args { request }).await
-            {
+            } else if let Some(address) = value.strip_prefix("wallet:") {
+                let request = WalletRequest::Use {
+                    address: address.to_owned(),
+                };
+                api::call::<_, WalletReport>(commands::WALLET, &WalletArgs { request: &request })
+                    .await
+                    .map(|r| r.accounts)
+            } else {
+                return;
+            };
+            if let Ok(list) = list {
                 accounts.set(list);
             }
         });
@@ -43,16 +60,18 @@ pub fn AccountSwitcher(accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView {
                 <select
                     id="account-select"
                     aria-label=t(Text::AccountSelect)
-                    on:change=move |ev| {
-                        if let Ok(index) = event_target_value(&ev).parse() {
-                            choose(index);
-                        }
-                    }
+                    on:change=move |ev| choose(event_target_value(&ev))
                 >
-                    {move || accounts.get().into_iter().map(|a| {
+                    // Locked wallet accounts are unlocked in Settings first.
+                    {move || accounts.get().into_iter().filter(|a| a.kind != "wallet" || a.unlocked).map(|a| {
                         let balance = a.balance_cents.map(|c| format::credits(lang.get(), c)).unwrap_or_default();
+                        let value = if a.kind == "wallet" {
+                            format!("wallet:{}", a.address)
+                        } else {
+                            format!("demo:{}", a.index)
+                        };
                         view! {
-                            <option value=a.index.to_string() selected=a.active>
+                            <option value=value selected=a.active>
                                 {format!("{} · {}", a.label, balance)}
                             </option>
                         }

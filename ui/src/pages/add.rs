@@ -3,8 +3,8 @@
 //! exact copy already in the library.
 
 use hallmark_api::{
-    CopyCheckReport, IngestProgress, IngestReport, IngestRequest, MintWorkReport, MintWorkRequest,
-    PathRequest, commands, events, media_url,
+    AttributeInput, CopyCheckReport, IngestProgress, IngestReport, IngestRequest, MintProgress,
+    MintWorkReport, MintWorkRequest, PathRequest, ShareInput, commands, events, media_url,
 };
 use leptos::prelude::*;
 use serde::Serialize;
@@ -16,6 +16,7 @@ use crate::{api, format};
 #[derive(Serialize)]
 struct Args<'a> {
     request: &'a IngestRequest,
+    job: &'a str,
 }
 
 /// The ingest form, its progress and its result.
@@ -23,9 +24,11 @@ struct Args<'a> {
 pub fn AddPage(
     dropped: RwSignal<(u32, String)>,
     on_added: impl Fn() + Copy + Send + Sync + 'static,
+    open_work: impl Fn(u64) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let path = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
+    let job = RwSignal::new(String::new());
     let progress = RwSignal::new(None::<IngestProgress>);
     let result = RwSignal::new(None::<Result<IngestReport, hallmark_api::ApiError>>);
 
@@ -39,10 +42,14 @@ pub fn AddPage(
         busy.set(true);
         result.set(None);
         progress.set(None);
+        let id = api::job_id("ingest");
+        job.set(id.clone());
         leptos::task::spawn_local(async move {
-            let outcome =
-                api::call::<_, IngestReport>(commands::INGEST_FILE, &Args { request: &request })
-                    .await;
+            let args = Args {
+                request: &request,
+                job: &id,
+            };
+            let outcome = api::call::<_, IngestReport>(commands::INGEST_FILE, &args).await;
             if outcome.is_ok() {
                 on_added();
             }
@@ -78,10 +85,15 @@ pub fn AddPage(
                 <p class="muted small">{t(Text::AcceptedFormats)}</p>
             </div>
             <Show when=move || busy.get()>
-                <ProgressBar progress=progress />
+                <div class="progress-row">
+                    <ProgressBar progress=progress />
+                    <button id="ingest-cancel" type="button" on:click=move |_| api::cancel(job.get_untracked())>
+                        {t(Text::Cancel)}
+                    </button>
+                </div>
             </Show>
             {move || result.get().map(|outcome| match outcome {
-                Ok(report) => view! { <Report report=report path=path.get_untracked() /> }.into_any(),
+                Ok(report) => view! { <Report report=report path=path.get_untracked() open_work=open_work /> }.into_any(),
                 Err(e) => view! {
                     <div class="error-box" id="ingest-error">
                         <strong>{e.message.clone()}</strong>
@@ -117,7 +129,11 @@ fn ProgressBar(progress: RwSignal<Option<IngestProgress>>) -> impl IntoView {
 }
 
 #[component]
-fn Report(report: IngestReport, path: String) -> impl IntoView {
+fn Report(
+    report: IngestReport,
+    path: String,
+    open_work: impl Fn(u64) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let item = report.item;
     let preview = item
         .preview_cid
@@ -155,7 +171,7 @@ fn Report(report: IngestReport, path: String) -> impl IntoView {
                     view! { <p class="warn" id="copy-check">{tr(move |l| i18n::exact_copy_of(l, &names))}</p> }.into_any()
                 }}
                 <RegistryCheck path=path.clone() />
-                <MintForm path=path default_title=title_from(&item.file_name) />
+                <MintForm path=path default_title=title_from(&item.file_name) open_work=open_work />
             </div>
         </div>
     }
@@ -221,11 +237,48 @@ fn title_from(file_name: &str) -> String {
 #[derive(Serialize)]
 struct MintArgs<'a> {
     request: &'a MintWorkRequest,
+    job: &'a str,
 }
 
-/// Step two: the work's details, then registration on-chain (signed in the Rust core).
+/// The steps of a mint, in order, as the shell names them.
+const MINT_STAGES: [(&str, Text); 4] = [
+    ("ingest", Text::StageIngest),
+    ("copy_check", Text::StageCopyCheck),
+    ("upload", Text::StageUpload),
+    ("register", Text::StageRegister),
+];
+
+/// One editable row of a two-field list (attributes, co-creators).
+type Row = (u32, RwSignal<String>, RwSignal<String>);
+
+fn add_row(rows: RwSignal<Vec<Row>>) {
+    rows.update(|r| {
+        let id = r.last().map_or(0, |last| last.0 + 1);
+        r.push((
+            id,
+            RwSignal::new(String::new()),
+            RwSignal::new(String::new()),
+        ));
+    });
+}
+
+/// A percentage typed by the user (`25`, `12.5`) in basis points, if it is one.
+fn percent_to_bps(text: &str) -> Option<u16> {
+    let percent: f64 = text.trim().trim_end_matches('%').trim().parse().ok()?;
+    (0.0..=100.0)
+        .contains(&percent)
+        .then(|| (percent * 100.0).round() as u16)
+}
+
+/// Step two: the work's details (title, description, licence, attributes, editions, royalty and
+/// co-creator splits), a summary to confirm, then registration on-chain, signed in the Rust
+/// core, with each step shown and a cancel button until the transaction is sent.
 #[component]
-fn MintForm(path: String, default_title: String) -> impl IntoView {
+fn MintForm(
+    path: String,
+    default_title: String,
+    open_work: impl Fn(u64) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let lang = use_lang();
     let title = RwSignal::new(default_title);
     let description = RwSignal::new(String::new());
@@ -237,33 +290,69 @@ fn MintForm(path: String, default_title: String) -> impl IntoView {
     );
     let editions = RwSignal::new("1".to_owned());
     let royalty = RwSignal::new("10".to_owned());
+    let attributes = RwSignal::new(Vec::<Row>::new());
+    let co_creators = RwSignal::new(Vec::<Row>::new());
+    let confirming = RwSignal::new(None::<MintWorkRequest>);
     let busy = RwSignal::new(false);
+    let job = RwSignal::new(String::new());
+    let stage = RwSignal::new(None::<MintProgress>);
     let outcome = RwSignal::new(None::<Result<MintWorkReport, hallmark_api::ApiError>>);
-    let submit = move || {
-        if busy.get_untracked() {
-            return;
+    api::listen::<MintProgress>(events::MINT_PROGRESS, move |p| {
+        if p.job.as_deref() == Some(job.get_untracked().as_str()) {
+            stage.set(Some(p));
         }
-        let percent: f64 = royalty.get_untracked().trim().parse().unwrap_or(-1.0);
-        let request = MintWorkRequest {
-            path: path.clone(),
-            title: title.get_untracked(),
-            description: description.get_untracked(),
-            licence: licence.get_untracked(),
-            editions: editions.get_untracked().trim().parse().unwrap_or(0),
-            royalty_bps: if (0.0..=100.0).contains(&percent) {
-                (percent * 100.0).round() as u16
-            } else {
-                u16::MAX
-            },
+    });
+
+    let request = move || MintWorkRequest {
+        path: path.clone(),
+        title: title.get_untracked(),
+        description: description.get_untracked(),
+        licence: licence.get_untracked(),
+        editions: editions.get_untracked().trim().parse().unwrap_or(0),
+        royalty_bps: percent_to_bps(&royalty.get_untracked()).unwrap_or(u16::MAX),
+        attributes: attributes
+            .get_untracked()
+            .into_iter()
+            .map(|(_, name, value)| AttributeInput {
+                name: name.get_untracked(),
+                value: value.get_untracked(),
+            })
+            .collect(),
+        co_creators: co_creators
+            .get_untracked()
+            .into_iter()
+            .filter(|(_, address, _)| !address.get_untracked().trim().is_empty())
+            .map(|(_, address, share)| ShareInput {
+                address: address.get_untracked().trim().to_owned(),
+                bps: percent_to_bps(&share.get_untracked()).unwrap_or(0),
+            })
+            .collect(),
+    };
+    let registered = move || outcome.with(|o| matches!(o, Some(Ok(_))));
+    let review = move || {
+        if !busy.get_untracked() {
+            outcome.set(None);
+            confirming.set(Some(request()));
+        }
+    };
+    let sign = move || {
+        let Some(request) = confirming.get_untracked() else {
+            return;
         };
+        let id = api::job_id("mint");
+        job.set(id.clone());
+        stage.set(None);
         busy.set(true);
-        outcome.set(None);
         leptos::task::spawn_local(async move {
-            let result = api::call::<_, MintWorkReport>(
-                commands::MINT_WORK,
-                &MintArgs { request: &request },
-            )
-            .await;
+            let args = MintArgs {
+                request: &request,
+                job: &id,
+            };
+            let result = api::call::<_, MintWorkReport>(commands::MINT_WORK, &args).await;
+            // A registered work keeps its summary with every step done; otherwise back to the form.
+            if result.is_err() {
+                confirming.set(None);
+            }
             outcome.set(Some(result));
             busy.set(false);
         });
@@ -277,7 +366,7 @@ fn MintForm(path: String, default_title: String) -> impl IntoView {
         }
     };
     view! {
-        <form class="mintform" on:submit=move |ev| { ev.prevent_default(); submit(); }>
+        <form class="mintform" on:submit=move |ev| { ev.prevent_default(); review(); }>
             <h3>{t(Text::RegisterOnChain)}</h3>
             {field(Text::Title, "mint-title", title)}
             {field(Text::Description, "mint-description", description)}
@@ -286,21 +375,39 @@ fn MintForm(path: String, default_title: String) -> impl IntoView {
                 {field(Text::EditionsField, "mint-editions", editions)}
                 {field(Text::RoyaltyField, "mint-royalty", royalty)}
             </div>
-            <button id="mint-button" class="primary" type="submit" disabled=move || busy.get()>
-                {tr(move |l| if busy.get() { Text::Registering } else { Text::RegisterWork }.text(l).into())}
-            </button>
+            <RowList rows=attributes id="mint-attributes" legend=Text::Attributes
+                first=Text::AttributeName second=Text::AttributeValue add=Text::AddAttribute />
+            <RowList rows=co_creators id="mint-co-creators" legend=Text::CoCreators
+                first=Text::CoCreatorAddress second=Text::CoCreatorShare add=Text::AddCoCreator />
+            <Show when=move || confirming.with(Option::is_none) && !registered()>
+                <button id="mint-button" class="primary" type="submit">{t(Text::ReviewAndSign)}</button>
+            </Show>
+            {move || confirming.get().map(|r| view! {
+                <MintSummary request=r busy=busy stage=stage done=Signal::derive(registered)
+                    on_sign=sign
+                    on_back=move || confirming.set(None)
+                    on_cancel=move || api::cancel(job.get_untracked()) />
+            })}
             {move || outcome.get().map(|o| match o {
-                Ok(r) => view! {
-                    <p class="ok" id="mint-result">
-                        {tr(move |l| i18n::registered_as(l, &r.work_id, &r.token_id, r.block_number, r.elapsed_ms))}
-                        <br />
-                        <span class="mono small">{tr(move |l| i18n::tx(l, &r.tx_hash))}</span>
-                    </p>
-                }.into_any(),
+                Ok(r) => {
+                    let token: Option<u64> = r.token_id.parse().ok();
+                    view! {
+                        <div class="ok" id="mint-result">
+                            <p>{tr(move |l| i18n::registered_as(l, &r.work_id, &r.token_id, r.block_number, r.elapsed_ms))}</p>
+                            <p class="mono small">{tr(move |l| i18n::tx(l, &r.tx_hash))}</p>
+                            {token.map(|token| view! {
+                                <button id="mint-open-work" type="button" on:click=move |_| open_work(token)>{t(Text::OpenWork)}</button>
+                            })}
+                        </div>
+                    }.into_any()
+                }
                 Err(e) if e.code == "review.submitted" || e.code == "review.pending" => view! {
                     <div class="notice" id="mint-review">
                         <strong>{t(Text::SentToReview)}</strong>{e.message.clone()}
                     </div>
+                }.into_any(),
+                Err(e) if e.code == "job.cancelled" => view! {
+                    <div class="notice" id="mint-cancelled">{t(Text::MintCancelled)}</div>
                 }.into_any(),
                 Err(e) => view! {
                     <div class="error-box" id="mint-error">
@@ -310,5 +417,130 @@ fn MintForm(path: String, default_title: String) -> impl IntoView {
                 }.into_any(),
             })}
         </form>
+    }
+}
+
+/// A list of two-field rows with an "add" and a "remove" button per row.
+#[component]
+fn RowList(
+    rows: RwSignal<Vec<Row>>,
+    id: &'static str,
+    legend: Text,
+    first: Text,
+    second: Text,
+    add: Text,
+) -> impl IntoView {
+    view! {
+        <fieldset class="rows" id=id>
+            <legend>{t(legend)}</legend>
+            <For each=move || rows.get() key=|row| row.0 let:row>
+                <div class="entry">
+                    <input type="text" class="row-first" aria-label=t(first) placeholder=t(first)
+                        prop:value=move || row.1.get() on:input=move |ev| row.1.set(event_target_value(&ev)) />
+                    <input type="text" class="row-second" aria-label=t(second) placeholder=t(second)
+                        prop:value=move || row.2.get() on:input=move |ev| row.2.set(event_target_value(&ev)) />
+                    <button type="button" class="remove" aria-label=t(Text::Remove) title=t(Text::Remove)
+                        on:click=move |_| rows.update(|r| r.retain(|x| x.0 != row.0))>"×"</button>
+                </div>
+            </For>
+            <button type="button" class="add-row" on:click=move |_| add_row(rows)>{t(add)}</button>
+        </fieldset>
+    }
+}
+
+/// What will be signed, in plain words, then the steps of the mint as they happen.
+#[component]
+fn MintSummary(
+    request: MintWorkRequest,
+    busy: RwSignal<bool>,
+    stage: RwSignal<Option<MintProgress>>,
+    done: Signal<bool>,
+    on_sign: impl Fn() + Copy + Send + Sync + 'static,
+    on_back: impl Fn() + Copy + Send + Sync + 'static,
+    on_cancel: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let shared: u32 = request.co_creators.iter().map(|c| u32::from(c.bps)).sum();
+    let creator_share = 10_000u32.saturating_sub(shared);
+    let royalty = format::percent_bps(u32::from(request.royalty_bps));
+    let editions = request.editions;
+    let title = request.title.clone();
+    let licence = request.licence.clone();
+    let attributes = request.attributes.clone();
+    let co_creators = request.co_creators.clone();
+    let reached = move |name: &str| {
+        let at = stage.with(|s| s.as_ref().map(|p| p.stage.clone()));
+        let order = |n: &str| MINT_STAGES.iter().position(|(s, _)| *s == n);
+        match (at.as_deref().and_then(order), order(name)) {
+            (Some(current), Some(this)) if this < current => "done",
+            (Some(current), Some(this)) if this == current => "active",
+            _ if at.as_deref() == Some("done") || done.get() => "done",
+            _ => "waiting",
+        }
+    };
+    let cancellable = move || stage.with(|s| s.as_ref().is_none_or(|p| p.cancellable));
+    view! {
+        <div class="confirm" id="mint-confirm">
+            <h4>{t(Text::ConfirmMint)}</h4>
+            <dl>
+                <dt>{t(Text::Title)}</dt><dd>{title}</dd>
+                <dt>{t(Text::EditionsField)}</dt><dd>{editions}</dd>
+                <dt>{t(Text::Licence)}</dt><dd>{licence}</dd>
+                <dt>{t(Text::RoyaltyField)}</dt><dd>{royalty}</dd>
+                <dt>{t(Text::RoyaltySplit)}</dt>
+                <dd>
+                    <div>{tr(move |l| i18n::creator_share(l, &format::percent_bps(creator_share)))}</div>
+                    {co_creators.into_iter().map(|c| {
+                        let share = format::percent_bps(u32::from(c.bps));
+                        view! { <div class="mono small">{format!("{} · {share}", c.address)}</div> }
+                    }).collect_view()}
+                </dd>
+                {(!attributes.is_empty()).then(|| view! {
+                    <dt>{t(Text::Attributes)}</dt>
+                    <dd>{attributes.into_iter().filter(|a| !a.name.trim().is_empty()).map(|a| view! {
+                        <div>{format!("{}: {}", a.name, a.value)}</div>
+                    }).collect_view()}</dd>
+                })}
+            </dl>
+            <p class="muted small">{t(Text::MintSignNote)}</p>
+            <Show when=move || busy.get() || done.get() fallback=move || view! {
+                <div class="actions">
+                    <button id="mint-sign" class="primary" type="button" on:click=move |_| on_sign()>{t(Text::SignAndRegister)}</button>
+                    <button id="mint-back" type="button" on:click=move |_| on_back()>{t(Text::Back)}</button>
+                </div>
+            }>
+                <ol class="stages" id="mint-stages">
+                    {MINT_STAGES.into_iter().map(|(name, label)| view! {
+                        <li class=move || reached(name)>{t(label)}</li>
+                    }).collect_view()}
+                </ol>
+                <Show when=move || busy.get()>
+                    <button id="mint-cancel" type="button" disabled=move || !cancellable() on:click=move |_| on_cancel()>
+                        {tr(move |l| if cancellable() { Text::Cancel } else { Text::TooLateToCancel }.text(l).into())}
+                    </button>
+                </Show>
+            </Show>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_percentages_become_basis_points() {
+        assert_eq!(percent_to_bps("25"), Some(2500));
+        assert_eq!(percent_to_bps(" 12.5 % "), Some(1250));
+        assert_eq!(percent_to_bps("0"), Some(0));
+        assert_eq!(percent_to_bps("100"), Some(10_000));
+        for bad in ["", "-1", "100.5", "ten", "NaN"] {
+            assert_eq!(percent_to_bps(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn titles_come_from_file_names() {
+        assert_eq!(title_from("sunrise-over_sea.png"), "sunrise over sea");
+        assert_eq!(title_from("noext"), "noext");
     }
 }

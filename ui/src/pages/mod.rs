@@ -9,6 +9,7 @@ pub mod review;
 pub mod settings;
 pub mod status;
 pub mod verify;
+pub mod wallet;
 pub mod work;
 
 use leptos::prelude::*;

@@ -15,7 +15,7 @@ struct SaveArgs<'a> {
 
 /// The page.
 #[component]
-pub fn SettingsPage() -> impl IntoView {
+pub fn SettingsPage(accounts: RwSignal<Vec<hallmark_api::AccountInfo>>) -> impl IntoView {
     let loaded = RwSignal::new(None::<Result<Settings, hallmark_api::ApiError>>);
     let saved = RwSignal::new(None::<Result<Settings, hallmark_api::ApiError>>);
     leptos::task::spawn_local(async move {
@@ -27,6 +27,7 @@ pub fn SettingsPage() -> impl IntoView {
         <section class="page">
             <h1>{t(Text::Settings)}</h1>
             <p class="lede">{t(Text::SettingsLede)}</p>
+            <super::wallet::WalletPanel accounts=accounts />
             {move || match loaded.get() {
                 None => view! { <p class="muted">{t(Text::Loading)}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
@@ -49,6 +50,12 @@ fn Form(
     let max_distance = RwSignal::new(initial.max_distance.to_string());
     let min_quality = RwSignal::new(initial.min_quality.to_string());
     let data_dir = initial.data_dir.clone();
+    let next_data_dir = RwSignal::new(if initial.next_data_dir.is_empty() {
+        initial.data_dir.clone()
+    } else {
+        initial.next_data_dir.clone()
+    });
+    let data_dir_fixed = initial.data_dir_fixed;
     let save = move || {
         let request = Settings {
             data_dir: data_dir.clone(),
@@ -68,6 +75,8 @@ fn Form(
                 .parse()
                 .unwrap_or(u8::MAX),
             restart_needed: false,
+            next_data_dir: next_data_dir.get_untracked(),
+            data_dir_fixed,
         };
         leptos::task::spawn_local(async move {
             saved.set(Some(
@@ -115,7 +124,11 @@ fn Form(
                 {text("settings-min-quality", Text::MinQuality, min_quality, Signal::derive(|| true))}
             </div>
             <h2>{t(Text::DataFolder)}</h2>
-            <p class="mono small" id="settings-data-dir">{initial.data_dir.clone()}</p>
+            <p class="small">{t(Text::DataFolderNow)}" "<span class="mono" id="settings-data-dir">{initial.data_dir.clone()}</span></p>
+            {text("settings-next-data-dir", Text::DataFolderNext, next_data_dir, Signal::derive(move || !data_dir_fixed))}
+            <p class="muted small" id="settings-data-dir-note">
+                {t(if data_dir_fixed { Text::DataFolderFixed } else { Text::DataFolderNote })}
+            </p>
             <button id="settings-save" class="primary" type="submit">{t(Text::Save)}</button>
             {move || saved.get().map(|r| match r {
                 Ok(s) => view! {

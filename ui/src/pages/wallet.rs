@@ -1,0 +1,283 @@
+//! The wallet, in Settings: the accounts the app can sign as, with membership and balance;
+//! create an account, import one (recovery phrase or keystore file), unlock, lock, back up, and
+//! on the dev chain join the demo consortium. Passwords and phrases go to the Rust core and are
+//! cleared from the form; keys never come back.
+
+use hallmark_api::{AccountInfo, WalletReport, WalletRequest, commands};
+use leptos::prelude::*;
+use serde::Serialize;
+
+use crate::i18n::{self, Text, t, tr, use_lang};
+use crate::{api, format};
+
+#[derive(Serialize)]
+struct Args<'a> {
+    request: &'a WalletRequest,
+}
+
+/// The wallet card.
+#[component]
+pub fn WalletPanel(accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView {
+    // Demo accounts are listed only on the embedded dev chain.
+    let dev_chain = Signal::derive(move || accounts.with(|a| a.iter().any(|a| a.kind == "demo")));
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<hallmark_api::ApiError>);
+    let notice = RwSignal::new(None::<String>);
+    // Runs one action; `then` clears the form's secrets whatever the outcome.
+    let act = move |request: WalletRequest, then: Box<dyn FnOnce() + Send + Sync>| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        notice.set(None);
+        leptos::task::spawn_local(async move {
+            let answer =
+                api::call::<_, WalletReport>(commands::WALLET, &Args { request: &request }).await;
+            drop(request);
+            then();
+            match answer {
+                Ok(report) => {
+                    accounts.set(report.accounts);
+                    notice.set(report.path);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    let wallet_accounts = move || {
+        accounts.with(|all| {
+            all.iter()
+                .filter(|a| a.kind == "wallet")
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <div class="card wallet" id="wallet">
+            <h2>{t(Text::Wallet)}</h2>
+            <p class="muted small">{t(Text::WalletLede)}</p>
+            <Show when=move || wallet_accounts().is_empty()>
+                <p class="muted" id="wallet-empty">{t(Text::WalletEmpty)}</p>
+            </Show>
+            <ul class="accounts" id="wallet-accounts">
+                <For each=wallet_accounts key=|a| (a.address.clone(), a.unlocked, a.active, a.roles.clone(), a.balance_cents) let:account>
+                    <AccountRow account=account dev_chain=dev_chain busy=busy act=act />
+                </For>
+            </ul>
+            <div class="wallet-forms">
+                <CreateForm busy=busy act=act />
+                <ImportForm busy=busy act=act />
+            </div>
+            <Show when=move || accounts.with(|a| a.iter().any(|a| a.kind == "wallet" && a.unlocked))>
+                <button id="wallet-lock" type="button" disabled=move || busy.get()
+                    on:click=move |_| act(WalletRequest::Lock, Box::new(|| ()))>{t(Text::LockAll)}</button>
+            </Show>
+            {move || notice.get().map(|path| view! {
+                <p class="ok" id="wallet-notice">{tr(move |l| i18n::keystore_saved(l, &path))}</p>
+            })}
+            {move || error.get().map(|e| view! {
+                <div class="error-box" id="wallet-error"><strong>{e.message}</strong><span class="mono small">{e.code}</span></div>
+            })}
+        </div>
+    }
+}
+
+/// One wallet account: status, and what can be done with it.
+#[component]
+fn AccountRow(
+    account: AccountInfo,
+    dev_chain: Signal<bool>,
+    busy: RwSignal<bool>,
+    act: impl Fn(WalletRequest, Box<dyn FnOnce() + Send + Sync>) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let lang = use_lang();
+    let password = RwSignal::new(String::new());
+    let address = account.address.clone();
+    let member = account.roles.iter().any(|r| r == "member");
+    let roles = if account.roles.is_empty() {
+        None
+    } else {
+        Some(account.roles.join(", "))
+    };
+    let balance = account.balance_cents;
+    let slug = account.address.clone();
+    let (unlock_address, use_address, backup_address, join_address) = (
+        address.clone(),
+        address.clone(),
+        address.clone(),
+        address.clone(),
+    );
+    view! {
+        <li class="account-row" id=format!("wallet-{slug}") class:active=account.active>
+            <div class="who">
+                <strong>{account.label.clone()}</strong>
+                <span class="mono small">{account.address.clone()}</span>
+            </div>
+            <div class="status small">
+                <span class=if account.unlocked { "ok" } else { "muted" }>
+                    {t(if account.unlocked { Text::Unlocked } else { Text::Locked })}
+                </span>
+                " · "
+                <span class="membership">{move || match &roles {
+                    Some(roles) => roles.clone(),
+                    None => Text::NotMember.text(lang.get()).to_owned(),
+                }}</span>
+                {balance.map(|c| view! { " · " <span class="balance">{move || format::credits(lang.get(), c)}</span> })}
+                {account.active.then(|| view! { " · " <strong>{t(Text::SigningNow)}</strong> })}
+            </div>
+            <div class="actions">
+                {if account.active {
+                    ().into_any()
+                } else if account.unlocked {
+                    view! {
+                        <button type="button" class="use" disabled=move || busy.get()
+                            on:click=move |_| act(WalletRequest::Use { address: use_address.clone() }, Box::new(|| ()))>
+                            {t(Text::SignAsThis)}
+                        </button>
+                    }.into_any()
+                } else {
+                    view! {
+                        <form class="unlock" on:submit=move |ev| {
+                            ev.prevent_default();
+                            let request = WalletRequest::Unlock { address: unlock_address.clone(), password: password.get_untracked() };
+                            act(request, Box::new(move || password.set(String::new())));
+                        }>
+                            <input type="password" class="unlock-password" autocomplete="current-password"
+                                aria-label=t(Text::Password) placeholder=t(Text::Password)
+                                prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
+                            <button type="submit" class="unlock-button" disabled=move || busy.get()>{t(Text::Unlock)}</button>
+                        </form>
+                    }.into_any()
+                }}
+                <Show when=move || dev_chain.get() && !member>
+                    <button type="button" class="join primary" disabled=move || busy.get()
+                        on:click={
+                            let address = join_address.clone();
+                            move |_| act(WalletRequest::JoinDemo { address: address.clone() }, Box::new(|| ()))
+                        }>
+                        {t(Text::JoinDemo)}
+                    </button>
+                </Show>
+                <button type="button" class="backup" disabled=move || busy.get()
+                    on:click=move |_| act(WalletRequest::ExportKeystore { address: backup_address.clone() }, Box::new(|| ()))>
+                    {t(Text::BackUpKeystore)}
+                </button>
+            </div>
+        </li>
+    }
+}
+
+/// A new account: a name and a password typed twice.
+#[component]
+fn CreateForm(
+    busy: RwSignal<bool>,
+    act: impl Fn(WalletRequest, Box<dyn FnOnce() + Send + Sync>) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let label = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let repeat = RwSignal::new(String::new());
+    let mismatch = move || repeat.with(|r| !r.is_empty() && *r != password.get());
+    let submit = move || {
+        if mismatch() {
+            return;
+        }
+        let request = WalletRequest::Create {
+            label: label.get_untracked(),
+            password: password.get_untracked(),
+        };
+        act(
+            request,
+            Box::new(move || {
+                password.set(String::new());
+                repeat.set(String::new());
+            }),
+        );
+    };
+    view! {
+        <form class="create" id="wallet-create" on:submit=move |ev| { ev.prevent_default(); submit(); }>
+            <h3>{t(Text::CreateAccount)}</h3>
+            <label class="field"><span>{t(Text::AccountName)}</span>
+                <input id="wallet-create-label" type="text" prop:value=move || label.get() on:input=move |ev| label.set(event_target_value(&ev)) />
+            </label>
+            <label class="field"><span>{t(Text::NewPassword)}</span>
+                <input id="wallet-create-password" type="password" autocomplete="new-password" prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
+            </label>
+            <label class="field"><span>{t(Text::RepeatPassword)}</span>
+                <input id="wallet-create-repeat" type="password" autocomplete="new-password" prop:value=move || repeat.get() on:input=move |ev| repeat.set(event_target_value(&ev)) />
+            </label>
+            <Show when=mismatch>
+                <p class="error small" id="wallet-create-mismatch">{t(Text::PasswordsDiffer)}</p>
+            </Show>
+            <button id="wallet-create-button" class="primary" type="submit" disabled=move || busy.get() || mismatch()>
+                {t(Text::CreateAccount)}
+            </button>
+        </form>
+    }
+}
+
+/// An account from elsewhere: a recovery phrase (and which of its accounts) or a keystore file.
+#[component]
+fn ImportForm(
+    busy: RwSignal<bool>,
+    act: impl Fn(WalletRequest, Box<dyn FnOnce() + Send + Sync>) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let from_phrase = RwSignal::new(true);
+    let label = RwSignal::new(String::new());
+    let phrase = RwSignal::new(String::new());
+    let index = RwSignal::new("0".to_owned());
+    let path = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let submit = move || {
+        let request = if from_phrase.get_untracked() {
+            WalletRequest::ImportPhrase {
+                label: label.get_untracked(),
+                phrase: phrase.get_untracked(),
+                index: index.get_untracked().trim().parse().unwrap_or(u32::MAX),
+                password: password.get_untracked(),
+            }
+        } else {
+            WalletRequest::ImportKeystore {
+                label: label.get_untracked(),
+                path: path.get_untracked(),
+                password: password.get_untracked(),
+            }
+        };
+        act(
+            request,
+            Box::new(move || {
+                phrase.set(String::new());
+                password.set(String::new());
+            }),
+        );
+    };
+    view! {
+        <form class="import" id="wallet-import" on:submit=move |ev| { ev.prevent_default(); submit(); }>
+            <h3>{t(Text::ImportAccount)}</h3>
+            <div class="choice">
+                <label class="check"><input type="radio" name="import-kind" id="import-phrase" prop:checked=move || from_phrase.get() on:change=move |_| from_phrase.set(true) />{t(Text::RecoveryPhrase)}</label>
+                <label class="check"><input type="radio" name="import-kind" id="import-keystore" prop:checked=move || !from_phrase.get() on:change=move |_| from_phrase.set(false) />{t(Text::KeystoreFile)}</label>
+            </div>
+            <label class="field"><span>{t(Text::AccountName)}</span>
+                <input id="wallet-import-label" type="text" prop:value=move || label.get() on:input=move |ev| label.set(event_target_value(&ev)) />
+            </label>
+            <Show when=move || from_phrase.get() fallback=move || view! {
+                <label class="field"><span>{t(Text::KeystorePath)}</span>
+                    <input id="wallet-import-path" type="text" spellcheck="false" placeholder="/home/you/keystore.json" prop:value=move || path.get() on:input=move |ev| path.set(event_target_value(&ev)) />
+                </label>
+            }>
+                <label class="field"><span>{t(Text::RecoveryPhrase)}</span>
+                    <textarea id="wallet-import-phrase" rows="2" spellcheck="false" autocomplete="off" prop:value=move || phrase.get() on:input=move |ev| phrase.set(event_target_value(&ev))></textarea>
+                </label>
+                <label class="field narrow"><span>{t(Text::AccountIndex)}</span>
+                    <input id="wallet-import-index" type="text" prop:value=move || index.get() on:input=move |ev| index.set(event_target_value(&ev)) />
+                </label>
+            </Show>
+            <label class="field"><span>{tr(move |l| if from_phrase.get() { Text::NewPassword } else { Text::KeystorePassword }.text(l).into())}</span>
+                <input id="wallet-import-password" type="password" autocomplete="off" prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
+            </label>
+            <button id="wallet-import-button" type="submit" disabled=move || busy.get()>{t(Text::Import)}</button>
+        </form>
+    }
+}
