@@ -14,6 +14,7 @@ use hallmark_chain::keys::{self, KeyError};
 use hallmark_chain::{Address, PrivateKeySigner, Role, U256, demo_attestation, dev_signer};
 use serde::{Deserialize, Serialize};
 use tracing::info;
+use zeroize::Zeroizing;
 
 use crate::config::ChainConfig;
 use crate::engine::Engine;
@@ -245,7 +246,7 @@ impl Engine {
         origin: Origin,
         password: &str,
     ) -> Result<WalletAccount, EngineError> {
-        let (copy, password) = (key.clone(), password.as_bytes().to_vec());
+        let (copy, password) = (key.clone(), Zeroizing::new(password.as_bytes().to_vec()));
         self.add_key(key, label, origin, move |dir, name| {
             Ok(keys::write_keystore(&copy, &password, dir, name)?)
         })
@@ -278,7 +279,7 @@ impl Engine {
         password: &str,
     ) -> Result<WalletAccount, EngineError> {
         let label = checked_label(label)?;
-        let (source, secret) = (path.to_owned(), password.as_bytes().to_vec());
+        let (source, secret) = (path.to_owned(), Zeroizing::new(password.as_bytes().to_vec()));
         let key =
             tokio::task::spawn_blocking(move || keys::read_keystore(&source, &secret)).await??;
         let source = path.to_owned();
@@ -300,7 +301,7 @@ impl Engine {
     pub async fn unlock_account(&self, address: &str, password: &str) -> Result<(), EngineError> {
         let address = self.listed_address(address)?;
         let path = self.keystore_dir().join(keystore_name(address));
-        let secret = password.as_bytes().to_vec();
+        let secret = Zeroizing::new(password.as_bytes().to_vec());
         let key =
             tokio::task::spawn_blocking(move || keys::read_keystore(&path, &secret)).await??;
         if key.address() != address {

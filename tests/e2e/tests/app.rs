@@ -297,7 +297,10 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         std::env::var_os("DISPLAY").is_some(),
         "no display: run under `xvfb-run -a` (scripts/test.sh does)"
     );
-    let app = target_dir().join("debug/hallmark-app");
+    // HALLMARK_E2E_APP runs the journey against another build (the release app, to measure it).
+    let app = std::env::var_os("HALLMARK_E2E_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("debug/hallmark-app"));
     assert!(
         app.exists(),
         "{} missing: `cargo build -p hallmark-app`",
@@ -342,11 +345,18 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         // First start: the app starts its dev chain and deploys the contracts.
         wait_text(&client, "#library-empty", 20, |t| t.contains("Nothing here yet")).await;
         eprintln!(
-            "cold start: {} ms from launch to the first page drawn (debug build)",
-            launched.elapsed().as_millis()
+            "cold start: {} ms from launch to the first page drawn ({})",
+            launched.elapsed().as_millis(),
+            app.display()
         );
         let badge = wait_text(&client, "#chain-badge", 90, |t| t.starts_with("chain 31337")).await;
         eprintln!("chain badge: {badge}");
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        eprintln!(
+            "idle RSS after start: app {} MiB, WebKit web content {} MiB",
+            rss_mib(&["hallmark-app"]),
+            rss_mib(&["WebKitWebProces"])
+        );
         assert_eq!(js(&client, "return document.documentElement.lang;").await, "en");
         screenshot("01-library-empty").await;
 
@@ -643,7 +653,7 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         js(&client, "const s = document.querySelector('#lang-select'); s.value = 'en'; s.dispatchEvent(new Event('change')); return 0;").await;
         wait_text(&client, "#nav-explore", 5, |t| t == "Explore").await;
 
-        // Memory after the whole journey (debug build): the Rust core and the web content process.
+        // Memory after the whole journey: the Rust core and the web content process.
         eprintln!(
             "RSS: app {} MiB, WebKit web content {} MiB",
             rss_mib(&["hallmark-app"]),
