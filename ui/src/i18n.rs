@@ -519,6 +519,10 @@ templates! {
         => "✓ Registered as work {work} (token {token}) in block {block} — {ms} ms",
         "✓ 已登记为作品 {work}（通证 {token}），区块 {block} — {ms} ms";
     tx(hash: &str) => "tx {hash}", "交易 {hash}";
+    // Proof of ownership
+    proof_statement(label: &str, address: &str, token: u64)
+        => "Sign as {label} ({address}): an EIP-712 ownership statement for the Hallmark works contract of this chain — holder {address}, token {token}, the chain's latest block number, nonce 0 — and a seal over every file of the bundle. Nothing is sent to the chain.",
+        "以 {label}（{address}）签名：一份针对本链 Hallmark 作品合约的 EIP-712 所有权声明——持有人 {address}、通证 {token}、链上最新区块号、随机数 0——以及对证据包中每个文件的封印。不会向链上发送任何交易。";
     // Mint wizard and wallet
     creator_share(share: &str) => "You, the creator: {share}", "你（创作者）：{share}";
     keystore_saved(path: &str) => "Keystore backed up to {path} (still encrypted with its password).", "密钥库已备份到 {path}（仍以其密码加密）。";

@@ -192,7 +192,7 @@ pub(crate) fn derive(
         } => {
             if !replaying {
                 tx.prepare_cached(
-                    "UPDATE metadata SET status = 'pending', next_attempt_at = 0
+                    "UPDATE metadata SET status = 'pending', next_attempt_at = 0, attempts = 0
                      WHERE cid IN (SELECT metadata_cid FROM works WHERE work_id BETWEEN ?1 AND ?2)",
                 )?
                 .execute(params![

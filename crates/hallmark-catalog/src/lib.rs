@@ -14,6 +14,7 @@
 //! ([`Catalog::dump`] compares two catalogs). Design notes: `docs/catalog.md`.
 
 mod apply;
+mod availability;
 mod catalog;
 mod error;
 mod event;
@@ -21,6 +22,7 @@ mod fts;
 mod query;
 mod schema;
 
+pub use availability::{AccountWork, MetadataRecord};
 pub use catalog::{
     Catalog, MetadataFetch, PublishedHashes, Rollback, SyncState, WorkDetails, retry_delay,
 };

@@ -85,6 +85,21 @@ pub(crate) enum Command {
     /// The consortium's review queue of near-copy mints (reviewers approve or reject).
     #[command(subcommand)]
     Review(ReviewCommand),
+    /// Are your works still retrievable, intact and pinned? Checks media, metadata and
+    /// thumbnails in the local store (every block verified) and at each pinning service.
+    /// Exit status 0 only when no problem remains.
+    Health(crate::commands::health::HealthArgs),
+    /// Fetch a work's metadata again now (as an ERC-4906 update does), checked against the chain.
+    Refresh(crate::commands::health::RefreshArgs),
+    /// Remote pinning services (IPFS Pinning Service API).
+    #[command(subcommand)]
+    Pinning(crate::commands::pinning::PinningCommand),
+    /// Write an exit kit: the works' media and metadata as CAR files, the evidence bundles of
+    /// the tokens you hold, the chain and its contracts, and a README on checking it all with
+    /// standard tools (sha256sum, any IPFS node, curl).
+    ExportKit(crate::commands::kit::ExportKitArgs),
+    /// Import an exit kit: every file, block and bundle checked, then stored and pinned.
+    ImportKit(crate::commands::kit::ImportKitArgs),
 }
 
 /// `hallmark review …`.

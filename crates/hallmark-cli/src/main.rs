@@ -89,6 +89,11 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::VerifyFile(args) => block_on(commands::proof::verify_file(cli, args)),
         Command::Certificate(args) => commands::proof::certificate(args),
         Command::Review(command) => block_on(commands::review::run(cli, command)),
+        Command::Health(args) => block_on(commands::health::health(cli, args)),
+        Command::Refresh(args) => block_on(commands::health::refresh(cli, args)),
+        Command::Pinning(command) => block_on(commands::pinning::run(cli, command)),
+        Command::ExportKit(args) => block_on(commands::kit::export(cli, args)),
+        Command::ImportKit(args) => block_on(commands::kit::import(cli, args)),
     }
 }
 

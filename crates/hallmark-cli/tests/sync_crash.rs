@@ -139,6 +139,7 @@ fn killed_syncs_resume_and_equal_a_clean_rebuild() {
         },
         limits: Default::default(),
         copy_detection: Default::default(),
+        pinning: Vec::new(),
     };
     std::fs::create_dir_all(&data).expect("data");
     config.save().expect("config");

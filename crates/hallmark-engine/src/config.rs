@@ -67,6 +67,10 @@ pub struct Config {
     /// Meta's recommended 31 and 50 by default).
     #[serde(default)]
     pub copy_detection: Thresholds,
+    /// Remote pinning services (IPFS Pinning Service API); their access tokens are kept with the
+    /// account secrets (`keystores/pinning-tokens.json`), never here.
+    #[serde(default)]
+    pub pinning: Vec<crate::pinning::PinningServiceConfig>,
 }
 
 /// The part of [`Config`] stored in `config.json` (the data dir is where the file is).
@@ -78,6 +82,8 @@ struct StoredConfig {
     limits: Limits,
     #[serde(default)]
     copy_detection: Thresholds,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pinning: Vec<crate::pinning::PinningServiceConfig>,
 }
 
 impl Config {
@@ -140,6 +146,7 @@ impl Config {
             },
             limits: Limits::default(),
             copy_detection: Thresholds::default(),
+            pinning: Vec::new(),
         }
     }
 
@@ -161,6 +168,7 @@ impl Config {
                     chain: stored.chain,
                     limits: stored.limits,
                     copy_detection: stored.copy_detection,
+                    pinning: stored.pinning,
                 }
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Self::embedded(data_dir),
@@ -183,6 +191,7 @@ impl Config {
             chain: self.chain.clone(),
             limits: self.limits.clone(),
             copy_detection: self.copy_detection,
+            pinning: self.pinning.clone(),
         };
         let path = config_path(&self.data_dir);
         let bytes = serde_json::to_vec_pretty(&stored).map_err(|e| EngineError::Config {
@@ -226,6 +235,8 @@ impl Config {
                 t.max_distance, t.min_quality
             )));
         }
+        crate::pinning::validate_services(&self.pinning)
+            .map_err(|r| invalid(format!("pinning: {r}")))?;
         Ok(())
     }
 

@@ -299,6 +299,8 @@ impl Engine {
 
     /// Stops what the engine owns (the dev chain). Safe to call more than once.
     pub async fn shutdown(&self) {
+        self.finish_background_pins(crate::pinning::BACKGROUND_PIN_GRACE)
+            .await;
         let mut state = self.inner.chain.lock().await;
         if let ChainState::Dev(chain) = std::mem::replace(&mut *state, ChainState::Idle) {
             chain.stop().await;

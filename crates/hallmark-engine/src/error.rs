@@ -136,12 +136,23 @@ pub enum EngineError {
         /// The account.
         address: String,
     },
+    /// An exit kit could not be written, or a kit was refused (the reason names the file).
+    #[error("{reason}")]
+    Kit {
+        /// The stable code, `kit.*`.
+        code: &'static str,
+        /// What is wrong and where.
+        reason: String,
+    },
     /// The user cancelled the job before it finished; nothing was registered or half-written.
     #[error("cancelled: the job stopped before it finished and nothing was registered")]
     Cancelled,
     /// A background task panicked or was cancelled.
     #[error("an internal task failed: {0}")]
     Task(String),
+    /// A remote pinning service failed or refused (never carries its access token).
+    #[error(transparent)]
+    Pinning(#[from] hallmark_pinning::PinningError),
 }
 
 impl EngineError {
@@ -170,8 +181,10 @@ impl EngineError {
             Self::Wallet(e) => e.code(),
             Self::WalletRule { code, .. } => code,
             Self::WalletLocked { .. } => "wallet.locked",
+            Self::Kit { code, .. } => code,
             Self::Cancelled => "job.cancelled",
             Self::Task(_) => "internal.task",
+            Self::Pinning(e) => crate::pinning::pinning_code(e),
         }
     }
 }

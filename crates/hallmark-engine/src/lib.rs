@@ -13,10 +13,14 @@ pub mod devchain;
 mod engine;
 mod error;
 mod fsutil;
+mod health;
 mod job;
+mod kit;
 mod library;
 mod mint;
+mod pinning;
 mod proof;
+mod refresh;
 mod rpc;
 mod wallet;
 
@@ -38,13 +42,27 @@ pub use hallmark_evidence as evidence;
 pub use hallmark_indexer::{IndexerConfig, SyncProgress};
 pub use hallmark_media::{Ingested, Limits, MediaKind, MediaType};
 pub use hallmark_unixfs::{Cid, ImportSettings};
+pub use health::{
+    Availability, AvailabilityRecord, FixAction, HealthEntry, HealthReport, HealthRequest,
+    ItemHealth, LOCAL_BACKEND,
+};
 pub use job::CancelToken;
+pub use kit::{
+    CHAIN_FILE, ImportReport, ImportedWork, KIT_BUNDLE_MEDIA_MAX, KIT_FORMAT, KitFile, KitManifest,
+    KitReport, KitSelection, KitToken, KitWork, KitWorkFiles, MANIFEST_FILE, MAX_CAR_BLOCKS,
+    MAX_KIT_BUNDLE_BYTES, MAX_KIT_FILES, MAX_KIT_WORKS, MAX_MANIFEST_BYTES, README_FILE, SUMS_FILE,
+};
 pub use library::{Library, LibraryItem};
 pub use mint::{CoCreator, MAX_CO_CREATORS, MintOutcome, MintRequest, MintStage};
+pub use pinning::{
+    MAX_SERVICE_NAME_CHARS, PinningServiceConfig, PinningServiceInfo, RemotePinOutcome,
+    RemotePinReport, ServiceIssue,
+};
 pub use proof::{
     ExportedProof, FileIdentity, MAX_EMBEDDED_MEDIA, Proof, ProveRequest, read_bundle,
     verify_bundle_at,
 };
+pub use refresh::RefreshReport;
 pub use rpc::RpcEndpoint;
 pub use wallet::{ActiveAccount, DEMO_JOIN_CREDITS, MIN_PASSWORD_CHARS, Origin, WalletAccount};
 

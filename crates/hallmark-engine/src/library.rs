@@ -34,6 +34,18 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX library_items_sha256 ON library_items(sha256);
     CREATE INDEX library_items_added ON library_items(added_at DESC, cid);",
+    // 2: availability health: per work and backend (the local store, each pinning service), the
+    // last check and when the work was last verified OK there (see health.rs)
+    "CREATE TABLE availability (
+        work_id      INTEGER NOT NULL,
+        backend      TEXT NOT NULL,
+        metadata_cid TEXT NOT NULL,
+        status       TEXT NOT NULL,
+        detail       TEXT,
+        checked_at   INTEGER NOT NULL,
+        verified_at  INTEGER,
+        PRIMARY KEY (work_id, backend)
+    ) WITHOUT ROWID;",
 ];
 
 /// One ingested work.
@@ -126,7 +138,7 @@ impl Library {
         Ok(())
     }
 
-    fn with<T>(
+    pub(crate) fn with<T>(
         &self,
         f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>,
     ) -> Result<T, EngineError> {

@@ -317,6 +317,7 @@ impl Engine {
             elapsed_ms: started.elapsed().as_millis() as u64,
         };
         info!(work = %outcome.work_id, block = outcome.block_number, ms = outcome.elapsed_ms, "work registered");
+        self.pin_after_mint(&outcome);
         Ok(outcome)
     }
 

@@ -279,7 +279,10 @@ impl Engine {
         password: &str,
     ) -> Result<WalletAccount, EngineError> {
         let label = checked_label(label)?;
-        let (source, secret) = (path.to_owned(), Zeroizing::new(password.as_bytes().to_vec()));
+        let (source, secret) = (
+            path.to_owned(),
+            Zeroizing::new(password.as_bytes().to_vec()),
+        );
         let key =
             tokio::task::spawn_blocking(move || keys::read_keystore(&source, &secret)).await??;
         let source = path.to_owned();

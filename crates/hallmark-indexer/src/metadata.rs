@@ -101,6 +101,31 @@ impl<'a, S: ContentStore> MetadataFetcher<'a, S> {
         Ok(report)
     }
 
+    /// Fetches the document `cid` now, whether it is due or not, checks it like
+    /// [`fetch_due`](Self::fetch_due) does (against the hashes the chain registered) and records
+    /// the outcome in the catalog.
+    pub async fn fetch_now(&self, cid: &str) -> Result<FetchReport, IndexerError> {
+        let now = now_secs();
+        let expected = self.catalog.registered_hashes(cid)?;
+        let fetch = self.fetch_one(cid, expected).await;
+        let mut report = FetchReport {
+            attempted: 1,
+            ..FetchReport::default()
+        };
+        match &fetch {
+            MetadataFetch::Available(_) => report.available = 1,
+            MetadataFetch::MediaUnavailable(..) | MetadataFetch::Unavailable(_) => {
+                report.unavailable = 1;
+            }
+            MetadataFetch::Invalid(why) => {
+                info!(%cid, reason = %why, "metadata refused");
+                report.invalid = 1;
+            }
+        }
+        self.catalog.record_metadata(cid, &fetch, now)?;
+        Ok(report)
+    }
+
     /// Fetches and checks one document: it must be valid metadata, hash to the registered
     /// `metadata_hash` and describe the registered content hash; then its thumbnail must be
     /// retrievable.

@@ -16,6 +16,6 @@ mod verified;
 
 pub use embedded::{EmbeddedStore, StoreSink};
 pub use error::StoreError;
-pub use kubo::{KuboStore, NodeVersion};
+pub use kubo::{KuboStore, NodeIdentity, NodeVersion};
 pub use store::{AddedContent, AnyStore, ContentStore};
 pub use verified::MAX_BLOCK_BYTES;

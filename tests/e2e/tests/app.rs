@@ -534,6 +534,10 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         click(&client, "#explore-grid .work").await?;
         wait_text(&client, "#export-proof", 10, |t| !t.is_empty()).await;
         click(&client, "#export-proof").await?;
+        // What is signed, in words, before anything is signed.
+        let statement = wait_text(&client, "#proof-confirm", 5, |t| t.contains("Sign as Ada")).await;
+        assert!(statement.contains("EIP-712 ownership statement") && statement.contains(&ada), "{statement}");
+        click(&client, "#proof-sign").await?;
         let bundle = wait_text(&client, "#proof-bundle-path", 60, |t| t.ends_with(".zip")).await;
         let certificate = wait_text(&client, "#proof-certificate-path", 5, |t| t.ends_with(".pdf")).await;
         assert!(std::fs::read(&bundle).expect("bundle written").starts_with(b"PK"));

@@ -353,8 +353,18 @@ struct ProofArgs {
 fn ProofPanel(token_id: u64, owner: String, accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView {
     let busy = RwSignal::new(false);
     let result = RwSignal::new(None::<Result<ExportProofReport, hallmark_api::ApiError>>);
-    let holder = move || accounts.with(|a| a.iter().any(|x| x.active && x.address == owner));
+    let confirming = RwSignal::new(false);
+    let owner = StoredValue::new(owner);
+    let signer = move || {
+        accounts.with(|a| {
+            a.iter()
+                .find(|x| x.active && owner.with_value(|o| x.address == *o))
+                .map(|x| (x.label.clone(), x.address.clone()))
+        })
+    };
+    let holder = move || signer().is_some();
     let export = move |_| {
+        confirming.set(false);
         busy.set(true);
         result.set(None);
         leptos::task::spawn_local(async move {
@@ -374,10 +384,23 @@ fn ProofPanel(token_id: u64, owner: String, accounts: RwSignal<Vec<AccountInfo>>
     view! {
         {move || holder().then(|| view! {
             <div class="proof" id="proof-panel">
-                <button id="export-proof" class="secondary" disabled=move || busy.get() on:click=export>
+                <button id="export-proof" class="secondary" disabled=move || busy.get() || confirming.get()
+                    on:click=move |_| { result.set(None); confirming.set(true); }>
                     {tr(move |l| if busy.get() { Text::SigningProof } else { Text::ExportProof }.text(l).into())}
                 </button>
                 <p class="muted small">{t(Text::ProofNote)}</p>
+                <Show when=move || confirming.get()>
+                    <div class="confirm" id="proof-confirm" role="alertdialog">
+                        <p>{tr(move |l| {
+                            let (label, address) = signer().unwrap_or_default();
+                            i18n::proof_statement(l, &label, &address, token_id)
+                        })}</p>
+                        <div class="actions">
+                            <button id="proof-sign" class="primary" type="button" on:click=export>{t(Text::ConfirmSign)}</button>
+                            <button type="button" on:click=move |_| confirming.set(false)>{t(Text::Cancel)}</button>
+                        </div>
+                    </div>
+                </Show>
             </div>
         })}
         {move || result.get().map(|r| match r {

@@ -3,9 +3,12 @@
 pub(crate) mod catalog;
 pub(crate) mod cid;
 pub(crate) mod consortium;
+pub(crate) mod health;
 pub(crate) mod ingest;
 pub(crate) mod ipfs;
+pub(crate) mod kit;
 pub(crate) mod market;
+pub(crate) mod pinning;
 pub(crate) mod proof;
 pub(crate) mod review;
 pub(crate) mod status;

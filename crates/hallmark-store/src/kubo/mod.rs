@@ -4,6 +4,7 @@
 //! the node's CID with the one computed locally from the same bytes, and every block read back
 //! is verified against its CID.
 
+mod identity;
 mod rpc;
 mod upload;
 
@@ -17,6 +18,8 @@ use hallmark_unixfs::{CarReader, Cid, CidVersion, ImportSettings, NullSink, impo
 use reqwest::multipart::{Form, Part};
 use serde::Deserialize;
 use tracing::{debug, instrument};
+
+pub use identity::NodeIdentity;
 
 use crate::error::StoreError;
 use crate::store::{AddedContent, ContentStore};
