@@ -10,6 +10,7 @@
 mod catalog;
 mod commands;
 mod convert;
+mod durability;
 mod error;
 mod jobs;
 mod market;
@@ -77,6 +78,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             commands::mint_work,
             jobs::cancel_job,
             wallet::wallet,
+            durability::health,
+            durability::pinning,
+            durability::kit,
+            durability::refresh_work,
             catalog::explore_page,
             catalog::work_detail,
             catalog::sync_status,

@@ -381,6 +381,28 @@ catalogue! {
     DataFolderNote: "Hallmark opens the chosen folder from its next start (an empty folder starts afresh); the current folder keeps its data.",
         "Hallmark 下次启动时打开所选文件夹（空文件夹将从头开始）；当前文件夹中的数据保持不变。";
     DataFolderFixed: "HALLMARK_DATA_DIR sets the data folder for this run; unset it to choose one here.", "本次运行的数据文件夹由 HALLMARK_DATA_DIR 指定；取消该变量后才能在此选择。";
+    // Durability (durability.rs)
+    Availability: "Availability of your works", "作品可用性";
+    AvailabilityLede: "Reads back every work you hold or created — media, metadata, thumbnail — from the content store, checks each against its CID, and asks every pinning service for its pins.",
+        "从内容存储读取你持有或创作的每件作品（媒体、元数据、缩略图），逐一按 CID 校验，并向每个固定服务查询固定状态。";
+    CheckAvailability: "Check availability", "检查可用性";
+    RepinFromLocal: "Re-pin from the local copy", "从本地副本重新固定";
+    ExitKit: "Exit kit", "退出工具包";
+    ExitKitLede: "Everything needed to prove and keep your works without Hallmark: media and metadata as CAR files, evidence bundles, contract addresses and ABIs, and a README of checks with standard tools.",
+        "无需 Hallmark 也能证明并保存作品所需的一切：CAR 格式的媒体与元数据、证据包、合约地址与 ABI，以及用标准工具核验的说明。";
+    ExportKit: "Export an exit kit", "导出退出工具包";
+    ImportKit: "Import a kit", "导入工具包";
+    KitFolder: "Kit folder (full path)", "工具包文件夹（完整路径）";
+    PinningServices: "Pinning services", "固定服务";
+    PinningLede: "Remote IPFS Pinning Service API endpoints (an IPFS Cluster, a commercial service). New works are pinned there after registration; tokens are kept beside the keystores and never shown again.",
+        "远程 IPFS 固定服务 API 端点（IPFS Cluster 或商业服务）。新作品登记后会在此固定；访问令牌与密钥库一同保存，不再显示。";
+    TokenStored: "token stored", "已保存令牌";
+    NoTokenStored: "no token", "无令牌";
+    ServiceName: "Name", "名称";
+    ServiceEndpoint: "Endpoint URL", "端点 URL";
+    AccessToken: "Access token", "访问令牌";
+    AddService: "Add service", "添加服务";
+    RefreshMetadata: "Refresh metadata", "刷新元数据";
     // Work (work.rs)
     BackToExplore: "← Explore", "← 浏览";
     LicenceOfferWithdrawn: "Licence offer withdrawn", "许可要约已撤回";
@@ -523,6 +545,12 @@ templates! {
     proof_statement(label: &str, address: &str, token: u64)
         => "Sign as {label} ({address}): an EIP-712 ownership statement for the Hallmark works contract of this chain — holder {address}, token {token}, the chain's latest block number, nonce 0 — and a seal over every file of the bundle. Nothing is sent to the chain.",
         "以 {label}（{address}）签名：一份针对本链 Hallmark 作品合约的 EIP-712 所有权声明——持有人 {address}、通证 {token}、链上最新区块号、随机数 0——以及对证据包中每个文件的封印。不会向链上发送任何交易。";
+    // Durability
+    health_summary(works: u64, problems: u64) => "{works} work(s) checked: {problems} problem(s).", "已检查 {works} 件作品：{problems} 个问题。";
+    health_fixed(fixed: usize) => "{fixed} repaired.", "已修复 {fixed} 项。";
+    last_verified(when: &str) => "last verified {when}", "上次验证 {when}";
+    kit_exported(works: u64, bundles: u64, size: &str) => "✓ Exit kit written: {works} work(s), {bundles} evidence bundle(s), {size}.", "✓ 退出工具包已写入：{works} 件作品、{bundles} 个证据包，共 {size}。";
+    kit_imported(works: u64, bundles: u64, files: u64) => "✓ Kit imported: {works} work(s), {bundles} bundle(s) verified, {files} files checked.", "✓ 工具包已导入：{works} 件作品，已验证 {bundles} 个证据包，已检查 {files} 个文件。";
     // Mint wizard and wallet
     creator_share(share: &str) => "You, the creator: {share}", "你（创作者）：{share}";
     keystore_saved(path: &str) => "Keystore backed up to {path} (still encrypted with its password).", "密钥库已备份到 {path}（仍以其密码加密）。";

@@ -610,6 +610,11 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         // The result opens the new work's page.
         click(&client, "#mint-open-work").await?;
         assert_eq!(wait_text(&client, "#work-title", 10, |t| !t.is_empty()).await, "Harbour, mirrored");
+        // Its metadata can be fetched again on demand (as on an ERC-4906 event).
+        click(&client, "#refresh-work").await?;
+        let refreshed = wait_text(&client, "#refresh-result", 30, |t| !t.is_empty()).await;
+        eprintln!("refresh: {refreshed}");
+        assert!(!refreshed.contains("error") && !refreshed.contains("fail"), "{refreshed}");
 
         // Settings: saved in config.json, validated, used from the next start.
         click(&client, "#nav-settings").await?;
@@ -645,6 +650,38 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         wait_text(&client, "#account-select", 10, |t| t.contains("Ada")).await;
         js(&client, "document.querySelector('#wallet').scrollIntoView({block: 'start'}); window.scrollBy(0, -70); return 0;").await;
         screenshot("16b-wallet").await;
+
+        // Durability: a pinning service (its token never shown again) that is down is reported
+        // as a problem by the availability check, which reads every work back from the store;
+        // the exit kit is exported and imported back.
+        type_into(&client, "#pinning-name", "cluster").await?;
+        type_into(&client, "#pinning-endpoint", "http://127.0.0.1:9").await?;
+        type_into(&client, "#pinning-token", "s3cret-token-value").await?;
+        click(&client, "#pinning-add").await?;
+        wait_text(&client, "#pinning-services", 10, |t| t.contains("cluster") && t.contains("token stored")).await;
+        assert_eq!(js(&client, "return document.body.innerHTML.includes('s3cret');").await, false);
+        click(&client, "#nav-status").await?;
+        click(&client, "#health-check").await?;
+        let summary = wait_text(&client, "#health-summary", 60, |t| t.contains("checked")).await;
+        assert!(summary.contains("1 work(s) checked") && !summary.contains(": 0 problem"), "{summary}");
+        let lines = wait_text(&client, "#health-lines", 5, |t| !t.is_empty()).await;
+        assert!(lines.starts_with("service_unreachable"), "problems first: {lines}");
+        assert!(lines.contains("media ok"), "the local copy reads back whole: {lines}");
+        js(&client, "document.querySelector('#health').scrollIntoView({block: 'start'}); window.scrollBy(0, -70); return 0;").await;
+        screenshot("18-health").await;
+        click(&client, "#kit-export").await?;
+        wait_text(&client, "#kit-result", 60, |t| t.contains("Exit kit written")).await;
+        let kit = wait_text(&client, "#kit-path", 5, |t| !t.is_empty()).await;
+        assert!(Path::new(&kit).join("manifest.json").is_file(), "{kit}");
+        assert!(Path::new(&kit).join("SHA256SUMS").is_file(), "{kit}");
+        type_into(&client, "#kit-import-path", &kit).await?;
+        click(&client, "#kit-import").await?;
+        wait_text(&client, "#kit-result", 60, |t| t.contains("Kit imported")).await;
+        screenshot("19-kit").await;
+        click(&client, "#nav-settings").await?;
+        wait_text(&client, "#pinning-services", 10, |t| t.contains("cluster")).await;
+        click(&client, "#pinning-services .remove-service").await?;
+        wait_text(&client, "#pinning-services", 10, |t| !t.contains("cluster")).await;
 
         // 简体中文: the whole UI follows the switch, without reloading; back to English.
         js(&client, "const s = document.querySelector('#lang-select'); s.value = 'zh-CN'; s.dispatchEvent(new Event('change')); return 0;").await;

@@ -28,6 +28,7 @@ pub fn SettingsPage(accounts: RwSignal<Vec<hallmark_api::AccountInfo>>) -> impl 
             <h1>{t(Text::Settings)}</h1>
             <p class="lede">{t(Text::SettingsLede)}</p>
             <super::wallet::WalletPanel accounts=accounts />
+            <super::durability::PinningCard />
             {move || match loaded.get() {
                 None => view! { <p class="muted">{t(Text::Loading)}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error">{e.to_string()}</p> }.into_any(),

@@ -127,6 +127,11 @@ pub fn StatusPage() -> impl IntoView {
                     .into_any()
                 }
             }}
+            // Outside the status redraw, so a running check keeps its state.
+            <div class="cards durability">
+                <super::durability::HealthCard />
+                <super::durability::KitCard />
+            </div>
         </section>
     }
 }

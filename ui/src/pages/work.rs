@@ -191,7 +191,8 @@ fn Detail(d: WorkDetail, accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView 
             </div>
             <div class="facts">
                 <h1 id="work-title">{title}</h1>
-                <p class="muted">{tr(move |l| i18n::edition_token(l, edition, max_editions, token_id))}</p>
+                <p class="muted">{tr(move |l| i18n::edition_token(l, edition, max_editions, token_id))}
+                    " " <super::durability::RefreshButton work_id=token_id / 1_000_000 /></p>
                 <p class="price big-price" id="work-price">
                     {tr(move |l| price.map_or_else(
                         || Text::NotForSale.text(l).to_owned(),
