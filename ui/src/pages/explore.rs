@@ -159,6 +159,27 @@ pub fn ExplorePage(
         }
         load(None);
     });
+    // Infinite scroll: the next keyset page loads when the end of the grid comes near (the
+    // "Load more" button stays for keyboard users).
+    let near_end = window_event_listener(leptos::ev::scroll, move |_| {
+        if loading.get_untracked() {
+            return;
+        }
+        let Some(cursor) = next.get_untracked() else {
+            return;
+        };
+        let window = window();
+        let (Ok(height), Ok(scrolled)) = (window.inner_height(), window.scroll_y()) else {
+            return;
+        };
+        let total = document()
+            .document_element()
+            .map_or(0.0, |e| f64::from(e.scroll_height()));
+        if height.as_f64().unwrap_or(0.0) + scrolled >= total - 600.0 {
+            load(Some(cursor));
+        }
+    });
+    on_cleanup(move || near_end.remove());
     if scope == Scope::Studio {
         Effect::new(move |_| {
             version.track();
