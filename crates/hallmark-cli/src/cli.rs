@@ -94,6 +94,10 @@ pub(crate) enum Command {
     /// Remote pinning services (IPFS Pinning Service API).
     #[command(subcommand)]
     Pinning(crate::commands::pinning::PinningCommand),
+    /// Wallet accounts (scrypt keystores in the data folder); sign with `--as 0x…` and
+    /// $HALLMARK_PASSWORD.
+    #[command(subcommand)]
+    Wallet(crate::commands::wallet::WalletCommand),
     /// Write an exit kit: the works' media and metadata as CAR files, the evidence bundles of
     /// the tokens you hold, the chain and its contracts, and a README on checking it all with
     /// standard tools (sha256sum, any IPFS node, curl).
@@ -123,13 +127,8 @@ pub(crate) enum ReviewCommand {
         /// The request id.
         request: u64,
         /// The issuer that submitted it.
-        #[arg(
-            long = "as",
-            value_enum,
-            value_name = "ACCOUNT",
-            default_value = "issuer"
-        )]
-        account: DemoAccount,
+        #[arg(long = "as", value_name = "ACCOUNT", default_value = "issuer")]
+        account: Signer,
     },
 }
 
@@ -142,13 +141,8 @@ pub(crate) struct ReviewDecision {
     #[arg(long)]
     pub(crate) reason: String,
     /// The reviewer.
-    #[arg(
-        long = "as",
-        value_enum,
-        value_name = "ACCOUNT",
-        default_value = "reviewer"
-    )]
-    pub(crate) account: DemoAccount,
+    #[arg(long = "as", value_name = "ACCOUNT", default_value = "reviewer")]
+    pub(crate) account: Signer,
 }
 
 /// Review request states.
@@ -180,8 +174,8 @@ pub(crate) struct ProveArgs {
     /// The token id.
     pub(crate) token: String,
     /// The holder, who signs the statement and the seal.
-    #[arg(long = "as", value_enum, value_name = "ACCOUNT")]
-    pub(crate) account: DemoAccount,
+    #[arg(long = "as", value_name = "ACCOUNT")]
+    pub(crate) account: Signer,
     /// The verifier's challenge (a number): the signed statement's nonce.
     #[arg(long)]
     pub(crate) challenge: Option<String>,
@@ -371,12 +365,38 @@ impl DemoAccount {
     }
 }
 
+/// Who signs: a seeded demo account of the dev chain (`issuer`, `member1` …) or a wallet
+/// account by its `0x…` address, whose keystore is opened with `$HALLMARK_PASSWORD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Signer {
+    /// A demo account.
+    Demo(DemoAccount),
+    /// A wallet account (`hallmark wallet …`).
+    Wallet(hallmark_engine::Address),
+}
+
+impl std::str::FromStr for Signer {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        use clap::ValueEnum;
+        if let Ok(demo) = DemoAccount::from_str(text, true) {
+            return Ok(Self::Demo(demo));
+        }
+        text.trim().parse().map(Self::Wallet).map_err(|_| {
+            format!(
+                "`{text}` is neither a demo account (council, issuer, reviewer, member1 … member4) nor a wallet account's 0x address"
+            )
+        })
+    }
+}
+
 /// `--as ACCOUNT`.
 #[derive(Debug, Args)]
 pub(crate) struct AsArg {
-    /// The account that signs (dev chain demo accounts; keystores come with the wallet).
-    #[arg(long = "as", value_enum, value_name = "ACCOUNT")]
-    pub(crate) account: DemoAccount,
+    /// The account that signs: a demo account, or a wallet account's 0x address.
+    #[arg(long = "as", value_name = "ACCOUNT")]
+    pub(crate) account: Signer,
 }
 
 /// `hallmark mint`.
@@ -407,13 +427,8 @@ pub(crate) struct MintArgs {
     #[arg(long = "co-creator", value_name = "WHO=BPS")]
     pub(crate) co_creators: Vec<String>,
     /// The issuer that registers it.
-    #[arg(
-        long = "as",
-        value_enum,
-        value_name = "ACCOUNT",
-        default_value = "issuer"
-    )]
-    pub(crate) account: DemoAccount,
+    #[arg(long = "as", value_name = "ACCOUNT", default_value = "issuer")]
+    pub(crate) account: Signer,
     /// Print JSON on stdout.
     #[arg(long)]
     pub(crate) json: bool,
@@ -535,13 +550,8 @@ pub(crate) struct RoleTarget {
 #[derive(Debug, Args)]
 pub(crate) struct AsCouncil {
     /// The council account that signs.
-    #[arg(
-        long = "as",
-        value_enum,
-        value_name = "ACCOUNT",
-        default_value = "council"
-    )]
-    pub(crate) signer: DemoAccount,
+    #[arg(long = "as", value_name = "ACCOUNT", default_value = "council")]
+    pub(crate) signer: Signer,
 }
 
 /// A consortium role.

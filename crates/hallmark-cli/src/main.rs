@@ -92,6 +92,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Health(args) => block_on(commands::health::health(cli, args)),
         Command::Refresh(args) => block_on(commands::health::refresh(cli, args)),
         Command::Pinning(command) => block_on(commands::pinning::run(cli, command)),
+        Command::Wallet(command) => block_on(commands::wallet::run(cli, command)),
         Command::ExportKit(args) => block_on(commands::kit::export(cli, args)),
         Command::ImportKit(args) => block_on(commands::kit::import(cli, args)),
     }

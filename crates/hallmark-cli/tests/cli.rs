@@ -940,3 +940,113 @@ fn consortium_roles_and_licences_from_the_cli() {
     let down = ok(hallmark(dir.path(), &["chain", "down"]));
     assert!(down.contains("no dev chain is running"), "{down}");
 }
+
+/// `hallmark` with `HALLMARK_PASSWORD` set (unless `None`) and `input` on standard input.
+fn hallmark_wallet(data_dir: &Path, password: Option<&str>, input: &str, args: &[&str]) -> Output {
+    use std::io::Write;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hallmark"));
+    command
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env_remove("HALLMARK_IPFS_API")
+        .env_remove("HALLMARK_DATA_DIR")
+        .env_remove("HALLMARK_PASSWORD")
+        .env_remove("RUST_LOG")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    if let Some(password) = password {
+        command.env("HALLMARK_PASSWORD", password);
+    }
+    let mut child = command.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn wallet_accounts_from_the_cli_join_and_sign() {
+    let dir = TempDir::new().expect("tempdir");
+    let ok = |o: Output| {
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        stdout(&o)
+    };
+    // A new account; the password comes from the environment, never the command line.
+    let o = hallmark_wallet(
+        dir.path(),
+        None,
+        "",
+        &["wallet", "create", "--label", "Ada"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("HALLMARK_PASSWORD"), "{}", stderr(&o));
+    let created = ok(hallmark_wallet(
+        dir.path(),
+        Some("correct horse battery"),
+        "",
+        &["wallet", "create", "--label", "Ada"],
+    ));
+    let ada = created
+        .split_whitespace()
+        .next()
+        .expect("address")
+        .to_owned();
+    assert!(ada.starts_with("0x") && ada.len() == 42, "{created}");
+    // The public test phrase's account 6 is member 4's dev key.
+    let phrase = "test test test test test test test test test test test junk\n";
+    let imported = ok(hallmark_wallet(
+        dir.path(),
+        Some("another password"),
+        phrase,
+        &["wallet", "import-phrase", "--label", "Four", "--index", "6"],
+    ));
+    assert!(
+        imported.starts_with("0x976ea74026e726554db657fa54763abd0c3a0aa9"),
+        "{imported}"
+    );
+    let listed = ok(hallmark_wallet(dir.path(), None, "", &["wallet", "list"]));
+    assert!(listed.contains(&ada) && listed.contains("Four"), "{listed}");
+
+    // Ada joins the demo consortium and buys a listed work, signing with her keystore.
+    ok(hallmark_wallet(
+        dir.path(),
+        None,
+        "",
+        &["wallet", "join", &ada],
+    ));
+    let png = dir.path().join("w.png");
+    image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 3, y as u8 * 5, 40]))
+        .save(&png)
+        .expect("png");
+    let minted: serde_json::Value = serde_json::from_str(&ok(hallmark(
+        dir.path(),
+        &["mint", path_str(&png), "--title", "For Ada", "--json"],
+    )))
+    .expect("json");
+    let token = minted["token_id"].as_str().expect("token").to_owned();
+    ok(hallmark(
+        dir.path(),
+        &["list", &token, "--price", "5", "--as", "issuer"],
+    ));
+    let o = hallmark_wallet(
+        dir.path(),
+        Some("wrong password"),
+        "",
+        &["buy", &token, "--as", &ada],
+    );
+    assert_ne!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("password"), "{}", stderr(&o));
+    ok(hallmark_wallet(
+        dir.path(),
+        Some("correct horse battery"),
+        "",
+        &["buy", &token, "--as", &ada],
+    ));
+    let shown = ok(hallmark(dir.path(), &["work", &token, "--as", "issuer"]));
+    assert!(shown.to_lowercase().contains(&ada), "owner is Ada: {shown}");
+}

@@ -64,7 +64,9 @@ pub use proof::{
 };
 pub use refresh::RefreshReport;
 pub use rpc::RpcEndpoint;
-pub use wallet::{ActiveAccount, DEMO_JOIN_CREDITS, MIN_PASSWORD_CHARS, Origin, WalletAccount};
+pub use wallet::{
+    ActiveAccount, DEMO_JOIN_CREDITS, MIN_PASSWORD_CHARS, Origin, WalletAccount, unlock_keystore,
+};
 
 /// The media type of `bytes` from their first bytes, if it is one Hallmark accepts (never SVG
 /// or HTML).

@@ -136,6 +136,36 @@ fn keystore_name(address: Address) -> String {
     format!("{address:#x}.json")
 }
 
+/// Opens the keystore of wallet account `address` in the data folder `data_dir` with
+/// `password`, without an engine (the CLI signs this way).
+pub fn unlock_keystore(
+    data_dir: &Path,
+    address: Address,
+    password: &str,
+) -> Result<PrivateKeySigner, EngineError> {
+    let path = data_dir.join("keystores").join(keystore_name(address));
+    if !path.is_file() {
+        return Err(EngineError::NotFound {
+            what: format!("account {address:#x}"),
+            reason: format!(
+                "it is not in the wallet of {} (create or import it first)",
+                data_dir.display()
+            ),
+        });
+    }
+    let key = keys::read_keystore(
+        &path,
+        Zeroizing::new(password.as_bytes().to_vec()).as_slice(),
+    )?;
+    if key.address() != address {
+        return Err(EngineError::WalletRule {
+            code: "wallet.mismatch",
+            reason: format!("the keystore of {address:#x} holds another key"),
+        });
+    }
+    Ok(key)
+}
+
 impl Engine {
     fn keystore_dir(&self) -> PathBuf {
         self.config().data_dir.join("keystores")

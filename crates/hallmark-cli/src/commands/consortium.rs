@@ -6,7 +6,7 @@ use hallmark_engine::Address;
 use hallmark_engine::chain::{LicenceKind, LicenceTerms, Role, credits, demo_attestation};
 use sha2::{Digest, Sha256};
 
-use super::market::{as_account, parse_id, signer};
+use super::market::{as_account, demo_signer, parse_id, signer};
 use super::print_line;
 use crate::cli::{Cli, ConsortiumCommand, DemoAccount, LicenceCommand, LicenceKindArg, RoleArg};
 use crate::failure::Failure;
@@ -15,7 +15,7 @@ use crate::failure::Failure;
 fn parse_account(text: &str) -> Result<Address, Failure> {
     use clap::ValueEnum;
     if let Ok(demo) = DemoAccount::from_str(text, true) {
-        return Ok(signer(demo)?.address());
+        return Ok(demo_signer(demo)?.address());
     }
     Address::from_str(text).map_err(|_| {
         Failure::bad_input(format!(
@@ -46,7 +46,7 @@ pub(crate) async fn run(cli: &Cli, command: &ConsortiumCommand) -> Result<(), Fa
         } => (role(*r), account, who.signer, Some(*reason)),
     };
     let account = parse_account(target)?;
-    let attester = signer(council)?.address();
+    let attester = signer(cli, council)?.address();
     let tx = as_account(cli, council, async |client| match suspend {
         Some(reason) => client.suspend_role(role, account, reason).await,
         None => {

@@ -9,7 +9,7 @@ use hallmark_engine::{EngineError, ImportReport, KitReport, KitSelection};
 
 use super::market::{parse_id, signer, with_chain};
 use super::{open_engine, print_line};
-use crate::cli::{Cli, DemoAccount};
+use crate::cli::{Cli, Signer};
 use crate::failure::Failure;
 
 /// `hallmark export-kit`.
@@ -29,13 +29,8 @@ pub(crate) struct ExportKitArgs {
     #[arg(value_name = "TOKEN|OUT", required = true, num_args = 1..)]
     pub(crate) targets: Vec<String>,
     /// The account whose tokens are proven (it signs the evidence bundles).
-    #[arg(
-        long = "as",
-        value_enum,
-        value_name = "ACCOUNT",
-        default_value = "issuer"
-    )]
-    pub(crate) account: DemoAccount,
+    #[arg(long = "as", value_name = "ACCOUNT", default_value = "issuer")]
+    pub(crate) account: Signer,
     /// Print the report as JSON.
     #[arg(long)]
     pub(crate) json: bool,
@@ -96,7 +91,7 @@ pub(crate) async fn export(cli: &Cli, args: &ExportKitArgs) -> Result<(), Failur
         created: args.created,
         tokens,
     };
-    let signer = signer(args.account)?;
+    let signer = signer(cli, args.account)?;
     let report = with_chain(cli, async |engine| {
         engine
             .export_kit(&selection, &out, signer)

@@ -6,7 +6,7 @@ use hallmark_engine::chain::{ChainClient, ChainResult, credits};
 use hallmark_engine::{CoCreator, Engine, MintRequest, U256, dev_signer};
 
 use super::{open_engine, print_line};
-use crate::cli::{Cli, DemoAccount, FreezeArgs, GiftArgs, ListArgs, MintArgs, TokenArgs};
+use crate::cli::{Cli, DemoAccount, FreezeArgs, GiftArgs, ListArgs, MintArgs, Signer, TokenArgs};
 use crate::failure::Failure;
 
 pub(crate) fn parse_id(text: &str) -> Result<U256, Failure> {
@@ -14,8 +14,36 @@ pub(crate) fn parse_id(text: &str) -> Result<U256, Failure> {
         .map_err(|_| Failure::bad_input(format!("`{text}` is not a token or work id (a number)")))
 }
 
-pub(crate) fn signer(account: DemoAccount) -> Result<hallmark_engine::PrivateKeySigner, Failure> {
+/// A demo account's (public) dev key.
+pub(crate) fn demo_signer(
+    account: DemoAccount,
+) -> Result<hallmark_engine::PrivateKeySigner, Failure> {
     Ok(dev_signer(account.key_index())?)
+}
+
+/// The key of `account`: a demo account's dev key, or a wallet account's keystore in the data
+/// folder, opened with `$HALLMARK_PASSWORD`.
+pub(crate) fn signer(
+    cli: &Cli,
+    account: Signer,
+) -> Result<hallmark_engine::PrivateKeySigner, Failure> {
+    match account {
+        Signer::Demo(demo) => demo_signer(demo),
+        Signer::Wallet(address) => {
+            let password = std::env::var("HALLMARK_PASSWORD").map_err(|_| {
+                Failure::bad_input(format!(
+                    "signing as {address:#x} needs its keystore password in HALLMARK_PASSWORD"
+                ))
+            })?;
+            let data_dir = cli
+                .data_dir
+                .clone()
+                .unwrap_or_else(hallmark_engine::Config::default_data_dir);
+            Ok(hallmark_engine::unlock_keystore(
+                &data_dir, address, &password,
+            )?)
+        }
+    }
 }
 
 /// Opens the engine and starts the dev chain; `run` gets both, and the chain is stopped after.
@@ -35,10 +63,10 @@ pub(crate) async fn with_chain<T>(
 /// Runs `op` as `account` on the dev chain (started for it and stopped after).
 pub(crate) async fn as_account<T>(
     cli: &Cli,
-    account: DemoAccount,
+    account: Signer,
     op: impl AsyncFnOnce(&ChainClient) -> ChainResult<T>,
 ) -> Result<T, Failure> {
-    let signer = signer(account)?;
+    let signer = signer(cli, account)?;
     with_chain(cli, async |engine| {
         let client = engine.chain_client(signer).await?;
         Ok(op(&client).await?)
@@ -69,7 +97,7 @@ fn parse_co_creator(text: &str) -> Result<CoCreator, Failure> {
     let bps: u16 = bps.trim().parse().map_err(|_| usage())?;
     let who = who.trim();
     let payee = match DemoAccount::from_str(who, true) {
-        Ok(account) => signer(account)?.address(),
+        Ok(account) => demo_signer(account)?.address(),
         Err(_) => who.parse().map_err(|_| usage())?,
     };
     Ok(CoCreator { payee, bps })
@@ -95,7 +123,7 @@ pub(crate) async fn mint(cli: &Cli, args: &MintArgs) -> Result<(), Failure> {
             .map(|c| parse_co_creator(c))
             .collect::<Result<_, _>>()?,
     };
-    let signer = signer(args.account)?;
+    let signer = signer(cli, args.account)?;
     let outcome = with_chain(cli, async |engine| {
         Ok(engine.mint(&request, signer).await?)
     })
@@ -193,7 +221,7 @@ pub(crate) async fn buy(cli: &Cli, args: &TokenArgs) -> Result<(), Failure> {
 /// `hallmark gift`.
 pub(crate) async fn gift(cli: &Cli, args: &GiftArgs) -> Result<(), Failure> {
     let token = parse_id(&args.token)?;
-    let to = signer(args.to)?.address();
+    let to = demo_signer(args.to)?.address();
     let tx = as_account(cli, args.who.account, async |c| c.gift(token, to).await).await?;
     print_line(&format!(
         "gave token {token} to {to:#x} (block {})",

@@ -12,6 +12,7 @@ pub(crate) mod pinning;
 pub(crate) mod proof;
 pub(crate) mod review;
 pub(crate) mod status;
+pub(crate) mod wallet;
 
 use std::io::{self, Write};
 use std::path::Path;

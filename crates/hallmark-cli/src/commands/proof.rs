@@ -44,7 +44,7 @@ pub(crate) async fn prove(cli: &Cli, args: &ProveArgs) -> Result<(), Failure> {
         .as_deref()
         .map(certificate_format)
         .transpose()?;
-    let signer = signer(args.account)?;
+    let signer = signer(cli, args.account)?;
     let proof = with_chain(cli, async |engine| {
         Ok(engine.prove(&request, signer).await?)
     })
