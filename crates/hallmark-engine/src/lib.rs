@@ -59,8 +59,7 @@ pub use pinning::{
     RemotePinReport, ServiceIssue,
 };
 pub use proof::{
-    ExportedProof, FileIdentity, MAX_EMBEDDED_MEDIA, Proof, ProveRequest, read_bundle,
-    verify_bundle_at,
+    ExportedProof, FileIdentity, MAX_EMBEDDED_MEDIA, Proof, ProveRequest, verify_bundle_at,
 };
 pub use refresh::RefreshReport;
 pub use rpc::RpcEndpoint;

@@ -7,8 +7,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use hallmark_chain::{Address, B256, PrivateKeySigner, U256};
 use hallmark_evidence::{
-    BundleFiles, ChainInfo, LicenceEntry, ProofInputs, Report, TokenInfo, Transfer, TransferKind,
-    VerifyOptions, WorkInfo,
+    ChainInfo, LicenceEntry, ProofInputs, Report, TokenInfo, Transfer, TransferKind, VerifyOptions,
+    WorkInfo,
 };
 use hallmark_unixfs::Cid;
 use serde::Serialize;
@@ -327,15 +327,6 @@ pub async fn verify_bundle_at(
         (_, None) => {}
     }
     Ok(report)
-}
-
-/// Reads a bundle's files (for tests and tools that inspect it).
-pub fn read_bundle(path: &Path) -> Result<BundleFiles, EngineError> {
-    let file =
-        std::fs::File::open(path).map_err(|e| hallmark_evidence::EvidenceError::NotABundle {
-            reason: format!("cannot read {}: {e}", path.display()),
-        })?;
-    Ok(BundleFiles::read(std::io::BufReader::new(file))?)
 }
 
 /// What the catalog knows of a file: the work with its exact bytes, and near copies.
