@@ -120,7 +120,13 @@ impl<R: Read> CarReader<R> {
             return Err(CarError::Format(format!("header of {len} bytes")));
         }
         let mut header = vec![0u8; len as usize];
-        input.read_exact(&mut header)?;
+        input.read_exact(&mut header).map_err(|e| {
+            if e.kind() == io::ErrorKind::UnexpectedEof {
+                CarError::Format("the file ends inside the header".to_owned())
+            } else {
+                CarError::Io(e)
+            }
+        })?;
         let roots = decode_header(&header)?;
         Ok(Self { input, roots })
     }
