@@ -45,6 +45,11 @@ mkdir -p target/e2e-screenshots
 xvfb-run -a -s "-screen 0 1280x800x24" cargo test --workspace --no-fail-fast 2>&1 | tee target/test-output.txt
 status=${PIPESTATUS[0]}
 
+# Fuzzing, bounded: every cargo-fuzz target (metadata, dag-pb, CAR, evidence bundle, IPC
+# requests) for 10 s with a fixed seed, so a run is reproducible; longer runs: scripts/fuzz.sh 120.
+step "fuzz (10 s per target, seed 1)"
+FUZZ_SEED=1 FUZZ_JOBS=2 bash scripts/fuzz.sh 10 || status=1
+
 # Sum cargo's per-binary "test result: ok. N passed; M failed; …" lines.
 read -r passed failed < <(cat target/ui-test-output.txt target/test-output.txt | grep -E '^test result: ' \
   | sed -E 's/.* ([0-9]+) passed; ([0-9]+) failed.*/\1 \2/' | awk '{p+=$1; f+=$2} END {print p+0, f+0}')
