@@ -137,8 +137,10 @@ pub fn ingest(path: &Path, options: &IngestOptions) -> Result<Ingested, MediaErr
 /// then images are decoded (refusing damaged ones) and their derivatives rendered, then the file
 /// is read once, in [`READ_CHUNK`] pieces, feeding sha-256, the canonical CIDv1 importer (whose
 /// blocks go to `sink`) and a CIDv0 importer. `progress(done, total)` is called after each
-/// piece. Memory stays bounded whatever the file size (images are decoded within
-/// [`Limits::max_decode_bytes`]).
+/// piece. Memory stays bounded whatever the file size: images are decoded within
+/// [`Limits::max_decode_bytes`], then hashed and rendered from a working copy of at most
+/// [`WORKING_MAX_PIXELS`](crate::WORKING_MAX_PIXELS) (larger images are scaled down to it and
+/// their full-size pixels freed first).
 pub fn ingest_with_sink<S: BlockSink>(
     path: &Path,
     options: &IngestOptions,
@@ -334,12 +336,14 @@ struct Picture {
     frames: Option<u32>,
     /// `(preview, thumbnail)`.
     renditions: Option<(DynamicImage, DynamicImage)>,
-    /// Perceptual hashes of the full image.
+    /// Perceptual hashes of the working image.
     perceptual: Perceptual,
 }
 
-/// Checks an image against the limits from its header, then decodes it to prove it is intact
-/// and renders the derivatives (kept in memory until the file is hashed).
+/// Checks an image against the limits from its header (and a JPEG's structure: complete, and
+/// with enough data for the pixels it declares), then decodes it to prove it is intact, and
+/// hashes and renders the derivatives (kept in memory until the file is hashed) from its
+/// working image: at most [`raster::WORKING_MAX_PIXELS`], the full-size pixels freed first.
 fn check_image(
     path: &Path,
     head: &[u8],
@@ -360,6 +364,16 @@ fn check_image(
             size,
             limit: limits.max_image_file_bytes,
             what: "images",
+        });
+    }
+    if let Some((width, height)) = raster::declared_dimensions(head, format)
+        && let Some(limit) = limits.pixel_violation(width, height)
+    {
+        return Err(MediaError::PixelLimit {
+            path: path.to_owned(),
+            width,
+            height,
+            limit,
         });
     }
     let (width, height) = raster::header_dimensions(head, path, format)
@@ -388,6 +402,19 @@ fn check_image(
     } else {
         None
     };
+    if media_type == MediaType::Jpeg {
+        // The decoder fills in what a truncated JPEG lacks; refuse it before decoding.
+        let file = File::open(path).map_err(|e| unreadable(path, &e))?;
+        let scan = probe::jpeg::walk(file).map_err(corrupt)?;
+        let least = probe::jpeg::least_entropy_bytes(width, height);
+        if scan.entropy_bytes < least {
+            return Err(corrupt(format!(
+                "its header declares {width}×{height} pixels, which need at least {least} bytes \
+                 of image data, and it has {}",
+                scan.entropy_bytes
+            )));
+        }
+    }
     let image = raster::decode(path, format, limits).map_err(|e| match e {
         ImageError::Limits(reason) => MediaError::PixelLimit {
             path: path.to_owned(),

@@ -29,5 +29,5 @@ pub use limits::Limits;
 pub use media_type::{MediaKind, MediaType};
 pub use metadata::{Attribute, AttributeValue, WorkFields, WorkMetadata};
 pub use probe::AvInfo;
-pub use raster::{Derivative, PREVIEW_SIDE, THUMBNAIL_SIDE};
+pub use raster::{Derivative, PREVIEW_SIDE, THUMBNAIL_SIDE, WORKING_MAX_PIXELS};
 pub use sniff::{SNIFF_LEN, sniff};

@@ -8,7 +8,7 @@ mod fixtures;
 use std::io::Cursor;
 
 use hallmark_media::metadata::WorkMetadata;
-use hallmark_media::probe::{self, gif};
+use hallmark_media::probe::{self, gif, jpeg};
 use hallmark_media::{MediaType, sniff};
 use proptest::prelude::*;
 
@@ -25,6 +25,7 @@ fn seeds() -> Vec<Vec<u8>> {
         fixtures::mp4(16, 16, 100, 1),
         fixtures::webm(16, 16, 100),
         fixtures::gif(2, 2, 2),
+        fixtures::jpeg(16, 16),
     ]
 }
 
@@ -34,6 +35,7 @@ fn probe_everything(bytes: &[u8]) {
         let _ = probe::probe_av(t, &mut Cursor::new(bytes));
     }
     let _ = gif::count_frames(bytes, 10);
+    let _ = jpeg::walk(bytes);
     let _ = WorkMetadata::from_json(bytes);
 }
 
@@ -47,7 +49,7 @@ proptest! {
 
     #[test]
     fn mutated_valid_files(
-        seed in 0usize..10,
+        seed in 0usize..11,
         edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..16),
         cut in any::<prop::sample::Index>(),
     ) {
