@@ -7,6 +7,7 @@ fn main() {
         "library_page",
         "mint_work",
         "cancel_job",
+        "unfinished_mints",
         "wallet",
         "health",
         "pinning",

@@ -4,9 +4,10 @@ use std::path::PathBuf;
 
 use hallmark_api::{
     AppStatus, IngestProgress, IngestReport, IngestRequest, LibraryPage, LibraryPageRequest,
-    MintProgress, MintWorkReport, MintWorkRequest, events,
+    MintProgress, MintWorkReport, MintWorkRequest, UnfinishedMintView, UnfinishedMintsReport,
+    UnfinishedMintsRequest, events,
 };
-use hallmark_engine::{CoCreator, Engine, MintRequest};
+use hallmark_engine::{CancelToken, CoCreator, Engine, MintOutcome, MintRequest};
 use tauri::{AppHandle, Emitter, State};
 
 use crate::convert;
@@ -121,7 +122,11 @@ pub(crate) async fn mint_work(
         })
         .await?;
     let _ = app.emit(events::CHAIN_CHANGED, ());
-    Ok(MintWorkReport {
+    Ok(mint_report(outcome))
+}
+
+fn mint_report(outcome: MintOutcome) -> MintWorkReport {
+    MintWorkReport {
         work_id: outcome.work_id,
         token_id: outcome.token_id,
         block_number: outcome.block_number,
@@ -129,7 +134,64 @@ pub(crate) async fn mint_work(
         creator: outcome.creator,
         metadata_cid: outcome.metadata_cid,
         elapsed_ms: outcome.elapsed_ms,
-    })
+    }
+}
+
+/// Lists, resumes (signed by the active account) or discards the mints a crash, a kill or a
+/// lost node interrupted.
+#[tauri::command]
+#[tracing::instrument(skip_all)]
+pub(crate) async fn unfinished_mints(
+    app: AppHandle,
+    engine: State<'_, Engine>,
+    request: UnfinishedMintsRequest,
+) -> CommandResult<UnfinishedMintsReport> {
+    let resumed = match &request {
+        UnfinishedMintsRequest::List => None,
+        UnfinishedMintsRequest::Resume { content_sha256 } => {
+            let signer = engine.app_signer()?;
+            let outcome = engine
+                .resume_mint(
+                    checked_sha256(content_sha256)?,
+                    signer,
+                    &CancelToken::new(),
+                    |_| {},
+                )
+                .await?;
+            let _ = app.emit(events::CHAIN_CHANGED, ());
+            Some(mint_report(outcome))
+        }
+        UnfinishedMintsRequest::Discard { content_sha256 } => {
+            engine.discard_mint(checked_sha256(content_sha256)?)?;
+            None
+        }
+    };
+    let mints = engine
+        .unfinished_mints()?
+        .into_iter()
+        .map(|m| UnfinishedMintView {
+            content_sha256: m.content_sha256,
+            title: m.name,
+            path: m.path.display().to_string(),
+            step: m.step.to_owned(),
+            creator: m.creator,
+            tx_hash: m.tx_hash,
+            updated_at: m.updated_at,
+        })
+        .collect();
+    Ok(UnfinishedMintsReport { mints, resumed })
+}
+
+/// A content sha-256 as the UI names a mint: 64 lowercase hex digits.
+fn checked_sha256(text: &str) -> CommandResult<&str> {
+    if text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        Ok(text)
+    } else {
+        Err(CommandError::new(
+            "request.invalid",
+            "a mint is named by its content sha-256 (64 hex digits)",
+        ))
+    }
 }
 
 /// The mint form, checked: text lengths, edition and royalty ranges.

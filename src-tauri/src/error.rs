@@ -10,6 +10,8 @@ pub(crate) struct CommandError(ApiError);
 
 impl From<EngineError> for CommandError {
     fn from(e: EngineError) -> Self {
+        // A full disk or a folder that cannot be written is said as such, naming the folder.
+        let e = e.for_user();
         tracing::warn!(code = e.code(), error = %e, "command failed");
         Self(ApiError {
             code: e.code().to_owned(),
@@ -68,5 +70,92 @@ mod tests {
             serde_json::to_string(&shell).expect("json"),
             r#"{"code":"request.invalid","message":"the path is empty"}"#
         );
+    }
+
+    /// Dependencies down (docs/reliability.md): a full disk, a read-only data folder, a chain
+    /// node that is down or silent reach the UI as `{code, message}` with a plain sentence —
+    /// no internal file of the data folder, no Rust type, no `os error` number.
+    #[tokio::test]
+    async fn dependency_faults_become_plain_codes_and_sentences() {
+        use hallmark_engine::catalog::CatalogError;
+        use hallmark_engine::chain::ChainError;
+        use hallmark_engine::{Config, Engine};
+
+        let tmp = tempfile::tempdir().expect("tmp");
+        let data = tmp.path().join("chosen data folder");
+        // The app opens its engine on the folder the user chose; faults are named after it.
+        let engine = Engine::open(Config::embedded(data.clone()))
+            .await
+            .expect("engine");
+        let os = |errno: i32| std::io::Error::from_raw_os_error(errno).to_string();
+        let folder = data.display().to_string();
+        let cases: Vec<(EngineError, &str, Option<&str>)> = vec![
+            (
+                EngineError::Catalog(CatalogError::Database {
+                    path: data.join("catalog.sqlite"),
+                    reason: "database or disk is full".into(),
+                }),
+                "storage.full",
+                Some(&folder),
+            ),
+            (
+                EngineError::DataDir {
+                    path: data.join("keystores").join(".accounts.json.1.tmp"),
+                    reason: os(28),
+                },
+                "storage.full",
+                Some(&folder),
+            ),
+            (
+                EngineError::Database {
+                    path: data.join("hallmark.sqlite"),
+                    reason: "attempt to write a readonly database".into(),
+                },
+                "storage.read_only",
+                Some(&folder),
+            ),
+            (
+                EngineError::DataDir {
+                    path: data.join("ipfs").join("blocks"),
+                    reason: os(30),
+                },
+                "storage.read_only",
+                Some(&folder),
+            ),
+            (
+                EngineError::Chain(ChainError::Unreachable {
+                    url: "http://127.0.0.1:8545".into(),
+                    reason: "it did not answer within 15 s".into(),
+                }),
+                "chain.unavailable",
+                Some("http://127.0.0.1:8545"),
+            ),
+        ];
+        for (error, code, names) in cases {
+            let json = serde_json::to_value(CommandError::from(error)).expect("json");
+            let object = json.as_object().expect("an object");
+            assert_eq!(object.len(), 2, "{json}");
+            assert_eq!(json["code"], code, "{json}");
+            let message = json["message"].as_str().expect("message");
+            if let Some(names) = names {
+                assert!(message.contains(names), "{message}");
+            }
+            // Beyond the folder the user chose (whose name is theirs), nothing internal.
+            let rest = message.replace(&folder, "FOLDER");
+            for internal in [
+                "os error",
+                "::",
+                "Error",
+                "catalog.sqlite",
+                "hallmark.sqlite",
+                "keystores",
+                "blocks",
+                ".tmp",
+                "{",
+            ] {
+                assert!(!rest.contains(internal), "`{internal}` in: {message}");
+            }
+        }
+        engine.shutdown().await;
     }
 }

@@ -76,6 +76,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             commands::ingest_file,
             commands::library_page,
             commands::mint_work,
+            commands::unfinished_mints,
             jobs::cancel_job,
             wallet::wallet,
             durability::health,

@@ -403,6 +403,13 @@ catalogue! {
     AccessToken: "Access token", "访问令牌";
     AddService: "Add service", "添加服务";
     RefreshMetadata: "Refresh metadata", "刷新元数据";
+    UnfinishedMints: "Unfinished mints", "未完成的铸造";
+    UnfinishedMintsLede: "Mints stopped by a crash, a forced quit or a lost connection. Resuming never registers a work twice: a signed transaction is sent again as it was, or found on chain.",
+        "因崩溃、强制退出或断线而中断的铸造。继续时绝不会重复登记：已签名的交易按原样重新发送，或在链上找到。";
+    StepPrepared: "checked, nothing signed", "已检查，尚未签名";
+    StepSigned: "signed — it may already be on chain", "已签名——可能已经上链";
+    ResumeMint: "Resume", "继续";
+    DiscardMint: "Discard", "放弃";
     // Work (work.rs)
     BackToExplore: "← Explore", "← 浏览";
     LicenceOfferWithdrawn: "Licence offer withdrawn", "许可要约已撤回";
@@ -550,6 +557,8 @@ templates! {
     health_fixed(fixed: usize) => "{fixed} repaired.", "已修复 {fixed} 项。";
     last_verified(when: &str) => "last verified {when}", "上次验证 {when}";
     kit_exported(works: u64, bundles: u64, size: &str) => "✓ Exit kit written: {works} work(s), {bundles} evidence bundle(s), {size}.", "✓ 退出工具包已写入：{works} 件作品、{bundles} 个证据包，共 {size}。";
+    resumed_mint(work: &str, block: u64) => "✓ Finished: registered as work {work} in block {block}.", "✓ 已完成：已登记为作品 {work}，区块 {block}。";
+    started_at(when: &str) => "started {when}", "开始于 {when}";
     kit_imported(works: u64, bundles: u64, files: u64) => "✓ Kit imported: {works} work(s), {bundles} bundle(s) verified, {files} files checked.", "✓ 工具包已导入：{works} 件作品，已验证 {bundles} 个证据包，已检查 {files} 个文件。";
     // Mint wizard and wallet
     creator_share(share: &str) => "You, the creator: {share}", "你（创作者）：{share}";

@@ -32,6 +32,8 @@ pub mod commands {
     pub const MINT_WORK: &str = "mint_work";
     /// `{ request: CancelJobRequest } -> bool` (whether the job was still running)
     pub const CANCEL_JOB: &str = "cancel_job";
+    /// `{ request: UnfinishedMintsRequest } -> UnfinishedMintsReport`
+    pub const UNFINISHED_MINTS: &str = "unfinished_mints";
     /// `{ request: WalletRequest } -> WalletReport`
     pub const WALLET: &str = "wallet";
     /// `{ request: HealthCheckRequest, job?: String } -> HealthView`
@@ -77,6 +79,7 @@ pub mod commands {
         LIBRARY_PAGE,
         MINT_WORK,
         CANCEL_JOB,
+        UNFINISHED_MINTS,
         WALLET,
         HEALTH,
         PINNING,
@@ -1028,6 +1031,52 @@ pub struct PinningServiceView {
     pub endpoint: String,
     /// Whether a token is stored.
     pub token_set: bool,
+}
+
+/// Mints interrupted by a crash, a kill or a lost node (kept in the data folder's journal).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum UnfinishedMintsRequest {
+    /// List them.
+    List,
+    /// Finish one, signed by the active account (which must be the one that started it).
+    Resume {
+        /// Its content sha-256 (64 hex digits).
+        content_sha256: String,
+    },
+    /// Forget one that was never signed.
+    Discard {
+        /// Its content sha-256 (64 hex digits).
+        content_sha256: String,
+    },
+}
+
+/// One unfinished mint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnfinishedMintView {
+    /// sha-256 of the media: what resume and discard take.
+    pub content_sha256: String,
+    /// The title asked for.
+    pub title: String,
+    /// The media file.
+    pub path: String,
+    /// `prepared` (checked, nothing signed) or `signed` (its transaction may be on chain).
+    pub step: String,
+    /// The account that started it.
+    pub creator: String,
+    /// The kept transaction, once signed.
+    pub tx_hash: Option<String>,
+    /// Unix seconds of its last step.
+    pub updated_at: u64,
+}
+
+/// The unfinished mints after the request, and the work a resume registered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnfinishedMintsReport {
+    /// Those still unfinished.
+    pub mints: Vec<UnfinishedMintView>,
+    /// What a resume registered.
+    pub resumed: Option<MintWorkReport>,
 }
 
 /// Export the exit kit of the active account's works, or import one.

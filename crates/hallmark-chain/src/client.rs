@@ -51,15 +51,38 @@ impl Default for ConfirmationPolicy {
 }
 
 /// Connects to `rpc_url` with `signer` as the sending account (recommended fillers: gas, chain
-/// id, cached nonces).
+/// id, cached nonces). Every request has a connect and a request timeout, and reads that fail
+/// fast are retried a few times (never a transaction): see [`crate::transport`].
 pub fn connect_provider(rpc_url: &str, signer: PrivateKeySigner) -> ChainResult<DynProvider> {
-    let url = rpc_url.parse().map_err(|e| ChainError::InvalidInput {
-        reason: format!("{rpc_url:?} is not a URL: {e}"),
-    })?;
     Ok(ProviderBuilder::new()
         .wallet(EthereumWallet::from(signer))
-        .connect_http(url)
+        .connect_client(rpc_client(rpc_url)?)
         .erased())
+}
+
+/// A read-only connection to `rpc_url` (no signer, no fillers), with the same timeouts and read
+/// retries as [`connect_provider`].
+pub fn connect_reader(rpc_url: &str) -> ChainResult<DynProvider> {
+    Ok(ProviderBuilder::new()
+        .disable_recommended_fillers()
+        .connect_client(rpc_client(rpc_url)?)
+        .erased())
+}
+
+/// The JSON-RPC client over [`HallmarkHttp`](crate::transport::HallmarkHttp).
+fn rpc_client(rpc_url: &str) -> ChainResult<alloy::rpc::client::RpcClient> {
+    let url: alloy::transports::http::reqwest::Url =
+        rpc_url.parse().map_err(|e| ChainError::InvalidInput {
+            reason: format!("{rpc_url:?} is not a URL: {e}"),
+        })?;
+    let client = crate::transport::rpc_http_client().map_err(|e| ChainError::InvalidInput {
+        reason: format!("cannot set up a connection to {rpc_url}: {e}"),
+    })?;
+    let local = alloy::transports::utils::guess_local_url(url.as_str());
+    Ok(alloy::rpc::client::RpcClient::new(
+        crate::transport::HallmarkHttp::new(client, url),
+        local,
+    ))
 }
 
 /// One account's typed access to a deployed suite.
@@ -114,6 +137,16 @@ impl ChainClient {
     /// The sending account.
     pub fn address(&self) -> Address {
         self.signer.address()
+    }
+
+    /// The signing key.
+    pub(crate) fn signer(&self) -> &PrivateKeySigner {
+        &self.signer
+    }
+
+    /// When a transaction counts as done.
+    pub(crate) fn policy(&self) -> ConfirmationPolicy {
+        self.policy
     }
 
     /// The deployment this client talks to.
@@ -704,7 +737,7 @@ fn decoded_event<E: SolEvent>(receipt: &TransactionReceipt) -> ChainResult<E> {
         })
 }
 
-fn minted_from(receipt: &TransactionReceipt) -> ChainResult<Minted> {
+pub(crate) fn minted_from(receipt: &TransactionReceipt) -> ChainResult<Minted> {
     let e = decoded_event::<HallmarkWorks::EditionMinted>(receipt)?;
     Ok(Minted {
         work_id: e.workId,

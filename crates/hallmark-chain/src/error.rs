@@ -393,12 +393,32 @@ pub enum ChainError {
         /// The transaction.
         tx_hash: B256,
     },
+    /// A kept signed transaction can never be mined: another transaction of the account used
+    /// its nonce first.
+    #[error(
+        "transaction {tx_hash} was never mined: nonce {nonce} of the account was used by another transaction"
+    )]
+    NonceTaken {
+        /// The kept transaction.
+        tx_hash: B256,
+        /// The nonce it used.
+        nonce: u64,
+    },
 
     // ---- transport, deployment, files ----
     /// The node could not be reached or answered with an error.
     #[error("the chain node did not answer: {reason}")]
     Rpc {
         /// What failed.
+        reason: String,
+    },
+    /// The node did not answer usefully: nothing listens, it stayed silent past the timeout,
+    /// the answer is not HTTP or not JSON-RPC, or an HTTP error (see [`crate::transport`]).
+    #[error("the chain at {url} is not reachable: {reason}")]
+    Unreachable {
+        /// The endpoint.
+        url: String,
+        /// What happened, in words.
         reason: String,
     },
     /// The node reports another chain.
@@ -508,7 +528,9 @@ impl ChainError {
             Self::Rejected { .. } => "chain.rejected",
             Self::UnknownRevert { .. } => "chain.unknown_revert",
             Self::TxReverted { .. } => "chain.tx_reverted",
+            Self::NonceTaken { .. } => "chain.nonce_taken",
             Self::Rpc { .. } => "chain.rpc",
+            Self::Unreachable { .. } => "chain.unavailable",
             Self::ChainIdMismatch { .. } => "chain.chain_id_mismatch",
             Self::NotDeployed { .. } => "chain.not_deployed",
             Self::Deploy { .. } => "chain.deploy",
@@ -531,6 +553,16 @@ impl ChainError {
     /// Turns an error of a contract call or transaction into a typed error: revert data is decoded,
     /// anything else is a transport failure.
     pub fn from_contract(err: alloy::contract::Error) -> Self {
+        let transport = match &err {
+            alloy::contract::Error::TransportError(e) => Some(e),
+            alloy::contract::Error::PendingTransactionError(
+                alloy::providers::PendingTransactionError::TransportError(e),
+            ) => Some(e),
+            _ => None,
+        };
+        if let Some(unreachable) = transport.and_then(crate::transport::node_unreachable) {
+            return unreachable.clone().into();
+        }
         match err.as_revert_data() {
             Some(data) => Self::from_revert_data(&data),
             None => Self::Rpc {
@@ -541,6 +573,9 @@ impl ChainError {
 
     /// Turns an RPC error (e.g. from a raw provider call) into a typed error, decoding revert data.
     pub fn from_rpc(err: alloy::transports::TransportError) -> Self {
+        if let Some(unreachable) = crate::transport::node_unreachable(&err) {
+            return unreachable.clone().into();
+        }
         match err.as_error_resp().and_then(|e| e.as_revert_data()) {
             Some(data) => Self::from_revert_data(&data),
             None => Self::Rpc {
@@ -716,6 +751,15 @@ impl From<Raw> for ChainError {
 
 /// Convenience: a `Result` with [`ChainError`].
 pub type ChainResult<T> = Result<T, ChainError>;
+
+impl From<crate::transport::NodeUnreachable> for ChainError {
+    fn from(e: crate::transport::NodeUnreachable) -> Self {
+        Self::Unreachable {
+            url: e.url,
+            reason: e.reason,
+        }
+    }
+}
 
 impl From<alloy::contract::Error> for ChainError {
     fn from(err: alloy::contract::Error) -> Self {

@@ -17,11 +17,14 @@ mod error;
 pub mod keys;
 mod role;
 mod seed;
+mod signed;
 mod time;
+pub mod transport;
 mod types;
 
 pub use client::{
-    ChainClient, ConfirmationPolicy, DEFAULT_TX_TIMEOUT, connect_provider, sign_typed, works_domain,
+    ChainClient, ConfirmationPolicy, DEFAULT_TX_TIMEOUT, connect_provider, connect_reader,
+    sign_typed, works_domain,
 };
 pub use deploy::{
     DeployParams, Deployment, credits, deploy_reviews, deploy_suite, deployment_path,
@@ -30,6 +33,7 @@ pub use deploy::{
 pub use error::{ChainError, ChainResult};
 pub use role::Role;
 pub use seed::{ANVIL_DEV_KEYS, DemoAccounts, demo_attestation, dev_signer, seed_demo};
+pub use signed::SignedTx;
 pub use time::format_utc;
 pub use types::{
     ActiveLicence, EDITION_BASE, LicenceKind, LicenceTerms, Listing, MintVoucher, Minted,

@@ -104,6 +104,9 @@ pub(crate) enum Command {
     ExportKit(crate::commands::kit::ExportKitArgs),
     /// Import an exit kit: every file, block and bundle checked, then stored and pinned.
     ImportKit(crate::commands::kit::ImportKitArgs),
+    /// Mints interrupted by a crash, a kill or a lost node: list, resume or discard them.
+    #[command(subcommand)]
+    Jobs(crate::commands::jobs::JobsCommand),
 }
 
 /// `hallmark review …`.

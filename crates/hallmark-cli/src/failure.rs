@@ -15,6 +15,8 @@ pub(crate) const EXIT_FAILURE: u8 = 1;
 pub(crate) struct Failure {
     /// The sentence printed after `error: `.
     pub(crate) message: String,
+    /// The engine's stable code (e.g. `storage.full`), printed in brackets after the sentence.
+    pub(crate) code: Option<&'static str>,
     /// A suggestion printed after `hint: `.
     pub(crate) hint: Option<String>,
     /// Whether the input (file, CID, option) was at fault.
@@ -26,6 +28,7 @@ impl Failure {
     pub(crate) fn bad_input(message: impl Into<String>) -> Self {
         Self {
             message: message.into(),
+            code: None,
             hint: None,
             bad_input: true,
         }
@@ -35,9 +38,16 @@ impl Failure {
     pub(crate) fn other(message: impl Into<String>) -> Self {
         Self {
             message: message.into(),
+            code: None,
             hint: None,
             bad_input: false,
         }
+    }
+
+    /// Adds the stable code.
+    pub(crate) fn with_code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
+        self
     }
 
     /// Adds a hint.
@@ -59,6 +69,9 @@ impl Failure {
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "error: {}", self.message)?;
+        if let Some(code) = self.code {
+            write!(f, " [{code}]")?;
+        }
         if let Some(hint) = &self.hint {
             write!(f, "\nhint: {hint}")?;
         }
@@ -72,6 +85,7 @@ impl From<MediaError> for Failure {
         let code = e.code();
         let failure = Self {
             message: e.to_string(),
+            code: Some(code),
             hint: None,
             bad_input,
         };
@@ -103,18 +117,24 @@ impl From<hallmark_engine::catalog::CatalogError> for Failure {
 
 impl From<EngineError> for Failure {
     fn from(e: EngineError) -> Self {
+        // A full disk or a folder that cannot be written is said as such, naming the folder.
+        let e = e.for_user();
+        let code = e.code();
         match e {
             EngineError::Media(media) => media.into(),
             EngineError::Config { .. } | EngineError::NotFound { .. } => {
-                Self::bad_input(e.to_string())
+                Self::bad_input(e.to_string()).with_code(code)
             }
             EngineError::Evidence(ref evidence) if evidence.code() == "evidence.not_a_bundle" => {
-                Self::bad_input(e.to_string())
+                Self::bad_input(e.to_string()).with_code(code)
             }
             other => {
-                let code = other.code();
-                let failure = Self::other(other.to_string());
-                if code.starts_with("store.") || code.starts_with("ipfs.") {
+                let failure = Self::other(other.to_string()).with_code(code);
+                if code == "store.cid_mismatch" {
+                    failure.with_hint(
+                        "those bytes were refused and nothing was written; the IPFS node may be damaged or not the one you meant",
+                    )
+                } else if code.starts_with("store.") || code.starts_with("ipfs.") {
                     failure.with_hint(
                         "check that the IPFS node is running, or leave out --ipfs-api to use the embedded store",
                     )
@@ -137,7 +157,10 @@ mod tests {
             path: PathBuf::from("/tmp/x.png"),
         });
         assert_eq!(f.exit_code(), EXIT_BAD_INPUT);
-        assert_eq!(f.to_string(), "error: /tmp/x.png: the file is empty");
+        assert_eq!(
+            f.to_string(),
+            "error: /tmp/x.png: the file is empty [media.empty]"
+        );
         let f = Failure::from(MediaError::Store {
             path: PathBuf::from("/tmp/x.png"),
             reason: "disk full".into(),

@@ -1,7 +1,9 @@
 //! `hallmark`: the command line over Hallmark's engine.
 //!
 //! Output contract: results on stdout; on failure exactly one `error: …` line (plus an optional
-//! `hint: …` line) on stderr, exit status 2 for bad input or usage and 1 for anything else.
+//! `hint: …` line) on stderr, exit status 2 for bad input or usage and 1 for anything else. An
+//! engine error's line ends with its stable code in brackets, e.g. `error: the disk holding the
+//! data folder /data is full: free some space there and try again [storage.full]`.
 //! Logs go to stderr only when asked for (`-v`, or `RUST_LOG`).
 
 mod cli;
@@ -95,6 +97,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Wallet(command) => block_on(commands::wallet::run(cli, command)),
         Command::ExportKit(args) => block_on(commands::kit::export(cli, args)),
         Command::ImportKit(args) => block_on(commands::kit::import(cli, args)),
+        Command::Jobs(command) => block_on(commands::jobs::run(cli, command)),
     }
 }
 

@@ -134,6 +134,8 @@ impl Engine {
     /// needs no chain never pays for it.
     pub async fn open(config: Config) -> Result<Self, EngineError> {
         config.validate()?;
+        // A full or read-only disk is then said as "the data folder …" (EngineError::for_user).
+        crate::fault::remember_data_dir(&config.data_dir);
         std::fs::create_dir_all(&config.data_dir).map_err(|e| EngineError::DataDir {
             path: config.data_dir.clone(),
             reason: e.to_string(),

@@ -144,9 +144,34 @@ pub enum EngineError {
         /// What is wrong and where.
         reason: String,
     },
+    /// An interrupted mint's journal stops this request (it must be resumed first, or its file
+    /// changed since), or the journal cannot be read or written.
+    #[error("{reason}")]
+    Journal {
+        /// The stable code, `mint.*`.
+        code: &'static str,
+        /// What happened and what to do.
+        reason: String,
+    },
     /// The user cancelled the job before it finished; nothing was registered or half-written.
     #[error("cancelled: the job stopped before it finished and nothing was registered")]
     Cancelled,
+    /// The disk is full (see [`EngineError::for_user`]); names the folder the user chose.
+    #[error("{}", crate::fault::full_sentence(place.as_deref(), *data_folder))]
+    StorageFull {
+        /// The data folder, or the folder an export went to; `None` when unknown.
+        place: Option<PathBuf>,
+        /// Whether `place` is the data folder.
+        data_folder: bool,
+    },
+    /// A folder Hallmark must write is on a read-only disk or not writable by this user.
+    #[error("{}", crate::fault::read_only_sentence(place.as_deref(), *data_folder))]
+    StorageReadOnly {
+        /// The data folder, or the folder an export went to; `None` when unknown.
+        place: Option<PathBuf>,
+        /// Whether `place` is the data folder.
+        data_folder: bool,
+    },
     /// A background task panicked or was cancelled.
     #[error("an internal task failed: {0}")]
     Task(String),
@@ -182,7 +207,10 @@ impl EngineError {
             Self::WalletRule { code, .. } => code,
             Self::WalletLocked { .. } => "wallet.locked",
             Self::Kit { code, .. } => code,
+            Self::Journal { code, .. } => code,
             Self::Cancelled => "job.cancelled",
+            Self::StorageFull { .. } => "storage.full",
+            Self::StorageReadOnly { .. } => "storage.read_only",
             Self::Task(_) => "internal.task",
             Self::Pinning(e) => crate::pinning::pinning_code(e),
         }

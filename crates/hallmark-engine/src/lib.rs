@@ -12,9 +12,11 @@ mod copycheck;
 pub mod devchain;
 mod engine;
 mod error;
+mod fault;
 mod fsutil;
 mod health;
 mod job;
+pub mod journal;
 mod kit;
 mod library;
 mod mint;
@@ -47,6 +49,7 @@ pub use health::{
     ItemHealth, LOCAL_BACKEND,
 };
 pub use job::CancelToken;
+pub use journal::{MintStep, UnfinishedMint};
 pub use kit::{
     CHAIN_FILE, ImportReport, ImportedWork, KIT_BUNDLE_MEDIA_MAX, KIT_FORMAT, KitFile, KitManifest,
     KitReport, KitSelection, KitToken, KitWork, KitWorkFiles, MANIFEST_FILE, MAX_CAR_BLOCKS,

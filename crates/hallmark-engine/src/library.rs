@@ -109,6 +109,11 @@ impl Library {
         Ok(library)
     }
 
+    /// SQLite's own consistency check: `ok` when the file is sound.
+    pub fn integrity_check(&self) -> Result<String, EngineError> {
+        self.with(|conn| conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)))
+    }
+
     /// The schema version in use.
     pub fn schema_version(&self) -> Result<usize, EngineError> {
         self.with(|conn| conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)))

@@ -16,16 +16,17 @@ use hallmark_media::metadata::{Attribute, AttributeValue};
 use hallmark_media::{WorkFields, WorkMetadata};
 use hallmark_store::ContentStore;
 use hallmark_unixfs::ImportSettings;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use tracing::info;
+use tracing::{info, warn};
 
 use crate::engine::Engine;
 use crate::error::EngineError;
 use crate::job::CancelToken;
+use crate::journal::{Journal, MintRecord, MintStep, UnfinishedMint};
 
 /// What the artist fills in.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct MintRequest {
     /// The media file.
     pub path: PathBuf,
@@ -40,13 +41,15 @@ pub struct MintRequest {
     /// Royalty on every resale, in basis points.
     pub royalty_bps: u16,
     /// Traits shown with the work (`trait_type` → text value).
+    #[serde(default)]
     pub attributes: Vec<(String, String)>,
     /// Co-creators and their share of the royalty in basis points; the creator keeps the rest.
+    #[serde(default)]
     pub co_creators: Vec<CoCreator>,
 }
 
 /// A co-creator paid a share of every royalty.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CoCreator {
     /// Who is paid.
     pub payee: Address,
@@ -129,6 +132,54 @@ fn royalty_splits(
 /// The contract's limit of splits, less the creator's own.
 pub const MAX_CO_CREATORS: usize = 7;
 
+/// How often a journalled registration is signed anew after losing its nonce.
+const MAX_RESIGNS: usize = 3;
+
+/// The registration a journal record describes.
+fn work_input(
+    record: &MintRecord,
+    metadata_cid: &str,
+    metadata_sha256: &str,
+) -> Result<WorkInput, EngineError> {
+    Ok(WorkInput {
+        content_hash: to_b256(&record.content_sha256)?,
+        metadata_hash: to_b256(metadata_sha256)?,
+        metadata_cid: metadata_cid.to_owned(),
+        creator: record.creator,
+        max_editions: record.request.editions,
+        royalty_bps: record.request.royalty_bps,
+        splits: royalty_splits(record.creator, &record.request.co_creators)?,
+    })
+}
+
+/// The refusal of a content registered as `work_id`, with its first token and time.
+async fn already_registered(client: &ChainClient, work_id: U256) -> EngineError {
+    match client.work(work_id).await {
+        Ok(work) => ChainError::ContentAlreadyRegistered {
+            work_id,
+            first_token_id: work_id * U256::from(EDITION_BASE) + U256::from(1),
+            registered_at: work.registered_at,
+        }
+        .into(),
+        Err(e) => e.into(),
+    }
+}
+
+/// The mint was started by another account, which must finish it.
+fn started_by_other(record: &MintRecord) -> EngineError {
+    let how = match record.step {
+        MintStep::Prepared => "was started",
+        MintStep::Signed { .. } => "stopped after its transaction was signed",
+    };
+    EngineError::Journal {
+        code: "mint.unfinished",
+        reason: format!(
+            "this mint {how} by {:#x}: switch to that account to resume it (`hallmark jobs resume --as {:#x}`)",
+            record.creator, record.creator
+        ),
+    }
+}
+
 /// A registered work.
 #[derive(Debug, Clone, Serialize)]
 pub struct MintOutcome {
@@ -191,6 +242,10 @@ impl Engine {
 
     /// [`mint`](Self::mint) as a job: `on_stage` hears each step as it starts, and tripping
     /// `cancel` stops the mint before its registration transaction is sent (never after).
+    ///
+    /// The mint is journalled (see [`crate::journal`]): if the same file's mint by the same
+    /// account was interrupted after its transaction was signed, this finishes that mint instead
+    /// of starting another.
     #[tracing::instrument(skip_all, fields(path = %request.path.display()), err(Display))]
     pub async fn mint_job(
         &self,
@@ -199,39 +254,175 @@ impl Engine {
         cancel: &CancelToken,
         on_stage: impl Fn(MintStage) + Send + Sync,
     ) -> Result<MintOutcome, EngineError> {
+        self.run_mint(request, signer, cancel, &on_stage, None)
+            .await
+    }
+
+    /// The unfinished mints of this data folder (interrupted by a crash, a kill or a lost
+    /// connection), oldest first.
+    pub fn unfinished_mints(&self) -> Result<Vec<UnfinishedMint>, EngineError> {
+        Ok(self
+            .journal()
+            .list()?
+            .iter()
+            .map(UnfinishedMint::from)
+            .collect())
+    }
+
+    /// Finishes an unfinished mint: a signed one sends its kept transaction again (or finds it
+    /// mined), signed by the same account; a prepared one runs again from its file, which must
+    /// still hold the same bytes.
+    #[tracing::instrument(skip_all, fields(content = %content_sha256), err(Display))]
+    pub async fn resume_mint(
+        &self,
+        content_sha256: &str,
+        signer: PrivateKeySigner,
+        cancel: &CancelToken,
+        on_stage: impl Fn(MintStage) + Send + Sync,
+    ) -> Result<MintOutcome, EngineError> {
+        let record = self.unfinished(content_sha256)?;
+        if signer.address() != record.creator {
+            return Err(started_by_other(&record));
+        }
+        match record.step {
+            MintStep::Prepared => {
+                self.run_mint(
+                    &record.request,
+                    signer,
+                    cancel,
+                    &on_stage,
+                    Some(content_sha256),
+                )
+                .await
+            }
+            MintStep::Signed { .. } => {
+                let started = Instant::now();
+                let client = self.chain_client(signer).await?;
+                on_stage(MintStage::Register);
+                self.finish_signed(&client, record, started, &on_stage)
+                    .await
+            }
+        }
+    }
+
+    /// Forgets an unfinished mint that was never signed (its file is gone, or the artist
+    /// changed their mind). A signed one cannot be discarded: its transaction may be mined.
+    pub fn discard_mint(&self, content_sha256: &str) -> Result<(), EngineError> {
+        let record = self.unfinished(content_sha256)?;
+        if let MintStep::Signed { tx, .. } = &record.step {
+            return Err(EngineError::Journal {
+                code: "mint.signed",
+                reason: format!(
+                    "the mint of {} cannot be discarded: its transaction {:#x} is signed and may be mined; resume it instead",
+                    record.request.path.display(),
+                    tx.hash
+                ),
+            });
+        }
+        self.journal().remove(content_sha256)
+    }
+
+    fn journal(&self) -> Journal {
+        Journal::new(&self.config().data_dir)
+    }
+
+    fn unfinished(&self, content_sha256: &str) -> Result<MintRecord, EngineError> {
+        self.journal()
+            .load(content_sha256)?
+            .ok_or_else(|| EngineError::NotFound {
+                what: format!("unfinished mint {content_sha256}"),
+                reason: "it finished or was discarded (see `hallmark jobs`)".to_owned(),
+            })
+    }
+
+    /// The mint itself; `expected_sha256` (a resume) requires the file to be unchanged.
+    async fn run_mint(
+        &self,
+        request: &MintRequest,
+        signer: PrivateKeySigner,
+        cancel: &CancelToken,
+        on_stage: &(dyn Fn(MintStage) + Send + Sync),
+        expected_sha256: Option<&str>,
+    ) -> Result<MintOutcome, EngineError> {
         let started = Instant::now();
         let client = self.chain_client(signer).await?;
         let creator: Address = client.address();
-        let splits = royalty_splits(creator, &request.co_creators)?;
-        let attributes = request
-            .attributes
-            .iter()
-            .map(|(name, value)| Attribute {
-                trait_type: name.clone(),
-                value: AttributeValue::Text(value.clone()),
-                display_type: None,
-            })
-            .collect();
+        royalty_splits(creator, &request.co_creators)?;
         on_stage(MintStage::Ingest);
         let ingested = self.ingest_job(&request.path, cancel, |_| {}).await?;
+        if let Some(expected) = expected_sha256
+            && ingested.sha256 != expected
+        {
+            return Err(EngineError::Journal {
+                code: "mint.file_changed",
+                reason: format!(
+                    "{} changed since its mint was interrupted (sha-256 {expected}, now {}); mint the new file, and discard the old mint",
+                    request.path.display(),
+                    ingested.sha256
+                ),
+            });
+        }
+        let journal = self.journal();
+        if let Some(record) = journal.load(&ingested.sha256)?
+            && matches!(record.step, MintStep::Signed { .. })
+        {
+            if record.creator != creator {
+                return Err(started_by_other(&record));
+            }
+            info!(content = %ingested.sha256, "finishing this file's interrupted mint");
+            on_stage(MintStage::Register);
+            return self.finish_signed(&client, record, started, on_stage).await;
+        }
+        let prepared = MintRecord::new(
+            &ingested.sha256,
+            &ingested.cid_v1.to_string(),
+            creator,
+            request,
+            MintStep::Prepared,
+        );
+        // Nothing is sent before the signed transaction is journalled; any failure before that
+        // leaves no record behind (a crash leaves a `prepared` one, which is harmless).
+        let signed = match self
+            .prepare_and_sign(&client, request, &ingested, &prepared, cancel, on_stage)
+            .await
+        {
+            Ok(signed) => signed,
+            Err(e) => {
+                if let Err(remove) = journal.remove(&ingested.sha256) {
+                    warn!(error = %remove, "the stopped mint's journal record stays");
+                }
+                return Err(e);
+            }
+        };
+        on_stage(MintStage::Register);
+        self.finish_signed(&client, signed, started, on_stage).await
+    }
+
+    /// From the copy check to the signed registration transaction, journalled before it
+    /// returns (and before anything is sent).
+    async fn prepare_and_sign(
+        &self,
+        client: &ChainClient,
+        request: &MintRequest,
+        ingested: &hallmark_media::Ingested,
+        prepared: &MintRecord,
+        cancel: &CancelToken,
+        on_stage: &(dyn Fn(MintStage) + Send + Sync),
+    ) -> Result<MintRecord, EngineError> {
+        let creator = prepared.creator;
         let content_hash = to_b256(&ingested.sha256)?;
         on_stage(MintStage::CopyCheck);
-
         if let Some(work_id) = client.work_by_content_hash(content_hash).await? {
-            let work = client.work(work_id).await?;
-            return Err(ChainError::ContentAlreadyRegistered {
-                work_id,
-                first_token_id: work_id * U256::from(EDITION_BASE) + U256::from(1),
-                registered_at: work.registered_at,
-            }
-            .into());
+            return Err(already_registered(client, work_id).await);
         }
+        let journal = self.journal();
+        journal.save(prepared)?;
 
         // Near copies of registered works go to the consortium's review queue first.
         cancel
             .run(self.sync_catalog(Default::default(), |_| {}))
             .await?;
-        let check = self.copy_check(&ingested)?;
+        let check = self.copy_check(ingested)?;
         cancel.check()?;
 
         let fields = WorkFields {
@@ -240,14 +431,23 @@ impl Engine {
             external_url: None,
             creator: format!("{creator:#x}"),
             licence: request.licence.clone(),
-            attributes,
+            attributes: request
+                .attributes
+                .iter()
+                .map(|(name, value)| Attribute {
+                    trait_type: name.clone(),
+                    value: AttributeValue::Text(value.clone()),
+                    display_type: None,
+                })
+                .collect(),
             cover_image: None,
         };
-        let document = WorkMetadata::build(&ingested, fields)?.to_canonical_json()?;
-        let metadata_hash = B256::from_slice(&Sha256::digest(&document));
+        let document = WorkMetadata::build(ingested, fields)?.to_canonical_json()?;
+        let metadata_sha256 = hex::encode(Sha256::digest(&document));
+        let metadata_hash = to_b256(&metadata_sha256)?;
 
         if check.needs_review() {
-            self.review_gate(&client, &check, content_hash, metadata_hash)
+            self.review_gate(client, &check, content_hash, metadata_hash)
                 .await?;
         }
 
@@ -262,6 +462,7 @@ impl Engine {
                 Ok(added)
             })
             .await?;
+        let metadata_cid = added.root.to_string();
         // The last moment a cancel is honoured: a sent transaction cannot be called back.
         cancel.check()?;
 
@@ -279,7 +480,7 @@ impl Engine {
                 .submit_review(&ReviewSubmission {
                     content_hash,
                     metadata_hash,
-                    metadata_cid: added.root.to_string(),
+                    metadata_cid,
                     creator,
                     matches,
                 })
@@ -293,32 +494,100 @@ impl Engine {
             });
         }
 
-        let input = WorkInput {
-            content_hash,
-            metadata_hash,
-            metadata_cid: added.root.to_string(),
-            creator,
-            max_editions: request.editions,
-            royalty_bps: request.royalty_bps,
-            splits,
+        let mut record = prepared.clone();
+        let input = work_input(&record, &metadata_cid, &metadata_sha256)?;
+        let tx = client.sign_register_work(&input, creator).await?;
+        record.step = MintStep::Signed {
+            metadata_cid,
+            metadata_sha256,
+            tx,
         };
-        on_stage(MintStage::Register);
-        let minted = client.register_work(&input, creator).await?;
-        on_stage(MintStage::Done);
-        let outcome = MintOutcome {
-            work_id: minted.work_id.to_string(),
-            token_id: minted.token_id.to_string(),
-            tx_hash: format!("{:#x}", minted.tx.tx_hash),
-            block_number: minted.tx.block_number,
-            content_sha256: ingested.sha256.clone(),
-            media_cid: ingested.cid_v1.to_string(),
-            metadata_cid: added.root.to_string(),
-            creator: format!("{creator:#x}"),
-            elapsed_ms: started.elapsed().as_millis() as u64,
-        };
-        info!(work = %outcome.work_id, block = outcome.block_number, ms = outcome.elapsed_ms, "work registered");
-        self.pin_after_mint(&outcome);
-        Ok(outcome)
+        journal.save(&record)?;
+        Ok(record)
+    }
+
+    /// Sends the journalled transaction (again), waits for its receipt and closes the record.
+    /// A transaction whose nonce another one took is signed anew (it was never mined); one that
+    /// reverted, or a content registered meanwhile, closes the record with the reason.
+    async fn finish_signed(
+        &self,
+        client: &ChainClient,
+        mut record: MintRecord,
+        started: Instant,
+        on_stage: &(dyn Fn(MintStage) + Send + Sync),
+    ) -> Result<MintOutcome, EngineError> {
+        let journal = self.journal();
+        let content_hash = to_b256(&record.content_sha256)?;
+        for _ in 0..MAX_RESIGNS {
+            let MintStep::Signed {
+                metadata_cid,
+                metadata_sha256,
+                tx,
+            } = &record.step
+            else {
+                return Err(EngineError::Task(
+                    "a mint without its transaction".to_owned(),
+                ));
+            };
+            let failure = match client.register_signed(tx).await {
+                Ok(minted) => {
+                    let outcome = MintOutcome {
+                        work_id: minted.work_id.to_string(),
+                        token_id: minted.token_id.to_string(),
+                        tx_hash: format!("{:#x}", minted.tx.tx_hash),
+                        block_number: minted.tx.block_number,
+                        content_sha256: record.content_sha256.clone(),
+                        media_cid: record.media_cid.clone(),
+                        metadata_cid: metadata_cid.clone(),
+                        creator: format!("{:#x}", record.creator),
+                        elapsed_ms: started.elapsed().as_millis() as u64,
+                    };
+                    if let Err(e) = journal.remove(&record.content_sha256) {
+                        // A resume would find the receipt and finish without sending anything.
+                        warn!(error = %e, "the finished mint's journal record stays");
+                    }
+                    on_stage(MintStage::Done);
+                    info!(work = %outcome.work_id, block = outcome.block_number, ms = outcome.elapsed_ms, "work registered");
+                    self.pin_after_mint(&outcome);
+                    return Ok(outcome);
+                }
+                Err(e @ (ChainError::NonceTaken { .. } | ChainError::TxReverted { .. })) => e,
+                // The node is unreachable or slow: the record stays for a resume.
+                Err(e) => return Err(e.into()),
+            };
+            // The kept transaction is not (and can never be) a registration.
+            if let Some(work_id) = client.work_by_content_hash(content_hash).await? {
+                journal.remove(&record.content_sha256)?;
+                return Err(already_registered(client, work_id).await);
+            }
+            if let ChainError::TxReverted { .. } = failure {
+                journal.remove(&record.content_sha256)?;
+                return Err(failure.into());
+            }
+            warn!(error = %failure, "signing the registration again");
+            let input = work_input(&record, metadata_cid, metadata_sha256)?;
+            let tx = match client.sign_register_work(&input, record.creator).await {
+                Ok(tx) => tx,
+                Err(e) => {
+                    // Nothing kept can be mined any more.
+                    journal.remove(&record.content_sha256)?;
+                    return Err(e.into());
+                }
+            };
+            record.step = MintStep::Signed {
+                metadata_cid: metadata_cid.clone(),
+                metadata_sha256: metadata_sha256.clone(),
+                tx,
+            };
+            journal.save(&record)?;
+        }
+        Err(EngineError::Journal {
+            code: "mint.journal",
+            reason: format!(
+                "the registration of {} lost its nonce {MAX_RESIGNS} times to other transactions of the account; resume it when the account is idle",
+                record.request.path.display()
+            ),
+        })
     }
 
     /// A near copy may be registered only once a reviewer approved it, with the metadata that

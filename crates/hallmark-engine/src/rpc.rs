@@ -18,31 +18,44 @@ struct RpcFault {
     message: String,
 }
 
-/// Calls `method` with no parameters and returns its `result`.
+/// Calls `method` with `params` and returns its `result`. A transport failure is said in words
+/// (refused, silent past `timeout`, not HTTP, an HTTP error, not JSON-RPC), like the chain
+/// layer's [`hallmark_chain::transport::Fault`].
 async fn call(
     client: &reqwest::Client,
     url: &str,
+    timeout: Duration,
     method: &str,
     params: serde_json::Value,
 ) -> Result<serde_json::Value, EngineError> {
-    let unreachable = |reason: String| EngineError::ChainUnavailable {
+    use hallmark_chain::transport::Fault;
+    let unreachable = |fault: Fault| EngineError::ChainUnavailable {
         url: url.to_owned(),
-        reason,
+        reason: fault.describe_after(false, timeout),
     };
     let body = serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
-    let reply: RpcReply = client
+    let response = client
         .post(url)
         .json(&body)
         .send()
         .await
-        .map_err(|e| unreachable(e.to_string()))?
-        .error_for_status()
-        .map_err(|e| unreachable(e.to_string()))?
-        .json()
+        .map_err(|e| unreachable(Fault::of_reqwest(&e)))?;
+    if !response.status().is_success() {
+        return Err(unreachable(Fault::Http(response.status().as_u16())));
+    }
+    let bytes = response
+        .bytes()
         .await
-        .map_err(|e| unreachable(format!("not a JSON-RPC answer: {e}")))?;
+        .map_err(|e| unreachable(Fault::of_reqwest(&e)))?;
+    let reply: RpcReply = serde_json::from_slice(&bytes).map_err(|_| {
+        let start: String = String::from_utf8_lossy(&bytes).chars().take(60).collect();
+        unreachable(Fault::NotJsonRpc(start.replace(['\n', '\r'], " ")))
+    })?;
     match (reply.result, reply.error) {
-        (_, Some(fault)) => Err(unreachable(fault.message)),
+        (_, Some(fault)) => Err(EngineError::ChainUnavailable {
+            url: url.to_owned(),
+            reason: fault.message,
+        }),
         (Some(result), None) => Ok(result),
         // `"result": null` (admin methods answer so); readers refuse a null where they need data.
         (None, None) => Ok(serde_json::Value::Null),
@@ -59,6 +72,7 @@ fn parse_quantity(value: &serde_json::Value) -> Option<u64> {
 pub struct RpcEndpoint {
     url: String,
     client: reqwest::Client,
+    timeout: Duration,
 }
 
 impl RpcEndpoint {
@@ -66,13 +80,19 @@ impl RpcEndpoint {
     pub fn new(url: impl Into<String>, timeout: Duration) -> Result<Self, EngineError> {
         let url = url.into();
         let client = reqwest::Client::builder()
+            .connect_timeout(timeout.min(hallmark_chain::transport::RPC_CONNECT_TIMEOUT))
             .timeout(timeout)
+            .no_proxy()
             .build()
             .map_err(|e| EngineError::ChainUnavailable {
                 url: url.clone(),
                 reason: e.to_string(),
             })?;
-        Ok(Self { url, client })
+        Ok(Self {
+            url,
+            client,
+            timeout,
+        })
     }
 
     /// The endpoint's URL.
@@ -95,6 +115,7 @@ impl RpcEndpoint {
         let block = call(
             &self.client,
             &self.url,
+            self.timeout,
             "eth_getBlockByNumber",
             serde_json::json!(["latest", false]),
         )
@@ -111,13 +132,20 @@ impl RpcEndpoint {
         method: &str,
         params: serde_json::Value,
     ) -> Result<(), EngineError> {
-        call(&self.client, &self.url, method, params)
+        call(&self.client, &self.url, self.timeout, method, params)
             .await
             .map(|_| ())
     }
 
     async fn quantity(&self, method: &str) -> Result<u64, EngineError> {
-        let value = call(&self.client, &self.url, method, serde_json::json!([])).await?;
+        let value = call(
+            &self.client,
+            &self.url,
+            self.timeout,
+            method,
+            serde_json::json!([]),
+        )
+        .await?;
         parse_quantity(&value).ok_or_else(|| EngineError::ChainUnavailable {
             url: self.url.clone(),
             reason: format!("{method} returned {value}, not a hex quantity"),

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use alloy::eips::BlockNumberOrTag;
-use alloy::providers::{DynProvider, Provider, ProviderBuilder};
+use alloy::providers::{DynProvider, Provider};
 use hallmark_chain::bindings::{HallmarkLicences, HallmarkMarket, HallmarkWorks};
 
 use crate::model::Evidence;
@@ -14,12 +14,9 @@ use crate::verify::{Outcome, Parsed, Report, Verdict, fail, pass};
 /// How long each online call may take.
 pub const CALL_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// A read-only connection to `rpc_url`.
+/// A read-only connection to `rpc_url` (Hallmark's transport: timeouts, reads retried).
 pub fn connect(rpc_url: &str) -> Result<DynProvider, String> {
-    let url = rpc_url
-        .parse()
-        .map_err(|e| format!("{rpc_url:?} is not a URL: {e}"))?;
-    Ok(ProviderBuilder::new().connect_http(url).erased())
+    hallmark_chain::connect_reader(rpc_url).map_err(|e| e.to_string())
 }
 
 async fn timed<T, E: std::fmt::Display>(

@@ -13,6 +13,15 @@ pub enum IndexerError {
         /// What happened.
         reason: String,
     },
+    /// The chain node did not answer usefully (refused, silent past the timeout, not HTTP or
+    /// not JSON-RPC); reads were already retried a few times (retried by the follow loop too).
+    #[error("the chain at {url} is not reachable: {reason}")]
+    Unreachable {
+        /// The endpoint.
+        url: String,
+        /// What happened, in words.
+        reason: String,
+    },
     /// A log of a Hallmark contract did not decode (a contract/ABI mismatch).
     #[error("a Hallmark event did not decode: {0}")]
     Decode(String),
@@ -35,6 +44,7 @@ impl IndexerError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Rpc { .. } => "indexer.rpc",
+            Self::Unreachable { .. } => "chain.unavailable",
             Self::Decode(_) => "indexer.decode",
             Self::Catalog(e) => e.code(),
             Self::Unstable { .. } => "indexer.unstable",

@@ -120,14 +120,11 @@ impl Indexer {
         catalog: Arc<Catalog>,
         config: IndexerConfig,
     ) -> Result<Self, IndexerError> {
-        let url = rpc_url.parse().map_err(|e| IndexerError::Rpc {
+        // Timeouts, and bounded retries of reads that fail fast (hallmark_chain::transport).
+        let provider = hallmark_chain::connect_reader(rpc_url).map_err(|e| IndexerError::Rpc {
             url: rpc_url.to_owned(),
-            reason: format!("not a URL: {e}"),
+            reason: e.to_string(),
         })?;
-        let provider = ProviderBuilder::new()
-            .disable_recommended_fillers()
-            .connect_http(url)
-            .erased();
         let indexer = Self {
             catalog,
             provider,
@@ -160,10 +157,16 @@ impl Indexer {
         Ok(indexer)
     }
 
-    fn rpc(&self, e: impl std::fmt::Display) -> IndexerError {
-        IndexerError::Rpc {
-            url: self.url.clone(),
-            reason: e.to_string(),
+    fn rpc(&self, e: alloy::transports::TransportError) -> IndexerError {
+        match hallmark_chain::transport::node_unreachable(&e) {
+            Some(unreachable) => IndexerError::Unreachable {
+                url: unreachable.url.clone(),
+                reason: unreachable.reason.clone(),
+            },
+            None => IndexerError::Rpc {
+                url: self.url.clone(),
+                reason: e.to_string(),
+            },
         }
     }
 
@@ -504,7 +507,11 @@ impl Indexer {
                     after_pass(self.progress).await;
                     self.config.poll_interval
                 }
-                Err(e @ (IndexerError::Rpc { .. } | IndexerError::Unstable { .. })) => {
+                Err(
+                    e @ (IndexerError::Rpc { .. }
+                    | IndexerError::Unreachable { .. }
+                    | IndexerError::Unstable { .. }),
+                ) => {
                     warn!(error = %e, retry_in = ?backoff, "sync paused");
                     let wait = backoff;
                     backoff = (backoff * 2).min(Duration::from_secs(30));

@@ -173,7 +173,10 @@ pub(crate) fn write_png(image: &DynamicImage, dir: &Path) -> std::io::Result<Der
     let path = dir.join(format!("{cid}.png"));
     if !path.is_file() {
         let partial = dir.join(format!(".{cid}.png.{}.partial", std::process::id()));
-        fs::write(&partial, &png)?;
+        // A full disk must not leave the half-written file behind.
+        fs::write(&partial, &png).inspect_err(|_| {
+            let _ = fs::remove_file(&partial);
+        })?;
         fs::rename(&partial, &path).inspect_err(|_| {
             let _ = fs::remove_file(&partial);
         })?;

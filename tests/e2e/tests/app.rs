@@ -283,6 +283,20 @@ async fn type_into(
     input.send_keys(text).await
 }
 
+/// Seeded noise: a picture no other picture of the journey looks like.
+fn noise_png(path: &Path, seed: u64) {
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    image::RgbImage::from_fn(320, 240, |_, _| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let v = state >> 33;
+        image::Rgb([v as u8, (v >> 8) as u8, (v >> 16) as u8])
+    })
+    .save(path)
+    .expect("png");
+}
+
 fn gradient_png(path: &Path, w: u32, h: u32, tint: u8) {
     image::RgbImage::from_fn(w, h, |x, y| {
         image::Rgb([(x * 255 / w) as u8, (y * 255 / h) as u8, tint])
@@ -693,6 +707,45 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         screenshot("17-chinese").await;
         js(&client, "const s = document.querySelector('#lang-select'); s.value = 'en'; s.dispatchEvent(new Event('change')); return 0;").await;
         wait_text(&client, "#nav-explore", 5, |t| t == "Explore").await;
+
+        // A mint a crash interrupted after its checks (the journal record such a kill leaves):
+        // the Status page lists it, and "Resume" registers it, once, as the issuer.
+        let interrupted = files.path().join("interrupted.png");
+        noise_png(&interrupted, 77);
+        let sha = hex::encode(Sha256::digest(std::fs::read(&interrupted).expect("read")));
+        let jobs = data.path().join("jobs");
+        std::fs::create_dir_all(&jobs).expect("jobs");
+        let record = serde_json::json!({
+            "format": 1,
+            "content_sha256": sha,
+            "media_cid": "",
+            "creator": "0x70997970c51812dc3a010c7d01b50e0d17dc79c8",
+            "request": {
+                "path": interrupted, "name": "Interrupted harbour", "description": null,
+                "licence": "CC BY 4.0", "editions": 1, "royalty_bps": 500,
+                "attributes": [], "co_creators": []
+            },
+            "step": "prepared",
+            "updated_at": 1_795_000_000u64
+        });
+        std::fs::write(jobs.join(format!("mint-{sha}.json")), record.to_string()).expect("record");
+        click(&client, "#nav-explore").await?;
+        click(&client, "#nav-status").await?;
+        let card = wait_text(&client, "#unfinished-mints", 10, |t| t.contains("Interrupted harbour")).await;
+        assert!(card.contains("checked, nothing signed"), "{card}");
+        js(&client, "window.scrollTo(0, 0); return 0;").await;
+        screenshot("05b-unfinished").await;
+        // Ada did not start it: resuming needs the issuer that did.
+        click(&client, "#unfinished-mints .unfinished-resume").await?;
+        let refused = wait_text(&client, "#unfinished-error", 30, |t| !t.is_empty()).await;
+        assert!(refused.contains("mint.unfinished") && refused.contains("0x70997970"), "{refused}");
+        switch_account(&client, 1).await;
+        click(&client, "#unfinished-mints .unfinished-resume").await?;
+        let done = wait_text(&client, "#unfinished-resumed", 90, |t| t.contains("registered as work")).await;
+        assert!(done.contains("work 4"), "{done}");
+        assert_eq!(js(&client, "return document.querySelectorAll('.unfinished-line').length;").await, 0);
+        assert!(!jobs.join(format!("mint-{sha}.json")).exists(), "the record is closed");
+        screenshot("05c-resumed").await;
 
         // Memory after the whole journey: the Rust core and the web content process.
         eprintln!(

@@ -9,6 +9,7 @@ pub mod matches;
 pub mod review;
 pub mod settings;
 pub mod status;
+pub mod unfinished;
 pub mod verify;
 pub mod wallet;
 pub mod work;

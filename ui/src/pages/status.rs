@@ -87,6 +87,7 @@ pub fn StatusPage() -> impl IntoView {
         <section class="page">
             <h1>{t(Text::Status)}</h1>
             <p class="lede">{t(Text::StatusLede)}</p>
+            <super::unfinished::UnfinishedMintsCard />
             {move || match status.get() {
                 None => view! { <p class="muted">{t(Text::Loading)}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error" id="status-error">{e.to_string()}</p> }.into_any(),

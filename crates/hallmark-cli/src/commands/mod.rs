@@ -6,6 +6,7 @@ pub(crate) mod consortium;
 pub(crate) mod health;
 pub(crate) mod ingest;
 pub(crate) mod ipfs;
+pub(crate) mod jobs;
 pub(crate) mod kit;
 pub(crate) mod market;
 pub(crate) mod pinning;

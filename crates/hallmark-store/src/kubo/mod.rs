@@ -107,7 +107,7 @@ impl KuboStore {
     /// The node's version (`/api/v0/version`).
     pub async fn version(&self) -> Result<NodeVersion, StoreError> {
         let request = self.rpc.post("version", &[])?.timeout(SHORT_CALL);
-        self.rpc.json("version", request).await
+        self.rpc.json_read("version", request).await
     }
 
     fn parse_cid(&self, endpoint: &'static str, text: &str) -> Result<Cid, StoreError> {
@@ -187,7 +187,7 @@ impl KuboStore {
             .rpc
             .post("block/get", &[("arg", &arg), ("timeout", GET_TIMEOUT)])?
             .timeout(SHORT_CALL);
-        let response = self.rpc.send("block/get", request).await?;
+        let response = self.rpc.send_read("block/get", request).await?;
         self.rpc
             .read_limited("block/get", response, MAX_BLOCK_BYTES)
             .await
@@ -414,7 +414,7 @@ impl ContentStore for KuboStore {
                 ],
             )?
             .timeout(SHORT_CALL);
-        let stat: BlockStat = self.rpc.json("block/stat", request).await?;
+        let stat: BlockStat = self.rpc.json_read("block/stat", request).await?;
         let key = self.parse_cid("block/stat", &stat.key)?;
         if key.digest() != cid.digest() {
             return Err(self.rpc.bad_response(
@@ -471,7 +471,7 @@ impl ContentStore for KuboStore {
             .rpc
             .post("pin/ls", &[("type", "recursive")])?
             .timeout(SHORT_CALL);
-        let list: PinList = self.rpc.json("pin/ls", request).await?;
+        let list: PinList = self.rpc.json_read("pin/ls", request).await?;
         let mut pins = list
             .keys
             .keys()

@@ -20,6 +20,12 @@ pub(crate) const SHORT_CALL: Duration = Duration::from_secs(60);
 const MAX_JSON_BYTES: usize = 16 << 20;
 /// Largest error body we read.
 const MAX_ERROR_BYTES: usize = 64 << 10;
+/// How many times a read (block, stat, version, pin list) is sent again when the node could not
+/// be reached — refused, reset, closed — waiting 250 ms, 500 ms, 1 s (1.75 s in all). A read
+/// that timed out or that the node answered is not retried; uploads and pins never are.
+pub(crate) const READ_RETRIES: u32 = 3;
+/// The wait before the first retry; it doubles before each next one.
+const FIRST_RETRY_WAIT: Duration = Duration::from_millis(250);
 
 /// A connection to one node's `/api/v0/`.
 #[derive(Debug, Clone)]
@@ -95,6 +101,41 @@ impl Rpc {
         request: RequestBuilder,
     ) -> Result<Response, StoreError> {
         let response = request.send().await.map_err(|e| self.transport_error(&e))?;
+        self.checked(endpoint, response).await
+    }
+
+    /// [`send`](Self::send) for a request that only reads: sent again up to [`READ_RETRIES`]
+    /// times, with a doubling wait, while the node cannot be reached (not after a timeout).
+    pub(crate) async fn send_read(
+        &self,
+        endpoint: &'static str,
+        request: RequestBuilder,
+    ) -> Result<Response, StoreError> {
+        let mut wait = FIRST_RETRY_WAIT;
+        let mut retries = 0;
+        loop {
+            let Some(attempt) = request.try_clone() else {
+                return self.send(endpoint, request).await;
+            };
+            match attempt.send().await {
+                Ok(response) => return self.checked(endpoint, response).await,
+                Err(e) if retries < READ_RETRIES && !e.is_timeout() && e.status().is_none() => {
+                    retries += 1;
+                    tracing::debug!(url = %self.shown, endpoint, retries, error = %e, "retrying a read");
+                    tokio::time::sleep(wait).await;
+                    wait *= 2;
+                }
+                Err(e) => return Err(self.transport_error(&e)),
+            }
+        }
+    }
+
+    /// The response if its status is a success, else [`StoreError::Node`] with its message.
+    async fn checked(
+        &self,
+        endpoint: &'static str,
+        response: Response,
+    ) -> Result<Response, StoreError> {
         if response.status().is_success() {
             return Ok(response);
         }
@@ -117,6 +158,20 @@ impl Rpc {
         request: RequestBuilder,
     ) -> Result<T, StoreError> {
         let response = self.send(endpoint, request).await?;
+        let body = self
+            .read_limited(endpoint, response, MAX_JSON_BYTES)
+            .await?;
+        self.decode_last_line(endpoint, &body)
+    }
+
+    /// [`json`](Self::json) for a request that only reads (retried like
+    /// [`send_read`](Self::send_read)).
+    pub(crate) async fn json_read<T: DeserializeOwned>(
+        &self,
+        endpoint: &'static str,
+        request: RequestBuilder,
+    ) -> Result<T, StoreError> {
+        let response = self.send_read(endpoint, request).await?;
         let body = self
             .read_limited(endpoint, response, MAX_JSON_BYTES)
             .await?;
@@ -200,6 +255,7 @@ impl Rpc {
             cause = inner.to_string();
             source = inner.source();
         }
+        let cause = without_os_error(&cause);
         StoreError::Unreachable {
             url: self.shown.clone(),
             reason: format!("{what} ({cause}); is the IPFS daemon running?"),
@@ -230,6 +286,20 @@ fn error_message(status: reqwest::StatusCode, body: &[u8]) -> String {
     } else {
         let short: String = text.chars().take(300).collect();
         format!("HTTP {status}: {short}")
+    }
+}
+
+/// `"Connection refused (os error 111)"` → `"connection refused"`: the words without the
+/// operating system's error number.
+fn without_os_error(text: &str) -> String {
+    let text = match text.rfind(" (os error ") {
+        Some(at) if text.ends_with(')') => &text[..at],
+        _ => text,
+    };
+    let mut chars = text.trim().chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
@@ -302,6 +372,18 @@ mod tests {
         assert_eq!((n, s), (FlexibleSize(20), FlexibleSize(20)));
         assert!(serde_json::from_str::<FlexibleSize>("\"x\"").is_err());
         assert!(serde_json::from_str::<FlexibleSize>("-1").is_err());
+    }
+
+    #[test]
+    fn os_error_numbers_are_not_shown() {
+        assert_eq!(
+            without_os_error("Connection refused (os error 111)"),
+            "connection refused"
+        );
+        assert_eq!(
+            without_os_error("operation timed out"),
+            "operation timed out"
+        );
     }
 
     #[test]

@@ -1,0 +1,719 @@
+//! Dependencies down (issue 7): the chain's JSON-RPC endpoint closed, silent or answering
+//! garbage; the Kubo IPFS node closed or handing out wrong bytes; the data folder's disk full or
+//! mounted read-only. Each runs the real `hallmark` binary against a real anvil and fake servers
+//! on loopback, and checks that the command fails in bounded time with one `error:` line that
+//! carries the stable code in brackets and a plain sentence, that nothing half-written is left
+//! (the catalog passes `PRAGMA integrity_check`, no temporary files, no partial output), and that
+//! the same command succeeds once the fault is gone.
+//!
+//! The disk-full and read-only cases mount a small tmpfs, so they need root (CI runs as root);
+//! elsewhere they print a `skipped:` line and pass. The figures (time to fail) are printed on
+//! stderr for docs/reliability.md ("Dependencies down").
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use common::{data_folder, deploy_and_seed, free_port, register_and_list, start_anvil};
+use hallmark_engine::catalog::Catalog;
+use hallmark_engine::chain::{DemoAccounts, U256};
+use hallmark_engine::{Config, IpfsBackend};
+
+// ---------------------------------------------------------------------------------------------
+// Processes and servers
+
+/// What a fake server does with each request (given the request line and headers).
+type Handler = dyn Fn(&str) -> Reply + Send + Sync;
+
+/// A fake server's answer.
+enum Reply {
+    /// Read the request, then say nothing until the server stops.
+    Silence,
+    /// These bytes, then close.
+    Raw(Vec<u8>),
+}
+
+/// An HTTP/1.1 answer with `status`, `content_type` and `body`, closing the connection.
+fn http(status: &str, content_type: &str, body: &[u8]) -> Reply {
+    let mut bytes = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    bytes.extend_from_slice(body);
+    Reply::Raw(bytes)
+}
+
+/// A server on a loopback port answering with `handler`, stopped (every connection closed)
+/// on drop.
+struct FakeServer {
+    url: String,
+    stop: Arc<AtomicBool>,
+    accept: Option<JoinHandle<()>>,
+}
+
+impl FakeServer {
+    fn start(handler: impl Fn(&str) -> Reply + Send + Sync + 'static) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        listener.set_nonblocking(true).expect("nonblocking");
+        let stop = Arc::new(AtomicBool::new(false));
+        let handler: Arc<Handler> = Arc::new(handler);
+        let accept = {
+            let stop = Arc::clone(&stop);
+            std::thread::spawn(move || {
+                let mut connections = Vec::new();
+                while !stop.load(Ordering::SeqCst) {
+                    match listener.accept() {
+                        Ok((stream, _)) => {
+                            let stop = Arc::clone(&stop);
+                            let handler = Arc::clone(&handler);
+                            connections.push(std::thread::spawn(move || {
+                                serve(stream, &*handler, &stop);
+                            }));
+                        }
+                        Err(_) => std::thread::sleep(Duration::from_millis(10)),
+                    }
+                }
+                for connection in connections {
+                    let _ = connection.join();
+                }
+            })
+        };
+        Self {
+            url: format!("http://127.0.0.1:{port}"),
+            stop,
+            accept: Some(accept),
+        }
+    }
+}
+
+impl Drop for FakeServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(accept) = self.accept.take() {
+            let _ = accept.join();
+        }
+    }
+}
+
+/// Reads one request (headers, and a body by its length or chunks), then answers.
+fn serve(mut stream: TcpStream, handler: &Handler, stop: &AtomicBool) {
+    let _ = stream.set_nonblocking(false);
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
+    let mut request = Vec::new();
+    let mut buf = [0u8; 64 * 1024];
+    let head_end = loop {
+        if let Some(at) = find(&request, b"\r\n\r\n") {
+            break at + 4;
+        }
+        if stop.load(Ordering::SeqCst) {
+            return;
+        }
+        match stream.read(&mut buf) {
+            Ok(0) => return,
+            Ok(n) => request.extend_from_slice(&buf[..n]),
+            Err(_) => continue,
+        }
+    };
+    let head = String::from_utf8_lossy(&request[..head_end]).to_string();
+    let lower = head.to_ascii_lowercase();
+    let length = lower
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse::<usize>().ok());
+    let chunked = lower.contains("transfer-encoding: chunked");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let body = &request[head_end..];
+        let complete = match length {
+            Some(n) => body.len() >= n,
+            None if chunked => find(body, b"0\r\n\r\n").is_some(),
+            None => true,
+        };
+        if complete || stop.load(Ordering::SeqCst) || Instant::now() > deadline {
+            break;
+        }
+        match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => request.extend_from_slice(&buf[..n]),
+            Err(_) => continue,
+        }
+    }
+    match handler(&head) {
+        Reply::Silence => {
+            while !stop.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        Reply::Raw(bytes) => {
+            let _ = stream.write_all(&bytes);
+            let _ = stream.flush();
+            let _ = stream.shutdown(std::net::Shutdown::Both);
+        }
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// A loopback port nothing listens on.
+fn closed_url() -> String {
+    format!("http://127.0.0.1:{}", free_port())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The CLI
+
+/// `hallmark --data-dir DATA ARGS`, timed.
+fn hallmark(data: &Path, args: &[&str]) -> (Output, Duration) {
+    let started = Instant::now();
+    let output = Command::new(env!("CARGO_BIN_EXE_hallmark"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env_remove("HALLMARK_DATA_DIR")
+        .env_remove("HALLMARK_IPFS_API")
+        .env_remove("HALLMARK_CHAIN_RPC")
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("hallmark runs");
+    (output, started.elapsed())
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn assert_ok(o: &Output, what: &str) {
+    assert!(o.status.success(), "{what} failed: {}", stderr(o));
+}
+
+/// A clean failure: exit status 1, nothing on stdout, one `error: … [code]` line (and perhaps a
+/// `hint:` line) holding every word of `expect`, no internals. Returns the error line.
+fn assert_fault(o: &Output, code: &str, expect: &[&str]) -> String {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(1), "stderr: {err}");
+    assert!(
+        o.stdout.is_empty(),
+        "stdout: {}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let lines: Vec<&str> = err.lines().collect();
+    assert!(
+        !lines.is_empty() && lines[0].starts_with("error: "),
+        "{err}"
+    );
+    assert!(
+        lines.len() == 1 || (lines.len() == 2 && lines[1].starts_with("hint: ")),
+        "{err}"
+    );
+    assert!(
+        lines[0].ends_with(&format!(" [{code}]")),
+        "code {code} not on: {err}"
+    );
+    for word in expect {
+        assert!(err.contains(word), "`{word}` not in: {err}");
+    }
+    for internal in ["os error", "::", "panicked", "RUST_BACKTRACE", "Error {"] {
+        assert!(!err.contains(internal), "`{internal}` in: {err}");
+    }
+    lines[0].to_owned()
+}
+
+/// Writes `config.json` for `data` with this chain URL and store.
+/// Deploys the suite (recorded in the data folder's chain folder) and registers and lists
+/// `works` works; returns the first token.
+fn prepare_chain(url: &str, config: &Config, works: u64) -> U256 {
+    let runtime = common::runtime();
+    runtime.block_on(async {
+        let council = deploy_and_seed(url, config).await;
+        let issuer = council
+            .as_account(DemoAccounts::standard(2).expect("keys").issuer)
+            .expect("issuer");
+        register_and_list(&issuer, works).await
+    })
+}
+
+/// The catalog is sound; returns its checkpoint (next block) and its number of works.
+fn check_catalog(config: &Config) -> (u64, u64) {
+    let catalog = Catalog::open(&config.catalog_path()).expect("the catalog opens");
+    assert_eq!(catalog.integrity_check().expect("check"), "ok");
+    let next = catalog
+        .sync_state()
+        .expect("state")
+        .map_or(0, |s| s.next_block);
+    (next, catalog.stats().expect("stats").works)
+}
+
+/// Files under `dir` whose names say they are temporary or partial.
+fn leftovers(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return found;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if path.is_dir() {
+            if name == "tmp" {
+                // The store's temporary folder must be empty.
+                found.extend(
+                    std::fs::read_dir(&path)
+                        .into_iter()
+                        .flatten()
+                        .flatten()
+                        .map(|e| e.path()),
+                );
+            } else {
+                found.extend(leftovers(&path));
+            }
+        } else if name.ends_with(".tmp") || name.ends_with(".partial") || name.contains(".tmp.") {
+            found.push(path);
+        }
+    }
+    found
+}
+
+fn report(fault: &str, command: &str, took: Duration, line: &str) {
+    eprintln!(
+        "figure: {fault} | hallmark {command} | {:.2} s | {line}",
+        took.as_secs_f64()
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Chain RPC
+
+/// The longest a command may take against a chain node that accepts and never answers: one
+/// request timeout (15 s) and the process's start and stop.
+const SILENT_BOUND: Duration = Duration::from_secs(25);
+/// The longest against a closed port or garbage: the read retries (3.75 s of waits) and more.
+const FAST_BOUND: Duration = Duration::from_secs(12);
+
+#[test]
+fn chain_rpc_closed_silent_or_garbage_fails_clearly_in_bounded_time() {
+    let anvil = start_anvil();
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("data");
+    let config = data_folder(&data, &anvil.url, IpfsBackend::Embedded);
+    let token = prepare_chain(&anvil.url, &config, 3).to_string();
+
+    let (o, _) = hallmark(&data, &["sync"]);
+    assert_ok(&o, "the first sync");
+    let synced = check_catalog(&config);
+    assert_eq!(synced.1, 3);
+
+    let silent = FakeServer::start(|_| Reply::Silence);
+    let garbage = FakeServer::start(|_| Reply::Raw(b"SSH-2.0-OpenSSH_9.6\r\n\r\n".to_vec()));
+    let html = FakeServer::start(|_| {
+        http(
+            "200 OK",
+            "text/html",
+            b"<html><body>Welcome to nginx!</body></html>",
+        )
+    });
+    let unavailable = FakeServer::start(|_| http("503 Service Unavailable", "text/plain", b"down"));
+    let closed = closed_url();
+    let faults: [(&str, &str, &[&str], Duration); 5] = [
+        (
+            "closed port",
+            closed.as_str(),
+            &[
+                "is not reachable",
+                "connection refused",
+                "is the node running?",
+            ],
+            FAST_BOUND,
+        ),
+        (
+            "accepts, never answers",
+            silent.url.as_str(),
+            &["is not reachable", "did not answer within 15 s"],
+            SILENT_BOUND,
+        ),
+        (
+            "answers garbage (not HTTP)",
+            garbage.url.as_str(),
+            &["is not reachable", "is not HTTP", "JSON-RPC address"],
+            FAST_BOUND,
+        ),
+        (
+            "answers an HTML page",
+            html.url.as_str(),
+            &["is not reachable", "not JSON-RPC", "<html>"],
+            FAST_BOUND,
+        ),
+        (
+            "answers HTTP 503",
+            unavailable.url.as_str(),
+            &["is not reachable", "HTTP 503 Service Unavailable"],
+            FAST_BOUND,
+        ),
+    ];
+    for (fault, url, words, bound) in faults {
+        data_folder(&data, url, IpfsBackend::Embedded);
+        let mut expect = words.to_vec();
+        expect.push(url);
+        for command in [
+            &["sync"][..],
+            &["work", token.as_str(), "--as", "issuer"][..],
+        ] {
+            let (o, took) = hallmark(&data, command);
+            let line = assert_fault(&o, "chain.unavailable", &expect);
+            report(
+                &format!("chain RPC {fault}"),
+                &command.join(" "),
+                took,
+                &line,
+            );
+            assert!(took < bound, "{fault}: {took:?} (bound {bound:?})");
+        }
+        // The catalog is untouched: sound, at the same checkpoint.
+        assert_eq!(check_catalog(&config), synced, "{fault}");
+        assert!(leftovers(&data).is_empty(), "{:?}", leftovers(&data));
+    }
+
+    // The fault gone, the same commands succeed.
+    data_folder(&data, &anvil.url, IpfsBackend::Embedded);
+    let (o, _) = hallmark(&data, &["sync"]);
+    assert_ok(&o, "the sync after the faults");
+    let (o, _) = hallmark(&data, &["work", &token, "--as", "issuer"]);
+    assert_ok(&o, "work after the faults");
+    assert_eq!(check_catalog(&config).1, 3);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kubo IPFS node
+
+/// A noisy PNG (incompressible, so its size is about `side`² × 3 bytes).
+fn noisy_png(path: &Path, side: u32, seed: u32) {
+    let mut state = seed.wrapping_mul(2_654_435_761).wrapping_add(1);
+    let image = image::RgbImage::from_fn(side, side, |_, _| {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        let [r, g, b, _] = state.to_le_bytes();
+        image::Rgb([r, g, b])
+    });
+    image.save(path).expect("png");
+}
+
+#[test]
+fn kubo_closed_or_lying_is_refused_and_nothing_is_kept() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("data");
+    let anvil_url = closed_url(); // the chain is not used here
+    let file = dir.path().join("art.png");
+    noisy_png(&file, 64, 1);
+    let bytes = std::fs::read(&file).expect("png");
+
+    // A closed port: ingest and cat fail naming the node; nothing is recorded.
+    let closed = closed_url();
+    data_folder(
+        &data,
+        &anvil_url,
+        IpfsBackend::Kubo {
+            api_url: closed.clone(),
+        },
+    );
+    let (o, took) = hallmark(&data, &["ingest", file.to_str().expect("utf-8")]);
+    let line = assert_fault(
+        &o,
+        "store.unreachable",
+        &[&closed, "is not reachable", "connection refused"],
+    );
+    report("Kubo closed port", "ingest", took, &line);
+    assert!(took < Duration::from_secs(10), "{took:?}");
+    let (o, _) = hallmark(&data, &["cid", file.to_str().expect("utf-8")]);
+    assert_ok(&o, "cid");
+    let cid = String::from_utf8_lossy(&o.stdout).trim().to_owned();
+    let out = dir.path().join("out.png");
+    let (o, took) = hallmark(
+        &data,
+        &["ipfs", "cat", &cid, "-o", out.to_str().expect("utf-8")],
+    );
+    let line = assert_fault(&o, "store.unreachable", &[&closed, "connection refused"]);
+    report("Kubo closed port", "ipfs cat", took, &line);
+    assert!(!out.exists());
+
+    // A node that hands out other bytes for the block, and claims another CID for an upload.
+    let other = hallmark_unixfs::import_reader(
+        &b"other bytes"[..],
+        &hallmark_unixfs::ImportSettings::kubo_v1(),
+        hallmark_unixfs::NullSink,
+    )
+    .expect("cid")
+    .root
+    .to_string();
+    let added = format!(r#"{{"Name":"data","Hash":"{other}","Size":"11"}}"#);
+    let liar = FakeServer::start(move |head| {
+        if head.starts_with("POST /api/v0/version") {
+            http(
+                "200 OK",
+                "application/json",
+                br#"{"Version":"0.99.0-fake"}"#,
+            )
+        } else if head.starts_with("POST /api/v0/block/get") {
+            http(
+                "200 OK",
+                "application/octet-stream",
+                b"these are not the bytes you asked for",
+            )
+        } else if head.starts_with("POST /api/v0/add") {
+            http("200 OK", "application/json", added.as_bytes())
+        } else {
+            http("404 Not Found", "text/plain", b"404 page not found")
+        }
+    });
+    data_folder(
+        &data,
+        &anvil_url,
+        IpfsBackend::Kubo {
+            api_url: liar.url.clone(),
+        },
+    );
+    for target in [Some(&out), None] {
+        let mut args = vec!["ipfs", "cat", cid.as_str()];
+        if let Some(out) = target {
+            args.extend(["-o", out.to_str().expect("utf-8")]);
+        }
+        let (o, took) = hallmark(&data, &args);
+        let line = assert_fault(&o, "store.cid_mismatch", &[&liar.url, &cid, "expected"]);
+        report("Kubo returns wrong bytes", "ipfs cat", took, &line);
+        assert!(!out.exists(), "the wrong bytes were written");
+        // Never shown either: stdout is empty (checked by assert_fault).
+        assert!(find(&o.stderr, b"not the bytes").is_none());
+    }
+    let (o, took) = hallmark(&data, &["ingest", file.to_str().expect("utf-8")]);
+    let line = assert_fault(&o, "store.cid_mismatch", &[&liar.url, "another CID"]);
+    report("Kubo claims another CID", "ingest", took, &line);
+
+    // Nothing was recorded in the library, and no temporary file is left.
+    let (o, _) = hallmark(&data, &["library", "--json"]);
+    assert_ok(&o, "library");
+    let listed: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(listed.as_array().map(Vec::len), Some(0), "{listed}");
+    assert!(leftovers(&data).is_empty(), "{:?}", leftovers(&data));
+    assert_eq!(std::fs::read(&file).expect("png"), bytes);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Disk full and read-only (root: a small tmpfs)
+
+/// A tmpfs mounted on a fresh folder, unmounted on drop.
+struct Tmpfs {
+    dir: PathBuf,
+}
+
+impl Tmpfs {
+    /// Mounts `size` (e.g. `8m`), or says why not.
+    fn mount(parent: &Path, size: &str) -> Result<Self, String> {
+        let dir = parent.join("mnt");
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        let status = Command::new("mount")
+            .args([
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={size},mode=0755"),
+                "tmpfs",
+            ])
+            .arg(&dir)
+            .stderr(Stdio::null())
+            .status()
+            .map_err(|e| e.to_string())?;
+        if status.success() {
+            Ok(Self { dir })
+        } else {
+            Err(format!("`mount -t tmpfs` failed ({status})"))
+        }
+    }
+
+    fn remount(&self, mode: &str) {
+        let status = Command::new("mount")
+            .args(["-o", &format!("remount,{mode}")])
+            .arg(&self.dir)
+            .status()
+            .expect("mount");
+        assert!(status.success(), "remount {mode}");
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let unmounted = Command::new("umount")
+            .arg(&self.dir)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !unmounted {
+            // Busy (a process still holds a file there): detach it now, freed when released.
+            let _ = Command::new("umount").arg("-l").arg(&self.dir).status();
+        }
+    }
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+/// A tmpfs, or a printed reason to skip.
+fn tmpfs_or_skip(parent: &Path, size: &str, test: &str) -> Option<Tmpfs> {
+    if !is_root() {
+        eprintln!("skipped: {test} needs root to mount a tmpfs");
+        return None;
+    }
+    match Tmpfs::mount(parent, size) {
+        Ok(fs) => Some(fs),
+        Err(e) => {
+            eprintln!("skipped: {test}: {e}");
+            None
+        }
+    }
+}
+
+/// Fills the file system of `dir` with one file, then frees `keep` bytes of it.
+fn fill(dir: &Path, keep: u64) -> PathBuf {
+    let path = dir.join("filler");
+    let mut file = std::fs::File::create(&path).expect("filler");
+    let chunk = vec![0x5a_u8; 64 * 1024];
+    let mut written = 0u64;
+    loop {
+        match file.write(&chunk) {
+            Ok(0) => break,
+            Ok(n) => written += n as u64,
+            Err(e) if e.raw_os_error() == Some(28) => break,
+            Err(e) => panic!("filling: {e}"),
+        }
+    }
+    let _ = file.sync_all();
+    file.set_len(written.saturating_sub(keep))
+        .expect("free some");
+    path
+}
+
+#[test]
+fn a_full_disk_is_said_and_nothing_is_half_written() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let Some(fs) = tmpfs_or_skip(
+        dir.path(),
+        "8m",
+        "a_full_disk_is_said_and_nothing_is_half_written",
+    ) else {
+        return;
+    };
+    let anvil = start_anvil();
+    let data = fs.dir.join("data");
+    let config = data_folder(&data, &anvil.url, IpfsBackend::Embedded);
+    prepare_chain(&anvil.url, &config, 30);
+    // The data folder's files exist (store, library, catalog) before the disk fills.
+    let (o, _) = hallmark(&data, &["library"]);
+    assert_ok(&o, "library");
+
+    // Ingest: 1 MiB of blocks with 256 KiB free.
+    let art = dir.path().join("art.png");
+    noisy_png(&art, 600, 2);
+    let filler = fill(&fs.dir, 256 * 1024);
+    let (o, took) = hallmark(&data, &["ingest", art.to_str().expect("utf-8")]);
+    let folder = data.display().to_string();
+    let line = assert_fault(
+        &o,
+        "storage.full",
+        &["the disk holding the data folder", &folder, "is full"],
+    );
+    report("disk full", "ingest", took, &line);
+    assert!(!line.contains("ipfs/"), "an internal path: {line}");
+    assert!(leftovers(&data).is_empty(), "{:?}", leftovers(&data));
+
+    // Sync: one-block pages, a commit each, with 192 KiB free: some pages are applied, then
+    // the catalog's write-ahead log fills the disk.
+    std::fs::remove_file(&filler).expect("free");
+    let filler = fill(&fs.dir, 192 * 1024);
+    let (o, took) = hallmark(
+        &data,
+        // --json: no progress lines on stderr, only the error.
+        &[
+            "sync",
+            "--json",
+            "--page-blocks",
+            "1",
+            "--max-page-blocks",
+            "1",
+        ],
+    );
+    let line = assert_fault(&o, "storage.full", &[&folder, "is full"]);
+    report("disk full", "sync", took, &line);
+
+    // Space freed: the catalog is sound, and the same commands succeed.
+    std::fs::remove_file(&filler).expect("free");
+    let (next_block, works) = check_catalog(&config);
+    eprintln!(
+        "figure: disk full | sync stopped with {works} of 30 works applied, checkpoint at block {next_block}"
+    );
+    assert!(
+        works < 30,
+        "the sync could not have finished ({works} works)"
+    );
+    assert!(leftovers(&data).is_empty(), "{:?}", leftovers(&data));
+    let (o, _) = hallmark(&data, &["sync"]);
+    assert_ok(&o, "the sync after freeing space");
+    assert_eq!(check_catalog(&config).1, 30);
+    let (o, _) = hallmark(&data, &["ingest", art.to_str().expect("utf-8")]);
+    assert_ok(&o, "the ingest after freeing space");
+    let (o, _) = hallmark(&data, &["library", "--json"]);
+    let listed: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+    drop(anvil);
+    drop(fs);
+}
+
+#[test]
+fn a_read_only_data_folder_is_named() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let Some(fs) = tmpfs_or_skip(dir.path(), "8m", "a_read_only_data_folder_is_named") else {
+        return;
+    };
+    let anvil = start_anvil();
+    let data = fs.dir.join("data");
+    let config = data_folder(&data, &anvil.url, IpfsBackend::Embedded);
+    prepare_chain(&anvil.url, &config, 2);
+    let (o, _) = hallmark(&data, &["sync"]);
+    assert_ok(&o, "the first sync");
+    let synced = check_catalog(&config);
+    let art = dir.path().join("art.png");
+    noisy_png(&art, 64, 3);
+
+    fs.remount("ro");
+    let folder = data.display().to_string();
+    for command in [&["ingest", art.to_str().expect("utf-8")][..], &["sync"][..]] {
+        let (o, took) = hallmark(&data, command);
+        let line = assert_fault(
+            &o,
+            "storage.read_only",
+            &["the data folder", &folder, "cannot be written"],
+        );
+        report("read-only data folder", command[0], took, &line);
+    }
+
+    fs.remount("rw");
+    assert_eq!(check_catalog(&config), synced);
+    let (o, _) = hallmark(&data, &["ingest", art.to_str().expect("utf-8")]);
+    assert_ok(&o, "the ingest once writable");
+    let (o, _) = hallmark(&data, &["sync"]);
+    assert_ok(&o, "the sync once writable");
+    assert!(leftovers(&data).is_empty(), "{:?}", leftovers(&data));
+    drop(anvil);
+    drop(fs);
+}

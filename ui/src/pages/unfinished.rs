@@ -1,0 +1,96 @@
+//! Mints a crash, a forced quit or a lost connection interrupted: each with what it had done,
+//! "Resume" (signed by the active account) and, when nothing was signed, "Discard". Shown only
+//! when there are some.
+
+use hallmark_api::{UnfinishedMintsReport, UnfinishedMintsRequest, commands};
+use leptos::prelude::*;
+use serde::Serialize;
+
+use crate::i18n::{self, Text, t, tr};
+use crate::{api, format};
+
+#[derive(Serialize)]
+struct Args<'a> {
+    request: &'a UnfinishedMintsRequest,
+}
+
+/// The unfinished mints of this data folder.
+#[component]
+pub fn UnfinishedMintsCard() -> impl IntoView {
+    let report = RwSignal::new(None::<UnfinishedMintsReport>);
+    let error = RwSignal::new(None::<hallmark_api::ApiError>);
+    let busy = RwSignal::new(false);
+    let send = move |request: UnfinishedMintsRequest| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match api::call::<_, UnfinishedMintsReport>(
+                commands::UNFINISHED_MINTS,
+                &Args { request: &request },
+            )
+            .await
+            {
+                Ok(answer) => {
+                    error.set(None);
+                    report.set(Some(answer));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    send(UnfinishedMintsRequest::List);
+    let resumed = move || report.with(|r| r.as_ref().and_then(|r| r.resumed.clone()));
+    let visible = move || {
+        report.with(|r| {
+            r.as_ref()
+                .is_some_and(|r| !r.mints.is_empty() || r.resumed.is_some())
+        }) || error.with(Option::is_some)
+    };
+    view! {
+        <Show when=visible>
+            <div class="card unfinished" id="unfinished-mints">
+                <h2>{t(Text::UnfinishedMints)}</h2>
+                <p class="muted small">{t(Text::UnfinishedMintsLede)}</p>
+                {move || error.get().map(|e| view! {
+                    <div class="error-box" id="unfinished-error"><strong>{e.message}</strong><span class="mono small">{e.code}</span></div>
+                })}
+                {move || resumed().map(|done| {
+                    let (work, block) = (done.work_id.clone(), done.block_number);
+                    view! { <p class="ok" id="unfinished-resumed">{tr(move |l| i18n::resumed_mint(l, &work, block))}</p> }
+                })}
+                <ul class="unfinished-lines">
+                    {move || report.get().map(|r| r.mints).unwrap_or_default().into_iter().map(|mint| {
+                        let signed = mint.step == "signed";
+                        let step = if signed { Text::StepSigned } else { Text::StepPrepared };
+                        let when = format::utc(mint.updated_at);
+                        let (resume_sha, discard_sha) = (mint.content_sha256.clone(), mint.content_sha256.clone());
+                        view! {
+                            <li class="unfinished-line">
+                                <strong>{mint.title.clone()}</strong>
+                                <span class="status-tag">{t(step)}</span>
+                                <span class="mono small">{mint.path.clone()}</span>
+                                <span class="muted small">{tr(move |l| i18n::started_at(l, &when))}</span>
+                                {mint.tx_hash.clone().map(|tx| view! { <span class="mono small">{tr(move |l| i18n::tx(l, &tx))}</span> })}
+                                <div class="actions">
+                                    <button class="primary unfinished-resume" type="button" disabled=move || busy.get()
+                                        on:click=move |_| send(UnfinishedMintsRequest::Resume { content_sha256: resume_sha.clone() })>
+                                        {t(Text::ResumeMint)}
+                                    </button>
+                                    {(!signed).then(|| view! {
+                                        <button class="unfinished-discard" type="button" disabled=move || busy.get()
+                                            on:click=move |_| send(UnfinishedMintsRequest::Discard { content_sha256: discard_sha.clone() })>
+                                            {t(Text::DiscardMint)}
+                                        </button>
+                                    })}
+                                </div>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </div>
+        </Show>
+    }
+}
