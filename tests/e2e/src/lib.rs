@@ -1,1 +1,159 @@
-//! The E2E tests live in `tests/`; this crate has no library code.
+//! Shared by the E2E tests in `tests/`: where the tools and the build are, tauri-driver and a
+//! WebDriver session on the app, screenshots of the virtual screen, and page scripts.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder};
+use tokio::process::{Child, Command};
+
+/// The repository's root.
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The cargo target folder.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target"))
+}
+
+/// A tool installed by `scripts/setup.sh test` into the tools folder.
+pub fn tool(name: &str) -> PathBuf {
+    let tools = std::env::var_os("HALLMARK_TOOLS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+                .join(".local/hallmark-tools")
+        });
+    tools.join("bin").join(name)
+}
+
+/// A loopback port nothing listens on (yet).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// tauri-driver, stopped with SIGTERM so it also stops WebKitWebDriver and the app.
+pub struct Driver {
+    child: Child,
+    /// Its WebDriver port.
+    pub port: u16,
+}
+
+impl Driver {
+    /// Starts tauri-driver for an app whose data folder is `data_dir`.
+    pub async fn start(data_dir: &Path) -> Self {
+        let port = free_port();
+        let child = Command::new(tool("tauri-driver"))
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &free_port().to_string(),
+            ])
+            .env("HALLMARK_DATA_DIR", data_dir)
+            // The webview's storage (the language choice) and the chosen-data-folder pointer
+            // live under these: keep them out of the machine's own.
+            .env("XDG_DATA_HOME", data_dir.join("xdg-data"))
+            .env("XDG_CONFIG_HOME", data_dir.join("xdg-config"))
+            .stdout(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("tauri-driver (installed by `make test`)");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
+            assert!(Instant::now() < deadline, "tauri-driver did not listen");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Self { child, port }
+    }
+
+    /// A WebDriver session: launches `app` in its window.
+    pub async fn session(&self, app: &Path) -> Client {
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app }),
+        );
+        caps.insert("browserName".into(), serde_json::json!("wry"));
+        ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .expect("WebDriver session")
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        if let Some(pid) = self.child.id() {
+            let _ = nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(pid as i32),
+                nix::sys::signal::Signal::SIGTERM,
+            );
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    }
+}
+
+/// An X screenshot of the whole (virtual) screen, taken now, into `target/e2e-screenshots/`.
+pub fn screenshot_now(name: &str) {
+    let dir = target_dir().join("e2e-screenshots");
+    let _ = std::fs::create_dir_all(&dir);
+    let out = dir.join(format!("{name}.png"));
+    let status = std::process::Command::new("import")
+        .args(["-window", "root"])
+        .arg(&out)
+        .status();
+    eprintln!(
+        "screenshot {} -> {:?}",
+        out.display(),
+        status.map(|s| s.success())
+    );
+}
+
+/// Runs `script` in the page and returns its value.
+pub async fn js(client: &Client, script: &str) -> serde_json::Value {
+    client.execute(script, vec![]).await.expect("script")
+}
+
+/// Resident memory of the processes whose name starts with one of `prefixes`, in MiB.
+pub fn rss_mib(prefixes: &[&str]) -> u64 {
+    let mut kib = 0;
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let path = entry.path();
+        let comm = std::fs::read_to_string(path.join("comm")).unwrap_or_default();
+        if prefixes.iter().any(|p| comm.trim().starts_with(p)) {
+            let status = std::fs::read_to_string(path.join("status")).unwrap_or_default();
+            kib += status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+                .unwrap_or(0);
+        }
+    }
+    kib / 1024
+}
+
+/// The app under test: `$HALLMARK_E2E_APP` (e.g. the release build, to measure it), else the
+/// debug build.
+pub fn app_binary() -> PathBuf {
+    let app = std::env::var_os("HALLMARK_E2E_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("debug/hallmark-app"));
+    assert!(
+        app.exists(),
+        "{} missing: `cargo build -p hallmark-app`",
+        app.display()
+    );
+    app.canonicalize().expect("app path")
+}

@@ -4,106 +4,18 @@
 //! library shows the thumbnails through the verified `media://` protocol, the status page shows
 //! the chain — and takes a screenshot of each screen into `target/e2e-screenshots/`.
 
-use std::path::{Path, PathBuf};
-use std::process::Stdio;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
+use hallmark_e2e::{Driver, app_binary, js, rss_mib, screenshot_now};
 use hallmark_unixfs::{ImportSettings, NullSink, import_reader};
 use sha2::{Digest, Sha256};
-use tokio::process::{Child, Command};
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace().join("target"))
-}
-
-fn tool(name: &str) -> PathBuf {
-    let tools = std::env::var_os("HALLMARK_TOOLS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
-                .join(".local/hallmark-tools")
-        });
-    tools.join("bin").join(name)
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-/// tauri-driver, stopped with SIGTERM so it also stops WebKitWebDriver and the app.
-struct Driver {
-    child: Child,
-    port: u16,
-}
-
-impl Driver {
-    async fn start(data_dir: &Path) -> Self {
-        let port = free_port();
-        let child = Command::new(tool("tauri-driver"))
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &free_port().to_string(),
-            ])
-            .env("HALLMARK_DATA_DIR", data_dir)
-            // The webview's storage (the language choice) and the chosen-data-folder pointer
-            // live under these: keep them out of the machine's own.
-            .env("XDG_DATA_HOME", data_dir.join("xdg-data"))
-            .env("XDG_CONFIG_HOME", data_dir.join("xdg-config"))
-            .stdout(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("tauri-driver (installed by `make test`)");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_err()
-        {
-            assert!(Instant::now() < deadline, "tauri-driver did not listen");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        Self { child, port }
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        if let Some(pid) = self.child.id() {
-            let _ = nix::sys::signal::kill(
-                nix::unistd::Pid::from_raw(pid as i32),
-                nix::sys::signal::Signal::SIGTERM,
-            );
-            std::thread::sleep(Duration::from_millis(500));
-        }
-    }
-}
-
-/// An X screenshot of the whole (virtual) screen.
+/// An X screenshot of the whole (virtual) screen, once the frame painted.
 async fn screenshot(name: &str) {
-    tokio::time::sleep(Duration::from_millis(400)).await; // let the frame paint
-    let dir = target_dir().join("e2e-screenshots");
-    let _ = std::fs::create_dir_all(&dir);
-    let out = dir.join(format!("{name}.png"));
-    let status = std::process::Command::new("import")
-        .args(["-window", "root"])
-        .arg(&out)
-        .status();
-    eprintln!(
-        "screenshot {} -> {:?}",
-        out.display(),
-        status.map(|s| s.success())
-    );
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    screenshot_now(name);
 }
 
 /// Waits until the text of `css` satisfies `ok`; returns it. (Read as `textContent`:
@@ -173,24 +85,6 @@ async fn mint(client: &Client, title: &str) -> Result<String, fantoccini::error:
     Ok(summary)
 }
 
-/// Resident memory of the processes whose name starts with one of `prefixes`, in MiB.
-fn rss_mib(prefixes: &[&str]) -> u64 {
-    let mut kib = 0;
-    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let path = entry.path();
-        let comm = std::fs::read_to_string(path.join("comm")).unwrap_or_default();
-        if prefixes.iter().any(|p| comm.trim().starts_with(p)) {
-            let status = std::fs::read_to_string(path.join("status")).unwrap_or_default();
-            kib += status
-                .lines()
-                .find_map(|l| l.strip_prefix("VmRSS:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-                .unwrap_or(0);
-        }
-    }
-    kib / 1024
-}
-
 /// Waits until exactly `count` images match `css` and all of them decoded (served by media://).
 async fn wait_images(client: &Client, css: &str, count: usize) {
     let script = format!(
@@ -205,10 +99,6 @@ async fn wait_images(client: &Client, css: &str, count: usize) {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-}
-
-async fn js(client: &Client, script: &str) -> serde_json::Value {
-    client.execute(script, vec![]).await.expect("script")
 }
 
 async fn ingest(client: &Client, path: &Path) {
@@ -311,15 +201,7 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         std::env::var_os("DISPLAY").is_some(),
         "no display: run under `xvfb-run -a` (scripts/test.sh does)"
     );
-    // HALLMARK_E2E_APP runs the journey against another build (the release app, to measure it).
-    let app = std::env::var_os("HALLMARK_E2E_APP")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| target_dir().join("debug/hallmark-app"));
-    assert!(
-        app.exists(),
-        "{} missing: `cargo build -p hallmark-app`",
-        app.display()
-    );
+    let app = app_binary();
     let data = tempfile::tempdir().expect("data dir");
     let files = tempfile::tempdir().expect("files dir");
 
@@ -342,18 +224,8 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
     .expect("svg");
 
     let driver = Driver::start(data.path()).await;
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "tauri:options".into(),
-        serde_json::json!({ "application": app.canonicalize().expect("app path") }),
-    );
-    caps.insert("browserName".into(), serde_json::json!("wry"));
     let launched = Instant::now();
-    let client = ClientBuilder::native()
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{}", driver.port))
-        .await
-        .expect("WebDriver session");
+    let client = driver.session(&app.canonicalize().expect("app path")).await;
 
     let outcome = async {
         // First start: the app starts its dev chain and deploys the contracts.
@@ -746,6 +618,39 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         assert_eq!(js(&client, "return document.querySelectorAll('.unfinished-line').length;").await, 0);
         assert!(!jobs.join(format!("mint-{sha}.json")).exists(), "the record is closed");
         screenshot("05c-resumed").await;
+
+        // Markup in every text field of a work's metadata (title, description, licence, an
+        // attribute's name and value) is shown as text on the Work page and in Explore: no
+        // element is created and no script runs.
+        let marked = files.path().join("marked.png");
+        noise_png(&marked, 91);
+        click(&client, "#nav-add").await?;
+        ingest(&client, &marked).await;
+        wait_text(&client, "#copy-check", 60, |t| !t.is_empty()).await;
+        type_into(&client, "#mint-description", "<script>window.__xss = 1</script><i>italic</i>").await?;
+        type_into(&client, "#mint-licence", "<img src=x onerror=\"window.__xss = 2\">CC BY").await?;
+        click(&client, "#mint-attributes .add-row").await?;
+        type_into(&client, "#mint-attributes .row-first", "<b>Medium</b>").await?;
+        type_into(&client, "#mint-attributes .row-second", "<img src=x onerror=\"window.__xss = 3\">ink").await?;
+        mint(&client, "<img src=x onerror=\"window.__xss = 4\"><b>Marked</b>").await?;
+        wait_text(&client, "#mint-result", 60, |t| t.contains("Registered")).await;
+        click(&client, "#mint-open-work").await?;
+        let title = wait_text(&client, "#work-title", 30, |t| t.contains("Marked")).await;
+        assert!(title.contains("<b>Marked</b>"), "the title is text: {title}");
+        let probe = "return [document.querySelectorAll('img[src=x]').length,
+                             [...document.querySelectorAll('b, i, script')].filter(e =>
+                                 ['Marked', 'Medium', 'italic'].includes(e.textContent) ||
+                                 e.textContent.includes('__xss')).length,
+                             window.__xss === undefined,
+                             document.body.innerText.includes('<i>italic</i>'),
+                             document.body.innerText.includes('<b>Medium</b>')];";
+        let seen = js(&client, probe).await;
+        assert_eq!(seen, serde_json::json!([0, 0, true, true, true]), "Work page: {seen}");
+        screenshot("07b-markup-as-text").await;
+        click(&client, "#nav-explore").await?;
+        wait_text(&client, "#explore-grid", 60, |t| t.contains("<b>Marked</b>")).await;
+        let seen = js(&client, "return [document.querySelectorAll('img[src=x]').length, window.__xss === undefined];").await;
+        assert_eq!(seen, serde_json::json!([0, true]), "Explore: {seen}");
 
         // Memory after the whole journey: the Rust core and the web content process.
         eprintln!(

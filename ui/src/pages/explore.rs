@@ -12,6 +12,90 @@ use crate::i18n::{self, Lang, Text, t, tr, use_lang};
 use crate::{api, format};
 
 const PAGE: u32 = 24;
+/// Above this many cards the grid draws only the rows near the view, with padding standing in
+/// for the rest: however many pages infinite scroll loads, the page keeps at most about 100
+/// cards, so frames do not slow down as pages accumulate and its elements stay bounded
+/// (bench/ui-scroll.sh). Shorter lists (search results, a collection) are drawn whole.
+const VIRTUALIZE_ABOVE: usize = 8 * PAGE as usize;
+/// Rows drawn beyond each edge of the view when the drawn rows are chosen again.
+const OVERSCAN_ROWS: usize = 6;
+/// The drawn rows are chosen again only when the view comes within this many rows of their
+/// edge: the grid changes every few rows scrolled, not at every row.
+const MARGIN_ROWS: usize = 1;
+
+/// The grid's columns and row pitch (a card's height and the gap), measured from the drawn grid
+/// at a width; cards all have the same height (single lines, a fixed-height price row).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Geometry {
+    width: i32,
+    cols: usize,
+    pitch: f64,
+}
+
+/// The cards to draw, `start..end` (`(0, usize::MAX)`: all): whole rows from [`OVERSCAN_ROWS`]
+/// above the view to as many below it (to the end when that is less than a page further), or
+/// the `drawn` ones while the view stays more than [`MARGIN_ROWS`] inside them. `view_top` is
+/// the view's top relative to the grid's first row.
+fn visible_range(
+    len: usize,
+    cols: usize,
+    pitch: f64,
+    (view_top, view_height): (f64, f64),
+    drawn: (usize, usize),
+) -> (usize, usize) {
+    if len <= VIRTUALIZE_ABOVE || cols == 0 || pitch <= 0.0 {
+        return (0, usize::MAX);
+    }
+    let rows = len.div_ceil(cols);
+    let first = ((view_top.max(0.0) / pitch).floor() as usize).min(rows - 1);
+    let last = (((view_top + view_height).max(0.0) / pitch).ceil() as usize).clamp(first + 1, rows);
+    // Less than a page from the end: draw to the end, so that the next page's arrival changes
+    // the grid once (every change repaints the view).
+    let to_end = last + OVERSCAN_ROWS + (PAGE as usize).div_ceil(cols) >= rows;
+    let (drawn_start, drawn_end) = (drawn.0 / cols, drawn.1.min(len).div_ceil(cols));
+    let top_ok = drawn_start == 0 || first >= drawn_start + MARGIN_ROWS;
+    let bottom_ok = if to_end {
+        drawn_end == rows
+    } else {
+        last + MARGIN_ROWS <= drawn_end
+    };
+    if drawn.0.is_multiple_of(cols)
+        && drawn.1 != usize::MAX
+        && drawn.1 <= len
+        && top_ok
+        && bottom_ok
+    {
+        return drawn;
+    }
+    let start_row = first.saturating_sub(OVERSCAN_ROWS);
+    let end_row = if to_end { rows } else { last + OVERSCAN_ROWS };
+    (start_row * cols, (end_row * cols).min(len))
+}
+
+/// Columns, from the grid's resolved `grid-template-columns`, and the row pitch: a drawn card's
+/// height plus the row gap. `None` until a card is drawn.
+fn measure(grid: &leptos::web_sys::HtmlElement) -> Option<Geometry> {
+    let style = |element: &leptos::web_sys::Element, property: &str| {
+        window()
+            .get_computed_style(element)
+            .ok()
+            .flatten()
+            .and_then(|s| s.get_property_value(property).ok())
+    };
+    let px = |value: Option<String>| {
+        value.and_then(|v| v.trim().trim_end_matches("px").parse::<f64>().ok())
+    };
+    let cols = style(grid, "grid-template-columns")?
+        .split_whitespace()
+        .count();
+    let card = grid.first_element_child()?;
+    let pitch = px(style(&card, "height"))? + px(style(grid, "row-gap")).unwrap_or(0.0);
+    (cols > 0 && pitch > 0.0).then_some(Geometry {
+        width: grid.client_width(),
+        cols,
+        pitch,
+    })
+}
 
 #[derive(Serialize)]
 struct Args<'a> {
@@ -92,6 +176,10 @@ pub fn ExplorePage(
     let next = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
     let loading = RwSignal::new(true);
+    // The cards drawn (`start..end` of `items`) and the grid's measured geometry.
+    let range = RwSignal::new((0usize, usize::MAX));
+    let geometry = RwSignal::new(None::<Geometry>);
+    let grid = NodeRef::<leptos::html::Div>::new();
     // Answers to superseded requests (the user kept typing) are dropped.
     let generation = StoredValue::new(0u64);
     let load = move |after: Option<String>| {
@@ -153,15 +241,60 @@ pub fn ExplorePage(
         kind.track();
         sort.track();
         listed.track();
-        version.track();
         if scope != Scope::All {
             accounts.track();
         }
         load(None);
     });
+    // A catalog change (each new block) refreshes the first page, but never pulls a reader who
+    // scrolled further down back to the top.
+    Effect::new(move |seen: Option<()>| {
+        version.track();
+        if seen.is_some() && items.with_untracked(|v| v.len() <= PAGE as usize) {
+            load(None);
+        }
+    });
+    // Long lists: draw the rows near the view only (see VIRTUALIZE_ABOVE).
+    let update_range = move || {
+        let len = items.with(Vec::len);
+        let mut shape = geometry.get_untracked();
+        if len > VIRTUALIZE_ABOVE
+            && let Some(element) = grid.get_untracked()
+        {
+            if shape.is_none_or(|g| g.width != element.client_width()) {
+                shape = measure(&element);
+                geometry.set(shape);
+            }
+            if let Some(g) = shape {
+                let window = window();
+                let scrolled = window.scroll_y().unwrap_or(0.0);
+                let height = window
+                    .inner_height()
+                    .ok()
+                    .and_then(|h| h.as_f64())
+                    .unwrap_or(0.0);
+                let view_top = scrolled - f64::from(element.offset_top());
+                let drawn = range.get_untracked();
+                let wanted = visible_range(len, g.cols, g.pitch, (view_top, height), drawn);
+                if range.get_untracked() != wanted {
+                    range.set(wanted);
+                }
+                return;
+            }
+        }
+        if range.get_untracked() != (0, usize::MAX) {
+            range.set((0, usize::MAX));
+        }
+    };
+    Effect::new(move |_| {
+        items.track();
+        update_range();
+    });
+    let resized = window_event_listener(leptos::ev::resize, move |_| update_range());
     // Infinite scroll: the next keyset page loads when the end of the grid comes near (the
     // "Load more" button stays for keyboard users).
     let near_end = window_event_listener(leptos::ev::scroll, move |_| {
+        update_range();
         if loading.get_untracked() {
             return;
         }
@@ -179,7 +312,27 @@ pub fn ExplorePage(
             load(Some(cursor));
         }
     });
-    on_cleanup(move || near_end.remove());
+    on_cleanup(move || {
+        near_end.remove();
+        resized.remove();
+    });
+    // Padding stands in for the rows above and below the drawn ones.
+    let padding = move |above: bool| {
+        let (start, end) = range.get();
+        let (Some(g), true) = (geometry.get(), end != usize::MAX) else {
+            return "0px".to_owned();
+        };
+        let rows = if above {
+            start / g.cols
+        } else {
+            // (Saturating: a new query's first page may arrive before the range follows it.)
+            items
+                .with(Vec::len)
+                .div_ceil(g.cols)
+                .saturating_sub(end.div_ceil(g.cols))
+        };
+        format!("{:.3}px", rows as f64 * g.pitch)
+    };
     if scope == Scope::Studio {
         Effect::new(move |_| {
             version.track();
@@ -255,8 +408,22 @@ pub fn ExplorePage(
                     }.text(l).into())}
                 </div>
             </Show>
-            <div class="grid" id="explore-grid">
-                <For each=move || items.get() key=|card| card.token_id let:card>
+            <div
+                class="grid"
+                id="explore-grid"
+                node_ref=grid
+                data-loaded=move || items.with(Vec::len).to_string()
+                style:padding-top=move || padding(true)
+                style:padding-bottom=move || padding(false)
+            >
+                <For
+                    each=move || {
+                        let (start, end) = range.get();
+                        items.with(|v| v[start.min(v.len())..end.min(v.len())].to_vec())
+                    }
+                    key=|card| card.token_id
+                    let:card
+                >
                     <Card card=card open=open />
                 </For>
             </div>
@@ -319,5 +486,82 @@ fn Card(card: WorkCard, open: impl Fn(u64) + Copy + Send + Sync + 'static) -> im
                 </div>
             </div>
         </button>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL: (usize, usize) = (0, usize::MAX);
+
+    #[test]
+    fn short_lists_are_drawn_whole() {
+        assert_eq!(visible_range(100, 5, 314.0, (5_000.0, 700.0), ALL), ALL);
+        assert_eq!(
+            visible_range(VIRTUALIZE_ABOVE, 5, 314.0, (0.0, 700.0), ALL),
+            ALL
+        );
+        assert_eq!(visible_range(1_000, 0, 314.0, (0.0, 700.0), ALL), ALL);
+    }
+
+    #[test]
+    fn long_lists_draw_whole_rows_around_the_view() {
+        // At the top: the view's 3 rows and 6 below.
+        assert_eq!(visible_range(1_000, 5, 300.0, (0.0, 700.0), ALL), (0, 45));
+        // Row 20 at the view's top, which shows rows 20..=22: rows 14..=28.
+        let (start, end) = visible_range(1_000, 5, 300.0, (6_000.0, 700.0), ALL);
+        assert_eq!((start, end), (70, 145));
+        assert_eq!(start % 5, 0, "whole rows, so the columns stay aligned");
+        // Above the grid (the page head in view) and past its end.
+        assert_eq!(
+            visible_range(1_000, 5, 300.0, (-400.0, 700.0), ALL),
+            (0, 35)
+        );
+        assert_eq!(
+            visible_range(1_000, 5, 300.0, (1e9, 700.0), ALL),
+            (965, 1_000)
+        );
+        // A short last row.
+        assert_eq!(
+            visible_range(1_003, 5, 300.0, (199.0 * 300.0, 700.0), ALL),
+            (965, 1_003)
+        );
+    }
+
+    #[test]
+    fn the_drawn_rows_stay_until_the_view_nears_their_edge() {
+        let drawn = (70, 145); // rows 14..=28
+        let at = |row: f64| visible_range(1_000, 5, 300.0, (row * 300.0, 700.0), drawn);
+        for row in [15.0, 20.0, 25.0] {
+            assert_eq!(at(row), drawn, "view at row {row}");
+        }
+        // Within a row of the top or the bottom: chosen again around the view.
+        assert_eq!(at(14.5), (40, 115));
+        assert_eq!(at(26.5), (100, 175));
+        // A page arrived while the last row was drawn: the new rows are drawn too, at once.
+        assert_eq!(
+            visible_range(1_024, 5, 300.0, (197.0 * 300.0, 700.0), (955, 1_000)),
+            (955, 1_024)
+        );
+        assert_eq!(
+            visible_range(1_024, 5, 300.0, (195.0 * 300.0, 700.0), (945, 1_000)),
+            (945, 1_024)
+        );
+        // Then the grid stays as it is until the next page.
+        assert_eq!(
+            visible_range(1_024, 5, 300.0, (199.0 * 300.0, 700.0), (945, 1_024)),
+            (945, 1_024)
+        );
+        // Less than a page from the end: drawn to the end.
+        assert_eq!(
+            visible_range(1_000, 5, 300.0, (188.0 * 300.0, 700.0), ALL),
+            (910, 1_000)
+        );
+        // The columns changed (the window was resized): whole rows again.
+        assert_eq!(
+            visible_range(1_000, 4, 300.0, (20.0 * 300.0, 700.0), (70, 145)),
+            (56, 116)
+        );
     }
 }
