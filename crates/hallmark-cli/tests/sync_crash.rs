@@ -1,5 +1,5 @@
-//! Crash-resume: `hallmark sync` is killed (SIGKILL) at random moments while it applies one-block
-//! pages; every restart resumes from the last committed page, the catalog file stays sound, and
+//! Crash-resume: `hallmark sync` is killed (SIGKILL) at 100 random moments while it applies
+//! one-block pages (`HALLMARK_CRASH_POINTS` sets the number); every restart resumes from the last committed page, the catalog file stays sound, and
 //! the final catalog equals a clean `hallmark catalog rebuild`.
 
 mod common;
@@ -22,8 +22,28 @@ async fn prepare_chain(url: &str, config: &Config, works: u64) {
     register_and_list(&issuer, works).await;
 }
 
+/// Mines `blocks` empty blocks at once (`anvil_mine`): pages the sync must walk through.
+fn mine_empty_blocks(url: &str, blocks: u64) {
+    use std::io::{Read, Write};
+    let address = url.trim_start_matches("http://");
+    let body =
+        format!(r#"{{"jsonrpc":"2.0","id":1,"method":"anvil_mine","params":["{blocks:#x}"]}}"#);
+    let mut stream = std::net::TcpStream::connect(address).expect("anvil");
+    write!(
+        stream,
+        "POST / HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("request");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("answer");
+    assert!(answer.contains("\"result\""), "anvil_mine: {answer}");
+}
+
 /// Works registered (and listed): 2 blocks each.
 const WORKS: u64 = 120;
+/// Empty blocks after them, so that 100 kills land before a sync reaches the head.
+const EMPTY_BLOCKS: u64 = 8_000;
 
 #[test]
 fn killed_syncs_resume_and_equal_a_clean_rebuild() {
@@ -33,20 +53,29 @@ fn killed_syncs_resume_and_equal_a_clean_rebuild() {
     let config = rpc_data_folder(&data, &anvil.url);
     let runtime = common::runtime();
     runtime.block_on(prepare_chain(&anvil.url, &config, WORKS));
+    mine_empty_blocks(&anvil.url, EMPTY_BLOCKS);
 
     let mut seed = crash_seed();
     let catalog_path = config.catalog_path();
+    let points: usize = std::env::var("HALLMARK_CRASH_POINTS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100);
     let mut kills_mid_sync = 0;
+    let mut advanced = 0;
     let mut last_next_block = 0;
     let mut finished = false;
-    for attempt in 0..40 {
+    for attempt in 0..points * 3 {
+        if kills_mid_sync == points {
+            break;
+        }
         let mut child = hallmark(&data)
             .args(["sync", "--page-blocks", "1", "--max-page-blocks", "1"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("sync starts");
-        let delay = 15 + next(&mut seed) % 150;
+        let delay = 15 + next(&mut seed) % 120;
         std::thread::sleep(Duration::from_millis(delay));
         match child.try_wait().expect("wait") {
             Some(status) => {
@@ -69,6 +98,9 @@ fn killed_syncs_resume_and_equal_a_clean_rebuild() {
                 state.next_block >= last_next_block,
                 "checkpoints only move forward"
             );
+            if state.next_block > last_next_block {
+                advanced += 1;
+            }
             last_next_block = state.next_block;
         }
         drop(catalog);
@@ -76,10 +108,12 @@ fn killed_syncs_resume_and_equal_a_clean_rebuild() {
             break;
         }
     }
-    eprintln!("{kills_mid_sync} syncs killed mid-way before one finished");
+    eprintln!(
+        "sync crash points: tried {kills_mid_sync}, survived {kills_mid_sync} (the checkpoint had moved forward before {advanced} of the kills; next block {last_next_block})"
+    );
     assert!(
-        kills_mid_sync >= 3,
-        "the kills must land during syncs ({kills_mid_sync})"
+        kills_mid_sync == points || (finished && kills_mid_sync >= points / 3),
+        "the kills must land during syncs ({kills_mid_sync} of {points})"
     );
     let status = hallmark(&data).arg("sync").output().expect("final sync");
     assert!(
