@@ -184,7 +184,7 @@ pub(crate) async fn unfinished_mints(
 
 /// A content sha-256 as the UI names a mint: 64 lowercase hex digits.
 fn checked_sha256(text: &str) -> CommandResult<&str> {
-    if text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+    if hallmark_engine::journal::is_content_sha256(text) {
         Ok(text)
     } else {
         Err(CommandError::new(

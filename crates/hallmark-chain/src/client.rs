@@ -212,14 +212,7 @@ impl ChainClient {
     ) -> ChainResult<TransactionReceipt> {
         // Estimate first: a refusal surfaces here as typed revert data, before the nonce filler
         // reserves a nonce (a reserved but unsent nonce would stall every later transaction).
-        let gas = call
-            .estimate_gas()
-            .await
-            .map_err(ChainError::from_contract)?;
-        // A margin over the estimate: an exact estimate can fall short when the mined block
-        // differs from the one estimated against (seen on anvil right after a state reload:
-        // an out-of-gas gift). Gas is free on the consortium chain; failing is not.
-        let gas = gas.saturating_mul(5) / 4 + 20_000;
+        let gas = gas_limit(&call).await?;
         let pending = call
             .gas(gas)
             .send()
@@ -735,6 +728,21 @@ fn decoded_event<E: SolEvent>(receipt: &TransactionReceipt) -> ChainResult<E> {
                 E::SIGNATURE
             ),
         })
+}
+
+/// The gas limit to send `call` with: the node's estimate (a contract refusal comes back typed
+/// here, before anything is signed or sent) plus a margin, since an exact estimate can fall
+/// short when the mined block differs from the one estimated against (seen on anvil right
+/// after a state reload: an out-of-gas gift). Gas is free on the consortium chain; failing is
+/// not.
+pub(crate) async fn gas_limit<D: CallDecoder>(
+    call: &CallBuilder<&DynProvider, D, Ethereum>,
+) -> ChainResult<u64> {
+    let estimate = call
+        .estimate_gas()
+        .await
+        .map_err(ChainError::from_contract)?;
+    Ok(estimate.saturating_mul(5) / 4 + 20_000)
 }
 
 pub(crate) fn minted_from(receipt: &TransactionReceipt) -> ChainResult<Minted> {

@@ -17,7 +17,7 @@ use alloy::rpc::types::TransactionReceipt;
 use serde::{Deserialize, Serialize};
 use tracing::{debug, info};
 
-use crate::client::{ChainClient, minted_from};
+use crate::client::{ChainClient, gas_limit, minted_from};
 use crate::error::{ChainError, ChainResult};
 use crate::types::{Minted, WorkInput};
 
@@ -88,12 +88,7 @@ impl ChainClient {
         &self,
         call: CallBuilder<&DynProvider, D, Ethereum>,
     ) -> ChainResult<SignedTx> {
-        let gas = call
-            .estimate_gas()
-            .await
-            .map_err(ChainError::from_contract)?;
-        // The same margin as `submit`: an exact estimate can fall short in the mined block.
-        let gas = gas.saturating_mul(5) / 4 + 20_000;
+        let gas = gas_limit(&call).await?;
         let from = self.address();
         let provider = self.provider();
         let nonce = provider

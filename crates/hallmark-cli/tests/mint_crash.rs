@@ -113,6 +113,14 @@ fn check_success(what: &str, output: &Output) {
     );
 }
 
+/// Whether the chain has a work with this content hash.
+fn registered(runtime: &tokio::runtime::Runtime, council: &ChainClient, content: B256) -> bool {
+    runtime
+        .block_on(council.work_by_content_hash(content))
+        .expect("look up")
+        .is_some()
+}
+
 fn sound(config: &Config) {
     let library = Library::open(&config.database_path()).expect("the library opens after a kill");
     assert_eq!(library.integrity_check().expect("check"), "ok");
@@ -149,12 +157,7 @@ fn killed_mints_finish_once_and_the_catalog_equals_a_rebuild() {
     );
     let whole = started.elapsed();
     eprintln!("one whole mint: {} ms", whole.as_millis());
-    assert!(
-        runtime
-            .block_on(council.work_by_content_hash(first_hash))
-            .expect("look up")
-            .is_some()
-    );
+    assert!(registered(&runtime, &council, first_hash));
 
     let mut seed = crash_seed();
     let mut landed: BTreeMap<&'static str, usize> = BTreeMap::new();
@@ -178,11 +181,11 @@ fn killed_mints_finish_once_and_the_catalog_equals_a_rebuild() {
 
         sound(&config);
         let step = journal_step(&data);
-        let registered = runtime
-            .block_on(council.work_by_content_hash(content))
-            .expect("look up")
-            .is_some();
-        let label = match (killed, step.as_deref(), registered) {
+        let label = match (
+            killed,
+            step.as_deref(),
+            registered(&runtime, &council, content),
+        ) {
             (false, _, _) => "finished before the kill",
             (true, None, false) => "before the journal (ingest, checks)",
             (true, Some("prepared"), false) => "prepared (sync, copy check, IPFS add, signing)",
@@ -198,11 +201,7 @@ fn killed_mints_finish_once_and_the_catalog_equals_a_rebuild() {
             .output()
             .expect("resume");
         check_success(&format!("point {point} ({label}): jobs resume"), &resumed);
-        let registered = runtime
-            .block_on(council.work_by_content_hash(content))
-            .expect("look up")
-            .is_some();
-        if !registered {
+        if !registered(&runtime, &council, content) {
             check_success(
                 &format!("point {point} ({label}): minting again"),
                 &mint(&data, &file, &format!("Crash {point}"))
@@ -211,10 +210,7 @@ fn killed_mints_finish_once_and_the_catalog_equals_a_rebuild() {
             );
         }
         assert!(
-            runtime
-                .block_on(council.work_by_content_hash(content))
-                .expect("look up")
-                .is_some(),
+            registered(&runtime, &council, content),
             "point {point} ({label}): the work is registered"
         );
         assert_eq!(
@@ -295,11 +291,10 @@ fn a_signed_mint_whose_nonce_was_taken_is_signed_again() {
             .spawn()
             .expect("mint starts");
         let killed = kill_as_aimed(&mut child, &data, Aim::Step("signed", Duration::ZERO));
-        let registered = runtime
-            .block_on(council.work_by_content_hash(content))
-            .expect("look up")
-            .is_some();
-        if killed && !registered && journal_step(&data).as_deref() == Some("signed") {
+        if killed
+            && !registered(&runtime, &council, content)
+            && journal_step(&data).as_deref() == Some("signed")
+        {
             break content;
         }
         check_success(
@@ -337,12 +332,7 @@ fn a_signed_mint_whose_nonce_was_taken_is_signed_again() {
         listed[0]["tx_hash"].as_str(),
         "the registration was signed again"
     );
-    assert!(
-        runtime
-            .block_on(council.work_by_content_hash(content))
-            .expect("look up")
-            .is_some()
-    );
+    assert!(registered(&runtime, &council, content));
     assert_eq!(journal_step(&data), None);
     let nonce_after = runtime
         .block_on(council.mined_transactions(issuer.address()))
@@ -524,12 +514,7 @@ fn a_mint_whose_node_hangs_after_signing_is_resumed_once() {
         .output()
         .expect("resume");
     check_success("jobs resume", &resumed);
-    assert!(
-        runtime
-            .block_on(council.work_by_content_hash(content))
-            .expect("look up")
-            .is_some()
-    );
+    assert!(registered(&runtime, &council, content));
     assert_eq!(journal_step(&data), None);
     let nonce_after = runtime
         .block_on(council.mined_transactions(issuer))

@@ -142,13 +142,18 @@ fn journal_error(reason: String) -> EngineError {
     }
 }
 
+/// Whether `text` names a mint as the journal does: a content sha-256 in 64 lowercase hex
+/// digits.
+pub fn is_content_sha256(text: &str) -> bool {
+    text.len() == 64
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 /// A content hash as the journal names files: 64 lowercase hex digits.
 fn checked_sha(content_sha256: &str) -> Result<&str, EngineError> {
-    let ok = content_sha256.len() == 64
-        && content_sha256
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-    if ok {
+    if is_content_sha256(content_sha256) {
         Ok(content_sha256)
     } else {
         Err(EngineError::NotFound {
