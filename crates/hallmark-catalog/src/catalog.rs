@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
+use hallmark_sqlite::{MigrationError, Migrations};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 use tracing::{debug, info, warn};
@@ -12,7 +13,7 @@ use tracing::{debug, info, warn};
 use crate::apply::{EventContext, derive, index_work, log_event, seq_of};
 use crate::error::{CatalogError, CatalogResult};
 use crate::event::{CatalogEvent, Page};
-use crate::schema::{DERIVED_TABLES, MIGRATIONS};
+use crate::schema::{DERIVED_TABLES, SCHEMA};
 
 /// Where the catalog is in the chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -175,27 +176,29 @@ impl Catalog {
 
     /// The schema version in use.
     pub fn schema_version(&self) -> CatalogResult<usize> {
-        self.with(|c| c.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)))
-            .map(|v| usize::try_from(v).unwrap_or(0))
+        self.with(|c| Migrations::version(c))
     }
 
     fn migrate(&self) -> CatalogResult<()> {
-        let current = self.schema_version()?;
-        if current > MIGRATIONS.len() {
-            return Err(CatalogError::NewerSchema {
+        let mut conn = self
+            .conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let migrated = SCHEMA.apply(&mut conn).map_err(|e| match e {
+            MigrationError::Newer { found, known } => CatalogError::NewerSchema {
                 path: self.path.clone(),
-                found: current,
-                known: MIGRATIONS.len(),
-            });
-        }
-        for (version, sql) in MIGRATIONS.iter().enumerate().skip(current) {
-            self.with(|conn| {
-                let tx = conn.transaction()?;
-                tx.execute_batch(sql)?;
-                tx.pragma_update(None, "user_version", version as i64 + 1)?;
-                tx.commit()
-            })?;
-            info!(path = %self.path.display(), version = version + 1, "catalog migrated");
+                found,
+                known,
+            },
+            MigrationError::Sqlite(e) => db_error(&self.path, e),
+        })?;
+        if migrated.from != migrated.to {
+            info!(
+                path = %self.path.display(),
+                from = migrated.from,
+                to = migrated.to,
+                "catalog migrated"
+            );
         }
         Ok(())
     }

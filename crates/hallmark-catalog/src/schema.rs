@@ -1,5 +1,6 @@
 //! The catalog schema, versioned in code: entry `i` of [`MIGRATIONS`] moves a database from
-//! version `i` to `i + 1` (`PRAGMA user_version`), only ever forward.
+//! version `i` to `i + 1` (`PRAGMA user_version`), only ever forward; [`SCHEMA`] applies them
+//! with the mechanism the library database uses too (`hallmark-sqlite`).
 //!
 //! Three groups of tables:
 //! - the **log**: `sync_state` (the checkpoint), `blocks` (hashes of blocks with events and of
@@ -8,8 +9,13 @@
 //!   `works_fts`), rebuilt from `events` by a replay after a rollback;
 //! - **fetched** metadata (`metadata`), keyed by CID, which survives replays.
 
-/// The migrations.
-pub(crate) const MIGRATIONS: &[&str] = &[
+use hallmark_sqlite::Migrations;
+
+/// The catalog's schema, applied by [`Catalog::open`](crate::Catalog::open).
+pub(crate) const SCHEMA: Migrations = Migrations::new(MIGRATIONS);
+
+/// The migrations (released steps are never edited: a change is a new step at the end).
+const MIGRATIONS: &[&str] = &[
     // 1
     r#"
 CREATE TABLE sync_state (
@@ -203,3 +209,85 @@ pub(crate) const DERIVED_TABLES: &[&str] = &[
     "works_fts",
     "reviews",
 ];
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use rusqlite::Connection;
+
+    use super::MIGRATIONS;
+    use crate::{Catalog, MetadataRecord, SyncState};
+
+    /// A catalog file as the per-crate migration loop before `hallmark-sqlite` left it at
+    /// `version` (that loop ran each step, then set `PRAGMA user_version` to the step's number).
+    fn write_as_the_earlier_loop_left_it(path: &Path, version: usize) -> Connection {
+        let conn = Connection::open(path).expect("open");
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .expect("wal");
+        // Its end state: the steps' tables and the version recorded after the last one.
+        conn.execute_batch(&MIGRATIONS[..version].concat())
+            .expect("steps");
+        conn.pragma_update(None, "user_version", version as i64)
+            .expect("version");
+        conn
+    }
+
+    #[test]
+    fn catalogs_written_before_the_shared_mechanism_open_with_their_rows() {
+        // 4: the schema today's releases write; 2: a catalog from before the perceptual hashes.
+        for version in [MIGRATIONS.len(), 2] {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let path = dir.path().join("catalog.sqlite");
+            let conn = write_as_the_earlier_loop_left_it(&path, version);
+            conn.execute_batch(
+                "INSERT INTO sync_state VALUES (1, 31337, '0xworks', 10, 13, '0xbeef', 0);
+                 INSERT INTO blocks VALUES (12, '0xbeef', 1700000000);
+                 INSERT INTO events VALUES (1, 12, 0, '0xtx', 'registered', 1, NULL, '0xa', NULL,
+                     NULL, '{\"kept\":true}');
+                 INSERT INTO metadata (cid, status, title, attempts, next_attempt_at, fetched_at)
+                     VALUES ('bafymeta', 'available', 'Old work', 1, 0, 1700000001);",
+            )
+            .expect("rows");
+            drop(conn);
+
+            let catalog = Catalog::open(&path).expect("open");
+            assert_eq!(catalog.schema_version().expect("v"), 4, "from {version}");
+            assert_eq!(
+                catalog.sync_state().expect("state"),
+                Some(SyncState {
+                    chain_id: 31337,
+                    works_address: "0xworks".to_owned(),
+                    start_block: 10,
+                    next_block: 13,
+                    last_hash: Some("0xbeef".to_owned()),
+                })
+            );
+            assert_eq!(
+                catalog.metadata_record("bafymeta").expect("metadata"),
+                Some(MetadataRecord {
+                    cid: "bafymeta".to_owned(),
+                    status: "available".to_owned(),
+                    attempts: 1,
+                    fetched_at: Some(1_700_000_001),
+                    next_attempt_at: 0,
+                    last_error: None,
+                })
+            );
+            let dump = catalog.dump().expect("dump");
+            let event = [
+                "Integer(1)",
+                r#"Text("0xtx")"#,
+                r#"Text("{\"kept\":true}")"#,
+            ];
+            assert!(dump.contains(&event.join("\t")), "{dump}");
+            assert_eq!(catalog.integrity_check().expect("check"), "ok");
+            // The columns and tables of the later steps are there.
+            let later = "UPDATE metadata SET pdq_extra = '', pdq = 'ab' WHERE cid = 'bafymeta';
+                         SELECT COUNT(*) FROM reviews;";
+            catalog
+                .with(|c| c.execute_batch(later))
+                .expect("steps 3 and 4");
+        }
+    }
+}

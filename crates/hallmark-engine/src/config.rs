@@ -89,19 +89,17 @@ struct StoredConfig {
 impl Config {
     /// The default data folder: `$HALLMARK_DATA_DIR`, else the folder chosen in Settings (see
     /// [`data_dir_pointer`](Self::data_dir_pointer)), else `$XDG_DATA_HOME/hallmark`, else
-    /// `~/.local/share/hallmark`.
-    pub fn default_data_dir() -> PathBuf {
+    /// `~/.local/share/hallmark`. As the XDG spec says, a relative `$XDG_DATA_HOME` is ignored;
+    /// the home folder is `$HOME`, else the account's. Without either this is an error, never
+    /// the current folder.
+    pub fn default_data_dir() -> Result<PathBuf, EngineError> {
         if let Some(dir) = non_empty_env("HALLMARK_DATA_DIR") {
-            return PathBuf::from(dir);
+            return Ok(PathBuf::from(dir));
         }
-        if let Some(dir) = read_pointer(&Self::data_dir_pointer()) {
-            return dir;
+        if let Some(dir) = Self::chosen_data_dir() {
+            return Ok(dir);
         }
-        if let Some(xdg) = non_empty_env("XDG_DATA_HOME") {
-            return PathBuf::from(xdg).join("hallmark");
-        }
-        let home = non_empty_env("HOME").unwrap_or_else(|| ".".to_owned());
-        PathBuf::from(home).join(".local/share/hallmark")
+        xdg_base(dirs::data_dir(), "~/.local/share/hallmark").map(|dir| dir.join("hallmark"))
     }
 
     /// Whether `$HALLMARK_DATA_DIR` fixes the data folder (then Settings cannot move it).
@@ -110,28 +108,24 @@ impl Config {
     }
 
     /// The file naming the data folder chosen in Settings:
-    /// `$XDG_CONFIG_HOME/hallmark/data-dir`, else `~/.config/hallmark/data-dir`.
-    pub fn data_dir_pointer() -> PathBuf {
-        let config_home = non_empty_env("XDG_CONFIG_HOME").map_or_else(
-            || {
-                PathBuf::from(non_empty_env("HOME").unwrap_or_else(|| ".".to_owned()))
-                    .join(".config")
-            },
-            PathBuf::from,
-        );
-        config_home.join("hallmark").join("data-dir")
+    /// `$XDG_CONFIG_HOME/hallmark/data-dir`, else `~/.config/hallmark/data-dir` (a relative
+    /// `$XDG_CONFIG_HOME` is ignored; no home folder is an error, as for
+    /// [`default_data_dir`](Self::default_data_dir)).
+    pub fn data_dir_pointer() -> Result<PathBuf, EngineError> {
+        xdg_base(dirs::config_dir(), "~/.config/hallmark/data-dir")
+            .map(|dir| dir.join("hallmark").join("data-dir"))
     }
 
     /// The data folder the next start will use, if Settings chose one.
     pub fn chosen_data_dir() -> Option<PathBuf> {
-        read_pointer(&Self::data_dir_pointer())
+        read_pointer(&Self::data_dir_pointer().ok()?)
     }
 
     /// Makes `dir` the data folder from the next start: it must be an absolute path to a folder
     /// that exists or can be made, and that Hallmark can write. The current folder is left as
     /// it is (its data stays there; choose it again to go back).
     pub fn choose_data_dir(dir: &Path) -> Result<(), EngineError> {
-        choose_data_dir_at(&Self::data_dir_pointer(), dir)
+        choose_data_dir_at(&Self::data_dir_pointer()?, dir)
     }
 
     /// The embedded default for a data folder.
@@ -153,7 +147,10 @@ impl Config {
     /// Loads `<data_dir>/config.json` (or the embedded default when absent), then applies the
     /// environment overrides.
     pub fn load(data_dir: Option<PathBuf>) -> Result<Self, EngineError> {
-        let data_dir = data_dir.unwrap_or_else(Self::default_data_dir);
+        let data_dir = match data_dir {
+            Some(dir) => dir,
+            None => Self::default_data_dir()?,
+        };
         let path = config_path(&data_dir);
         let mut config = match std::fs::read(&path) {
             Ok(bytes) => {
@@ -277,6 +274,17 @@ fn config_path(data_dir: &Path) -> PathBuf {
     data_dir.join("config.json")
 }
 
+/// An XDG base folder from `dirs` (`None` when neither an absolute `$XDG_*` value nor a home
+/// folder is known, which is an error naming `usual`, the file or folder that was wanted).
+fn xdg_base(base: Option<PathBuf>, usual: &str) -> Result<PathBuf, EngineError> {
+    base.ok_or_else(|| EngineError::DataDir {
+        path: PathBuf::from(usual),
+        reason: "no home folder is known ($HOME is not set and the account has none); set \
+                 $HALLMARK_DATA_DIR, or $XDG_DATA_HOME and $XDG_CONFIG_HOME, to absolute paths"
+            .to_owned(),
+    })
+}
+
 /// The folder named by a pointer file, if the file holds an absolute path.
 fn read_pointer(pointer: &Path) -> Option<PathBuf> {
     let text = std::fs::read_to_string(pointer).ok()?;
@@ -367,6 +375,98 @@ mod tests {
         assert!(check_http_url("http://127.0.0.1:5001").is_ok());
         assert!(check_http_url("ftp://x").is_err());
         assert!(check_http_url("http://").is_err());
+    }
+
+    /// Not a check itself: the child process of the XDG tests below, run with the environment
+    /// they choose (environment variables cannot be changed safely inside a test process).
+    #[test]
+    #[ignore = "run in a child process by the XDG tests"]
+    fn print_default_locations() {
+        let shown = |r: Result<PathBuf, EngineError>| format!("{:?}", r.map_err(|e| e.to_string()));
+        println!("data-dir={}", shown(Config::default_data_dir()));
+        println!("pointer={}", shown(Config::data_dir_pointer()));
+    }
+
+    /// `(data folder, Settings pointer)` as `Result` debug text, in a process whose whole
+    /// environment is `env`.
+    fn default_locations(env: &[(&str, &Path)]) -> (String, String) {
+        let out = std::process::Command::new(std::env::current_exe().expect("test binary"))
+            .args([
+                "config::tests::print_default_locations",
+                "--exact",
+                "--ignored",
+            ])
+            .args(["--nocapture", "--test-threads=1"])
+            .env_clear()
+            .envs(env.iter().copied())
+            .output()
+            .expect("run the test binary");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{text}");
+        let line = |key: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(key))
+                .unwrap_or_else(|| panic!("no {key} in {text}"))
+                .to_owned()
+        };
+        (line("data-dir="), line("pointer="))
+    }
+
+    fn ok(path: PathBuf) -> String {
+        format!("{:?}", Ok::<_, String>(path))
+    }
+
+    #[test]
+    fn absolute_xdg_folders_are_used() {
+        let home = tempfile::tempdir().expect("tempdir");
+        let (data, config) = (home.path().join("data"), home.path().join("config"));
+        let (data_dir, pointer) = default_locations(&[
+            ("HOME", home.path()),
+            ("XDG_DATA_HOME", &data),
+            ("XDG_CONFIG_HOME", &config),
+        ]);
+        assert_eq!(data_dir, ok(data.join("hallmark")));
+        assert_eq!(pointer, ok(config.join("hallmark/data-dir")));
+    }
+
+    #[test]
+    fn relative_xdg_folders_are_ignored_as_the_spec_says() {
+        let home = tempfile::tempdir().expect("tempdir");
+        let (data_dir, pointer) = default_locations(&[
+            ("HOME", home.path()),
+            ("XDG_DATA_HOME", Path::new("relative/data")),
+            ("XDG_CONFIG_HOME", Path::new("relative/config")),
+        ]);
+        assert_eq!(data_dir, ok(home.path().join(".local/share/hallmark")));
+        assert_eq!(pointer, ok(home.path().join(".config/hallmark/data-dir")));
+    }
+
+    #[test]
+    fn without_home_the_data_folder_is_the_accounts_or_an_error_never_the_current_folder() {
+        for home in [None, Some(Path::new(""))] {
+            let mut env = vec![("XDG_DATA_HOME", Path::new("relative/data"))];
+            env.extend(home.map(|h| ("HOME", h)));
+            let (data_dir, _) = default_locations(&env);
+            // The account's home folder (from the user database) when it has one.
+            let from_account =
+                data_dir.starts_with("Ok(\"/") && data_dir.ends_with("/.local/share/hallmark\")");
+            let refused = data_dir.starts_with("Err(") && data_dir.contains("no home folder");
+            assert!(from_account || refused, "{data_dir}");
+        }
+    }
+
+    #[test]
+    fn no_home_folder_is_a_clear_error() {
+        let err = xdg_base(None, "~/.local/share/hallmark").expect_err("no folder");
+        assert_eq!(err.code(), "storage.data_dir");
+        let text = err.to_string();
+        assert!(text.contains("~/.local/share/hallmark"), "{text}");
+        assert!(text.contains("$HOME is not set"), "{text}");
+        assert!(text.contains("$HALLMARK_DATA_DIR"), "{text}");
+        assert_eq!(
+            xdg_base(Some(PathBuf::from("/home/a/.local/share")), "~").expect("known"),
+            Path::new("/home/a/.local/share")
+        );
     }
 
     #[test]

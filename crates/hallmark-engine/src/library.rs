@@ -1,18 +1,24 @@
 //! The local library: every work this installation ingested, in SQLite (`hallmark.sqlite` in the
 //! data folder, WAL mode). Migrations are versioned in code with `PRAGMA user_version` and only
-//! ever move forward. All SQL uses bound parameters.
+//! ever move forward (the `hallmark-sqlite` mechanism the catalog uses too). All SQL uses bound
+//! parameters.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use hallmark_media::Ingested;
+use hallmark_sqlite::{MigrationError, Migrations};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use crate::error::EngineError;
 
-/// The schema, one entry per version; entry `i` moves the database from version `i` to `i + 1`.
+/// The library's schema, applied by [`Library::open`].
+const SCHEMA: Migrations = Migrations::new(MIGRATIONS);
+
+/// The schema, one entry per version; entry `i` moves the database from version `i` to `i + 1`
+/// (released entries are never edited: a change is a new entry at the end).
 const MIGRATIONS: &[&str] = &[
     // 1: ingested works and their derivatives
     "CREATE TABLE library_items (
@@ -116,29 +122,29 @@ impl Library {
 
     /// The schema version in use.
     pub fn schema_version(&self) -> Result<usize, EngineError> {
-        self.with(|conn| conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)))
-            .map(|v| usize::try_from(v).unwrap_or(0))
+        self.with(|conn| Migrations::version(conn))
     }
 
     fn migrate(&self) -> Result<(), EngineError> {
-        let current = self.schema_version()?;
-        if current > MIGRATIONS.len() {
-            return Err(db_error(
+        let mut conn = self
+            .conn
+            .lock()
+            .map_err(|_| db_error(&self.path, "a previous query panicked"))?;
+        let migrated = SCHEMA.apply(&mut conn).map_err(|e| match e {
+            MigrationError::Newer { found, known } => db_error(
                 &self.path,
                 format!(
-                    "it was written by a newer Hallmark (schema {current}, this one knows {})",
-                    MIGRATIONS.len()
+                    "it was written by a newer Hallmark (schema {found}, this one knows {known})"
                 ),
-            ));
-        }
-        for (version, sql) in MIGRATIONS.iter().enumerate().skip(current) {
-            self.with(|conn| {
-                let tx = conn.transaction()?;
-                tx.execute_batch(sql)?;
-                tx.pragma_update(None, "user_version", (version + 1) as i64)?;
-                tx.commit()
-            })?;
-            tracing::info!(version = version + 1, "library schema migrated");
+            ),
+            MigrationError::Sqlite(e) => db_error(&self.path, e),
+        })?;
+        if migrated.from != migrated.to {
+            tracing::info!(
+                from = migrated.from,
+                to = migrated.to,
+                "library schema migrated"
+            );
         }
         Ok(())
     }
@@ -347,6 +353,68 @@ mod tests {
         assert!(library.mime_of(&thumb).expect("mime").is_some());
         assert_eq!(library.mime_of("bafkreinotknown").expect("mime"), None);
         assert_eq!(library.find_by_sha256(&work.sha256).expect("sha").len(), 1);
+    }
+
+    /// A library file as the per-crate migration loop before `hallmark-sqlite` left it at
+    /// `version` (that loop ran each step, then set `PRAGMA user_version` to the step's number),
+    /// holding one work.
+    fn write_as_the_earlier_loop_left_it(path: &Path, version: usize) {
+        let conn = Connection::open(path).expect("open");
+        let steps = MIGRATIONS[..version].concat();
+        conn.execute_batch(&format!("{steps} PRAGMA user_version = {version};"))
+            .expect("steps and version");
+        conn.execute(
+            "INSERT INTO library_items (cid, cid_v0, sha256, file_name, mime, kind, size, width,
+                height, duration_ms, thumbnail_cid, thumbnail_mime, preview_cid, preview_mime,
+                added_at)
+             VALUES ('bafkreiold', 'Qmold', 'ab12', 'old.png', 'image/png', 'image', 42, 40, 30,
+                NULL, 'bafkreithumb', 'image/webp', NULL, NULL, 1700000000)",
+            [],
+        )
+        .expect("row");
+    }
+
+    #[test]
+    fn libraries_written_before_the_shared_mechanism_open_with_their_rows() {
+        // 2: the schema today's releases write; 1: a library from before availability health.
+        for version in [MIGRATIONS.len(), 1] {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let path = dir.path().join("hallmark.sqlite");
+            write_as_the_earlier_loop_left_it(&path, version);
+            let library = Library::open(&path).expect("open");
+            assert_eq!(
+                library.schema_version().expect("version"),
+                2,
+                "from {version}"
+            );
+            assert_eq!(library.count().expect("count"), 1);
+            let item = library
+                .get("bafkreiold")
+                .expect("get")
+                .expect("the old row");
+            assert_eq!(
+                (
+                    item.file_name.as_str(),
+                    item.size,
+                    item.width,
+                    item.added_at
+                ),
+                ("old.png", 42, Some(40), 1_700_000_000)
+            );
+            assert_eq!(
+                library.mime_of("bafkreithumb").expect("mime").as_deref(),
+                Some("image/webp")
+            );
+            assert_eq!(library.integrity_check().expect("check"), "ok");
+            library
+                .with(|c| {
+                    c.execute(
+                        "INSERT INTO availability VALUES (1, 'local', 'bafymeta', 'ok', NULL, 1, 1)",
+                        [],
+                    )
+                })
+                .expect("the step 2 table is there");
+        }
     }
 
     #[test]

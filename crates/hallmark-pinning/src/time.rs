@@ -6,6 +6,7 @@ use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use time::{Date, Month, UtcDateTime};
 
 /// A timestamp in RFC 3339 `date-time` form (section 5.6), e.g. `2020-07-27T17:32:28.276Z`.
 ///
@@ -39,21 +40,25 @@ impl Timestamp {
             Ok(d) => d.as_nanos() as i128,
             Err(e) => -(e.duration().as_nanos() as i128),
         };
-        let millis = nanos.div_euclid(1_000_000);
-        let secs = millis.div_euclid(1000) as i64;
-        let ms = millis.rem_euclid(1000) as u32;
-        let days = secs.div_euclid(86_400);
-        let sod = secs.rem_euclid(86_400);
-        let (y, m, d) = civil_from_days(days);
+        // Outside the years -9999..=9999 (no clock reads that) the nearest end is written.
+        let at = UtcDateTime::from_unix_timestamp_nanos(nanos).unwrap_or(if nanos < 0 {
+            UtcDateTime::MIN
+        } else {
+            UtcDateTime::MAX
+        });
         let text = format!(
-            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{ms:03}Z",
-            sod / 3600,
-            (sod / 60) % 60,
-            sod % 60
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+            at.year(),
+            u8::from(at.month()),
+            at.day(),
+            at.hour(),
+            at.minute(),
+            at.second(),
+            at.millisecond()
         );
         Self {
             text,
-            unix_nanos: millis * 1_000_000,
+            unix_nanos: at.unix_timestamp_nanos().div_euclid(1_000_000) * 1_000_000,
         }
     }
 
@@ -140,49 +145,15 @@ fn digits(s: &[u8]) -> Option<i64> {
     Some(s.iter().fold(0i64, |n, d| n * 10 + i64::from(d - b'0')))
 }
 
-fn is_leap(y: i64) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
-
-fn days_in_month(y: i64, m: i64) -> i64 {
-    match m {
-        2 if is_leap(y) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The date of a day count since 1970-01-01 (inverse of [`days_from_civil`]).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (
-        if m <= 2 {
-            yoe + era * 400 + 1
-        } else {
-            yoe + era * 400
-        },
-        m,
-        d,
-    )
+/// Days since 1970-01-01 of a date in the proleptic Gregorian calendar; `None` if there is no
+/// such day (month 13, February 30).
+fn days_since_epoch(year: i64, month: i64, day: i64) -> Option<i64> {
+    let month = Month::try_from(u8::try_from(month).ok()?).ok()?;
+    let date =
+        Date::from_calendar_date(i32::try_from(year).ok()?, month, u8::try_from(day).ok()?).ok()?;
+    Some(i64::from(
+        date.to_julian_day() - UtcDateTime::UNIX_EPOCH.to_julian_day(),
+    ))
 }
 
 /// `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)` → nanoseconds since the Unix epoch.
@@ -200,13 +171,8 @@ fn parse_rfc3339(text: &str) -> Option<i128> {
     let hour = digits(&b[11..13])?;
     let minute = digits(&b[14..16])?;
     let second = digits(&b[17..19])?;
-    if !(1..=12).contains(&month)
-        || day < 1
-        || day > days_in_month(year, month)
-        || hour > 23
-        || minute > 59
-        || second > 60
-    {
+    let days = days_since_epoch(year, month, day)?;
+    if hour > 23 || minute > 59 || second > 60 {
         return None;
     }
     let mut rest = &b[19..];
@@ -239,7 +205,6 @@ fn parse_rfc3339(text: &str) -> Option<i128> {
         }
         _ => return None,
     };
-    let days = days_from_civil(year, month, day);
     let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset_secs;
     Some(i128::from(secs) * 1_000_000_000 + nanos)
 }
@@ -286,6 +251,103 @@ mod tests {
             assert!(Timestamp::parse(bad).is_none(), "{bad:?}");
         }
         assert!(Timestamp::parse("2020-02-29T23:59:60Z").is_some());
+    }
+
+    /// The hand-written calendar `Timestamp` used before the `time` crate (Howard Hinnant's
+    /// algorithms), kept as the reference the new code must agree with.
+    mod before {
+        pub(super) fn days_in_month(y: i64, m: i64) -> i64 {
+            let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+            match m {
+                2 if leap => 29,
+                2 => 28,
+                4 | 6 | 9 | 11 => 30,
+                _ => 31,
+            }
+        }
+
+        pub(super) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+            let y = if m <= 2 { y - 1 } else { y };
+            let era = y.div_euclid(400);
+            let yoe = y - era * 400;
+            let mp = (m + 9) % 12;
+            let doy = (153 * mp + 2) / 5 + d - 1;
+            let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+            era * 146_097 + doe - 719_468
+        }
+    }
+
+    /// Millis since the epoch of a `from_system_time` text, by the earlier calendar; `None` if a
+    /// field is out of its range (so each instant has exactly one text, the one written before).
+    fn millis_by_the_earlier_calendar(text: &str) -> Option<i64> {
+        let field = |range: std::ops::Range<usize>| text.get(range)?.parse::<i64>().ok();
+        let (y, m, d) = (field(0..4)?, field(5..7)?, field(8..10)?);
+        let (h, mi, sec, ms) = (
+            field(11..13)?,
+            field(14..16)?,
+            field(17..19)?,
+            field(20..23)?,
+        );
+        let shape = text.len() == 24 && &text[4..5] == "-" && &text[10..11] == "T";
+        let in_range = (1..=12).contains(&m)
+            && (1..=before::days_in_month(y, m)).contains(&d)
+            && h < 24
+            && mi < 60
+            && sec < 60
+            && text.ends_with('Z');
+        (shape && in_range).then(|| {
+            ((before::days_from_civil(y, m, d) * 86_400 + h * 3600 + mi * 60 + sec) * 1000) + ms
+        })
+    }
+
+    #[test]
+    fn formatting_matches_the_earlier_calendar_on_every_29th_day_of_ten_millennia() {
+        // 0000-01-01 to 9999-12-31, at a different millisecond of the day each time.
+        let (first, last) = (-62_167_219_200_000i64, 253_402_300_799_999i64);
+        let mut checked = 0;
+        let mut day = first;
+        while day <= last {
+            let millis = day + (day / 86_400_000 * 7_919_777).rem_euclid(86_400_000);
+            let t = Timestamp::from_system_time(if millis >= 0 {
+                UNIX_EPOCH + Duration::from_millis(millis as u64)
+            } else {
+                UNIX_EPOCH - Duration::from_millis(millis.unsigned_abs())
+            });
+            assert_eq!(
+                millis_by_the_earlier_calendar(t.as_str()),
+                Some(millis),
+                "{}",
+                t.as_str()
+            );
+            assert_eq!(t.unix_nanos, i128::from(millis) * 1_000_000, "{millis}");
+            checked += 1;
+            day += 29 * 86_400_000;
+        }
+        assert!(checked > 125_000, "{checked}");
+    }
+
+    #[test]
+    fn parsing_matches_the_earlier_calendar_on_every_day_around_each_month_end() {
+        let mut checked = 0;
+        for year in (0..=9999).step_by(3).chain([1900, 2000, 2100, 2400, 9999]) {
+            for month in 1..=12 {
+                for day in [1, 15, 28, 29, 30, 31] {
+                    let text = format!("{year:04}-{month:02}-{day:02}T23:59:60.5-01:30");
+                    let parsed = Timestamp::parse(&text).map(|t| t.unix_nanos);
+                    let expected = (day <= before::days_in_month(year, month)).then(|| {
+                        let secs = before::days_from_civil(year, month, day) * 86_400
+                            + 23 * 3600
+                            + 59 * 60
+                            + 60
+                            + 5400;
+                        i128::from(secs) * 1_000_000_000 + 500_000_000
+                    });
+                    assert_eq!(parsed, expected, "{text}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 240_000, "{checked}");
     }
 
     #[test]

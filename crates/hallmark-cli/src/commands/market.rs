@@ -35,10 +35,10 @@ pub(crate) fn signer(
                     "signing as {address:#x} needs its keystore password in HALLMARK_PASSWORD"
                 ))
             })?;
-            let data_dir = cli
-                .data_dir
-                .clone()
-                .unwrap_or_else(hallmark_engine::Config::default_data_dir);
+            let data_dir = match &cli.data_dir {
+                Some(dir) => dir.clone(),
+                None => hallmark_engine::Config::default_data_dir()?,
+            };
             Ok(hallmark_engine::unlock_keystore(
                 &data_dir, address, &password,
             )?)
