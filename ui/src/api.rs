@@ -1,7 +1,11 @@
 //! The UI's only way to reach the engine: Tauri's `invoke` and `listen`, typed with
 //! `hallmark-api`. Errors always arrive as `ApiError { code, message }`.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use hallmark_api::ApiError;
+use send_wrapper::SendWrapper;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
@@ -48,22 +52,103 @@ pub async fn call<A: Serialize, R: DeserializeOwned>(cmd: &str, args: &A) -> Res
     }
 }
 
-/// Calls `handler` with the payload of every `event` until the page unloads.
+/// Calls `handler` with the payload of every `event` for as long as the current reactive owner
+/// lives (a page's listeners go with the page): Tauri's listener is removed on the owner's
+/// cleanup, or as soon as Tauri registers it if the owner is gone by then.
 pub fn listen<T: DeserializeOwned + 'static>(
     event: &'static str,
     mut handler: impl FnMut(T) + 'static,
 ) {
-    let closure = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+    let closure = Rc::new(Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
         let payload =
             js_sys::Reflect::get(&event, &JsValue::from_str("payload")).unwrap_or(JsValue::NULL);
         if let Ok(value) = serde_wasm_bindgen::from_value::<T>(payload) {
             handler(value);
         }
+    }));
+    let subscription = Rc::new(Subscription::<Unlisten>::default());
+    {
+        let subscription = Rc::clone(&subscription);
+        leptos::task::spawn_local(async move {
+            // Not registered (the app is closing): nothing to remove.
+            let Ok(unlisten) = tauri_listen(event, &closure).await else {
+                return;
+            };
+            let unlisten = Unlisten {
+                function: unlisten.unchecked_into(),
+                closure,
+            };
+            if let Some(late) = subscription.registered(unlisten) {
+                late.run().await;
+            }
+        });
+    }
+    let subscription = SendWrapper::new(subscription);
+    leptos::prelude::on_cleanup(move || {
+        if let Some(unlisten) = subscription.release() {
+            leptos::task::spawn_local(unlisten.run());
+        }
     });
-    leptos::task::spawn_local(async move {
-        let _ = tauri_listen(event, &closure).await;
-        closure.forget(); // lives as long as the page
-    });
+}
+
+/// Tauri's unlisten function and the handler it removes, kept alive until it is removed.
+struct Unlisten {
+    function: js_sys::Function,
+    closure: Rc<Closure<dyn FnMut(JsValue)>>,
+}
+
+impl Unlisten {
+    async fn run(self) {
+        if let Ok(promise) = self.function.call0(&JsValue::NULL) {
+            let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&promise)).await;
+        }
+        drop(self.closure);
+    }
+}
+
+/// One listener's way out, whichever comes first: Tauri's answer to `listen` (with the unlisten
+/// function `U`) or the cleanup of the owner that asked for it.
+#[derive(Debug)]
+struct Subscription<U>(RefCell<Registration<U>>);
+
+#[derive(Debug)]
+enum Registration<U> {
+    /// Asked for; Tauri has not answered yet.
+    Waiting,
+    /// Listening; `U` removes it.
+    Listening(U),
+    /// The owner was cleaned up.
+    Released,
+}
+
+impl<U> Default for Subscription<U> {
+    fn default() -> Self {
+        Self(RefCell::new(Registration::Waiting))
+    }
+}
+
+impl<U> Subscription<U> {
+    /// Tauri registered the listener: keeps `unlisten` for the cleanup, or hands it back to be
+    /// run at once when the owner is already gone.
+    fn registered(&self, unlisten: U) -> Option<U> {
+        let mut state = self.0.borrow_mut();
+        match *state {
+            Registration::Released => Some(unlisten),
+            _ => {
+                *state = Registration::Listening(unlisten);
+                None
+            }
+        }
+    }
+
+    /// The owner is cleaned up: the unlisten function to run now, if Tauri already answered
+    /// (a later answer is handed back by [`Subscription::registered`]).
+    fn release(&self) -> Option<U> {
+        match self.0.replace(Registration::Released) {
+            Registration::Listening(unlisten) => Some(unlisten),
+            Registration::Waiting | Registration::Released => None,
+        }
+    }
 }
 
 /// A fresh id for a cancellable job (`mint-…`), unique for this page's lifetime.
@@ -89,4 +174,36 @@ pub fn cancel(id: String) {
         let request = hallmark_api::CancelJobRequest { job_id: id };
         let _ = call::<_, bool>(hallmark_api::commands::CANCEL_JOB, &CancelArgs { request }).await;
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_listener_registered_first_is_removed_on_cleanup() {
+        let subscription = Subscription::default();
+        assert_eq!(
+            subscription.registered("unlisten"),
+            None,
+            "kept until the cleanup"
+        );
+        assert_eq!(subscription.release(), Some("unlisten"));
+        assert_eq!(subscription.release(), None, "removed once");
+    }
+
+    #[test]
+    fn a_listener_registered_after_its_owner_is_gone_is_removed_at_once() {
+        let subscription = Subscription::default();
+        assert_eq!(subscription.release(), None, "nothing to remove yet");
+        assert_eq!(subscription.registered("unlisten"), Some("unlisten"));
+        assert_eq!(subscription.release(), None);
+    }
+
+    #[test]
+    fn a_listener_that_never_registered_has_nothing_to_remove() {
+        let subscription = Subscription::<&str>::default();
+        assert_eq!(subscription.release(), None);
+        assert!(matches!(*subscription.0.borrow(), Registration::Released));
+    }
 }

@@ -393,6 +393,8 @@ catalogue! {
     ExportKit: "Export an exit kit", "导出退出工具包";
     ImportKit: "Import a kit", "导入工具包";
     KitFolder: "Kit folder (full path)", "工具包文件夹（完整路径）";
+    FilePath: "File to add (full path)", "要添加的文件（完整路径）";
+    BundleOrFilePath: "Evidence bundle or media file (full path)", "证据包或媒体文件（完整路径）";
     PinningServices: "Pinning services", "固定服务";
     PinningLede: "Remote IPFS Pinning Service API endpoints (an IPFS Cluster, a commercial service). New works are pinned there after registration; tokens are kept beside the keystores and never shown again.",
         "远程 IPFS 固定服务 API 端点（IPFS Cluster 或商业服务）。新作品登记后会在此固定；访问令牌与密钥库一同保存，不再显示。";

@@ -7,6 +7,8 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use hallmark_e2e::{Driver, app_binary, js, rss_mib, screenshot_now};
 use hallmark_unixfs::{ImportSettings, NullSink, import_reader};
@@ -43,6 +45,151 @@ async fn wait_text(client: &Client, css: &str, secs: u64, ok: impl Fn(&str) -> b
         );
         tokio::time::sleep(Duration::from_millis(150)).await;
     }
+}
+
+/// Wraps the page's `window.__TAURI__` event `listen` and core `invoke` (which the UI's wasm
+/// looks up at each call) to count, from now on, the listeners each event has (registered, and
+/// still live) and the calls of each command.
+async fn install_ipc_probe(client: &Client) {
+    let installed = js(
+        client,
+        "const tauri = window.__TAURI__;
+         if (!window.__probe) {
+           const probe = { live: {}, registered: {}, calls: {} };
+           const { event, core } = tauri;
+           const listen = async (name, handler, options) => {
+             const unlisten = await event.listen(name, handler, options);
+             probe.live[name] = (probe.live[name] || 0) + 1;
+             probe.registered[name] = (probe.registered[name] || 0) + 1;
+             let removed = false;
+             return async () => {
+               if (!removed) { removed = true; probe.live[name] -= 1; }
+               return unlisten();
+             };
+           };
+           const invoke = (cmd, args, options) => {
+             probe.calls[cmd] = (probe.calls[cmd] || 0) + 1;
+             return core.invoke(cmd, args, options);
+           };
+           tauri.event = Object.assign({}, event, { listen });
+           tauri.core = Object.assign({}, core, { invoke });
+           Object.assign(probe, { listen, invoke });
+           window.__probe = probe;
+         }
+         return tauri.event.listen === window.__probe.listen
+           && tauri.core.invoke === window.__probe.invoke;",
+    )
+    .await;
+    assert_eq!(
+        installed, true,
+        "the IPC probe could not wrap window.__TAURI__"
+    );
+}
+
+/// What the probe counted: `kind` is `live`, `registered` or `calls`.
+async fn probed(client: &Client, kind: &str, name: &str) -> u64 {
+    js(
+        client,
+        &format!("return window.__probe.{kind}['{name}'] || 0;"),
+    )
+    .await
+    .as_u64()
+    .unwrap_or(u64::MAX)
+}
+
+/// Waits until `name` has exactly `count` live listeners registered since the probe.
+async fn wait_live(client: &Client, name: &str, count: u64) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let live = probed(client, "live", name).await;
+        if live == count {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{name}: {live} live listener(s), expected {count}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The form controls of the page with no label (`<label for>`, a wrapping `<label>`,
+/// `aria-label` or `aria-labelledby`), by id or class.
+async fn unlabelled(client: &Client) -> serde_json::Value {
+    js(
+        client,
+        "return [...document.querySelectorAll('input, select, textarea')]
+           .filter(e => e.type !== 'hidden' && !(e.labels && e.labels.length)
+             && !(e.getAttribute('aria-label') || '').trim() && !e.getAttribute('aria-labelledby'))
+           .map(e => e.id || e.className || e.outerHTML);",
+    )
+    .await
+}
+
+/// Asserts that every form control of the page has a label.
+async fn assert_labelled(client: &Client, page: &str) {
+    let missing = unlabelled(client).await;
+    assert_eq!(
+        missing,
+        serde_json::json!([]),
+        "controls without a label on {page}"
+    );
+}
+
+/// Asserts that the confirmation `css` has the focus (it took it on opening), then closes it
+/// with the Escape key.
+async fn escape_closes(client: &Client, css: &str) -> Result<(), fantoccini::error::CmdError> {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let focused = format!(
+        "const d = document.querySelector('{css}');
+         return !!d && d.getAttribute('role') === 'alertdialog' && !!d.getAttribute('aria-label')
+           && d.contains(document.activeElement);"
+    );
+    while js(client, &focused).await != serde_json::json!(true) {
+        assert!(Instant::now() < deadline, "{css} did not take the focus");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let escape = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down {
+            value: Key::Escape.into(),
+        })
+        .then(KeyAction::Up {
+            value: Key::Escape.into(),
+        });
+    client.perform_actions(escape).await?;
+    let gone = format!("return !document.querySelector('{css}');");
+    while js(client, &gone).await != serde_json::json!(true) {
+        assert!(Instant::now() < deadline, "Escape did not close {css}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(())
+}
+
+/// Records the ingest progress bar's accessibility attributes each time the page changes while
+/// it is shown (it may show only briefly).
+async fn watch_progress_bar(client: &Client) {
+    js(
+        client,
+        "window.__progress = [];
+         const seen = () => {
+           const p = document.querySelector('#ingest-progress');
+           if (p) window.__progress.push(['role', 'aria-valuemin', 'aria-valuemax', 'aria-valuenow']
+             .map(a => p.getAttribute(a)));
+         };
+         new MutationObserver(seen).observe(document.body,
+           { childList: true, subtree: true, attributes: true, characterData: true });
+         return 0;",
+    )
+    .await;
+}
+
+/// The `role` of `css`.
+async fn role(client: &Client, css: &str) -> serde_json::Value {
+    js(
+        client,
+        &format!("const e = document.querySelector('{css}'); return e && e.getAttribute('role');"),
+    )
+    .await
 }
 
 /// Makes the app sign as demo account `index` through the top bar's switcher.
@@ -250,6 +397,7 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         // consortium: membership and 1000 credits, shown with the account.
         click(&client, "#nav-settings").await?;
         wait_text(&client, "#wallet-empty", 20, |t| !t.is_empty()).await;
+        assert_labelled(&client, "Settings").await;
         type_into(&client, "#wallet-create-label", "Ada").await?;
         type_into(&client, "#wallet-create-password", "correct horse battery").await?;
         type_into(&client, "#wallet-create-repeat", "correct horse batter").await?;
@@ -267,17 +415,55 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         wait_text(&client, "#wallet-accounts", 60, |t| !t.contains("not a member") && t.contains("member") && t.contains("1000.00 credits")).await;
         wait_text(&client, "#account-select", 10, |t| t.contains("Ada · 1000.00 credits")).await;
         screenshot("01b-account-created").await;
+
+        // Listeners live as long as their page: each visit to Status adds its `chain-changed`
+        // listener and leaving removes it (the Mint page's progress listener likewise), so a
+        // chain change reloads the status for the open page and the top bar's badge, never
+        // once more per past visit.
+        install_ipc_probe(&client).await;
+        for visit in 1..=5u64 {
+            click(&client, "#nav-status").await?;
+            wait_text(&client, "#head-block", 10, |t| t.parse::<u64>().is_ok()).await;
+            wait_live(&client, "chain-changed", 1).await;
+            click(&client, "#nav-add").await?;
+            wait_live(&client, "ingest-progress", 1).await;
+            wait_live(&client, "chain-changed", 0).await;
+            click(&client, "#nav-library").await?;
+            wait_live(&client, "ingest-progress", 0).await;
+            assert_eq!(probed(&client, "registered", "chain-changed").await, visit);
+            assert_eq!(probed(&client, "registered", "ingest-progress").await, visit);
+        }
+        click(&client, "#nav-status").await?;
+        wait_text(&client, "#head-block", 10, |t| t.parse::<u64>().is_ok()).await;
+        wait_live(&client, "chain-changed", 1).await;
+        let before = probed(&client, "calls", "app_status").await;
+        // Signing as Ada again: the wallet announces a chain change.
+        select_account(&client, &format!("wallet:{ada}")).await;
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        let reloads = probed(&client, "calls", "app_status").await - before;
+        // The page and the badge, and at most one timed refresh (every 4 s) of each on top.
+        assert!((2..=4).contains(&reloads), "{reloads} app_status calls after one chain change");
+        assert_labelled(&client, "Status").await;
+        click(&client, "#nav-library").await?;
         // The issuer (a demo account of the consortium) registers works.
         switch_account(&client, 1).await;
         click(&client, "#nav-library").await?;
 
         // Ingest a work: the CID and sha-256 are the ones computed independently here.
         client.find(Locator::Css("#nav-add")).await?.click().await?;
+        watch_progress_bar(&client).await;
         ingest(&client, &work).await;
         let cid = wait_text(&client, "#result-cid", 60, |t| !t.is_empty()).await;
         assert_eq!(cid, expected_cid);
         assert_eq!(wait_text(&client, "#result-sha256", 5, |t| !t.is_empty()).await, expected_sha);
         wait_text(&client, "#copy-check", 5, |t| t.contains("No other file")).await;
+        assert_eq!(role(&client, "#copy-check").await, "status", "announced");
+        // The progress bar showed as a progressbar with its values.
+        let bar = js(&client, "return window.__progress[0] || null;").await;
+        let attributes = [&bar[0], &bar[1], &bar[2]];
+        assert_eq!(attributes, ["progressbar", "0", "100"], "{bar}");
+        let now: f64 = bar[3].as_str().and_then(|v| v.parse().ok()).expect("aria-valuenow");
+        assert!((0.0..=100.0).contains(&now), "{bar}");
         let preview_loaded = || {
             js(
                 &client,
@@ -296,10 +482,15 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         click(&client, "#mint-attributes .add-row").await?;
         type_into(&client, "#mint-attributes .row-first", "Medium").await?;
         type_into(&client, "#mint-attributes .row-second", "Generated gradient").await?;
+        assert_labelled(&client, "Mint").await;
+        // The summary takes the focus and Escape goes back to the form.
+        click(&client, "#mint-button").await?;
+        escape_closes(&client, "#mint-confirm").await?;
         let summary = mint(&client, "Sunrise over the bay").await?;
         assert!(summary.contains("Medium: Generated gradient"), "{summary}");
         assert!(summary.contains("You, the creator: 100 %"), "{summary}");
         let minted = wait_text(&client, "#mint-result", 60, |t| t.contains("Registered")).await;
+        assert_eq!(role(&client, "#mint-result").await, "status", "announced");
         let stages = wait_text(&client, "#mint-stages", 5, |t| !t.is_empty()).await;
         assert!(stages.contains("Sending the registration"), "{stages}");
         assert!(minted.contains("work 1 (token 1000001)"), "{minted}");
@@ -313,11 +504,13 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         let refused = wait_text(&client, "#mint-error", 60, |t| !t.is_empty()).await;
         assert!(refused.contains("chain.content_already_registered"), "{refused}");
         assert!(refused.contains("work 1"), "{refused}");
+        assert_eq!(role(&client, "#mint-error").await, "alert", "announced");
 
         // Bad input: clear errors with stable codes, nothing recorded.
         ingest(&client, &files.path().join("missing.png")).await;
         let error = wait_text(&client, "#ingest-error", 20, |t| !t.is_empty()).await;
         assert!(error.contains("media.not_found"), "{error}");
+        assert_eq!(role(&client, "#ingest-error").await, "alert", "announced");
         ingest(&client, &svg).await;
         let error = wait_text(&client, "#ingest-error", 20, |t| t.contains("media.")).await;
         assert!(error.contains("media.unsupported_type"), "{error}");
@@ -365,6 +558,7 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         wait_text(&client, "#explore-grid .work .title", 10, |t| t.contains("Sunrise")).await;
         let cards = js(&client, "return document.querySelectorAll('#explore-grid .work').length;").await;
         assert_eq!(cards, serde_json::json!(1));
+        assert_labelled(&client, "Explore").await;
         screenshot("06b-search").await;
 
         // The Work page: facts and the provenance timeline.
@@ -379,7 +573,13 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
 
         // Trade in the app, signed in the Rust core after a confirmation: the issuer (the
         // app's first account, which holds the token) lists it …
+        assert_labelled(&client, "Work").await;
         client.find(Locator::Css("#list-price")).await?.send_keys("15").await?;
+        client.find(Locator::Css("#list-button")).await?.click().await?;
+        wait_text(&client, "#confirm-box", 5, |t| t.contains("list token 1000001 for 15.00 credits")).await;
+        // The confirmation takes the focus and Escape closes it, nothing signed.
+        escape_closes(&client, "#confirm-box").await?;
+        assert!(wait_text(&client, "#work-price", 5, |_| true).await.contains("Not for sale"));
         client.find(Locator::Css("#list-button")).await?.click().await?;
         wait_text(&client, "#confirm-box", 5, |t| t.contains("list token 1000001 for 15.00 credits")).await;
         client.find(Locator::Css("#confirm-sign")).await?.click().await?;
@@ -420,6 +620,8 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         click(&client, "#explore-grid .work").await?;
         wait_text(&client, "#export-proof", 10, |t| !t.is_empty()).await;
         click(&client, "#export-proof").await?;
+        escape_closes(&client, "#proof-confirm").await?;
+        click(&client, "#export-proof").await?;
         // What is signed, in words, before anything is signed.
         let statement = wait_text(&client, "#proof-confirm", 5, |t| t.contains("Sign as Ada")).await;
         assert!(statement.contains("EIP-712 ownership statement") && statement.contains(&ada), "{statement}");
@@ -434,6 +636,8 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         type_into(&client, "#verify-path", &bundle).await?;
         click(&client, "#verify-button").await?;
         wait_text(&client, "#verify-verdict", 60, |t| t.contains("Verified: every check passed")).await;
+        assert_eq!(role(&client, "#verify-verdict").await, "status", "announced");
+        assert_labelled(&client, "Verify").await;
         let checks = wait_text(&client, "#verify-checks", 5, |t| !t.is_empty()).await;
         assert!(checks.contains("the works contract accepts the statement"), "{checks}");
         assert!(checks.contains("online.owner"), "{checks}");
@@ -482,6 +686,7 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         click(&client, "#nav-review").await?;
         wait_text(&client, "#review-1", 30, |t| t.contains("Harbour, mirrored")).await;
         wait_images(&client, "#review-1 img", 2).await;
+        assert_labelled(&client, "Review").await;
         screenshot("15-review").await;
         type_into(&client, "#review-reason-1", "The artist's own mirrored edition").await?;
         click(&client, "#review-approve-1").await?;

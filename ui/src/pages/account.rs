@@ -32,8 +32,10 @@ pub fn load_accounts(accounts: RwSignal<Vec<AccountInfo>>) {
 #[component]
 pub fn AccountSwitcher(accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView {
     let lang = use_lang();
-    let choose = move |value: String| {
-        leptos::task::spawn_local(async move {
+    // Signs as the chosen account; the shell answers with the accounts, the chosen one active.
+    let choose = Action::new_local(move |value: &String| {
+        let value = value.clone();
+        async move {
             let list = if let Some(index) = value.strip_prefix("demo:") {
                 let Ok(index) = index.parse() else { return };
                 let request = SetAccountRequest { index };
@@ -51,8 +53,8 @@ pub fn AccountSwitcher(accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView {
             if let Ok(list) = list {
                 accounts.set(list);
             }
-        });
-    };
+        }
+    });
     view! {
         <Show when=move || accounts.with(|a| !a.is_empty())>
             <label class="account">
@@ -60,7 +62,7 @@ pub fn AccountSwitcher(accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView {
                 <select
                     id="account-select"
                     aria-label=t(Text::AccountSelect)
-                    on:change=move |ev| choose(event_target_value(&ev))
+                    on:change=move |ev| { choose.dispatch(event_target_value(&ev)); }
                 >
                     // Locked wallet accounts are unlocked in Settings first.
                     {move || accounts.get().into_iter().filter(|a| a.kind != "wallet" || a.unlocked).map(|a| {

@@ -9,6 +9,7 @@ use hallmark_api::{
 use leptos::prelude::*;
 use serde::Serialize;
 
+use super::ErrorBox;
 use crate::i18n::{self, Text, t, tr};
 use crate::{api, format};
 
@@ -27,29 +28,28 @@ struct Args<'a, T> {
 /// service, problems first.
 #[component]
 pub fn HealthCard() -> impl IntoView {
-    let busy = RwSignal::new(false);
     let job = RwSignal::new(String::new());
-    let report = RwSignal::new(None::<Result<HealthView, hallmark_api::ApiError>>);
-    let run = move |fix: bool| {
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        let id = api::job_id("health");
-        job.set(id.clone());
-        leptos::task::spawn_local(async move {
-            let request = HealthCheckRequest { fix };
-            let answer = api::call::<_, HealthView>(
+    let check = Action::new_local(move |(fix, id): &(bool, String)| {
+        let (request, id) = (HealthCheckRequest { fix: *fix }, id.clone());
+        async move {
+            api::call::<_, HealthView>(
                 commands::HEALTH,
                 &JobArgs {
                     request: &request,
                     job: &id,
                 },
             )
-            .await;
-            report.set(Some(answer));
-            busy.set(false);
-        });
+            .await
+        }
+    });
+    let (busy, report) = (check.pending(), check.value());
+    let run = move |fix: bool| {
+        if busy.get_untracked() {
+            return;
+        }
+        let id = api::job_id("health");
+        job.set(id.clone());
+        check.dispatch((fix, id));
     };
     view! {
         <div class="card health" id="health">
@@ -67,12 +67,12 @@ pub fn HealthCard() -> impl IntoView {
                 </Show>
             </div>
             {move || report.get().map(|r| match r {
-                Err(e) => view! { <div class="error-box" id="health-error"><strong>{e.message}</strong><span class="mono small">{e.code}</span></div> }.into_any(),
+                Err(e) => view! { <ErrorBox error=e id="health-error" /> }.into_any(),
                 Ok(v) => {
                     let (works, problems) = (v.works, v.problems);
                     let fixed = v.fixes.iter().filter(|f| f.done).count();
                     view! {
-                        <p id="health-summary" class=if problems == 0 { "ok" } else { "warn" }>
+                        <p id="health-summary" role="status" class=if problems == 0 { "ok" } else { "warn" }>
                             {tr(move |l| i18n::health_summary(l, works, problems))}
                             {(fixed > 0).then(|| view! { " " {tr(move |l| i18n::health_fixed(l, fixed))} })}
                         </p>
@@ -105,17 +105,11 @@ pub fn HealthCard() -> impl IntoView {
 /// Export the exit kit of the active account's works, or import one.
 #[component]
 pub fn KitCard() -> impl IntoView {
-    let busy = RwSignal::new(false);
     let path = RwSignal::new(String::new());
-    let outcome = RwSignal::new(None::<(bool, Result<KitOutcome, hallmark_api::ApiError>)>);
-    let run = move |request: KitRequest| {
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        outcome.set(None);
+    let kit = Action::new_local(move |request: &KitRequest| {
+        let request = request.clone();
         let export = matches!(request, KitRequest::Export);
-        leptos::task::spawn_local(async move {
+        async move {
             let id = api::job_id("kit");
             let answer = api::call::<_, KitOutcome>(
                 commands::KIT,
@@ -125,9 +119,16 @@ pub fn KitCard() -> impl IntoView {
                 },
             )
             .await;
-            outcome.set(Some((export, answer)));
-            busy.set(false);
-        });
+            (export, answer)
+        }
+    });
+    let (busy, outcome) = (kit.pending(), kit.value());
+    let run = move |request: KitRequest| {
+        if busy.get_untracked() {
+            return;
+        }
+        kit.clear();
+        kit.dispatch(request);
     };
     view! {
         <div class="card kit" id="kit">
@@ -144,7 +145,7 @@ pub fn KitCard() -> impl IntoView {
             </form>
             {move || outcome.get().map(|(export, r)| match r {
                 Ok(k) => view! {
-                    <p class="ok" id="kit-result">
+                    <p class="ok" id="kit-result" role="status">
                         {tr(move |l| if export {
                             i18n::kit_exported(l, k.works, k.bundles, &format::bytes(k.bytes))
                         } else {
@@ -154,7 +155,7 @@ pub fn KitCard() -> impl IntoView {
                         <span class="mono small" id="kit-path">{k.path.clone()}</span>
                     </p>
                 }.into_any(),
-                Err(e) => view! { <div class="error-box" id="kit-error"><strong>{e.message}</strong><span class="mono small">{e.code}</span></div> }.into_any(),
+                Err(e) => view! { <ErrorBox error=e id="kit-error" /> }.into_any(),
             })}
         </div>
     }
@@ -163,32 +164,39 @@ pub fn KitCard() -> impl IntoView {
 /// The remote pinning services: list, add (the token is never shown again), remove.
 #[component]
 pub fn PinningCard() -> impl IntoView {
-    let services = RwSignal::new(Vec::<PinningServiceView>::new());
-    let error = RwSignal::new(None::<hallmark_api::ApiError>);
     let name = RwSignal::new(String::new());
     let endpoint = RwSignal::new(String::new());
     let token = RwSignal::new(String::new());
-    let send = move |request: PinningRequest| {
-        error.set(None);
-        leptos::task::spawn_local(async move {
-            match api::call::<_, Vec<PinningServiceView>>(
-                commands::PINNING,
-                &Args { request: &request },
-            )
+    let pinning = |request: PinningRequest| async move {
+        api::call::<_, Vec<PinningServiceView>>(commands::PINNING, &Args { request: &request })
             .await
-            {
-                Ok(list) => services.set(list),
-                Err(e) => error.set(Some(e)),
-            }
-        });
     };
-    send(PinningRequest::List);
+    // The services as last answered: listed on opening, then after each change.
+    let services = LocalResource::new(move || pinning(PinningRequest::List));
+    let change = Action::new_local(move |request: &PinningRequest| pinning(request.clone()));
+    let answer = change.value();
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = answer.get() {
+            services.set(Some(Ok(list)));
+        }
+    });
+    let send = move |request: PinningRequest| {
+        change.clear();
+        change.dispatch(request);
+    };
+    let listed = move || services.get().and_then(Result::ok).unwrap_or_default();
+    let error = move || {
+        answer
+            .get()
+            .and_then(Result::err)
+            .or_else(|| services.get().and_then(Result::err))
+    };
     view! {
         <div class="card pinning" id="pinning">
             <h2>{t(Text::PinningServices)}</h2>
             <p class="muted small">{t(Text::PinningLede)}</p>
             <ul class="services" id="pinning-services">
-                {move || services.get().into_iter().map(|s| {
+                {move || listed().into_iter().map(|s| {
                     let remove = s.name.clone();
                     view! {
                         <li>
@@ -213,7 +221,7 @@ pub fn PinningCard() -> impl IntoView {
                     prop:value=move || token.get() on:input=move |ev| token.set(event_target_value(&ev)) />
                 <button id="pinning-add" type="submit">{t(Text::AddService)}</button>
             </form>
-            {move || error.get().map(|e| view! { <div class="error-box" id="pinning-error"><strong>{e.message}</strong><span class="mono small">{e.code}</span></div> })}
+            {move || error().map(|e| view! { <ErrorBox error=e id="pinning-error" /> })}
         </div>
     }
 }
@@ -221,25 +229,17 @@ pub fn PinningCard() -> impl IntoView {
 /// Fetches the work's metadata again now.
 #[component]
 pub fn RefreshButton(work_id: u64) -> impl IntoView {
-    let busy = RwSignal::new(false);
-    let outcome = RwSignal::new(None::<Result<RefreshOutcome, hallmark_api::ApiError>>);
-    let refresh = move |_| {
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            let request = RefreshRequest { work_id };
-            let answer =
-                api::call::<_, RefreshOutcome>(commands::REFRESH_WORK, &Args { request: &request })
-                    .await;
-            outcome.set(Some(answer));
-            busy.set(false);
-        });
-    };
+    let refresh = Action::new_local(move |_: &()| async move {
+        let request = RefreshRequest { work_id };
+        api::call::<_, RefreshOutcome>(commands::REFRESH_WORK, &Args { request: &request }).await
+    });
+    let (busy, outcome) = (refresh.pending(), refresh.value());
     view! {
         <span class="refresh">
-            <button id="refresh-work" type="button" class="link" disabled=move || busy.get() on:click=refresh>{t(Text::RefreshMetadata)}</button>
+            <button id="refresh-work" type="button" class="link" disabled=move || busy.get() on:click=move |_| { refresh.dispatch(()); }>{t(Text::RefreshMetadata)}</button>
             {move || outcome.get().map(|r| match r {
-                Ok(o) => view! { <span class="small" id="refresh-result">{o.error.unwrap_or(o.status)}</span> }.into_any(),
-                Err(e) => view! { <span class="small error" id="refresh-result">{e.message}</span> }.into_any(),
+                Ok(o) => view! { <span class="small" id="refresh-result" role="status">{o.error.unwrap_or(o.status)}</span> }.into_any(),
+                Err(e) => view! { <span class="small error" id="refresh-result" role="alert">{e.message}</span> }.into_any(),
             })}
         </span>
     }

@@ -156,6 +156,40 @@ pub fn SyncIndicator(sync: RwSignal<Option<SyncStatus>>) -> impl IntoView {
     }
 }
 
+/// The search text, kind, order and "for sale only" of the grid.
+#[derive(Debug, Clone, Copy)]
+struct Filters {
+    text: RwSignal<String>,
+    kind: RwSignal<String>,
+    sort: RwSignal<String>,
+    listed: RwSignal<bool>,
+}
+
+impl Filters {
+    fn new() -> Self {
+        Self {
+            text: RwSignal::new(String::new()),
+            kind: RwSignal::new(String::new()),
+            sort: RwSignal::new("newest".to_owned()),
+            listed: RwSignal::new(false),
+        }
+    }
+
+    /// The page after `after` of every work that passes the filters (read tracked).
+    fn request(&self, after: Option<String>) -> ExploreRequest {
+        ExploreRequest {
+            text: Some(self.text.get()).filter(|t| !t.trim().is_empty()),
+            kind: Some(self.kind.get()).filter(|k| !k.is_empty()),
+            sort: self.sort.get(),
+            listed_only: self.listed.get(),
+            limit: PAGE,
+            after,
+            owner: None,
+            creator: None,
+        }
+    }
+}
+
 /// The grid of works on the chain.
 #[component]
 pub fn ExplorePage(
@@ -165,96 +199,203 @@ pub fn ExplorePage(
     accounts: RwSignal<Vec<AccountInfo>>,
     open: impl Fn(u64) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let lang = use_lang();
     let active = move || accounts.with(|a| a.iter().find(|x| x.active).cloned());
-    let earnings = RwSignal::new(None::<Earnings>);
-    let text = RwSignal::new(String::new());
-    let kind = RwSignal::new(String::new());
-    let sort = RwSignal::new("newest".to_owned());
-    let listed = RwSignal::new(false);
+    let filters = Filters::new();
+    // The cards loaded so far (the first page, then each next page appended) and the cursor of
+    // the page after them.
     let items = RwSignal::new(Vec::<WorkCard>::new());
     let next = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
-    let loading = RwSignal::new(true);
-    // The cards drawn (`start..end` of `items`) and the grid's measured geometry.
-    let range = RwSignal::new((0usize, usize::MAX));
-    let geometry = RwSignal::new(None::<Geometry>);
-    let grid = NodeRef::<leptos::html::Div>::new();
-    // Answers to superseded requests (the user kept typing) are dropped.
-    let generation = StoredValue::new(0u64);
-    let load = move |after: Option<String>| {
-        let request = ExploreRequest {
-            text: Some(text.get_untracked()).filter(|t| !t.trim().is_empty()),
-            kind: Some(kind.get_untracked()).filter(|k| !k.is_empty()),
-            sort: sort.get_untracked(),
-            listed_only: listed.get_untracked(),
-            limit: PAGE,
-            after: after.clone(),
-            owner: None,
-            creator: None,
+    // The page after `after` (reading the filters, and the account outside Explore, tracks
+    // them); `None` when the scope needs an active account and there is none.
+    let request = move |after: Option<String>| {
+        let request = filters.request(after);
+        match scope {
+            Scope::All => Some(request),
+            Scope::Collection => active().map(|me| ExploreRequest {
+                owner: Some(me.address),
+                ..request
+            }),
+            Scope::Studio => active().map(|me| ExploreRequest {
+                creator: Some(me.address),
+                ..request
+            }),
+        }
+    };
+    let fetch = |request: Option<ExploreRequest>| async move {
+        match request {
+            Some(request) => Some(
+                api::call::<_, ExplorePage>(commands::EXPLORE_PAGE, &Args { request: &request })
+                    .await,
+            ),
+            None => None,
+        }
+    };
+    // The first page follows the filters; later pages are loaded on demand.
+    let first = LocalResource::new(move || fetch(request(None)));
+    let more = Action::new_local(move |after: &String| fetch(request(Some(after.clone()))));
+    let more_busy = more.pending();
+    // A next page asked for before the first page changed belongs to the old list.
+    let in_flight = StoredValue::new(None::<ActionAbortHandle>);
+    Effect::new(move |_| {
+        let Some(answer) = first.get() else {
+            return;
         };
-        let me = active().map(|a| a.address);
-        let request = match (scope, me) {
-            (Scope::All, _) => request,
-            (Scope::Collection, Some(me)) => ExploreRequest {
-                owner: Some(me),
-                ..request
-            },
-            (Scope::Studio, Some(me)) => ExploreRequest {
-                creator: Some(me),
-                ..request
-            },
-            (_, None) => {
+        if let Some(stale) = in_flight.try_update_value(Option::take).flatten() {
+            stale.abort();
+        }
+        match answer {
+            Some(Ok(page)) => {
+                next.set(page.next);
+                items.set(page.items);
+                error.set(None);
+            }
+            Some(Err(e)) => error.set(Some(e.to_string())),
+            None => {
                 items.set(Vec::new());
                 next.set(None);
-                loading.set(false);
-                return;
             }
-        };
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
-        loading.set(true);
-        leptos::task::spawn_local(async move {
-            let answer =
-                api::call::<_, ExplorePage>(commands::EXPLORE_PAGE, &Args { request: &request })
-                    .await;
-            if generation.get_value() != mine {
-                return;
-            }
-            match answer {
-                Ok(page) => {
-                    next.set(page.next);
-                    if after.is_none() {
-                        items.set(page.items);
-                    } else {
-                        items.update(|v| v.extend(page.items));
-                    }
-                    error.set(None);
-                }
-                Err(e) => error.set(Some(e.to_string())),
-            }
-            loading.set(false);
-        });
-    };
-    Effect::new(move |_| {
-        text.track();
-        kind.track();
-        sort.track();
-        listed.track();
-        if scope != Scope::All {
-            accounts.track();
         }
-        load(None);
     });
+    let more_answer = more.value();
+    Effect::new(move |_| match more_answer.get().flatten() {
+        Some(Ok(page)) => {
+            next.set(page.next);
+            items.update(|v| v.extend(page.items));
+            error.set(None);
+        }
+        Some(Err(e)) => error.set(Some(e.to_string())),
+        None => {}
+    });
+    let load_more = move || {
+        if more_busy.get_untracked() {
+            return;
+        }
+        if let Some(cursor) = next.get_untracked() {
+            in_flight.set_value(Some(more.dispatch(cursor)));
+        }
+    };
     // A catalog change (each new block) refreshes the first page, but never pulls a reader who
     // scrolled further down back to the top.
     Effect::new(move |seen: Option<()>| {
         version.track();
         if seen.is_some() && items.with_untracked(|v| v.len() <= PAGE as usize) {
-            load(None);
+            first.refetch();
         }
     });
-    // Long lists: draw the rows near the view only (see VIRTUALIZE_ABOVE).
+    let empty = move || {
+        first.with(Option::is_some) && items.with(Vec::is_empty) && error.with(Option::is_none)
+    };
+    view! {
+        <section class="page">
+            <div class="page-head">
+                <h1>{t(scope.heading())}</h1>
+                <SyncIndicator sync=sync />
+            </div>
+            <p class="lede">{tr(move |l| {
+                let who = active().map_or_else(|| Text::ThisAccount.text(l).to_owned(), |a| a.label);
+                scope.lede(l, &who)
+            })}</p>
+            {(scope == Scope::Studio).then(|| view! { <EarningsCard version=version accounts=accounts /> })}
+            <Toolbar filters=filters />
+            {move || error.get().map(|e| view! { <p class="error" id="explore-error" role="alert">{e}</p> })}
+            <Show when=empty>
+                <div class="empty" id="explore-empty" role="status">
+                    {tr(move |l| match (scope, filters.text.with(|t| t.trim().is_empty())) {
+                        (_, false) => Text::NoMatch,
+                        (Scope::All, true) => Text::NoWorksYet,
+                        (Scope::Collection, true) => Text::HoldsNoTokens,
+                        (Scope::Studio, true) => Text::CreatedNothing,
+                    }.text(l).into())}
+                </div>
+            </Show>
+            <Grid items=items open=open near_end=load_more />
+            <Show when=move || next.with(Option::is_some)>
+                <button id="explore-more" class="secondary" on:click=move |_| load_more()>{t(Text::LoadMore)}</button>
+            </Show>
+        </section>
+    }
+}
+
+/// What the active account's works earned (Studio), again on every catalog change.
+#[component]
+fn EarningsCard(version: RwSignal<u32>, accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView {
+    let lang = use_lang();
+    let earnings = LocalResource::new(move || {
+        version.track();
+        let me = accounts.with(|a| a.iter().find(|x| x.active).map(|x| x.address.clone()));
+        async move {
+            let request = EarningsRequest { address: me? };
+            api::call::<_, Earnings>(commands::EARNINGS, &EarningsArgs { request })
+                .await
+                .ok()
+        }
+    });
+    move || {
+        earnings.get().flatten().map(|e| {
+            let lang = lang.get();
+            view! {
+                <div class="card earnings" id="studio-earnings">
+                    <div><span class="label">{Text::RoyaltiesEarned.text(lang)}</span><strong>{format::credits(lang, e.royalties_cents)}</strong></div>
+                    <div><span class="label">{Text::Proceeds.text(lang)}</span><strong>{format::credits(lang, e.proceeds_cents)}</strong></div>
+                    <div><span class="label">{Text::PaymentsReceived.text(lang)}</span><strong>{e.payouts.to_string()}</strong></div>
+                </div>
+            }
+        })
+    }
+}
+
+/// Search, kind, order and "for sale only".
+#[component]
+fn Toolbar(filters: Filters) -> impl IntoView {
+    let Filters {
+        text,
+        kind,
+        sort,
+        listed,
+    } = filters;
+    view! {
+        <div class="toolbar" role="search">
+            <input
+                id="explore-search"
+                type="search"
+                placeholder=t(Text::SearchPlaceholder)
+                aria-label=t(Text::Search)
+                prop:value=move || text.get()
+                on:input=move |ev| text.set(event_target_value(&ev))
+            />
+            <select id="explore-kind" aria-label=t(Text::Kind) on:change=move |ev| kind.set(event_target_value(&ev))>
+                <option value="">{t(Text::AllKinds)}</option>
+                <option value="image">{t(Text::Images)}</option>
+                <option value="audio">{t(Text::Audio)}</option>
+                <option value="video">{t(Text::Video)}</option>
+            </select>
+            <select id="explore-sort" aria-label=t(Text::Order) on:change=move |ev| sort.set(event_target_value(&ev))>
+                <option value="newest">{t(Text::Newest)}</option>
+                <option value="price_asc">{t(Text::PriceLowHigh)}</option>
+                <option value="price_desc">{t(Text::PriceHighLow)}</option>
+                <option value="recently_sold">{t(Text::RecentlySold)}</option>
+            </select>
+            <label class="check">
+                <input id="explore-listed" type="checkbox" on:change=move |ev| listed.set(event_target_checked(&ev)) />
+                {t(Text::ForSaleOnly)}
+            </label>
+        </div>
+    }
+}
+
+/// The cards; a long list draws only the rows near the view (see [`VIRTUALIZE_ABOVE`]), and
+/// `near_end` is called when the end of the list comes near (infinite scroll).
+#[component]
+fn Grid(
+    items: RwSignal<Vec<WorkCard>>,
+    open: impl Fn(u64) + Copy + Send + Sync + 'static,
+    near_end: impl Fn() + Copy + 'static,
+) -> impl IntoView {
+    // The cards drawn (`start..end` of `items`) and the grid's measured geometry.
+    let range = RwSignal::new((0usize, usize::MAX));
+    let geometry = RwSignal::new(None::<Geometry>);
+    let grid = NodeRef::<leptos::html::Div>::new();
     let update_range = move || {
         let len = items.with(Vec::len);
         let mut shape = geometry.get_untracked();
@@ -291,16 +432,9 @@ pub fn ExplorePage(
         update_range();
     });
     let resized = window_event_listener(leptos::ev::resize, move |_| update_range());
-    // Infinite scroll: the next keyset page loads when the end of the grid comes near (the
-    // "Load more" button stays for keyboard users).
-    let near_end = window_event_listener(leptos::ev::scroll, move |_| {
+    // The "Load more" button stays for keyboard users.
+    let scrolled = window_event_listener(leptos::ev::scroll, move |_| {
         update_range();
-        if loading.get_untracked() {
-            return;
-        }
-        let Some(cursor) = next.get_untracked() else {
-            return;
-        };
         let window = window();
         let (Ok(height), Ok(scrolled)) = (window.inner_height(), window.scroll_y()) else {
             return;
@@ -309,11 +443,11 @@ pub fn ExplorePage(
             .document_element()
             .map_or(0.0, |e| f64::from(e.scroll_height()));
         if height.as_f64().unwrap_or(0.0) + scrolled >= total - 600.0 {
-            load(Some(cursor));
+            near_end();
         }
     });
     on_cleanup(move || {
-        near_end.remove();
+        scrolled.remove();
         resized.remove();
     });
     // Padding stands in for the rows above and below the drawn ones.
@@ -333,104 +467,26 @@ pub fn ExplorePage(
         };
         format!("{:.3}px", rows as f64 * g.pitch)
     };
-    if scope == Scope::Studio {
-        Effect::new(move |_| {
-            version.track();
-            let Some(me) =
-                accounts.with(|a| a.iter().find(|x| x.active).map(|x| x.address.clone()))
-            else {
-                return;
-            };
-            leptos::task::spawn_local(async move {
-                let request = EarningsRequest { address: me };
-                if let Ok(e) =
-                    api::call::<_, Earnings>(commands::EARNINGS, &EarningsArgs { request }).await
-                {
-                    earnings.set(Some(e));
-                }
-            });
-        });
-    }
     view! {
-        <section class="page">
-            <div class="page-head">
-                <h1>{t(scope.heading())}</h1>
-                <SyncIndicator sync=sync />
-            </div>
-            <p class="lede">{tr(move |l| {
-                let who = active().map_or_else(|| Text::ThisAccount.text(l).to_owned(), |a| a.label);
-                scope.lede(l, &who)
-            })}</p>
-            {move || earnings.get().filter(|_| scope == Scope::Studio).map(|e| {
-                let lang = lang.get();
-                view! {
-                    <div class="card earnings" id="studio-earnings">
-                        <div><span class="label">{Text::RoyaltiesEarned.text(lang)}</span><strong>{format::credits(lang, e.royalties_cents)}</strong></div>
-                        <div><span class="label">{Text::Proceeds.text(lang)}</span><strong>{format::credits(lang, e.proceeds_cents)}</strong></div>
-                        <div><span class="label">{Text::PaymentsReceived.text(lang)}</span><strong>{e.payouts.to_string()}</strong></div>
-                    </div>
+        <div
+            class="grid"
+            id="explore-grid"
+            node_ref=grid
+            data-loaded=move || items.with(Vec::len).to_string()
+            style:padding-top=move || padding(true)
+            style:padding-bottom=move || padding(false)
+        >
+            <For
+                each=move || {
+                    let (start, end) = range.get();
+                    items.with(|v| v[start.min(v.len())..end.min(v.len())].to_vec())
                 }
-            })}
-            <div class="toolbar" role="search">
-                <input
-                    id="explore-search"
-                    type="search"
-                    placeholder=t(Text::SearchPlaceholder)
-                    aria-label=t(Text::Search)
-                    prop:value=move || text.get()
-                    on:input=move |ev| text.set(event_target_value(&ev))
-                />
-                <select id="explore-kind" aria-label=t(Text::Kind) on:change=move |ev| kind.set(event_target_value(&ev))>
-                    <option value="">{t(Text::AllKinds)}</option>
-                    <option value="image">{t(Text::Images)}</option>
-                    <option value="audio">{t(Text::Audio)}</option>
-                    <option value="video">{t(Text::Video)}</option>
-                </select>
-                <select id="explore-sort" aria-label=t(Text::Order) on:change=move |ev| sort.set(event_target_value(&ev))>
-                    <option value="newest">{t(Text::Newest)}</option>
-                    <option value="price_asc">{t(Text::PriceLowHigh)}</option>
-                    <option value="price_desc">{t(Text::PriceHighLow)}</option>
-                    <option value="recently_sold">{t(Text::RecentlySold)}</option>
-                </select>
-                <label class="check">
-                    <input id="explore-listed" type="checkbox" on:change=move |ev| listed.set(event_target_checked(&ev)) />
-                    {t(Text::ForSaleOnly)}
-                </label>
-            </div>
-            {move || error.get().map(|e| view! { <p class="error" id="explore-error">{e}</p> })}
-            <Show when=move || !loading.get() && items.with(Vec::is_empty) && error.get().is_none()>
-                <div class="empty" id="explore-empty">
-                    {tr(move |l| match (scope, text.with(|t| t.trim().is_empty())) {
-                        (_, false) => Text::NoMatch,
-                        (Scope::All, true) => Text::NoWorksYet,
-                        (Scope::Collection, true) => Text::HoldsNoTokens,
-                        (Scope::Studio, true) => Text::CreatedNothing,
-                    }.text(l).into())}
-                </div>
-            </Show>
-            <div
-                class="grid"
-                id="explore-grid"
-                node_ref=grid
-                data-loaded=move || items.with(Vec::len).to_string()
-                style:padding-top=move || padding(true)
-                style:padding-bottom=move || padding(false)
+                key=|card| card.token_id
+                let:card
             >
-                <For
-                    each=move || {
-                        let (start, end) = range.get();
-                        items.with(|v| v[start.min(v.len())..end.min(v.len())].to_vec())
-                    }
-                    key=|card| card.token_id
-                    let:card
-                >
-                    <Card card=card open=open />
-                </For>
-            </div>
-            <Show when=move || next.with(Option::is_some)>
-                <button id="explore-more" class="secondary" on:click=move |_| load(next.get_untracked())>{t(Text::LoadMore)}</button>
-            </Show>
-        </section>
+                <Card card=card open=open />
+            </For>
+        </div>
     }
 }
 

@@ -21,44 +21,51 @@ pub fn LibraryPage(
     version: RwSignal<u32>,
     go_add: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    // The works loaded so far: the first page (again whenever the library changes), then each
+    // next page appended.
     let items = RwSignal::new(Vec::<LibraryItem>::new());
     let more = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    let loading = RwSignal::new(true);
-    let load = move |after: Option<String>| {
-        loading.set(true);
-        leptos::task::spawn_local(async move {
-            let request = LibraryPageRequest {
-                limit: PAGE,
-                after: after.clone(),
-            };
-            match api::call::<_, LibraryPage>(commands::LIBRARY_PAGE, &Args { request: &request })
-                .await
-            {
-                Ok(page) => {
-                    more.set(page.more);
-                    if after.is_none() {
-                        items.set(page.items);
-                    } else {
-                        items.update(|v| v.extend(page.items));
-                    }
-                    error.set(None);
-                }
-                Err(e) => error.set(Some(e.to_string())),
+    let page = |after: Option<String>| async move {
+        let request = LibraryPageRequest { limit: PAGE, after };
+        api::call::<_, LibraryPage>(commands::LIBRARY_PAGE, &Args { request: &request }).await
+    };
+    let first = LocalResource::new(move || {
+        version.track();
+        page(None)
+    });
+    let next = Action::new_local(move |after: &Option<String>| page(after.clone()));
+    let show = move |answer: Result<LibraryPage, hallmark_api::ApiError>, append: bool| match answer
+    {
+        Ok(page) => {
+            more.set(page.more);
+            if append {
+                items.update(|v| v.extend(page.items));
+            } else {
+                items.set(page.items);
             }
-            loading.set(false);
-        });
+            error.set(None);
+        }
+        Err(e) => error.set(Some(e.to_string())),
     };
     Effect::new(move |_| {
-        version.get();
-        load(None);
+        if let Some(answer) = first.get() {
+            show(answer, false);
+        }
     });
+    let appended = next.value();
+    Effect::new(move |_| {
+        if let Some(answer) = appended.get() {
+            show(answer, true);
+        }
+    });
+    let loading = move || first.with(Option::is_none);
     view! {
         <section class="page">
             <h1>{t(Text::Library)}</h1>
             <p class="lede">{t(Text::LibraryLede)}</p>
-            {move || error.get().map(|e| view! { <p class="error">{e}</p> })}
-            <Show when=move || !loading.get() && items.with(Vec::is_empty) && error.get().is_none()>
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            <Show when=move || !loading() && items.with(Vec::is_empty) && error.get().is_none()>
                 <div class="empty" id="library-empty">
                     <p>{t(Text::NothingYet)}</p>
                     <button class="primary" on:click=move |_| go_add()>{t(Text::AddFirstWork)}</button>
@@ -70,7 +77,7 @@ pub fn LibraryPage(
                 </For>
             </div>
             <Show when=move || more.get()>
-                <button class="secondary" on:click=move |_| load(items.with(|v| v.last().map(|i| i.cid.clone())))>{t(Text::LoadMore)}</button>
+                <button class="secondary" on:click=move |_| { next.dispatch(items.with(|v| v.last().map(|i| i.cid.clone()))); }>{t(Text::LoadMore)}</button>
             </Show>
         </section>
     }

@@ -6,6 +6,7 @@ pub mod durability;
 pub mod explore;
 pub mod library;
 pub mod matches;
+pub mod mint;
 pub mod review;
 pub mod settings;
 pub mod status;
@@ -26,4 +27,43 @@ pub fn take_dropped_files(dropped: RwSignal<(u32, String)>, take: impl Fn(String
             take(file);
         }
     });
+}
+
+/// An error from the shell, announced to screen readers: its message and its stable code.
+#[component]
+pub fn ErrorBox(error: hallmark_api::ApiError, id: &'static str) -> impl IntoView {
+    view! {
+        <div class="error-box" id=id role="alert">
+            <strong>{error.message}</strong>
+            <span class="mono small">{error.code.to_string()}</span>
+        </div>
+    }
+}
+
+/// A confirmation box: it takes the focus when it opens (so it is read out and the keyboard is
+/// in it), and Escape calls `on_escape` (close it, unless it can no longer be closed).
+#[component]
+pub fn ConfirmDialog(
+    id: &'static str,
+    #[prop(into)] label: Signal<String>,
+    on_escape: impl Fn() + 'static,
+    children: Children,
+) -> impl IntoView {
+    let node = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if let Some(dialog) = node.get() {
+            let _ = dialog.focus();
+        }
+    });
+    view! {
+        <div class="confirm" id=id role="alertdialog" aria-label=label tabindex="-1" node_ref=node
+            on:keydown=move |ev| {
+                if ev.key() == "Escape" {
+                    ev.prevent_default();
+                    on_escape();
+                }
+            }>
+            {children()}
+        </div>
+    }
 }

@@ -25,20 +25,18 @@ struct DecideArgs<'a> {
 #[component]
 pub fn ReviewPage(version: RwSignal<u32>, accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView {
     let only_pending = RwSignal::new(true);
-    let items = RwSignal::new(None::<Result<Vec<ReviewItem>, hallmark_api::ApiError>>);
-    Effect::new(move |_| {
+    let items = LocalResource::new(move || {
         version.track();
         let status = only_pending.get().then(|| "pending".to_owned());
-        leptos::task::spawn_local(async move {
-            let answer = api::call::<_, Vec<ReviewItem>>(
+        async move {
+            api::call::<_, Vec<ReviewItem>>(
                 commands::REVIEW_QUEUE,
                 &QueueArgs {
                     request: ReviewQueueRequest { status },
                 },
             )
-            .await;
-            items.set(Some(answer));
-        });
+            .await
+        }
     });
     let reviewer = move || {
         accounts.with(|a| {
@@ -61,7 +59,7 @@ pub fn ReviewPage(version: RwSignal<u32>, accounts: RwSignal<Vec<AccountInfo>>) 
             {move || (!reviewer()).then(|| view! { <p class="note" id="review-not-reviewer">{t(Text::NotReviewer)}</p> })}
             {move || match items.get() {
                 None => view! { <p class="muted">{t(Text::Loading)}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
                 Some(Ok(list)) if list.is_empty() => view! { <p class="empty" id="review-empty">{t(Text::QueueEmpty)}</p> }.into_any(),
                 Some(Ok(list)) => view! {
                     <div id="review-list">
@@ -77,8 +75,21 @@ pub fn ReviewPage(version: RwSignal<u32>, accounts: RwSignal<Vec<AccountInfo>>) 
 fn Request(item: ReviewItem, can_decide: bool) -> impl IntoView {
     let id = item.request_id;
     let reason = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
     let message = RwSignal::new(None::<Result<Text, Message>>);
+    let send = Action::new_local(move |request: &ReviewDecisionRequest| {
+        let request = request.clone();
+        async move {
+            let outcome =
+                api::call::<_, ()>(commands::REVIEW_DECIDE, &DecideArgs { request: &request })
+                    .await;
+            message.set(Some(match outcome {
+                Ok(()) if request.approve => Ok(Text::ApprovedNote),
+                Ok(()) => Ok(Text::RejectedNote),
+                Err(e) => Err(Message::Raw(e.message)),
+            }));
+        }
+    });
+    let busy = send.pending();
     let decide = move |approve: bool| {
         let request = ReviewDecisionRequest {
             request_id: id,
@@ -89,18 +100,7 @@ fn Request(item: ReviewItem, can_decide: bool) -> impl IntoView {
             message.set(Some(Err(Message::Text(Text::GiveReason))));
             return;
         }
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            let outcome =
-                api::call::<_, ()>(commands::REVIEW_DECIDE, &DecideArgs { request: &request })
-                    .await;
-            message.set(Some(match outcome {
-                Ok(()) if approve => Ok(Text::ApprovedNote),
-                Ok(()) => Ok(Text::RejectedNote),
-                Err(e) => Err(Message::Raw(e.message)),
-            }));
-            busy.set(false);
-        });
+        send.dispatch(request);
     };
     let picture = item.thumbnail_cid.as_deref().map(media_url);
     let title = {
@@ -154,8 +154,8 @@ fn Request(item: ReviewItem, can_decide: bool) -> impl IntoView {
                 </div>
             })}
             {move || message.get().map(|m| match m {
-                Ok(text) => view! { <p class="ok" id=format!("review-done-{id}")>{t(text)}</p> }.into_any(),
-                Err(text) => view! { <p class="error">{tr(move |l| text.text(l))}</p> }.into_any(),
+                Ok(text) => view! { <p class="ok" id=format!("review-done-{id}") role="status">{t(text)}</p> }.into_any(),
+                Err(text) => view! { <p class="error" role="alert">{tr(move |l| text.text(l))}</p> }.into_any(),
             })}
         </div>
     }

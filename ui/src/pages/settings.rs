@@ -5,6 +5,7 @@ use hallmark_api::{Settings, commands};
 use leptos::prelude::*;
 use serde::Serialize;
 
+use super::ErrorBox;
 use crate::api;
 use crate::i18n::{Text, t, tr};
 
@@ -16,13 +17,7 @@ struct SaveArgs<'a> {
 /// The page.
 #[component]
 pub fn SettingsPage(accounts: RwSignal<Vec<hallmark_api::AccountInfo>>) -> impl IntoView {
-    let loaded = RwSignal::new(None::<Result<Settings, hallmark_api::ApiError>>);
-    let saved = RwSignal::new(None::<Result<Settings, hallmark_api::ApiError>>);
-    leptos::task::spawn_local(async move {
-        loaded.set(Some(
-            api::call::<_, Settings>(commands::SETTINGS, &()).await,
-        ));
-    });
+    let loaded = LocalResource::new(|| api::call::<_, Settings>(commands::SETTINGS, &()));
     view! {
         <section class="page">
             <h1>{t(Text::Settings)}</h1>
@@ -31,18 +26,22 @@ pub fn SettingsPage(accounts: RwSignal<Vec<hallmark_api::AccountInfo>>) -> impl 
             <super::durability::PinningCard />
             {move || match loaded.get() {
                 None => view! { <p class="muted">{t(Text::Loading)}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
-                Some(Ok(s)) => view! { <Form initial=s saved=saved /> }.into_any(),
+                Some(Err(e)) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                Some(Ok(s)) => view! { <Form initial=s /> }.into_any(),
             }}
         </section>
     }
 }
 
 #[component]
-fn Form(
-    initial: Settings,
-    saved: RwSignal<Option<Result<Settings, hallmark_api::ApiError>>>,
-) -> impl IntoView {
+fn Form(initial: Settings) -> impl IntoView {
+    let save_settings = Action::new_local(|request: &Settings| {
+        let request = request.clone();
+        async move {
+            api::call::<_, Settings>(commands::SAVE_SETTINGS, &SaveArgs { request: &request }).await
+        }
+    });
+    let saved = save_settings.value();
     let network = RwSignal::new(initial.network.clone());
     let rpc_url = RwSignal::new(initial.rpc_url.clone());
     let chain_id = RwSignal::new(initial.chain_id.to_string());
@@ -79,12 +78,7 @@ fn Form(
             next_data_dir: next_data_dir.get_untracked(),
             data_dir_fixed,
         };
-        leptos::task::spawn_local(async move {
-            saved.set(Some(
-                api::call::<_, Settings>(commands::SAVE_SETTINGS, &SaveArgs { request: &request })
-                    .await,
-            ));
-        });
+        save_settings.dispatch(request);
     };
     let radio = |name: &'static str, value: &'static str, label: Text, signal: RwSignal<String>| {
         view! {
@@ -133,11 +127,11 @@ fn Form(
             <button id="settings-save" class="primary" type="submit">{t(Text::Save)}</button>
             {move || saved.get().map(|r| match r {
                 Ok(s) => view! {
-                    <p class="ok" id="settings-saved">
+                    <p class="ok" id="settings-saved" role="status">
                         {tr(move |l| if s.restart_needed { Text::SavedRestart } else { Text::SavedInUse }.text(l).into())}
                     </p>
                 }.into_any(),
-                Err(e) => view! { <div class="error-box" id="settings-error"><strong>{e.message}</strong><span class="mono small">{e.code}</span></div> }.into_any(),
+                Err(e) => view! { <ErrorBox error=e id="settings-error" /> }.into_any(),
             })}
         </form>
     }

@@ -6,20 +6,13 @@ use leptos::prelude::*;
 use crate::api;
 use crate::i18n::{self, Text, t, use_lang};
 
-/// Loads the status now, again on every `chain-changed` event, and every few seconds while the
-/// chain is still starting.
-fn status_signal() -> RwSignal<Option<Result<AppStatus, hallmark_api::ApiError>>> {
-    let status = RwSignal::new(None);
-    let load = move || {
-        leptos::task::spawn_local(async move {
-            status.set(Some(
-                api::call::<_, AppStatus>(commands::APP_STATUS, &()).await,
-            ));
-        })
-    };
-    load();
-    api::listen::<serde_json_value::Any>(events::CHAIN_CHANGED, move |_| load());
-    let handle = set_interval_with_handle(load, std::time::Duration::from_secs(4)).ok();
+/// The status, loaded now, again on every `chain-changed` event, and every few seconds (the
+/// chain may still be starting). Its listener and timer go with the calling component.
+fn status_resource() -> LocalResource<Result<AppStatus, hallmark_api::ApiError>> {
+    let status = LocalResource::new(|| api::call::<_, AppStatus>(commands::APP_STATUS, &()));
+    api::listen::<serde_json_value::Any>(events::CHAIN_CHANGED, move |_| status.refetch());
+    let handle =
+        set_interval_with_handle(move || status.refetch(), std::time::Duration::from_secs(4)).ok();
     on_cleanup(move || {
         if let Some(h) = handle {
             h.clear();
@@ -45,7 +38,7 @@ mod serde_json_value {
 #[component]
 pub fn ChainBadge() -> impl IntoView {
     let lang = use_lang();
-    let status = status_signal();
+    let status = status_resource();
     move || {
         let lang = lang.get();
         let (class, text) = match status.get() {
@@ -82,7 +75,7 @@ fn Row(label: Text, value: String, #[prop(optional)] id: &'static str) -> impl I
 #[component]
 pub fn StatusPage() -> impl IntoView {
     let lang = use_lang();
-    let status = status_signal();
+    let status = status_resource();
     view! {
         <section class="page">
             <h1>{t(Text::Status)}</h1>

@@ -6,6 +6,7 @@ use hallmark_api::{UnfinishedMintsReport, UnfinishedMintsRequest, commands};
 use leptos::prelude::*;
 use serde::Serialize;
 
+use super::ErrorBox;
 use crate::i18n::{self, Text, t, tr};
 use crate::{api, format};
 
@@ -17,52 +18,51 @@ struct Args<'a> {
 /// The unfinished mints of this data folder.
 #[component]
 pub fn UnfinishedMintsCard() -> impl IntoView {
-    let report = RwSignal::new(None::<UnfinishedMintsReport>);
-    let error = RwSignal::new(None::<hallmark_api::ApiError>);
-    let busy = RwSignal::new(false);
-    let send = move |request: UnfinishedMintsRequest| {
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            match api::call::<_, UnfinishedMintsReport>(
-                commands::UNFINISHED_MINTS,
-                &Args { request: &request },
-            )
-            .await
-            {
-                Ok(answer) => {
-                    error.set(None);
-                    report.set(Some(answer));
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
+    let unfinished = |request: UnfinishedMintsRequest| async move {
+        api::call::<_, UnfinishedMintsReport>(
+            commands::UNFINISHED_MINTS,
+            &Args { request: &request },
+        )
+        .await
     };
-    send(UnfinishedMintsRequest::List);
-    let resumed = move || report.with(|r| r.as_ref().and_then(|r| r.resumed.clone()));
+    // The mints as last answered: listed on opening, then after each resume or discard.
+    let listed = LocalResource::new(move || unfinished(UnfinishedMintsRequest::List));
+    let act =
+        Action::new_local(move |request: &UnfinishedMintsRequest| unfinished(request.clone()));
+    let (busy, answer) = (act.pending(), act.value());
+    Effect::new(move |_| {
+        if let Some(Ok(report)) = answer.get() {
+            listed.set(Some(Ok(report)));
+        }
+    });
+    let send = move |request: UnfinishedMintsRequest| {
+        if !busy.get_untracked() {
+            act.dispatch(request);
+        }
+    };
+    let report = move || listed.get().and_then(Result::ok);
+    // The last answer's error (a later success clears it).
+    let error = move || match answer.get() {
+        Some(Err(e)) => Some(e),
+        Some(Ok(_)) => None,
+        None => listed.get().and_then(Result::err),
+    };
+    let resumed = move || report().and_then(|r| r.resumed);
     let visible = move || {
-        report.with(|r| {
-            r.as_ref()
-                .is_some_and(|r| !r.mints.is_empty() || r.resumed.is_some())
-        }) || error.with(Option::is_some)
+        report().is_some_and(|r| !r.mints.is_empty() || r.resumed.is_some()) || error().is_some()
     };
     view! {
         <Show when=visible>
             <div class="card unfinished" id="unfinished-mints">
                 <h2>{t(Text::UnfinishedMints)}</h2>
                 <p class="muted small">{t(Text::UnfinishedMintsLede)}</p>
-                {move || error.get().map(|e| view! {
-                    <div class="error-box" id="unfinished-error"><strong>{e.message}</strong><span class="mono small">{e.code}</span></div>
-                })}
+                {move || error().map(|e| view! { <ErrorBox error=e id="unfinished-error" /> })}
                 {move || resumed().map(|done| {
                     let (work, block) = (done.work_id.clone(), done.block_number);
-                    view! { <p class="ok" id="unfinished-resumed">{tr(move |l| i18n::resumed_mint(l, &work, block))}</p> }
+                    view! { <p class="ok" id="unfinished-resumed" role="status">{tr(move |l| i18n::resumed_mint(l, &work, block))}</p> }
                 })}
                 <ul class="unfinished-lines">
-                    {move || report.get().map(|r| r.mints).unwrap_or_default().into_iter().map(|mint| {
+                    {move || report().map(|r| r.mints).unwrap_or_default().into_iter().map(|mint| {
                         let signed = mint.step == "signed";
                         let step = if signed { Text::StepSigned } else { Text::StepPrepared };
                         let when = format::utc(mint.updated_at);

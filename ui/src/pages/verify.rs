@@ -5,6 +5,7 @@ use hallmark_api::{BundleReport, FileReport, VerifyOutcome, VerifyRequest, comma
 use leptos::prelude::*;
 use serde::Serialize;
 
+use super::ErrorBox;
 use super::matches::MatchGrid;
 use crate::i18n::{self, Text, t, tr};
 use crate::{api, format};
@@ -19,8 +20,11 @@ struct Args<'a> {
 pub fn VerifyPage(dropped: RwSignal<(u32, String)>) -> impl IntoView {
     let path = RwSignal::new(String::new());
     let challenge = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
-    let result = RwSignal::new(None::<Result<VerifyOutcome, hallmark_api::ApiError>>);
+    let verify = Action::new_local(|request: &VerifyRequest| {
+        let request = request.clone();
+        async move { api::call::<_, VerifyOutcome>(commands::VERIFY, &Args { request: &request }).await }
+    });
+    let (busy, result) = (verify.pending(), verify.value());
     let run = move || {
         let request = VerifyRequest {
             path: path.get_untracked().trim().to_owned(),
@@ -29,14 +33,8 @@ pub fn VerifyPage(dropped: RwSignal<(u32, String)>) -> impl IntoView {
         if request.path.is_empty() || busy.get_untracked() {
             return;
         }
-        busy.set(true);
-        result.set(None);
-        leptos::task::spawn_local(async move {
-            let outcome =
-                api::call::<_, VerifyOutcome>(commands::VERIFY, &Args { request: &request }).await;
-            result.set(Some(outcome));
-            busy.set(false);
-        });
+        verify.clear();
+        verify.dispatch(request);
     };
     super::take_dropped_files(dropped, move |file| {
         path.set(file);
@@ -49,7 +47,7 @@ pub fn VerifyPage(dropped: RwSignal<(u32, String)>) -> impl IntoView {
             <div class="dropzone">
                 <div class="drop-hint">{t(Text::DropBundle)}</div>
                 <form class="pathform" on:submit=move |ev| { ev.prevent_default(); run(); }>
-                    <input id="verify-path" type="text" placeholder="/home/you/hallmark-token-1000001.zip" spellcheck="false"
+                    <input id="verify-path" type="text" placeholder="/home/you/hallmark-token-1000001.zip" spellcheck="false" aria-label=t(Text::BundleOrFilePath)
                         prop:value=move || path.get() on:input=move |ev| path.set(event_target_value(&ev)) />
                     <input id="verify-challenge" class="narrow" type="text" inputmode="numeric" placeholder=t(Text::ChallengeOptional) aria-label=t(Text::Challenge)
                         prop:value=move || challenge.get() on:input=move |ev| challenge.set(event_target_value(&ev)) />
@@ -61,12 +59,7 @@ pub fn VerifyPage(dropped: RwSignal<(u32, String)>) -> impl IntoView {
             {move || result.get().map(|outcome| match outcome {
                 Ok(VerifyOutcome::Bundle(report)) => view! { <Bundle report=report /> }.into_any(),
                 Ok(VerifyOutcome::File(report)) => view! { <File report=report /> }.into_any(),
-                Err(e) => view! {
-                    <div class="error-box" id="verify-error">
-                        <strong>{e.message.clone()}</strong>
-                        <span class="mono small">{e.code.clone()}</span>
-                    </div>
-                }.into_any(),
+                Err(e) => view! { <ErrorBox error=e id="verify-error" /> }.into_any(),
             })}
         </section>
     }
@@ -90,7 +83,7 @@ fn Bundle(report: BundleReport) -> impl IntoView {
     });
     let title = report.title.clone();
     view! {
-        <div class=class id="verify-verdict">{verdict}</div>
+        <div class=class id="verify-verdict" role="status">{verdict}</div>
         <div class="card">
             <h2>{tr(move |l| title.clone().unwrap_or_else(|| Text::Untitled.text(l).to_owned()))}</h2>
             <div class="row"><span class="label">{t(Text::Token)}</span><span class="mono">{report.token_id.clone().unwrap_or_default()}</span></div>
@@ -124,7 +117,7 @@ fn File(report: FileReport) -> impl IntoView {
                 let registered = format::utc(work.registered_at);
                 let block = report.registration.as_ref().map(|r| r.0).unwrap_or_default();
                 view! {
-                    <div class="verdict ok" id="verify-verdict">{tr(move |l| i18n::registered_work(l, work_id))}</div>
+                    <div class="verdict ok" id="verify-verdict" role="status">{tr(move |l| i18n::registered_work(l, work_id))}</div>
                     <div class="result">
                         <div class="preview">{picture.map(|url| view! { <img src=url alt=t(Text::RegisteredWork) /> })}</div>
                         <div class="facts">
@@ -148,7 +141,7 @@ fn File(report: FileReport) -> impl IntoView {
                 }.into_any()
             }
             None => view! {
-                <div class="verdict neutral" id="verify-verdict">{t(Text::NotRegistered)}</div>
+                <div class="verdict neutral" id="verify-verdict" role="status">{t(Text::NotRegistered)}</div>
                 <p class="muted mono small">{format!("sha-256 {}", report.sha256)}</p>
                 {report.note.clone().map(|n| view! { <p class="note">{tr(move |l| i18n::only_exact_checked(l, &n))}</p> })}
             }.into_any(),

@@ -7,6 +7,7 @@ use hallmark_api::{AccountInfo, WalletReport, WalletRequest, commands};
 use leptos::prelude::*;
 use serde::Serialize;
 
+use super::ErrorBox;
 use crate::i18n::{self, Text, t, tr, use_lang};
 use crate::{api, format};
 
@@ -20,32 +21,30 @@ struct Args<'a> {
 pub fn WalletPanel(accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView {
     // Demo accounts are listed only on the embedded dev chain.
     let dev_chain = Signal::derive(move || accounts.with(|a| a.iter().any(|a| a.kind == "demo")));
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<hallmark_api::ApiError>);
-    let notice = RwSignal::new(None::<String>);
-    // Runs one action; `then` clears the form's secrets whatever the outcome.
+    let wallet = Action::new_local(move |request: &WalletRequest| {
+        let request = request.clone();
+        async move {
+            let answer =
+                api::call::<_, WalletReport>(commands::WALLET, &Args { request: &request }).await;
+            if let Ok(report) = &answer {
+                accounts.set(report.accounts.clone());
+            }
+            answer
+        }
+    });
+    let (busy, answer) = (wallet.pending(), wallet.value());
+    // Runs one action; `then` clears the form's secrets (the request has them) whatever the
+    // outcome.
     let act = move |request: WalletRequest, then: Box<dyn FnOnce() + Send + Sync>| {
         if busy.get_untracked() {
             return;
         }
-        busy.set(true);
-        error.set(None);
-        notice.set(None);
-        leptos::task::spawn_local(async move {
-            let answer =
-                api::call::<_, WalletReport>(commands::WALLET, &Args { request: &request }).await;
-            drop(request);
-            then();
-            match answer {
-                Ok(report) => {
-                    accounts.set(report.accounts);
-                    notice.set(report.path);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
+        wallet.clear();
+        wallet.dispatch(request);
+        then();
     };
+    let notice = move || answer.get().and_then(Result::ok).and_then(|r| r.path);
+    let error = move || answer.get().and_then(Result::err);
     let wallet_accounts = move || {
         accounts.with(|all| {
             all.iter()
@@ -74,12 +73,10 @@ pub fn WalletPanel(accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView {
                 <button id="wallet-lock" type="button" disabled=move || busy.get()
                     on:click=move |_| act(WalletRequest::Lock, Box::new(|| ()))>{t(Text::LockAll)}</button>
             </Show>
-            {move || notice.get().map(|path| view! {
-                <p class="ok" id="wallet-notice">{tr(move |l| i18n::keystore_saved(l, &path))}</p>
+            {move || notice().map(|path| view! {
+                <p class="ok" id="wallet-notice" role="status">{tr(move |l| i18n::keystore_saved(l, &path))}</p>
             })}
-            {move || error.get().map(|e| view! {
-                <div class="error-box" id="wallet-error"><strong>{e.message}</strong><span class="mono small">{e.code}</span></div>
-            })}
+            {move || error().map(|e| view! { <ErrorBox error=e id="wallet-error" /> })}
         </div>
     }
 }
@@ -89,7 +86,7 @@ pub fn WalletPanel(accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView {
 fn AccountRow(
     account: AccountInfo,
     dev_chain: Signal<bool>,
-    busy: RwSignal<bool>,
+    busy: Memo<bool>,
     act: impl Fn(WalletRequest, Box<dyn FnOnce() + Send + Sync>) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let lang = use_lang();
@@ -172,7 +169,7 @@ fn AccountRow(
 /// A new account: a name and a password typed twice.
 #[component]
 fn CreateForm(
-    busy: RwSignal<bool>,
+    busy: Memo<bool>,
     act: impl Fn(WalletRequest, Box<dyn FnOnce() + Send + Sync>) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let label = RwSignal::new(String::new());
@@ -220,7 +217,7 @@ fn CreateForm(
 /// An account from elsewhere: a recovery phrase (and which of its accounts) or a keystore file.
 #[component]
 fn ImportForm(
-    busy: RwSignal<bool>,
+    busy: Memo<bool>,
     act: impl Fn(WalletRequest, Box<dyn FnOnce() + Send + Sync>) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let from_phrase = RwSignal::new(true);

@@ -8,6 +8,7 @@ use hallmark_api::{
 use leptos::prelude::*;
 use serde::Serialize;
 
+use super::ConfirmDialog;
 use crate::i18n::{self, Lang, Message, Text, t, tr, use_lang};
 use crate::{api, format};
 
@@ -113,26 +114,24 @@ pub fn WorkPage(
     accounts: RwSignal<Vec<AccountInfo>>,
     back: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let detail = RwSignal::new(None::<Result<WorkDetail, hallmark_api::ApiError>>);
-    Effect::new(move |_| {
+    let detail = LocalResource::new(move || {
         version.track();
-        leptos::task::spawn_local(async move {
-            let answer = api::call::<_, WorkDetail>(
+        async move {
+            api::call::<_, WorkDetail>(
                 commands::WORK_DETAIL,
                 &Args {
                     request: WorkDetailRequest { token_id },
                 },
             )
-            .await;
-            detail.set(Some(answer));
-        });
+            .await
+        }
     });
     view! {
         <section class="page">
             <button id="work-back" class="link" on:click=move |_| back()>{t(Text::BackToExplore)}</button>
             {move || match detail.get() {
                 None => view! { <p class="muted">{t(Text::Loading)}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="error" id="work-error">{e.to_string()}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error" id="work-error" role="alert">{e.to_string()}</p> }.into_any(),
                 Some(Ok(d)) => view! { <Detail d=d accounts=accounts /> }.into_any(),
             }}
         </section>
@@ -237,24 +236,12 @@ fn TradePanel(
     royalty_bps: u16,
     accounts: RwSignal<Vec<AccountInfo>>,
 ) -> impl IntoView {
-    let lang = use_lang();
-    let token = card.token_id;
     // The transaction waiting for confirmation.
     let pending = RwSignal::new(None::<MarketRequest>);
-    let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<Message>);
-    let price_text = RwSignal::new(String::new());
-    let gift_to = RwSignal::new(String::new());
-    let active = move || accounts.with(|a| a.iter().find(|x| x.active).cloned());
-    let owner = card.owner.clone();
-    let price = card.price_cents;
-    let sign = move || {
-        let Some(request) = pending.get_untracked() else {
-            return;
-        };
-        busy.set(true);
-        error.set(None);
-        leptos::task::spawn_local(async move {
+    let trade = Action::new_local(move |request: &MarketRequest| {
+        let request = request.clone();
+        async move {
             match api::call::<_, MarketReport>(
                 commands::MARKET_ACTION,
                 &MarketArgs { request: &request },
@@ -264,83 +251,144 @@ fn TradePanel(
                 Ok(_) => pending.set(None),
                 Err(e) => error.set(Some(Message::Raw(e.to_string()))),
             }
-            busy.set(false);
-        });
+        }
+    });
+    let busy = trade.pending();
+    let sign = move || {
+        if let Some(request) = pending.get_untracked() {
+            error.set(None);
+            trade.dispatch(request);
+        }
     };
+    // What is typed survives the panel's redraws (the accounts change with every block).
+    let (price_text, gift_to) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let active = move || accounts.with(|a| a.iter().find(|x| x.active).cloned());
+    let (token, price, owner) = (card.token_id, card.price_cents, card.owner);
     view! {
         <div class="trade" id="trade-panel">
             {move || {
                 let Some(me) = active() else {
                     return view! { <p class="note">{t(Text::NeedsAccount)}</p> }.into_any();
                 };
-                let mine = me.address == owner;
-                let others: Vec<AccountInfo> = accounts.get().into_iter().filter(|a| a.address != owner && a.roles.iter().any(|r| r == "member")).collect();
-                if mine {
-                    match price {
-                        Some(_) => view! {
-                            <button id="cancel-button" class="secondary" on:click=move |_| pending.set(Some(
-                                MarketRequest::Cancel { token_id: token },
-                            ))>{t(Text::WithdrawListing)}</button>
-                        }.into_any(),
-                        None => view! {
-                            <div class="trade-row">
-                                <input id="list-price" type="text" inputmode="decimal" placeholder=t(Text::PriceInCredits) aria-label=t(Text::PriceInCredits)
-                                    prop:value=move || price_text.get() on:input=move |ev| price_text.set(event_target_value(&ev)) />
-                                <button id="list-button" class="primary" on:click=move |_| {
-                                    match hallmark_api::credits::parse(&price_text.get_untracked()).filter(|c| *c > 0) {
-                                        Some(cents) => {
-                                            error.set(None);
-                                            pending.set(Some(MarketRequest::List { token_id: token, price_cents: cents }));
-                                        }
-                                        None => error.set(Some(Message::Text(Text::TypePrice))),
-                                    }
-                                }>{t(Text::ListForSale)}</button>
-                            </div>
-                            <div class="trade-row">
-                                <select id="gift-to" aria-label=t(Text::GiveTo) on:change=move |ev| gift_to.set(event_target_value(&ev))>
-                                    <option value="">{t(Text::GiveToChoose)}</option>
-                                    {others.into_iter().map(|a| view! { <option value=a.address.clone()>{format!("{} ({})", a.label, format::address(&a.address))}</option> }).collect_view()}
-                                </select>
-                                <button id="gift-button" class="secondary" on:click=move |_| {
-                                    let to = gift_to.get_untracked();
-                                    if to.is_empty() {
-                                        error.set(Some(Message::Text(Text::ChooseRecipient)));
-                                    } else {
-                                        error.set(None);
-                                        pending.set(Some(MarketRequest::Gift { token_id: token, to }));
-                                    }
-                                }>{t(Text::Give)}</button>
-                            </div>
-                        }.into_any(),
+                match (me.address == owner, price) {
+                    (true, Some(_)) => view! {
+                        <button id="cancel-button" class="secondary" on:click=move |_| pending.set(Some(
+                            MarketRequest::Cancel { token_id: token },
+                        ))>{t(Text::WithdrawListing)}</button>
+                    }.into_any(),
+                    (true, None) => {
+                        let others: Vec<AccountInfo> = accounts.get().into_iter().filter(|a| a.address != owner && a.roles.iter().any(|r| r == "member")).collect();
+                        view! {
+                            <ListForm token=token price_text=price_text pending=pending error=error />
+                            <GiftForm token=token others=others gift_to=gift_to pending=pending error=error />
+                        }.into_any()
                     }
-                } else if let Some(p) = price {
-                    view! {
+                    (false, Some(p)) => view! {
                         <button id="buy-button" class="primary" on:click=move |_| pending.set(Some(
                             MarketRequest::Buy { token_id: token },
                         ))>{tr(move |l| i18n::buy_for(l, &format::credits(l, p)))}</button>
-                    }.into_any()
-                } else {
-                    view! { <p class="note">{t(Text::OnlyHolderLists)}</p> }.into_any()
+                    }.into_any(),
+                    (false, None) => view! { <p class="note">{t(Text::OnlyHolderLists)}</p> }.into_any(),
                 }
             }}
             {move || pending.get().map(|request| {
-                let lang = lang.get();
-                let who = active().map(|a| format!("{} ({})", a.label, format::address(&a.address))).unwrap_or_default();
-                let what = confirmation(lang, &request, price, royalty_bps);
-                view! {
-                    <div class="confirm" id="confirm-box" role="alertdialog" aria-label=Text::ConfirmTransaction.text(lang)>
-                        <p>{i18n::sign_as(lang, &who, &what)}</p>
-                        <div class="trade-row">
-                            <button id="confirm-sign" class="primary" disabled=move || busy.get() on:click=move |_| sign()>
-                                {move || if busy.get() { Text::Signing } else { Text::ConfirmSign }.text(lang)}
-                            </button>
-                            <button class="secondary" disabled=move || busy.get() on:click=move |_| pending.set(None)>{Text::Cancel.text(lang)}</button>
-                        </div>
-                    </div>
-                }
+                let who = move || active().map(|a| format!("{} ({})", a.label, format::address(&a.address))).unwrap_or_default();
+                let what = move |l: Lang| confirmation(l, &request, price, royalty_bps);
+                view! { <TradeConfirm who=who what=what busy=busy on_sign=sign on_close=move || pending.set(None) /> }
             })}
-            {move || error.get().map(|e| view! { <p class="error" id="trade-error">{tr(move |l| e.text(l))}</p> })}
+            <div aria-live="polite">
+                {move || error.get().map(|e| view! { <p class="error" id="trade-error" role="alert">{tr(move |l| e.text(l))}</p> })}
+            </div>
         </div>
+    }
+}
+
+/// The holder's price field and "List for sale".
+#[component]
+fn ListForm(
+    token: u64,
+    price_text: RwSignal<String>,
+    pending: RwSignal<Option<MarketRequest>>,
+    error: RwSignal<Option<Message>>,
+) -> impl IntoView {
+    let list = move |_| match hallmark_api::credits::parse(&price_text.get_untracked())
+        .filter(|c| *c > 0)
+    {
+        Some(cents) => {
+            error.set(None);
+            pending.set(Some(MarketRequest::List {
+                token_id: token,
+                price_cents: cents,
+            }));
+        }
+        None => error.set(Some(Message::Text(Text::TypePrice))),
+    };
+    view! {
+        <div class="trade-row">
+            <input id="list-price" type="text" inputmode="decimal" placeholder=t(Text::PriceInCredits) aria-label=t(Text::PriceInCredits)
+                prop:value=move || price_text.get() on:input=move |ev| price_text.set(event_target_value(&ev)) />
+            <button id="list-button" class="primary" on:click=list>{t(Text::ListForSale)}</button>
+        </div>
+    }
+}
+
+/// The holder's choice of member to give the token to, and "Give".
+#[component]
+fn GiftForm(
+    token: u64,
+    others: Vec<AccountInfo>,
+    gift_to: RwSignal<String>,
+    pending: RwSignal<Option<MarketRequest>>,
+    error: RwSignal<Option<Message>>,
+) -> impl IntoView {
+    let give = move |_| {
+        let to = gift_to.get_untracked();
+        if to.is_empty() {
+            error.set(Some(Message::Text(Text::ChooseRecipient)));
+        } else {
+            error.set(None);
+            pending.set(Some(MarketRequest::Gift {
+                token_id: token,
+                to,
+            }));
+        }
+    };
+    view! {
+        <div class="trade-row">
+            <select id="gift-to" aria-label=t(Text::GiveTo) on:change=move |ev| gift_to.set(event_target_value(&ev))>
+                <option value="">{t(Text::GiveToChoose)}</option>
+                {others.into_iter().map(|a| view! { <option value=a.address.clone()>{format!("{} ({})", a.label, format::address(&a.address))}</option> }).collect_view()}
+            </select>
+            <button id="gift-button" class="secondary" on:click=give>{t(Text::Give)}</button>
+        </div>
+    }
+}
+
+/// "Sign as … to …": the transaction in words, signed or closed (also with Escape) here.
+#[component]
+fn TradeConfirm(
+    who: impl Fn() -> String + Send + Sync + 'static,
+    what: impl Fn(Lang) -> String + Send + Sync + 'static,
+    busy: Memo<bool>,
+    on_sign: impl Fn() + Copy + Send + Sync + 'static,
+    on_close: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let label = tr(|l| Text::ConfirmTransaction.text(l).to_owned());
+    let close = move || {
+        if !busy.get_untracked() {
+            on_close();
+        }
+    };
+    view! {
+        <ConfirmDialog id="confirm-box" label=label on_escape=close>
+            <p>{tr(move |l| i18n::sign_as(l, &who(), &what(l)))}</p>
+            <div class="trade-row">
+                <button id="confirm-sign" class="primary" disabled=move || busy.get() on:click=move |_| on_sign()>
+                    {tr(move |l| if busy.get() { Text::Signing } else { Text::ConfirmSign }.text(l).into())}
+                </button>
+                <button class="secondary" disabled=move || busy.get() on:click=move |_| on_close()>{t(Text::Cancel)}</button>
+            </div>
+        </ConfirmDialog>
     }
 }
 
@@ -352,9 +400,19 @@ struct ProofArgs {
 /// For the holder: write the evidence bundle and its certificate (signed in the Rust core).
 #[component]
 fn ProofPanel(token_id: u64, owner: String, accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView {
-    let busy = RwSignal::new(false);
-    let result = RwSignal::new(None::<Result<ExportProofReport, hallmark_api::ApiError>>);
     let confirming = RwSignal::new(false);
+    let export = Action::new_local(move |_: &()| async move {
+        api::call::<_, ExportProofReport>(
+            commands::EXPORT_PROOF,
+            &ProofArgs {
+                request: ExportProofRequest {
+                    token_id: token_id.to_string(),
+                },
+            },
+        )
+        .await
+    });
+    let (busy, result) = (export.pending(), export.value());
     let owner = StoredValue::new(owner);
     let signer = move || {
         accounts.with(|a| {
@@ -363,56 +421,44 @@ fn ProofPanel(token_id: u64, owner: String, accounts: RwSignal<Vec<AccountInfo>>
                 .map(|x| (x.label.clone(), x.address.clone()))
         })
     };
-    let holder = move || signer().is_some();
-    let export = move |_| {
+    // (A memo: the panel is drawn again only when the holder changes, not with every balance.)
+    let holder = Memo::new(move |_| signer().is_some());
+    let sign = move |_| {
         confirming.set(false);
-        busy.set(true);
-        result.set(None);
-        leptos::task::spawn_local(async move {
-            let answer = api::call::<_, ExportProofReport>(
-                commands::EXPORT_PROOF,
-                &ProofArgs {
-                    request: ExportProofRequest {
-                        token_id: token_id.to_string(),
-                    },
-                },
-            )
-            .await;
-            result.set(Some(answer));
-            busy.set(false);
-        });
+        export.dispatch(());
     };
+    let label = tr(|l| Text::ConfirmTransaction.text(l).to_owned());
     view! {
-        {move || holder().then(|| view! {
+        {move || holder.get().then(|| view! {
             <div class="proof" id="proof-panel">
                 <button id="export-proof" class="secondary" disabled=move || busy.get() || confirming.get()
-                    on:click=move |_| { result.set(None); confirming.set(true); }>
+                    on:click=move |_| { export.clear(); confirming.set(true); }>
                     {tr(move |l| if busy.get() { Text::SigningProof } else { Text::ExportProof }.text(l).into())}
                 </button>
                 <p class="muted small">{t(Text::ProofNote)}</p>
                 <Show when=move || confirming.get()>
-                    <div class="confirm" id="proof-confirm" role="alertdialog">
+                    <ConfirmDialog id="proof-confirm" label=label on_escape=move || confirming.set(false)>
                         <p>{tr(move |l| {
                             let (label, address) = signer().unwrap_or_default();
                             i18n::proof_statement(l, &label, &address, token_id)
                         })}</p>
                         <div class="actions">
-                            <button id="proof-sign" class="primary" type="button" on:click=export>{t(Text::ConfirmSign)}</button>
+                            <button id="proof-sign" class="primary" type="button" on:click=sign>{t(Text::ConfirmSign)}</button>
                             <button type="button" on:click=move |_| confirming.set(false)>{t(Text::Cancel)}</button>
                         </div>
-                    </div>
+                    </ConfirmDialog>
                 </Show>
             </div>
         })}
         {move || result.get().map(|r| match r {
             Ok(p) => view! {
-                <div class="card" id="proof-result">
+                <div class="card" id="proof-result" role="status">
                     <div class="row"><span class="label">{t(Text::Bundle)}</span><span class="mono" id="proof-bundle-path">{p.bundle_path}</span></div>
                     <div class="row"><span class="label">{t(Text::Certificate)}</span><span class="mono" id="proof-certificate-path">{p.certificate_path}</span></div>
                     <div class="row"><span class="label">"sha-256"</span><span class="mono">{p.sha256}</span></div>
                 </div>
             }.into_any(),
-            Err(e) => view! { <p class="error" id="proof-error">{e.message}</p> }.into_any(),
+            Err(e) => view! { <p class="error" id="proof-error" role="alert">{e.message}</p> }.into_any(),
         })}
     }
 }
