@@ -7,15 +7,12 @@ use hallmark_api::{
     MintProgress, MintWorkReport, MintWorkRequest, UnfinishedMintView, UnfinishedMintsReport,
     UnfinishedMintsRequest, events,
 };
-use hallmark_engine::{CancelToken, CoCreator, Engine, MintOutcome, MintRequest};
+use hallmark_engine::{CancelToken, CoCreator, Engine, EngineError, MintOutcome, MintRequest};
 use tauri::{AppHandle, Emitter, State};
 
 use crate::convert;
 use crate::error::{CommandError, CommandResult};
 use crate::jobs::Jobs;
-
-/// Most attributes a work may carry from the mint form.
-const MAX_ATTRIBUTES: usize = 32;
 
 /// Longest path accepted from the UI.
 const MAX_PATH_BYTES: usize = 4096;
@@ -194,61 +191,18 @@ fn checked_sha256(text: &str) -> CommandResult<&str> {
     }
 }
 
-/// The mint form, checked: text lengths, edition and royalty ranges.
+/// The mint form as the engine's request (text trimmed, empty attribute rows dropped, the
+/// licence defaulted), checked by the engine's rules ([`MintRequest::validate`]).
 fn checked_mint(request: &MintWorkRequest) -> CommandResult<MintRequest> {
-    let title = request.title.trim();
-    if title.is_empty() || title.chars().count() > 200 {
-        return Err(CommandError::new(
-            "request.invalid",
-            "give the work a title (up to 200 characters)",
-        ));
-    }
-    if request.description.chars().count() > 5000 || request.licence.chars().count() > 500 {
-        return Err(CommandError::new(
-            "request.invalid",
-            "the description or licence is too long",
-        ));
-    }
-    if !(1..=10_000).contains(&request.editions) {
-        return Err(CommandError::new(
-            "request.invalid",
-            "editions must be between 1 and 10000",
-        ));
-    }
-    if request.royalty_bps > 2_500 {
-        return Err(CommandError::new(
-            "request.invalid",
-            "the royalty can be at most 25 %",
-        ));
-    }
     let description = request.description.trim();
     let licence = request.licence.trim();
-    if request.attributes.len() > MAX_ATTRIBUTES {
-        return Err(CommandError::new(
-            "request.invalid",
-            format!("at most {MAX_ATTRIBUTES} attributes"),
-        ));
-    }
-    let mut attributes = Vec::with_capacity(request.attributes.len());
-    for a in &request.attributes {
-        let (name, value) = (a.name.trim(), a.value.trim());
-        if name.is_empty() && value.is_empty() {
-            continue;
-        }
-        if name.is_empty() || name.chars().count() > 100 || value.chars().count() > 500 {
-            return Err(CommandError::new(
-                "request.invalid",
-                "every attribute needs a name (up to 100 characters) and a value (up to 500)",
-            ));
-        }
-        attributes.push((name.to_owned(), value.to_owned()));
-    }
-    if request.co_creators.len() > hallmark_engine::MAX_CO_CREATORS {
-        return Err(CommandError::new(
-            "request.invalid",
-            format!("at most {} co-creators", hallmark_engine::MAX_CO_CREATORS),
-        ));
-    }
+    let attributes = request
+        .attributes
+        .iter()
+        .map(|a| (a.name.trim(), a.value.trim()))
+        .filter(|(name, value)| !name.is_empty() || !value.is_empty())
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .collect();
     let co_creators = request
         .co_creators
         .iter()
@@ -265,9 +219,9 @@ fn checked_mint(request: &MintWorkRequest) -> CommandResult<MintRequest> {
             Ok(CoCreator { payee, bps: c.bps })
         })
         .collect::<CommandResult<Vec<_>>>()?;
-    Ok(MintRequest {
+    let mint = MintRequest {
         path: checked_path(&request.path)?,
-        name: title.to_owned(),
+        name: request.title.trim().to_owned(),
         description: (!description.is_empty()).then(|| description.to_owned()),
         licence: if licence.is_empty() {
             "All rights reserved".to_owned()
@@ -278,7 +232,9 @@ fn checked_mint(request: &MintWorkRequest) -> CommandResult<MintRequest> {
         royalty_bps: request.royalty_bps,
         attributes,
         co_creators,
-    })
+    };
+    mint.validate().map_err(EngineError::from)?;
+    Ok(mint)
 }
 
 /// A path from the UI: non-empty, bounded, absolute.

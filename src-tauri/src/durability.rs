@@ -9,7 +9,8 @@ use hallmark_api::{
     FixLine, HealthCheckRequest, HealthLine, HealthView, KitOutcome, KitRequest, PinningRequest,
     PinningServiceView, RefreshOutcome, RefreshRequest,
 };
-use hallmark_engine::{Engine, HealthRequest, KitSelection, PinningServiceInfo};
+use hallmark_engine::{Engine, HealthRequest, PinningServiceInfo};
+use hallmark_kit::{ExitKit, KitSelection};
 use tauri::State;
 use zeroize::Zeroize;
 

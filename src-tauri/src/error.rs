@@ -77,8 +77,8 @@ mod tests {
     /// no internal file of the data folder, no Rust type, no `os error` number.
     #[tokio::test]
     async fn dependency_faults_become_plain_codes_and_sentences() {
+        use hallmark_engine::ChainError;
         use hallmark_engine::catalog::CatalogError;
-        use hallmark_engine::chain::ChainError;
         use hallmark_engine::{Config, Engine};
 
         let tmp = tempfile::tempdir().expect("tmp");

@@ -98,8 +98,8 @@ impl From<MediaError> for Failure {
     }
 }
 
-impl From<hallmark_engine::chain::ChainError> for Failure {
-    fn from(e: hallmark_engine::chain::ChainError) -> Self {
+impl From<hallmark_engine::ChainError> for Failure {
+    fn from(e: hallmark_engine::ChainError) -> Self {
         EngineError::from(e).into()
     }
 }
@@ -122,9 +122,9 @@ impl From<EngineError> for Failure {
         let code = e.code();
         match e {
             EngineError::Media(media) => media.into(),
-            EngineError::Config { .. } | EngineError::NotFound { .. } => {
-                Self::bad_input(e.to_string()).with_code(code)
-            }
+            EngineError::Config { .. }
+            | EngineError::NotFound { .. }
+            | EngineError::InvalidMintRequest(_) => Self::bad_input(e.to_string()).with_code(code),
             EngineError::Evidence(ref evidence) if evidence.code() == "evidence.not_a_bundle" => {
                 Self::bad_input(e.to_string()).with_code(code)
             }

@@ -476,6 +476,45 @@ fn mint_refuse_a_copy_gift_list_and_buy_on_the_dev_chain() {
     );
 }
 
+/// The engine's mint rules hold for the CLI: an over-long title, too many editions or a royalty
+/// over the limit is refused with `request.invalid`, before anything is read into the store,
+/// uploaded or signed (no library entry, no journal record, no chain started).
+#[test]
+fn mint_breaking_a_rule_is_refused_before_anything_is_stored_or_signed() {
+    let dir = TempDir::new().expect("tempdir");
+    let data = dir.path().join("data");
+    let png = dir.path().join("work.png");
+    image::RgbImage::from_pixel(32, 24, image::Rgb([10, 20, 30]))
+        .save(&png)
+        .expect("png");
+    let long_title = "t".repeat(201);
+    for (options, says) in [
+        (
+            vec!["--title", long_title.as_str()],
+            "give the work a title (up to 200 characters)",
+        ),
+        (
+            vec!["--title", "Dawn", "--editions", "10001"],
+            "editions must be between 1 and 10000",
+        ),
+        (
+            vec!["--title", "Dawn", "--royalty-bps", "2501"],
+            "the royalty can be at most 25 %",
+        ),
+    ] {
+        let mut args = vec!["mint", path_str(&png)];
+        args.extend(options);
+        let o = hallmark(&data, &args);
+        assert_fails(&o, 2, &[says, "[request.invalid]"]);
+    }
+    assert!(!data.join("chain").exists(), "no chain was started");
+    assert!(!data.join("jobs").exists(), "no mint was journalled");
+    let o = hallmark(&data, &["library", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let items: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("library json");
+    assert_eq!(items, serde_json::json!([]), "nothing was stored");
+}
+
 #[test]
 fn prove_verify_and_verify_file_from_the_cli() {
     let dir = TempDir::new().expect("tempdir");

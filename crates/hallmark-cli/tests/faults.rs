@@ -22,8 +22,8 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use common::{data_folder, deploy_and_seed, free_port, register_and_list, start_anvil};
+use hallmark_chain::{DemoAccounts, U256};
 use hallmark_engine::catalog::Catalog;
-use hallmark_engine::chain::{DemoAccounts, U256};
 use hallmark_engine::{Config, IpfsBackend};
 
 // ---------------------------------------------------------------------------------------------

@@ -20,8 +20,8 @@ use std::process::{Child, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{crash_seed, deploy_and_seed, hallmark, next, rpc_data_folder, start_anvil};
+use hallmark_chain::{B256, ChainClient, DemoAccounts};
 use hallmark_engine::catalog::Catalog;
-use hallmark_engine::chain::{B256, ChainClient, DemoAccounts};
 use hallmark_engine::journal::JOBS_DIR;
 use hallmark_engine::{Config, Library};
 use sha2::{Digest, Sha256};

@@ -17,7 +17,7 @@ use hallmark_engine::catalog::Catalog;
 /// registrations and as many listings (two blocks each).
 async fn prepare_chain(url: &str, config: &Config, works: u64) {
     let council = deploy_and_seed(url, config).await;
-    let accounts = hallmark_engine::chain::DemoAccounts::standard(2).expect("keys");
+    let accounts = hallmark_chain::DemoAccounts::standard(2).expect("keys");
     let issuer = council.as_account(accounts.issuer.clone()).expect("issuer");
     register_and_list(&issuer, works).await;
 }

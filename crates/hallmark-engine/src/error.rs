@@ -153,6 +153,9 @@ pub enum EngineError {
         /// What happened and what to do.
         reason: String,
     },
+    /// A mint request breaks one of its rules (title, editions, royalty, attributes, …).
+    #[error(transparent)]
+    InvalidMintRequest(#[from] crate::mint_request::MintRequestError),
     /// The user cancelled the job before it finished; nothing was registered or half-written.
     #[error("cancelled: the job stopped before it finished and nothing was registered")]
     Cancelled,
@@ -208,6 +211,7 @@ impl EngineError {
             Self::WalletLocked { .. } => "wallet.locked",
             Self::Kit { code, .. } => code,
             Self::Journal { code, .. } => code,
+            Self::InvalidMintRequest(e) => e.code(),
             Self::Cancelled => "job.cancelled",
             Self::StorageFull { .. } => "storage.full",
             Self::StorageReadOnly { .. } => "storage.read_only",

@@ -782,9 +782,8 @@ impl Engine {
         targets: &[ServiceTarget],
         wait: Duration,
     ) -> Vec<FixAction> {
-        let mut fixes = Vec::new();
+        let mut fixes = Fixes::default();
         let origins = self.store_origins().await;
-        let mut requested: Vec<(usize, PinningClient, String)> = Vec::new();
         for (work, items) in works {
             let entries: Vec<&HealthEntry> = report
                 .entries
@@ -792,37 +791,10 @@ impl Engine {
                 .filter(|e| e.work_id == work.work_id)
                 .collect();
             // Local first: what verifies locally afterwards can be pinned remotely.
-            let mut local_ok: HashSet<String> = HashSet::new();
-            if let Some(local) = entries.iter().find(|e| e.backend == LOCAL_BACKEND) {
-                for item in &local.items {
-                    let Some(cid) = &item.cid else {
-                        fixes.push(FixAction {
-                            work_id: work.work_id,
-                            backend: LOCAL_BACKEND.to_owned(),
-                            item: item.item.clone(),
-                            cid: None,
-                            action: "cannot_fix".to_owned(),
-                            done: false,
-                            detail: item.detail.clone(),
-                        });
-                        continue;
-                    };
-                    if item.status.is_ok() {
-                        local_ok.insert(cid.clone());
-                        continue;
-                    }
-                    let expected = match item.item.as_str() {
-                        "media" => Some(work.content_hash.as_str()),
-                        "metadata" => Some(work.metadata_hash.as_str()),
-                        _ => None,
-                    };
-                    let action = self.fix_local(work.work_id, item, cid, expected).await;
-                    if action.done {
-                        local_ok.insert(cid.clone());
-                    }
-                    fixes.push(action);
-                }
-            }
+            let local_ok = match entries.iter().find(|e| e.backend == LOCAL_BACKEND) {
+                Some(local) => self.fix_local_entry(work, local, &mut fixes).await,
+                None => HashSet::new(),
+            };
             for entry in entries.iter().filter(|e| e.backend != LOCAL_BACKEND) {
                 if entry.is_ok() || entry.status == Availability::PinPending {
                     continue;
@@ -835,101 +807,113 @@ impl Engine {
                 };
                 if entry.items.is_empty() {
                     // the service itself is the problem (token, unreachable, …)
-                    fixes.push(FixAction {
-                        work_id: work.work_id,
-                        backend: entry.backend.clone(),
-                        item: "*".to_owned(),
-                        cid: None,
-                        action: "cannot_fix".to_owned(),
-                        done: false,
-                        detail: entry.detail.clone(),
-                    });
+                    fixes.cannot_fix(
+                        work.work_id,
+                        &entry.backend,
+                        "*",
+                        None,
+                        entry.detail.clone(),
+                    );
                     continue;
                 }
-                let mut to_pin = Vec::new();
-                for item in &entry.items {
-                    if !matches!(
-                        item.status,
-                        Availability::PinAbsent | Availability::PinFailed
-                    ) {
-                        continue;
-                    }
-                    let Some(pin) = items
-                        .items
-                        .iter()
-                        .find(|p| Some(&p.cid) == item.cid.as_ref())
-                    else {
-                        continue;
-                    };
-                    if local_ok.contains(&pin.cid) {
-                        to_pin.push(pin.clone());
-                    } else {
-                        fixes.push(FixAction {
-                            work_id: work.work_id,
-                            backend: entry.backend.clone(),
-                            item: item.item.clone(),
-                            cid: item.cid.clone(),
-                            action: "cannot_fix".to_owned(),
-                            done: false,
-                            detail: Some(
-                                "no verified copy in the local store to pin from".to_owned(),
-                            ),
-                        });
-                    }
-                }
-                if to_pin.is_empty() {
-                    continue;
-                }
-                let single = std::slice::from_ref(target);
-                let outcomes = self
-                    .request_remote_pins(work.work_id, &to_pin, single, &origins, None)
+                let to_pin = pins_to_request(work.work_id, items, entry, &local_ok, &mut fixes);
+                if !to_pin.is_empty() {
+                    self.request_pins(
+                        work.work_id,
+                        &entry.backend,
+                        target,
+                        &to_pin,
+                        &origins,
+                        &mut fixes,
+                    )
                     .await;
-                for o in outcomes {
-                    let done = o.error.is_none();
-                    let action = match o.action.as_str() {
-                        "replaced" => "pin_replaced",
-                        "requested" => "pin_requested",
-                        "already_pinned" | "already_requested" => "already_requested",
-                        _ => "cannot_fix",
-                    };
-                    if let (Some(requestid), Ok(client)) = (&o.requestid, &target.client)
-                        && matches!(o.action.as_str(), "requested" | "replaced")
-                    {
-                        requested.push((fixes.len(), client.clone(), requestid.clone()));
-                    }
-                    fixes.push(FixAction {
-                        work_id: work.work_id,
-                        backend: entry.backend.clone(),
-                        item: o.item,
-                        cid: Some(o.cid),
-                        action: action.to_owned(),
-                        done,
-                        detail: match o.error {
-                            Some(issue) => Some(issue.message),
-                            None => o.status.map(|s| format!("request {s}")),
-                        },
-                    });
                 }
             }
         }
-        // Wait for every new request at once.
-        let waits = requested
-            .iter()
-            .map(|(index, client, requestid)| async move {
-                (*index, client.wait_pinned(requestid, wait).await)
-            });
-        for (index, result) in futures_util::future::join_all(waits).await {
-            let status = match result {
-                Ok(st) => st.status.as_str().to_owned(),
-                Err(PinningError::WaitTimeout { last, .. }) => {
-                    last.map_or("still waiting", |s| s.as_str()).to_owned()
-                }
-                Err(PinningError::PinFailed { .. }) => "failed".to_owned(),
-                Err(e) => format!("unknown ({e})"),
+        fixes.wait_for_requests(wait).await
+    }
+
+    /// Repairs the local items of one work's local entry. Returns the CIDs that verify locally
+    /// afterwards.
+    async fn fix_local_entry(
+        &self,
+        work: &AccountWork,
+        local: &HealthEntry,
+        fixes: &mut Fixes,
+    ) -> HashSet<String> {
+        let mut local_ok: HashSet<String> = HashSet::new();
+        for item in &local.items {
+            let Some(cid) = &item.cid else {
+                fixes.cannot_fix(
+                    work.work_id,
+                    LOCAL_BACKEND,
+                    &item.item,
+                    None,
+                    item.detail.clone(),
+                );
+                continue;
             };
-            fixes[index].detail = Some(format!("request {status}"));
+            if item.status.is_ok() {
+                local_ok.insert(cid.clone());
+                continue;
+            }
+            let expected = match item.item.as_str() {
+                "media" => Some(work.content_hash.as_str()),
+                "metadata" => Some(work.metadata_hash.as_str()),
+                _ => None,
+            };
+            let action = self.fix_local(work.work_id, item, cid, expected).await;
+            if action.done {
+                local_ok.insert(cid.clone());
+            }
+            fixes.actions.push(action);
         }
-        fixes
+        local_ok
+    }
+
+    /// Asks `target` to pin `to_pin` again, and records each outcome (and each new request, to
+    /// wait for).
+    async fn request_pins(
+        &self,
+        work_id: u64,
+        backend: &str,
+        target: &ServiceTarget,
+        to_pin: &[PinItem],
+        origins: &[String],
+        fixes: &mut Fixes,
+    ) {
+        let single = std::slice::from_ref(target);
+        let outcomes = self
+            .request_remote_pins(work_id, to_pin, single, origins, None)
+            .await;
+        for o in outcomes {
+            let done = o.error.is_none();
+            let action = match o.action.as_str() {
+                "replaced" => "pin_replaced",
+                "requested" => "pin_requested",
+                "already_pinned" | "already_requested" => "already_requested",
+                _ => "cannot_fix",
+            };
+            if let (Some(requestid), Ok(client)) = (&o.requestid, &target.client)
+                && matches!(o.action.as_str(), "requested" | "replaced")
+            {
+                fixes
+                    .sent
+                    .push((fixes.actions.len(), client.clone(), requestid.clone()));
+            }
+            fixes.actions.push(FixAction {
+                work_id,
+                backend: backend.to_owned(),
+                item: o.item,
+                cid: Some(o.cid),
+                action: action.to_owned(),
+                done,
+                detail: match o.error {
+                    Some(issue) => Some(issue.message),
+                    None => o.status.map(|s| format!("request {s}")),
+                },
+            });
+        }
     }
 
     /// Repairs one local item: pins it if it only lacks a pin, else restores it from a copy on
@@ -1047,6 +1031,97 @@ impl Engine {
         }
         Ok(None)
     }
+}
+
+/// What a fix did so far: its actions, and the pin requests it sent (the index of their action,
+/// the service and the request id) to wait for.
+#[derive(Default)]
+struct Fixes {
+    actions: Vec<FixAction>,
+    sent: Vec<(usize, PinningClient, String)>,
+}
+
+impl Fixes {
+    /// Records an item nothing could be done for.
+    fn cannot_fix(
+        &mut self,
+        work_id: u64,
+        backend: &str,
+        item: &str,
+        cid: Option<String>,
+        detail: Option<String>,
+    ) {
+        self.actions.push(FixAction {
+            work_id,
+            backend: backend.to_owned(),
+            item: item.to_owned(),
+            cid,
+            action: "cannot_fix".to_owned(),
+            done: false,
+            detail,
+        });
+    }
+
+    /// Waits for every sent request at once (at most `wait`), noting each one's last status.
+    async fn wait_for_requests(mut self, wait: Duration) -> Vec<FixAction> {
+        let waits = self
+            .sent
+            .iter()
+            .map(|(index, client, requestid)| async move {
+                (*index, client.wait_pinned(requestid, wait).await)
+            });
+        for (index, result) in futures_util::future::join_all(waits).await {
+            let status = match result {
+                Ok(st) => st.status.as_str().to_owned(),
+                Err(PinningError::WaitTimeout { last, .. }) => {
+                    last.map_or("still waiting", |s| s.as_str()).to_owned()
+                }
+                Err(PinningError::PinFailed { .. }) => "failed".to_owned(),
+                Err(e) => format!("unknown ({e})"),
+            };
+            self.actions[index].detail = Some(format!("request {status}"));
+        }
+        self.actions
+    }
+}
+
+/// The items of a remote entry whose pin is absent or failed and that can be pinned again from
+/// a verified local copy; the others are recorded as not fixable.
+fn pins_to_request(
+    work_id: u64,
+    items: &WorkItems,
+    entry: &HealthEntry,
+    local_ok: &HashSet<String>,
+    fixes: &mut Fixes,
+) -> Vec<PinItem> {
+    let mut to_pin = Vec::new();
+    for item in &entry.items {
+        if !matches!(
+            item.status,
+            Availability::PinAbsent | Availability::PinFailed
+        ) {
+            continue;
+        }
+        let Some(pin) = items
+            .items
+            .iter()
+            .find(|p| Some(&p.cid) == item.cid.as_ref())
+        else {
+            continue;
+        };
+        if local_ok.contains(&pin.cid) {
+            to_pin.push(pin.clone());
+        } else {
+            fixes.cannot_fix(
+                work_id,
+                &entry.backend,
+                &item.item,
+                item.cid.clone(),
+                Some("no verified copy in the local store to pin from".to_owned()),
+            );
+        }
+    }
+    to_pin
 }
 
 /// Deletes the first block file of `root`'s DAG found not to match its CID (adding the file

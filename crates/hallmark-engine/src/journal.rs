@@ -16,7 +16,7 @@ use tracing::warn;
 
 use crate::error::EngineError;
 use crate::fsutil::write_atomically;
-use crate::mint::MintRequest;
+use crate::mint_request::MintRequest;
 
 /// The journal's folder inside the data folder.
 pub const JOBS_DIR: &str = "jobs";

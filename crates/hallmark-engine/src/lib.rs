@@ -3,6 +3,8 @@
 //! [`Engine`] ties together the configuration ([`Config`]), the content store
 //! ([`hallmark_store::AnyStore`]), media ingest ([`hallmark_media`]) and the chain (the embedded
 //! dev chain, [`devchain::DevChain`], or a consortium RPC endpoint).
+//!
+//! The exit kit is built on this API in its own crate, `hallmark-kit`.
 
 mod accounts;
 mod catalog_sync;
@@ -17,9 +19,9 @@ mod fsutil;
 mod health;
 mod job;
 pub mod journal;
-mod kit;
 mod library;
 mod mint;
+mod mint_request;
 mod pinning;
 mod proof;
 mod refresh;
@@ -33,14 +35,10 @@ pub use config::{ChainConfig, Config, DEV_CHAIN_ID, IpfsBackend};
 pub use copycheck::{CopyCheck, NearMatch};
 pub use engine::{ChainStatus, ContractsStatus, Engine, Progress, Stage, Status, StoreStatus};
 pub use error::EngineError;
-/// The local catalog and the indexer, for callers that query or tune them.
-pub use hallmark_catalog as catalog;
-/// The chain layer, for callers that need its types (roles, licence terms).
-pub use hallmark_chain as chain;
-pub use hallmark_chain::Deployment;
-pub use hallmark_chain::{Address, B256, PrivateKeySigner, U256, dev_signer, edition_of, work_of};
-/// Evidence bundles (the format and the verifier), for callers that inspect reports.
-pub use hallmark_evidence as evidence;
+pub use hallmark_chain::{
+    Address, B256, ChainClient, ChainError, ChainResult, Deployment, PrivateKeySigner, U256,
+    dev_signer, edition_of, work_of,
+};
 pub use hallmark_indexer::{IndexerConfig, SyncProgress};
 pub use hallmark_media::{Ingested, Limits, MediaKind, MediaType};
 pub use hallmark_unixfs::{Cid, ImportSettings};
@@ -50,13 +48,13 @@ pub use health::{
 };
 pub use job::CancelToken;
 pub use journal::{MintStep, UnfinishedMint};
-pub use kit::{
-    CHAIN_FILE, ImportReport, ImportedWork, KIT_BUNDLE_MEDIA_MAX, KIT_FORMAT, KitFile, KitManifest,
-    KitReport, KitSelection, KitToken, KitWork, KitWorkFiles, MANIFEST_FILE, MAX_CAR_BLOCKS,
-    MAX_KIT_BUNDLE_BYTES, MAX_KIT_FILES, MAX_KIT_WORKS, MAX_MANIFEST_BYTES, README_FILE, SUMS_FILE,
-};
 pub use library::{Library, LibraryItem};
-pub use mint::{CoCreator, MAX_CO_CREATORS, MintOutcome, MintRequest, MintStage};
+pub use mint::{MintOutcome, MintStage};
+pub use mint_request::{
+    CoCreator, MAX_ATTRIBUTE_NAME_CHARS, MAX_ATTRIBUTE_VALUE_CHARS, MAX_ATTRIBUTES,
+    MAX_CO_CREATORS, MAX_DESCRIPTION_CHARS, MAX_EDITIONS, MAX_LICENCE_CHARS, MAX_ROYALTY_BPS,
+    MAX_TITLE_CHARS, MintRequest, MintRequestError,
+};
 pub use pinning::{
     MAX_SERVICE_NAME_CHARS, PinningServiceConfig, PinningServiceInfo, RemotePinOutcome,
     RemotePinReport, ServiceIssue,
@@ -75,4 +73,19 @@ pub use wallet::{
 pub fn sniff_media(bytes: &[u8]) -> Option<MediaType> {
     let head = &bytes[..bytes.len().min(hallmark_media::SNIFF_LEN)];
     hallmark_media::sniff(head).ok()
+}
+
+/// The catalog's query and result types, as [`Engine::catalog`] takes and answers them (the
+/// whole catalog crate is `hallmark_catalog`).
+pub mod catalog {
+    pub use hallmark_catalog::{
+        BrowseQuery, Catalog, CatalogError, EDITION_BASE, ProvenanceEntry, Sort, TokenCard,
+        WorkView, work_of,
+    };
+}
+
+/// The evidence verifier's report, as [`Engine::verify_bundle`] answers it (the bundle format
+/// itself is `hallmark_evidence`).
+pub mod evidence {
+    pub use hallmark_evidence::{Check, Report, Status, Summary, VerifyOptions};
 }

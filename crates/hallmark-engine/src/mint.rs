@@ -5,7 +5,6 @@
 //! registered work is refused with the existing work's id and registration time; the contract
 //! refuses it anyway if two mints race.
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use hallmark_chain::{
@@ -16,7 +15,7 @@ use hallmark_media::metadata::{Attribute, AttributeValue};
 use hallmark_media::{WorkFields, WorkMetadata};
 use hallmark_store::ContentStore;
 use hallmark_unixfs::ImportSettings;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tracing::{info, warn};
 
@@ -24,38 +23,7 @@ use crate::engine::Engine;
 use crate::error::EngineError;
 use crate::job::CancelToken;
 use crate::journal::{Journal, MintRecord, MintStep, UnfinishedMint};
-
-/// What the artist fills in.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct MintRequest {
-    /// The media file.
-    pub path: PathBuf,
-    /// Title.
-    pub name: String,
-    /// Longer text.
-    pub description: Option<String>,
-    /// Licence text (e.g. `CC BY-NC 4.0` or `All rights reserved`).
-    pub licence: String,
-    /// N editions (fixed forever).
-    pub editions: u32,
-    /// Royalty on every resale, in basis points.
-    pub royalty_bps: u16,
-    /// Traits shown with the work (`trait_type` → text value).
-    #[serde(default)]
-    pub attributes: Vec<(String, String)>,
-    /// Co-creators and their share of the royalty in basis points; the creator keeps the rest.
-    #[serde(default)]
-    pub co_creators: Vec<CoCreator>,
-}
-
-/// A co-creator paid a share of every royalty.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CoCreator {
-    /// Who is paid.
-    pub payee: Address,
-    /// Share of the royalty in basis points (1..=10000).
-    pub bps: u16,
-}
+use crate::mint_request::{CoCreator, MAX_CO_CREATORS, MintRequest};
 
 /// The step a mint is at, reported as each one starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -128,9 +96,6 @@ fn royalty_splits(
     }
     Ok(splits)
 }
-
-/// The contract's limit of splits, less the creator's own.
-pub const MAX_CO_CREATORS: usize = 7;
 
 /// How often a journalled registration is signed anew after losing its nonce.
 const MAX_RESIGNS: usize = 3;
@@ -230,7 +195,9 @@ impl Engine {
     }
 
     /// Ingests, checks, uploads and registers a work, minting edition 1 to the signer (who must
-    /// be an endorsed issuer and a member).
+    /// be an endorsed issuer and a member). A request that breaks a rule of
+    /// [`MintRequest::validate`] is refused (`request.invalid`) before anything is read,
+    /// uploaded or signed.
     pub async fn mint(
         &self,
         request: &MintRequest,
@@ -344,6 +311,7 @@ impl Engine {
         on_stage: &(dyn Fn(MintStage) + Send + Sync),
         expected_sha256: Option<&str>,
     ) -> Result<MintOutcome, EngineError> {
+        request.validate()?;
         let started = Instant::now();
         let client = self.chain_client(signer).await?;
         let creator: Address = client.address();

@@ -6,12 +6,12 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use hallmark_engine::chain::credits;
-use hallmark_engine::evidence::{
-    BundleFiles, EVIDENCE_FILE, Evidence, SEAL_FILE, Status, VerifyOptions, seal, verify_bytes,
-};
+use hallmark_chain::credits;
 use hallmark_engine::{
     B256, Config, Engine, MintRequest, ProveRequest, U256, dev_signer, verify_bundle_at,
+};
+use hallmark_evidence::{
+    BundleFiles, EVIDENCE_FILE, Evidence, SEAL_FILE, Status, VerifyOptions, seal, verify_bytes,
 };
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -100,7 +100,7 @@ fn resealed(
         let digest = B256::from_slice(&Sha256::digest(&evidence_json));
         let signature = seal::sign_seal(signer, digest, evidence.token.token_id, &evidence.chain)
             .expect("sign");
-        let seal = hallmark_engine::evidence::Seal {
+        let seal = hallmark_evidence::Seal {
             holder: signer.address(),
             evidence_sha256: digest,
             signature,

@@ -3,8 +3,8 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use hallmark_chain::format_utc;
 use hallmark_engine::catalog::{BrowseQuery, Sort, TokenCard};
-use hallmark_engine::chain::format_utc;
 use hallmark_engine::{IndexerConfig, SyncProgress, SyncReport};
 use serde::Serialize;
 

@@ -2,8 +2,8 @@
 
 use std::str::FromStr;
 
+use hallmark_chain::{LicenceKind, LicenceTerms, Role, credits, demo_attestation};
 use hallmark_engine::Address;
-use hallmark_engine::chain::{LicenceKind, LicenceTerms, Role, credits, demo_attestation};
 use sha2::{Digest, Sha256};
 
 use super::market::{as_account, demo_signer, parse_id, signer};

@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
+use hallmark_chain::format_utc;
 use hallmark_engine::catalog::EDITION_BASE;
-use hallmark_engine::chain::format_utc;
 use hallmark_engine::{Availability, HealthEntry, HealthReport, HealthRequest, dev_signer};
 use serde::Serialize;
 

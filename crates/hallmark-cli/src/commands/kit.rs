@@ -5,7 +5,8 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use hallmark_engine::{EngineError, ImportReport, KitReport, KitSelection};
+use hallmark_engine::EngineError;
+use hallmark_kit::{ExitKit, ImportReport, KitReport, KitSelection};
 
 use super::market::{parse_id, signer, with_chain};
 use super::{open_engine, print_line};

@@ -2,8 +2,10 @@
 //! command starts (state persisted in the data folder) with the seeded demo accounts.
 
 use clap::ValueEnum;
-use hallmark_engine::chain::{ChainClient, ChainResult, credits};
-use hallmark_engine::{CoCreator, Engine, MintRequest, U256, dev_signer};
+use hallmark_chain::credits;
+use hallmark_engine::{
+    ChainClient, ChainResult, CoCreator, Engine, EngineError, MintRequest, U256, dev_signer,
+};
 
 use super::{open_engine, print_line};
 use crate::cli::{Cli, DemoAccount, FreezeArgs, GiftArgs, ListArgs, MintArgs, Signer, TokenArgs};
@@ -123,6 +125,8 @@ pub(crate) async fn mint(cli: &Cli, args: &MintArgs) -> Result<(), Failure> {
             .map(|c| parse_co_creator(c))
             .collect::<Result<_, _>>()?,
     };
+    // The engine's mint checks this too; checked here, a refused request starts no chain.
+    request.validate().map_err(EngineError::from)?;
     let signer = signer(cli, args.account)?;
     let outcome = with_chain(cli, async |engine| {
         Ok(engine.mint(&request, signer).await?)

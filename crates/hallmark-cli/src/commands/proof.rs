@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use hallmark_engine::chain::format_utc;
+use hallmark_chain::format_utc;
 use hallmark_engine::evidence::{Report, Status, VerifyOptions};
 use hallmark_engine::{
     CertificateFormat, ProveRequest, U256, certificate_from_bundle, verify_bundle_at,

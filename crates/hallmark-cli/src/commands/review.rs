@@ -1,6 +1,6 @@
 //! `hallmark review list|approve|reject|withdraw`: the consortium's queue of near-copy mints.
 
-use hallmark_engine::chain::format_utc;
+use hallmark_chain::format_utc;
 use hallmark_engine::{IndexerConfig, U256};
 
 use super::market::{as_account, with_chain};

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use hallmark_engine::chain::{
+use hallmark_chain::{
     B256, ChainClient, ConfirmationPolicy, DemoAccounts, DeployParams, U256, WorkInput, credits,
     deploy_suite, seed_demo,
 };

@@ -1,6 +1,8 @@
 //! The exit kit: everything a holder or creator needs to keep, re-host and prove their works
-//! without Hallmark, in one self-contained folder ([`Engine::export_kit`]), and its import into
-//! another installation ([`Engine::import_kit`]).
+//! without Hallmark, in one self-contained folder ([`ExitKit::export_kit`]), and its import into
+//! another installation ([`ExitKit::import_kit`]). Both work through the engine's public API
+//! (catalog, content store, chain, evidence): `use hallmark_kit::ExitKit` and call them on an
+//! [`Engine`].
 //!
 //! A kit holds, per work, the media, the metadata document and the picture the metadata shows as
 //! CAR v1 files (any IPFS node imports them with `ipfs dag import`), the evidence bundle of every
@@ -18,16 +20,62 @@ mod export;
 mod import;
 mod readme;
 
+use std::future::Future;
 use std::io::Read;
 use std::path::{Component, Path};
 
+use hallmark_chain::PrivateKeySigner;
+use hallmark_engine::{Engine, EngineError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::error::EngineError;
-
 pub use export::KitReport;
 pub use import::{ImportReport, ImportedWork};
+
+/// The exit kit's operations on an [`Engine`].
+pub trait ExitKit {
+    /// Writes an exit kit of the works `selection` names into `out` (a new or empty folder),
+    /// signing the evidence bundles as `signer`: the catalog is synced first, the kit is built
+    /// in `OUT.partial-…` beside `out` and renamed into place only when complete.
+    ///
+    /// Every token of a selected work that `signer` holds gets an evidence bundle; a work it
+    /// created but no longer holds gets its media, metadata and registration facts, and a note
+    /// saying why there is no bundle.
+    fn export_kit(
+        &self,
+        selection: &KitSelection,
+        out: &Path,
+        signer: PrivateKeySigner,
+    ) -> impl Future<Output = Result<KitReport, EngineError>> + Send;
+
+    /// Imports the exit kit in the folder `kit`: checks every file, block, DAG, metadata binding
+    /// and evidence bundle (nothing in the kit is trusted, see the crate notes), then stores and
+    /// pins the content in this engine's content store, adds the media to the library and keeps
+    /// the kit's evidence in `<data>/kits/<id>/`. A kit that fails any check is refused with the
+    /// file named, and nothing of it is stored or pinned. Needs no chain.
+    fn import_kit(
+        &self,
+        kit: &Path,
+    ) -> impl Future<Output = Result<ImportReport, EngineError>> + Send;
+}
+
+impl ExitKit for Engine {
+    fn export_kit(
+        &self,
+        selection: &KitSelection,
+        out: &Path,
+        signer: PrivateKeySigner,
+    ) -> impl Future<Output = Result<KitReport, EngineError>> + Send {
+        export::export_kit(self, selection, out, signer)
+    }
+
+    fn import_kit(
+        &self,
+        kit: &Path,
+    ) -> impl Future<Output = Result<ImportReport, EngineError>> + Send {
+        import::import_kit(self, kit)
+    }
+}
 
 /// The `format` of a kit's `manifest.json`.
 pub const KIT_FORMAT: &str = "hallmark-exit-kit/1";

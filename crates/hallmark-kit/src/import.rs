@@ -1,4 +1,4 @@
-//! Importing an exit kit ([`Engine::import_kit`]).
+//! Importing an exit kit ([`ExitKit::import_kit`](crate::ExitKit::import_kit)).
 //!
 //! Nothing in the kit is trusted. In order, before anything reaches the content store:
 //! 1. `manifest.json` is read (at most [`MAX_MANIFEST_BYTES`]), parsed strictly and checked:
@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Instant;
 
+use hallmark_engine::{Engine, EngineError};
 use hallmark_evidence::VerifyOptions;
 use hallmark_media::WorkMetadata;
 use hallmark_store::{AnyStore, ContentStore, EmbeddedStore, MAX_BLOCK_BYTES, StoreError};
@@ -37,8 +38,6 @@ use super::{
     MAX_KIT_FILES, MAX_KIT_WORKS, MAX_MANIFEST_BYTES, RemoveOnDrop, SUMS_FILE, hash_file, io_error,
     is_safe_kit_path, kit_error, plain_hex, slug, unique_suffix,
 };
-use crate::engine::Engine;
-use crate::error::EngineError;
 
 /// One imported work.
 #[derive(Debug, Clone, Serialize)]
@@ -63,7 +62,7 @@ pub struct ImportedWork {
     pub note: Option<String>,
 }
 
-/// What [`Engine::import_kit`] did.
+/// What [`ExitKit::import_kit`](crate::ExitKit::import_kit) did.
 #[derive(Debug, Clone, Serialize)]
 pub struct ImportReport {
     /// The kit folder.
@@ -643,7 +642,7 @@ async fn check_bundle(
         )));
     }
     let report =
-        crate::proof::verify_bundle_at(&root.join(relative), &VerifyOptions::default(), None)
+        hallmark_engine::verify_bundle_at(&root.join(relative), &VerifyOptions::default(), None)
             .await
             .map_err(|e| refused(e.to_string()))?;
     if !report.passed() {
@@ -678,212 +677,242 @@ async fn check_bundle(
     Ok(())
 }
 
-impl Engine {
-    /// Imports the exit kit in the folder `kit`: checks every file, block, DAG, metadata binding
-    /// and evidence bundle (see the module notes), then stores and pins the content in this
-    /// engine's content store, adds the media to the library and keeps the kit's evidence in
-    /// `<data>/kits/<id>/`. A kit that fails any check is refused with the file named, and
-    /// nothing of it is stored or pinned. Needs no chain.
-    #[tracing::instrument(skip(self), fields(kit = %kit.display()), err(Display))]
-    pub async fn import_kit(&self, kit: &Path) -> Result<ImportReport, EngineError> {
-        let started = Instant::now();
-        let kit_dir = kit.to_owned();
-        let checked = tokio::task::spawn_blocking(move || check_kit(&kit_dir)).await??;
-        let manifest = &checked.manifest;
-        info!(
-            works = manifest.works.len(),
-            files = manifest.files.len(),
-            blocks = checked.blocks,
-            "kit files and blocks verified"
-        );
+/// Imports the kit (see [`ExitKit::import_kit`](crate::ExitKit::import_kit)).
+#[tracing::instrument(skip(engine), fields(kit = %kit.display()), err(Display))]
+pub(crate) async fn import_kit(engine: &Engine, kit: &Path) -> Result<ImportReport, EngineError> {
+    let started = Instant::now();
+    let kit_dir = kit.to_owned();
+    let checked = tokio::task::spawn_blocking(move || check_kit(&kit_dir)).await??;
+    let manifest = &checked.manifest;
+    info!(
+        works = manifest.works.len(),
+        files = manifest.files.len(),
+        blocks = checked.blocks,
+        "kit files and blocks verified"
+    );
 
-        let scratch = self
-            .config()
-            .data_dir
-            .join("tmp")
-            .join(format!("kit-import-{}", unique_suffix()));
-        std::fs::create_dir_all(&scratch).map_err(|e| io_error("create", &scratch, &e))?;
-        let _scratch_guard = RemoveOnDrop::new(scratch.clone());
-        let staging = EmbeddedStore::open(scratch.join("store"))?;
+    let scratch = engine
+        .config()
+        .data_dir
+        .join("tmp")
+        .join(format!("kit-import-{}", unique_suffix()));
+    std::fs::create_dir_all(&scratch).map_err(|e| io_error("create", &scratch, &e))?;
+    let _scratch_guard = RemoveOnDrop::new(scratch.clone());
+    let staged =
+        check_in_staging(&checked, &scratch, engine.config().limits.max_file_bytes).await?;
+    info!(
+        bundles = staged.bundles_verified,
+        "kit content verified in staging"
+    );
+
+    let pinned = commit_kit(engine.store(), &checked).await?;
+    let kept_in = keep_kit_evidence(&engine.config().data_dir, &checked)?;
+    let mut imported = Vec::with_capacity(staged.works.len());
+    for (work, checked_work) in staged.works {
+        imported.push(add_to_library(engine, work, &checked_work, &kept_in).await);
+    }
+    let report = ImportReport {
+        kit: checked.root.clone(),
+        kept_in,
+        account: manifest.account.clone(),
+        chain_id: manifest.chain_id,
+        backend: engine.store().backend_name().to_owned(),
+        files_checked: manifest.files.len(),
+        bytes_checked: checked.bytes,
+        blocks_verified: checked.blocks,
+        pinned: pinned.iter().map(Cid::to_string).collect(),
+        bundles_verified: staged.bundles_verified,
+        works: imported,
+        elapsed_ms: started.elapsed().as_millis() as u64,
+    };
+    info!(
+        works = report.works.len(),
+        pinned = report.pinned.len(),
+        ms = report.elapsed_ms,
+        "kit imported"
+    );
+    Ok(report)
+}
+
+/// The kit after step 4: every work checked, with its media written out in the scratch folder.
+struct StagedKit<'a> {
+    works: Vec<(&'a KitWork, CheckedWork)>,
+    bundles_verified: usize,
+}
+
+/// Step 4: the CARs go into a staging store under `scratch`, where every work and bundle is
+/// checked.
+async fn check_in_staging<'a>(
+    checked: &'a CheckedKit,
+    scratch: &Path,
+    max_file_bytes: u64,
+) -> Result<StagedKit<'a>, EngineError> {
+    let manifest = &checked.manifest;
+    let staging = EmbeddedStore::open(scratch.join("store"))?;
+    for car in &checked.cars {
+        staging
+            .import_car(&checked.root.join(&car.relative))
+            .await
+            .map_err(|e| bad_car(&car.relative, e))?;
+    }
+    let mut works = Vec::with_capacity(manifest.works.len());
+    let mut bundles_verified = 0;
+    for work in &manifest.works {
+        let checked_work = check_work(&staging, work, manifest, scratch, max_file_bytes).await?;
+        for token in &work.tokens {
+            if let Some(bundle) = &token.bundle {
+                check_bundle(&checked.root, bundle, token.token_id, work, manifest).await?;
+                bundles_verified += 1;
+            }
+        }
+        works.push((work, checked_work));
+    }
+    Ok(StagedKit {
+        works,
+        bundles_verified,
+    })
+}
+
+/// Adds an imported work's media to the library; a failure there is only noted (the content is
+/// stored and pinned already).
+async fn add_to_library(
+    engine: &Engine,
+    work: &KitWork,
+    checked_work: &CheckedWork,
+    kept_in: &Path,
+) -> ImportedWork {
+    let (in_library, note) = match engine.ingest(&checked_work.media_file, |_| {}).await {
+        Ok(ingested) if ingested.cid_v1 == checked_work.roots[0] => (true, None),
+        Ok(ingested) => (
+            true,
+            Some(format!(
+                "the library lists it under {} (this Hallmark's import settings differ from the kit's)",
+                ingested.cid_v1
+            )),
+        ),
+        Err(e) => {
+            warn!(work = work.work_id, error = %e, "imported media not added to the library");
+            (
+                false,
+                Some(format!(
+                    "stored and pinned, but not added to the library: {e}"
+                )),
+            )
+        }
+    };
+    ImportedWork {
+        work_id: work.work_id,
+        title: work.title.clone(),
+        content_sha256: work.content_sha256.clone(),
+        media_cid: work.media_cid.clone(),
+        metadata_cid: work.metadata_cid.clone(),
+        image_cid: work.image_cid.clone(),
+        bundles: work
+            .tokens
+            .iter()
+            .filter_map(|t| t.bundle.as_deref())
+            .map(|b| kept_in.join(b))
+            .collect(),
+        in_library,
+        note,
+    }
+}
+
+/// Imports every CAR into the content store and pins every root; on failure, removes the
+/// pins this import added. Returns the pinned roots.
+async fn commit_kit(store: &AnyStore, checked: &CheckedKit) -> Result<Vec<Cid>, EngineError> {
+    let before: HashSet<Cid> = store.pin_ls().await?.into_iter().collect();
+    let roots: BTreeSet<Cid> = checked.cars.iter().map(|c| c.root).collect();
+    let mut added = Vec::new();
+    let result = async {
         for car in &checked.cars {
-            staging
-                .import_car(&checked.root.join(&car.relative))
+            import_car(store, checked, car, &mut added).await?;
+        }
+        for root in &roots {
+            added.push(*root);
+            store.pin_add(root).await?;
+        }
+        Ok::<(), EngineError>(())
+    }
+    .await;
+    if let Err(e) = result {
+        for cid in added.iter().filter(|c| !before.contains(c)) {
+            if let Err(unpin) = store.pin_rm(cid).await
+                && unpin.code() != "store.not_pinned"
+            {
+                warn!(%cid, error = %unpin, "could not remove a pin of a failed import");
+            }
+        }
+        return Err(e);
+    }
+    Ok(roots.into_iter().collect())
+}
+
+/// Imports one CAR of the kit into the content store; a root a Kubo node pins as it imports
+/// is recorded in `added`.
+async fn import_car(
+    store: &AnyStore,
+    checked: &CheckedKit,
+    car: &KitCar,
+    added: &mut Vec<Cid>,
+) -> Result<(), EngineError> {
+    let path = checked.root.join(&car.relative);
+    match store {
+        AnyStore::Embedded(embedded) => {
+            embedded
+                .import_car(&path)
                 .await
                 .map_err(|e| bad_car(&car.relative, e))?;
         }
-        let mut works = Vec::with_capacity(manifest.works.len());
-        let mut bundles_verified = 0;
-        for work in &manifest.works {
-            let checked_work = check_work(
-                &staging,
-                work,
-                manifest,
-                &scratch,
-                self.config().limits.max_file_bytes,
-            )
-            .await?;
-            for token in &work.tokens {
-                if let Some(bundle) = &token.bundle {
-                    check_bundle(&checked.root, bundle, token.token_id, work, manifest).await?;
-                    bundles_verified += 1;
+        AnyStore::Kubo(node) => {
+            // `dag/import` pins the CAR's root as it imports it.
+            added.push(car.root);
+            node.add_car(&path).await.map_err(|e| match e {
+                StoreError::Car { .. } | StoreError::CidMismatch { .. } => {
+                    bad_car(&car.relative, e)
                 }
-            }
-            works.push((work, checked_work));
+                other => other.into(),
+            })?;
         }
-        info!(
-            bundles = bundles_verified,
-            "kit content verified in staging"
-        );
-
-        let pinned = self.commit_kit(&checked).await?;
-        let kept_in = self.keep_kit_evidence(&checked)?;
-
-        let mut imported = Vec::with_capacity(works.len());
-        for (work, checked_work) in works {
-            let (in_library, note) = match self.ingest(&checked_work.media_file, |_| {}).await {
-                Ok(ingested) if ingested.cid_v1 == checked_work.roots[0] => (true, None),
-                Ok(ingested) => (
-                    true,
-                    Some(format!(
-                        "the library lists it under {} (this Hallmark's import settings differ from the kit's)",
-                        ingested.cid_v1
-                    )),
-                ),
-                Err(e) => {
-                    warn!(work = work.work_id, error = %e, "imported media not added to the library");
-                    (
-                        false,
-                        Some(format!(
-                            "stored and pinned, but not added to the library: {e}"
-                        )),
-                    )
-                }
-            };
-            imported.push(ImportedWork {
-                work_id: work.work_id,
-                title: work.title.clone(),
-                content_sha256: work.content_sha256.clone(),
-                media_cid: work.media_cid.clone(),
-                metadata_cid: work.metadata_cid.clone(),
-                image_cid: work.image_cid.clone(),
-                bundles: work
-                    .tokens
-                    .iter()
-                    .filter_map(|t| t.bundle.as_deref())
-                    .map(|b| kept_in.join(b))
-                    .collect(),
-                in_library,
-                note,
-            });
-        }
-        let report = ImportReport {
-            kit: checked.root.clone(),
-            kept_in,
-            account: manifest.account.clone(),
-            chain_id: manifest.chain_id,
-            backend: self.store().backend_name().to_owned(),
-            files_checked: manifest.files.len(),
-            bytes_checked: checked.bytes,
-            blocks_verified: checked.blocks,
-            pinned: pinned.iter().map(Cid::to_string).collect(),
-            bundles_verified,
-            works: imported,
-            elapsed_ms: started.elapsed().as_millis() as u64,
-        };
-        info!(
-            works = report.works.len(),
-            pinned = report.pinned.len(),
-            ms = report.elapsed_ms,
-            "kit imported"
-        );
-        Ok(report)
     }
+    debug!(car = %car.relative, root = %car.root, "CAR imported");
+    Ok(())
+}
 
-    /// Imports every CAR into the content store and pins every root; on failure, removes the
-    /// pins this import added. Returns the pinned roots.
-    async fn commit_kit(&self, checked: &CheckedKit) -> Result<Vec<Cid>, EngineError> {
-        let store = self.store();
-        let before: HashSet<Cid> = store.pin_ls().await?.into_iter().collect();
-        let roots: BTreeSet<Cid> = checked.cars.iter().map(|c| c.root).collect();
-        let mut added = Vec::new();
-        let result = async {
-            for car in &checked.cars {
-                let path = checked.root.join(&car.relative);
-                match store {
-                    AnyStore::Embedded(embedded) => {
-                        embedded
-                            .import_car(&path)
-                            .await
-                            .map_err(|e| bad_car(&car.relative, e))?;
-                    }
-                    AnyStore::Kubo(node) => {
-                        // `dag/import` pins the CAR's root as it imports it.
-                        added.push(car.root);
-                        node.add_car(&path).await.map_err(|e| match e {
-                            StoreError::Car { .. } | StoreError::CidMismatch { .. } => {
-                                bad_car(&car.relative, e)
-                            }
-                            other => other.into(),
-                        })?;
-                    }
-                }
-                debug!(car = %car.relative, root = %car.root, "CAR imported");
-            }
-            for root in &roots {
-                added.push(*root);
-                store.pin_add(root).await?;
-            }
-            Ok::<(), EngineError>(())
-        }
-        .await;
-        if let Err(e) = result {
-            for cid in added.iter().filter(|c| !before.contains(c)) {
-                if let Err(unpin) = store.pin_rm(cid).await
-                    && unpin.code() != "store.not_pinned"
-                {
-                    warn!(%cid, error = %unpin, "could not remove a pin of a failed import");
-                }
-            }
-            return Err(e);
-        }
-        Ok(roots.into_iter().collect())
+/// Copies the kit's evidence (every listed file but the CARs, and the manifest) to
+/// `<data>/kits/<first 16 hex digits of the manifest's sha-256>/`, each copy checked again.
+fn keep_kit_evidence(data_dir: &Path, checked: &CheckedKit) -> Result<PathBuf, EngineError> {
+    let kits = data_dir.join("kits");
+    let target = kits.join(format!("kit-{}", &checked.manifest_sha256[..16]));
+    if target.is_dir() {
+        return Ok(target);
     }
-
-    /// Copies the kit's evidence (every listed file but the CARs, and the manifest) to
-    /// `<data>/kits/<first 16 hex digits of the manifest's sha-256>/`, each copy checked again.
-    fn keep_kit_evidence(&self, checked: &CheckedKit) -> Result<PathBuf, EngineError> {
-        let kits = self.config().data_dir.join("kits");
-        let target = kits.join(format!("kit-{}", &checked.manifest_sha256[..16]));
-        if target.is_dir() {
-            return Ok(target);
+    let partial = kits.join(format!(".partial-{}", unique_suffix()));
+    let mut guard = RemoveOnDrop::new(partial.clone());
+    let copy = |relative: &str, expected: &str| -> Result<(), EngineError> {
+        let from = checked.root.join(relative);
+        let to = partial.join(relative);
+        if let Some(dir) = to.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| io_error("create", dir, &e))?;
         }
-        let partial = kits.join(format!(".partial-{}", unique_suffix()));
-        let mut guard = RemoveOnDrop::new(partial.clone());
-        let copy = |relative: &str, expected: &str| -> Result<(), EngineError> {
-            let from = checked.root.join(relative);
-            let to = partial.join(relative);
-            if let Some(dir) = to.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| io_error("create", dir, &e))?;
-            }
-            std::fs::copy(&from, &to).map_err(|e| io_error("copy", &from, &e))?;
-            if sha256_of_file(&to)? != expected {
-                return Err(kit_error(
-                    "kit.file_mismatch",
-                    format!("{relative}: it changed while the kit was imported"),
-                ));
-            }
-            Ok(())
-        };
-        for file in &checked.manifest.files {
-            if !file.path.ends_with(".car") {
-                copy(&file.path, &file.sha256)?;
-            }
+        std::fs::copy(&from, &to).map_err(|e| io_error("copy", &from, &e))?;
+        if sha256_of_file(&to)? != expected {
+            return Err(kit_error(
+                "kit.file_mismatch",
+                format!("{relative}: it changed while the kit was imported"),
+            ));
         }
-        copy(MANIFEST_FILE, &checked.manifest_sha256)?;
-        std::fs::rename(&partial, &target).map_err(|e| io_error("keep the kit in", &target, &e))?;
-        guard.disarm();
-        Ok(target)
+        Ok(())
+    };
+    for file in &checked.manifest.files {
+        if !file.path.ends_with(".car") {
+            copy(&file.path, &file.sha256)?;
+        }
     }
+    copy(MANIFEST_FILE, &checked.manifest_sha256)?;
+    std::fs::rename(&partial, &target).map_err(|e| io_error("keep the kit in", &target, &e))?;
+    guard.disarm();
+    Ok(target)
 }
 
 #[cfg(test)]
