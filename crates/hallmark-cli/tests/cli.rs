@@ -9,21 +9,16 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use hallmark_testkit::cli::output_with_input;
+use hallmark_testkit::hallmark_cli;
+use hallmark_testkit::pictures::textured;
 use hallmark_unixfs::{ImportSettings, NullSink, import_reader};
 use serde_json::Value;
 use tempfile::TempDir;
 
-/// `hallmark ARGS` with a private data folder and no inherited store or log settings.
+/// `hallmark ARGS` with a private data folder and none of the caller's Hallmark settings.
 fn hallmark(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hallmark"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .env_remove("HALLMARK_IPFS_API")
-        .env_remove("HALLMARK_DATA_DIR")
-        .env_remove("RUST_LOG")
-        .output()
-        .unwrap()
+    hallmark_cli!().run(data_dir, args)
 }
 
 fn stdout(o: &Output) -> String {
@@ -661,31 +656,6 @@ fn prove_verify_and_verify_file_from_the_cli() {
     assert!(unknown.starts_with("not registered"), "{unknown}");
 }
 
-/// A detailed picture (PDQ quality well above 50): overlapping waves and seeded noise.
-fn textured(width: u32, height: u32, seed: u32) -> image::RgbImage {
-    let mut state = seed.wrapping_mul(2_654_435_761).max(1);
-    let mut noise = move || {
-        state ^= state << 13;
-        state ^= state >> 17;
-        state ^= state << 5;
-        (state % 64) as f32
-    };
-    image::RgbImage::from_fn(width, height, |x, y| {
-        let (fx, fy) = (x as f32, y as f32);
-        let k = seed as f32 * 0.37 + 1.0;
-        let v = (fx / (9.0 + k)).sin() * 60.0
-            + (fy / (13.0 + k)).cos() * 60.0
-            + ((fx + fy) / 31.0).sin() * 50.0
-            + 128.0;
-        let n = noise();
-        image::Rgb([
-            (v + n).clamp(0.0, 255.0) as u8,
-            (255.0 - v + n / 2.0).clamp(0.0, 255.0) as u8,
-            ((fx * k) % 255.0) as u8 / 2 + (n as u8),
-        ])
-    })
-}
-
 #[test]
 fn near_copies_go_to_review_and_mint_once_approved() {
     let dir = TempDir::new().expect("tempdir");
@@ -982,30 +952,12 @@ fn consortium_roles_and_licences_from_the_cli() {
 
 /// `hallmark` with `HALLMARK_PASSWORD` set (unless `None`) and `input` on standard input.
 fn hallmark_wallet(data_dir: &Path, password: Option<&str>, input: &str, args: &[&str]) -> Output {
-    use std::io::Write;
-    let mut command = Command::new(env!("CARGO_BIN_EXE_hallmark"));
-    command
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .env_remove("HALLMARK_IPFS_API")
-        .env_remove("HALLMARK_DATA_DIR")
-        .env_remove("HALLMARK_PASSWORD")
-        .env_remove("RUST_LOG")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
+    let mut command = hallmark_cli!().command(data_dir);
+    command.args(args);
     if let Some(password) = password {
         command.env("HALLMARK_PASSWORD", password);
     }
-    let mut child = command.spawn().unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    output_with_input(&mut command, input)
 }
 
 #[test]

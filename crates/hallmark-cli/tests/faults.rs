@@ -21,10 +21,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use common::{data_folder, deploy_and_seed, free_port, register_and_list, start_anvil};
+use common::{Anvil, cli, data_folder, deploy_and_seed, free_port, register_and_list};
 use hallmark_chain::{DemoAccounts, U256};
 use hallmark_engine::catalog::Catalog;
 use hallmark_engine::{Config, IpfsBackend};
+use hallmark_testkit::pictures;
 
 // ---------------------------------------------------------------------------------------------
 // Processes and servers
@@ -175,18 +176,7 @@ fn closed_url() -> String {
 
 /// `hallmark --data-dir DATA ARGS`, timed.
 fn hallmark(data: &Path, args: &[&str]) -> (Output, Duration) {
-    let started = Instant::now();
-    let output = Command::new(env!("CARGO_BIN_EXE_hallmark"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env_remove("HALLMARK_DATA_DIR")
-        .env_remove("HALLMARK_IPFS_API")
-        .env_remove("HALLMARK_CHAIN_RPC")
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("hallmark runs");
-    (output, started.elapsed())
+    cli().run_timed(data, args)
 }
 
 fn stderr(o: &Output) -> String {
@@ -301,11 +291,11 @@ const FAST_BOUND: Duration = Duration::from_secs(12);
 
 #[test]
 fn chain_rpc_closed_silent_or_garbage_fails_clearly_in_bounded_time() {
-    let anvil = start_anvil();
+    let anvil = Anvil::start();
     let dir = tempfile::tempdir().expect("tmp");
     let data = dir.path().join("data");
-    let config = data_folder(&data, &anvil.url, IpfsBackend::Embedded);
-    let token = prepare_chain(&anvil.url, &config, 3).to_string();
+    let config = data_folder(&data, &anvil.endpoint(), IpfsBackend::Embedded);
+    let token = prepare_chain(&anvil.endpoint(), &config, 3).to_string();
 
     let (o, _) = hallmark(&data, &["sync"]);
     assert_ok(&o, "the first sync");
@@ -383,7 +373,7 @@ fn chain_rpc_closed_silent_or_garbage_fails_clearly_in_bounded_time() {
     }
 
     // The fault gone, the same commands succeed.
-    data_folder(&data, &anvil.url, IpfsBackend::Embedded);
+    data_folder(&data, &anvil.endpoint(), IpfsBackend::Embedded);
     let (o, _) = hallmark(&data, &["sync"]);
     assert_ok(&o, "the sync after the faults");
     let (o, _) = hallmark(&data, &["work", &token, "--as", "issuer"]);
@@ -395,16 +385,8 @@ fn chain_rpc_closed_silent_or_garbage_fails_clearly_in_bounded_time() {
 // Kubo IPFS node
 
 /// A noisy PNG (incompressible, so its size is about `side`² × 3 bytes).
-fn noisy_png(path: &Path, side: u32, seed: u32) {
-    let mut state = seed.wrapping_mul(2_654_435_761).wrapping_add(1);
-    let image = image::RgbImage::from_fn(side, side, |_, _| {
-        state ^= state << 13;
-        state ^= state >> 17;
-        state ^= state << 5;
-        let [r, g, b, _] = state.to_le_bytes();
-        image::Rgb([r, g, b])
-    });
-    image.save(path).expect("png");
+fn noisy_png(path: &Path, side: u32, seed: u64) {
+    pictures::save(&pictures::noise(side, side, seed), path);
 }
 
 #[test]
@@ -614,10 +596,10 @@ fn a_full_disk_is_said_and_nothing_is_half_written() {
     ) else {
         return;
     };
-    let anvil = start_anvil();
+    let anvil = Anvil::start();
     let data = fs.dir.join("data");
-    let config = data_folder(&data, &anvil.url, IpfsBackend::Embedded);
-    prepare_chain(&anvil.url, &config, 30);
+    let config = data_folder(&data, &anvil.endpoint(), IpfsBackend::Embedded);
+    prepare_chain(&anvil.endpoint(), &config, 30);
     // The data folder's files exist (store, library, catalog) before the disk fills.
     let (o, _) = hallmark(&data, &["library"]);
     assert_ok(&o, "library");
@@ -685,10 +667,10 @@ fn a_read_only_data_folder_is_named() {
     let Some(fs) = tmpfs_or_skip(dir.path(), "8m", "a_read_only_data_folder_is_named") else {
         return;
     };
-    let anvil = start_anvil();
+    let anvil = Anvil::start();
     let data = fs.dir.join("data");
-    let config = data_folder(&data, &anvil.url, IpfsBackend::Embedded);
-    prepare_chain(&anvil.url, &config, 2);
+    let config = data_folder(&data, &anvil.endpoint(), IpfsBackend::Embedded);
+    prepare_chain(&anvil.endpoint(), &config, 2);
     let (o, _) = hallmark(&data, &["sync"]);
     assert_ok(&o, "the first sync");
     let synced = check_catalog(&config);

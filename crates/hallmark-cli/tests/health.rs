@@ -6,44 +6,22 @@
 #[path = "../../hallmark-pinning/tests/common/mod.rs"]
 mod pinning_server;
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::time::Instant;
 
+use hallmark_testkit::{hallmark_cli, pictures};
 use pinning_server::{TOKEN, TestServer};
 use serde_json::Value;
 
-fn command(data_dir: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_hallmark"));
-    c.arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .env_remove("HALLMARK_IPFS_API")
-        .env_remove("HALLMARK_DATA_DIR")
-        .env_remove("RUST_LOG");
-    c
-}
-
+/// `hallmark ARGS` with a private data folder and none of the caller's Hallmark settings.
 fn hallmark(data_dir: &Path, args: &[&str]) -> Output {
-    command(data_dir, args).output().unwrap()
+    hallmark_cli!().run(data_dir, args)
 }
 
 /// `hallmark ARGS` with `input` on standard input.
 fn hallmark_with_input(data_dir: &Path, args: &[&str], input: &str) -> Output {
-    let mut child = command(data_dir, args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    hallmark_cli!().run_with_input(data_dir, args, input)
 }
 
 fn text(o: &Output) -> (String, String) {
@@ -59,23 +37,6 @@ fn ok(o: &Output) -> String {
     out
 }
 
-fn textured(path: &Path, seed: u32) {
-    let mut state = seed.wrapping_mul(2_654_435_761).max(1);
-    image::RgbImage::from_fn(640, 480, |x, y| {
-        state ^= state << 13;
-        state ^= state >> 17;
-        state ^= state << 5;
-        let n = (state % 64) as u8;
-        image::Rgb([
-            ((x * 3 + y) % 192) as u8 + n,
-            ((y * 5) % 192) as u8 + n / 2,
-            ((x ^ y) % 192) as u8 + n / 3,
-        ])
-    })
-    .save(path)
-    .unwrap();
-}
-
 #[test]
 fn health_fix_refresh_and_pinning_from_the_cli() {
     let started = Instant::now();
@@ -84,7 +45,7 @@ fn health_fix_refresh_and_pinning_from_the_cli() {
     let server = TestServer::start(50);
     let wrong = "not-the-token-4b7d2f";
     let file = dir.path().join("harbour.png");
-    textured(&file, 7);
+    pictures::save(&pictures::textured(640, 480, 7), &file);
 
     let minted: Value = serde_json::from_str(&ok(&hallmark(
         &data,

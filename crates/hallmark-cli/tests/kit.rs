@@ -12,22 +12,14 @@ use std::process::{Command, Output};
 use std::time::Instant;
 
 use hallmark_engine::{Config, Engine, U256, dev_signer};
+use hallmark_testkit::hallmark_cli;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use tempfile::TempDir;
 
-/// `hallmark ARGS` with a private data folder and no inherited store, chain or log settings.
+/// `hallmark ARGS` with a private data folder and none of the caller's Hallmark settings.
 fn hallmark(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hallmark"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .env_remove("HALLMARK_IPFS_API")
-        .env_remove("HALLMARK_CHAIN_RPC")
-        .env_remove("HALLMARK_DATA_DIR")
-        .env_remove("RUST_LOG")
-        .output()
-        .unwrap()
+    hallmark_cli!().run(data_dir, args)
 }
 
 fn stdout(o: &Output) -> String {

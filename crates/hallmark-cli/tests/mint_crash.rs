@@ -19,22 +19,19 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{crash_seed, deploy_and_seed, hallmark, next, rpc_data_folder, start_anvil};
+use common::{Anvil, crash_seed, deploy_and_seed, hallmark, next, rpc_data_folder};
 use hallmark_chain::{B256, ChainClient, DemoAccounts};
 use hallmark_engine::catalog::Catalog;
 use hallmark_engine::journal::JOBS_DIR;
 use hallmark_engine::{Config, Library};
+use hallmark_testkit::pictures;
 use sha2::{Digest, Sha256};
 
-/// A picture of seeded noise: distinct content and a distinct perceptual hash per seed.
+/// A picture of seeded noise (distinct content and a distinct perceptual hash per seed); returns
+/// its sha-256.
 fn noise_png(path: &Path, seed: u64) -> B256 {
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let picture = image::RgbImage::from_fn(96, 96, |_, _| {
-        let v = next(&mut state);
-        image::Rgb([v as u8, (v >> 8) as u8, (v >> 16) as u8])
-    });
-    picture.save(path).expect("png");
-    B256::from_slice(&Sha256::digest(std::fs::read(path).expect("read")))
+    let bytes = pictures::save(&pictures::noise(96, 96, seed), path);
+    B256::from_slice(&Sha256::digest(bytes))
 }
 
 /// Where a kill is aimed.
@@ -134,14 +131,14 @@ fn killed_mints_finish_once_and_the_catalog_equals_a_rebuild() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(100);
-    let anvil = start_anvil();
+    let anvil = Anvil::start();
     let dir = tempfile::tempdir().expect("tmp");
     let data = dir.path().join("data");
     let files = dir.path().join("files");
     std::fs::create_dir_all(&files).expect("files");
-    let config = rpc_data_folder(&data, &anvil.url);
+    let config = rpc_data_folder(&data, &anvil.endpoint());
     let runtime = common::runtime();
-    let council: ChainClient = runtime.block_on(deploy_and_seed(&anvil.url, &config));
+    let council: ChainClient = runtime.block_on(deploy_and_seed(&anvil.endpoint(), &config));
     let issuer = DemoAccounts::standard(2).expect("keys").issuer.address();
     let nonce_before = runtime
         .block_on(council.mined_transactions(issuer))
@@ -265,12 +262,12 @@ fn killed_mints_finish_once_and_the_catalog_equals_a_rebuild() {
 /// registration again — and the work is still registered once, by one transaction.
 #[test]
 fn a_signed_mint_whose_nonce_was_taken_is_signed_again() {
-    let anvil = start_anvil();
+    let anvil = Anvil::start();
     let dir = tempfile::tempdir().expect("tmp");
     let data = dir.path().join("data");
-    let config = rpc_data_folder(&data, &anvil.url);
+    let config = rpc_data_folder(&data, &anvil.endpoint());
     let runtime = common::runtime();
-    let council = runtime.block_on(deploy_and_seed(&anvil.url, &config));
+    let council = runtime.block_on(deploy_and_seed(&anvil.endpoint(), &config));
     let issuer = council
         .as_account(DemoAccounts::standard(2).expect("keys").issuer)
         .expect("issuer");
@@ -458,13 +455,13 @@ impl Proxy {
 /// finishes it — one work, one transaction.
 #[test]
 fn a_mint_whose_node_hangs_after_signing_is_resumed_once() {
-    let anvil = start_anvil();
-    let proxy = Proxy::start(&anvil.url);
+    let anvil = Anvil::start();
+    let proxy = Proxy::start(&anvil.endpoint());
     let dir = tempfile::tempdir().expect("tmp");
     let data = dir.path().join("data");
     let config = rpc_data_folder(&data, &proxy.url);
     let runtime = common::runtime();
-    let council = runtime.block_on(deploy_and_seed(&anvil.url, &config));
+    let council = runtime.block_on(deploy_and_seed(&anvil.endpoint(), &config));
     let issuer = DemoAccounts::standard(2).expect("keys").issuer.address();
     let nonce_before = runtime
         .block_on(council.mined_transactions(issuer))

@@ -8,7 +8,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use common::{
-    crash_seed, deploy_and_seed, hallmark, next, register_and_list, rpc_data_folder, start_anvil,
+    Anvil, crash_seed, deploy_and_seed, hallmark, next, register_and_list, rpc_data_folder,
 };
 use hallmark_engine::Config;
 use hallmark_engine::catalog::Catalog;
@@ -47,13 +47,13 @@ const EMPTY_BLOCKS: u64 = 8_000;
 
 #[test]
 fn killed_syncs_resume_and_equal_a_clean_rebuild() {
-    let anvil = start_anvil();
+    let anvil = Anvil::start();
     let dir = tempfile::tempdir().expect("tmp");
     let data = dir.path().join("data");
-    let config = rpc_data_folder(&data, &anvil.url);
+    let config = rpc_data_folder(&data, &anvil.endpoint());
     let runtime = common::runtime();
-    runtime.block_on(prepare_chain(&anvil.url, &config, WORKS));
-    mine_empty_blocks(&anvil.url, EMPTY_BLOCKS);
+    runtime.block_on(prepare_chain(&anvil.endpoint(), &config, WORKS));
+    mine_empty_blocks(&anvil.endpoint(), EMPTY_BLOCKS);
 
     let mut seed = crash_seed();
     let catalog_path = config.catalog_path();

@@ -15,39 +15,13 @@ use hallmark_engine::{
 };
 use hallmark_pinning::ListFilter;
 use hallmark_store::{AnyStore, ContentStore, EmbeddedStore, KuboStore};
+use hallmark_testkit::pictures;
 use hallmark_unixfs::Cid;
 use pinning_server::{TOKEN, TestServer, client_for};
 
 const ISSUER: usize = 1;
 const REVIEWER: usize = 2;
 const COUNCIL: usize = 0;
-
-/// A picture with texture everywhere (so no two seeds are near copies) of `width` × `height`.
-fn textured(path: &Path, width: u32, height: u32, seed: u32) {
-    let mut state = seed.wrapping_mul(2_654_435_761).max(1);
-    let mut noise = move || {
-        state ^= state << 13;
-        state ^= state >> 17;
-        state ^= state << 5;
-        (state % 64) as f32
-    };
-    image::RgbImage::from_fn(width, height, |x, y| {
-        let (fx, fy) = (x as f32, y as f32);
-        let k = seed as f32 * 0.37 + 1.0;
-        let v = (fx / (9.0 + k)).sin() * 60.0
-            + (fy / (13.0 + k)).cos() * 60.0
-            + ((fx + fy) / 31.0).sin() * 50.0
-            + 128.0;
-        let n = noise();
-        image::Rgb([
-            (v + n).clamp(0.0, 255.0) as u8,
-            (255.0 - v + n / 2.0).clamp(0.0, 255.0) as u8,
-            ((fx * k) % 255.0) as u8 / 2 + (n as u8),
-        ])
-    })
-    .save(path)
-    .expect("write png");
-}
 
 fn issuer_address() -> String {
     format!("{:#x}", dev_signer(ISSUER).expect("key").address())
@@ -57,8 +31,9 @@ async fn mint(engine: &Engine, dir: &Path, name: &str, seed: u32) -> MintOutcome
     let path = dir.join(format!("{name}.png"));
     // 1200 × 800 of noise: a PNG of well over 256 KiB, so the media is a DAG of several blocks;
     // wider than the preview, so the preview is a file of its own (a smaller picture would be
-    // re-encoded to the very same bytes, the same CID, as the media)
-    textured(&path, 1200, 800, seed);
+    // re-encoded to the very same bytes, the same CID, as the media); textured everywhere, so no
+    // two seeds are near copies.
+    pictures::save(&pictures::textured(1200, 800, seed), &path);
     engine
         .mint(
             &MintRequest {

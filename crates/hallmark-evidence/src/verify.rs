@@ -834,3 +834,6 @@ fn check_challenge(evidence: &Evidence, options: &VerifyOptions) -> Outcome {
         )),
     }
 }
+
+#[cfg(test)]
+mod tests;

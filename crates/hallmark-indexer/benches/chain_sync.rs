@@ -9,7 +9,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-use alloy::node_bindings::Anvil;
 use alloy::primitives::{Address, B256, U256};
 use alloy::providers::Provider;
 use alloy::rpc::types::Filter;
@@ -19,10 +18,7 @@ use hallmark_chain::{
     ChainClient, ConfirmationPolicy, DemoAccounts, DeployParams, credits, deploy_suite, seed_demo,
 };
 use hallmark_indexer::{Indexer, IndexerConfig, decode_log, followed_addresses, followed_topics};
-
-// The chain tests' set-up (the project's anvil, found the same way as in every chain test).
-#[path = "../../hallmark-chain/tests/common/mod.rs"]
-mod common;
+use hallmark_testkit::Anvil;
 
 const GAS: u64 = 600_000;
 
@@ -141,8 +137,7 @@ fn main() {
     std::fs::create_dir_all(&dir).expect("dir");
     let state = dir.join("anvil-state.json");
     let filled = state.is_file();
-    let anvil = Anvil::at(common::anvil_path())
-        .chain_id(31337)
+    let anvil = Anvil::builder()
         .args(["--block-base-fee-per-gas", "0", "--gas-limit", "300000000"])
         .args(["--dump-state", state.to_str().expect("utf-8 path")]);
     let anvil = if filled {
@@ -150,7 +145,7 @@ fn main() {
     } else {
         anvil
     };
-    let anvil = anvil.timeout(60_000).try_spawn().expect("anvil");
+    let anvil = anvil.timeout(std::time::Duration::from_secs(60)).spawn();
     let url = anvil.endpoint();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -208,18 +203,5 @@ fn main() {
         assert_eq!(stats.listed, works);
     });
     // SIGTERM: anvil writes its state (the filled chain) for the next run.
-    let pid = anvil.child().id().to_string();
-    let _ = std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status();
-    for _ in 0..600 {
-        if std::process::Command::new("kill")
-            .args(["-0", &pid])
-            .status()
-            .is_ok_and(|s| !s.success())
-        {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
+    anvil.stop(std::time::Duration::from_secs(60));
 }

@@ -11,6 +11,7 @@ use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use hallmark_e2e::{Driver, app_binary, js, rss_mib, screenshot_now};
+use hallmark_testkit::pictures;
 use hallmark_unixfs::{ImportSettings, NullSink, import_reader};
 use sha2::{Digest, Sha256};
 
@@ -322,16 +323,7 @@ async fn type_into(
 
 /// Seeded noise: a picture no other picture of the journey looks like.
 fn noise_png(path: &Path, seed: u64) {
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    image::RgbImage::from_fn(320, 240, |_, _| {
-        state = state
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        let v = state >> 33;
-        image::Rgb([v as u8, (v >> 8) as u8, (v >> 16) as u8])
-    })
-    .save(path)
-    .expect("png");
+    pictures::save(&pictures::noise(320, 240, seed), path);
 }
 
 fn gradient_png(path: &Path, w: u32, h: u32, tint: u8) {

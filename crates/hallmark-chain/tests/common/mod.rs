@@ -1,44 +1,23 @@
 //! Shared set-up: a fresh anvil per test, the suite deployed, demo roles seeded.
 #![allow(dead_code, unreachable_pub, missing_docs)]
 
-use std::path::PathBuf;
-
-use alloy::node_bindings::{Anvil, AnvilInstance};
 use alloy::providers::Provider;
 use hallmark_chain::{
     Address, B256, ChainClient, ChainError, ConfirmationPolicy, DemoAccounts, DeployParams,
     Deployment, Minted, RoyaltySplit, U256, WorkInput, credits, deploy_suite, seed_demo,
 };
+use hallmark_testkit::Anvil;
 use sha2::{Digest, Sha256};
 
 pub const CHAIN_ID: u64 = 31337;
 
-/// The anvil the project installs (scripts/setup.sh); the test fails clearly without it.
-pub fn anvil_path() -> PathBuf {
-    let path = std::env::var_os("HALLMARK_ANVIL")
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .map(|h| PathBuf::from(h).join(".local/hallmark-tools/bin/anvil"))
-        })
-        .expect("HOME is set");
-    assert!(
-        path.is_file(),
-        "anvil not found at {} (run `scripts/setup.sh test` or set HALLMARK_ANVIL)",
-        path.display()
-    );
-    path
-}
-
-pub fn spawn_anvil() -> AnvilInstance {
-    Anvil::at(anvil_path())
-        .chain_id(CHAIN_ID)
-        .try_spawn()
-        .expect("anvil starts")
+/// A fresh automining anvil (the test kit's launcher).
+pub fn spawn_anvil() -> Anvil {
+    Anvil::builder().chain_id(CHAIN_ID).spawn()
 }
 
 pub struct Env {
-    pub anvil: AnvilInstance,
+    pub anvil: Anvil,
     pub dir: tempfile::TempDir,
     pub deployment: Deployment,
     pub council: ChainClient,

@@ -1,33 +1,21 @@
-//! Shared by the crash and fault tests: a throwaway anvil, a data folder on it with the suite
-//! deployed and seeded, works registered and listed, the `hallmark` binary, and a seeded random
-//! generator.
+//! Shared by the CLI tests: a data folder on a test anvil with the suite deployed and seeded,
+//! works registered and listed, the `hallmark` binary (both from `hallmark-testkit`), and a
+//! seeded random generator.
 // Each test binary compiles this module and uses a part of it.
 #![allow(dead_code)]
 
 use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::process::Command;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use hallmark_chain::{
     B256, ChainClient, ConfirmationPolicy, DemoAccounts, DeployParams, U256, WorkInput, credits,
     deploy_suite, seed_demo,
 };
 use hallmark_engine::{ChainConfig, Config, IpfsBackend};
-
-/// An anvil on a free loopback port, killed on drop.
-pub(crate) struct Anvil {
-    child: Child,
-    /// Its JSON-RPC URL.
-    pub(crate) url: String,
-}
-
-impl Drop for Anvil {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+pub(crate) use hallmark_testkit::Anvil;
+use hallmark_testkit::Hallmark;
 
 /// A loopback port nothing listens on (yet).
 pub(crate) fn free_port() -> u16 {
@@ -36,36 +24,6 @@ pub(crate) fn free_port() -> u16 {
         .local_addr()
         .expect("addr")
         .port()
-}
-
-/// Starts an automining anvil (chain id 31337) on a free loopback port.
-pub(crate) fn start_anvil() -> Anvil {
-    let port = free_port();
-    let anvil = hallmark_engine::devchain::find_anvil(None)
-        .expect("anvil is installed (run `scripts/setup.sh test`)");
-    let child = Command::new(anvil)
-        .args([
-            "--host",
-            "127.0.0.1",
-            "--port",
-            &port.to_string(),
-            "--chain-id",
-            "31337",
-            "--silent",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("anvil starts");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "anvil did not listen");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Anvil {
-        child,
-        url: format!("http://127.0.0.1:{port}"),
-    }
 }
 
 /// A data folder at `data` using the embedded store and the chain at `url`.
@@ -152,14 +110,14 @@ pub(crate) fn runtime() -> tokio::runtime::Runtime {
         .expect("runtime")
 }
 
-/// The `hallmark` binary on the data folder `data`.
+/// The `hallmark` binary of this crate (the test kit's runner: no inherited settings).
+pub(crate) fn cli() -> Hallmark {
+    hallmark_testkit::hallmark_cli!()
+}
+
+/// `hallmark --data-dir DATA`, ready for arguments.
 pub(crate) fn hallmark(data: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_hallmark"));
-    command
-        .arg("--data-dir")
-        .arg(data)
-        .env_remove("HALLMARK_DATA_DIR");
-    command
+    cli().command(data)
 }
 
 /// The crash seed: `$HALLMARK_CRASH_SEED`, else the clock (printed so a failure can be

@@ -1,4 +1,6 @@
-//! Unit tests of the embedded store: round trips, verification, crash safety, CAR, pins.
+//! Unit tests of the embedded store: round trips, verification, crash safety, CAR, pins. What
+//! every `ContentStore` promises is also checked, for both backends, by the conformance suite
+//! (`tests/conformance.rs`).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -14,15 +16,7 @@ use crate::store::ContentStore;
 
 /// Deterministic, incompressible-looking test bytes.
 fn bytes(len: usize, seed: u64) -> Vec<u8> {
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 24) as u8
-        })
-        .collect()
+    hallmark_testkit::noise_bytes(len, seed)
 }
 
 fn local_cid(data: &[u8], settings: &ImportSettings) -> Cid {
@@ -94,36 +88,6 @@ async fn bytes_round_trip_for_edge_sizes_in_v0_and_v1() {
 }
 
 #[tokio::test]
-async fn known_cids_match_kubo() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = open(dir.path());
-    let v0 = store
-        .add_bytes(b"hello world\n".to_vec(), &ImportSettings::kubo_v0())
-        .await
-        .expect("v0");
-    assert_eq!(
-        v0.root.to_string(),
-        "QmT78zSuBmuS4z925WZfrqQ1qHaJ56DQaTfyMUF7F8ff5o"
-    );
-    let v1 = store
-        .add_bytes(b"hello world\n".to_vec(), &ImportSettings::kubo_v1())
-        .await
-        .expect("v1");
-    assert_eq!(
-        v1.root.to_string(),
-        "bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4"
-    );
-    let empty = store
-        .add_bytes(Vec::new(), &ImportSettings::kubo_v1())
-        .await
-        .expect("empty");
-    assert_eq!(
-        empty.root.to_string(),
-        "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku"
-    );
-}
-
-#[tokio::test]
 async fn blocks_are_sharded_flatfs_style_and_shared_between_v0_and_v1_names() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = open(dir.path());
@@ -142,7 +106,8 @@ async fn blocks_are_sharded_flatfs_style_and_shared_between_v0_and_v1_names() {
 }
 
 #[tokio::test]
-async fn a_file_round_trips_through_add_file_and_export() {
+async fn a_file_is_added_as_leaves_and_a_root() {
+    // Export, read limits and missing files: the conformance suite (`tests/conformance.rs`).
     let dir = tempfile::tempdir().expect("tempdir");
     let store = open(dir.path());
     let data = bytes(1_300_000, 42);
@@ -155,25 +120,6 @@ async fn a_file_round_trips_through_add_file_and_export() {
     assert_eq!(added.root, local_cid(&data, &ImportSettings::kubo_v1()));
     assert_eq!(added.size, data.len() as u64);
     assert_eq!(added.blocks, 6, "5 leaves and a root");
-
-    let out_dir = dir.path().join("out");
-    fs::create_dir(&out_dir).expect("mkdir");
-    let dest = out_dir.join("copy.bin");
-    fs::write(&dest, b"old contents").expect("write");
-    let written = store
-        .export_file_to(&added.root, &dest)
-        .await
-        .expect("export");
-    assert_eq!(written, data.len() as u64);
-    assert!(fs::read(&dest).expect("read") == data);
-    assert_eq!(files_under(&out_dir), vec![dest], "no partial file is left");
-
-    let missing = store
-        .add_file(&dir.path().join("nope.bin"), &ImportSettings::kubo_v1())
-        .await
-        .expect_err("missing file");
-    assert_eq!(missing.code(), "store.io");
-    assert!(missing.to_string().contains("nope.bin"), "{missing}");
 }
 
 #[tokio::test]
@@ -259,38 +205,6 @@ async fn a_truncated_block_is_refused_and_adding_the_file_again_repairs_it() {
             .await
             .expect("repaired")
             == data
-    );
-}
-
-#[tokio::test]
-async fn read_file_refuses_files_over_the_limit() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = open(dir.path());
-    let added = store
-        .add_bytes(bytes(300_000, 5), &ImportSettings::kubo_v1())
-        .await
-        .expect("add");
-    let e = store
-        .read_file(&added.root, 299_999)
-        .await
-        .expect_err("too large");
-    assert!(
-        matches!(
-            e,
-            StoreError::TooLarge {
-                max_bytes: 299_999,
-                ..
-            }
-        ),
-        "{e}"
-    );
-    assert_eq!(
-        store
-            .read_file(&added.root, 300_000)
-            .await
-            .expect("fits")
-            .len(),
-        300_000
     );
 }
 
