@@ -1,12 +1,110 @@
-//! The command line grammar (clap derive).
+//! The command line grammar (clap derive), and the top-level help that lists the commands by
+//! purpose.
 
 use std::path::PathBuf;
 
-use clap::{ArgAction, Args, Parser, Subcommand};
+use clap::{ArgAction, Args, CommandFactory, Parser, Subcommand};
 
-/// Hallmark: copyright-confirmed digital collectibles. Media on IPFS, works on an EVM chain.
+/// What `hallmark --help` says first.
+const LONG_ABOUT: &str = "\
+Register media works on a chain, keep them on IPFS, trade and license them, and prove who holds them.
+
+The same engine and data folder as the Hallmark desktop app. A work's media goes to the content
+store (an embedded IPFS blockstore in the data folder, or a Kubo node with --ipfs-api), its
+registration to the Hallmark contracts on the chain, and what the chain says is cached in a local
+catalog that browse, search and show query offline.
+
+The chain is the data folder's own dev chain (anvil; the contracts are deployed and a demo
+consortium seeded on first use) unless HALLMARK_CHAIN_RPC or config.json names another node. A
+command that needs the dev chain starts it and stops it when done. `hallmark chain up` keeps it
+running, and while it (or the app) runs, every other command on the same data folder uses that
+chain instead of starting its own: one process owns the chain, the others connect to it once it
+answers with the chain id and genesis block it recorded.";
+
+/// What `hallmark --help` says last.
+const AFTER_LONG_HELP: &str = "\
+Environment:
+  HALLMARK_DATA_DIR   the data folder (as --data-dir)
+  HALLMARK_IPFS_API   the Kubo node's RPC URL (as --ipfs-api)
+  HALLMARK_CHAIN_RPC  a JSON-RPC URL to use instead of the dev chain (a consortium node, or a dev
+                      chain served elsewhere); the contracts are those recorded in the data
+                      folder's chain/deployment-<chain id>.json
+  HALLMARK_CHAIN_ID   the chain id HALLMARK_CHAIN_RPC must report (default 31337)
+  HALLMARK_ANVIL      the anvil binary for the dev chain
+  HALLMARK_PASSWORD   the keystore password when signing as a wallet account (--as 0x…)
+  RUST_LOG            log filter for stderr (overrides -v)
+
+Output: results on stdout; with --json, the JSON described in docs/cli.md. On failure, one
+`error: …` line (ending with its stable code in brackets) and perhaps one `hint: …` line on
+stderr; exit status 2 for bad input or usage, 1 for anything else.";
+
+/// The top-level commands by purpose, in the order `hallmark --help` lists them.
+const GROUPS: &[(&str, &[&str])] = &[
+    ("Start here", &["status", "chain", "wallet", "jobs"]),
+    (
+        "Media and the content store",
+        &["ingest", "library", "cid", "ipfs"],
+    ),
+    (
+        "Register and trade (on the chain)",
+        &["mint", "work", "list", "cancel", "buy", "gift", "licence"],
+    ),
+    (
+        "The local catalog (queries offline)",
+        &["sync", "browse", "search", "show", "catalog"],
+    ),
+    (
+        "Prove and verify",
+        &["verify-file", "prove", "verify", "certificate"],
+    ),
+    ("The consortium", &["consortium", "review", "freeze"]),
+    (
+        "Keeping works available, and leaving",
+        &["health", "refresh", "pinning", "export-kit", "import-kit"],
+    ),
+];
+
+/// The grammar with the top-level help listing the commands by purpose ([`GROUPS`]).
+pub(crate) fn command() -> clap::Command {
+    let command = Cli::command();
+    let width = GROUPS
+        .iter()
+        .flat_map(|(_, names)| names.iter())
+        .map(|name| name.len())
+        .max()
+        .unwrap_or(0);
+    let mut listing = String::new();
+    for (heading, names) in GROUPS {
+        listing.push_str(&format!("{heading}:\n"));
+        for name in *names {
+            let about = command
+                .find_subcommand(name)
+                .and_then(clap::Command::get_about)
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            listing.push_str(&format!("  {name:<width$}  {about}\n"));
+        }
+        listing.push('\n');
+    }
+    listing.push_str(&format!(
+        "  {:<width$}  Print this help, or the help of a command (`hallmark help mint`)\n",
+        "help"
+    ));
+    command.help_template(format!(
+        "{{before-help}}{{about-with-newline}}\n{{usage-heading}} {{usage}}\n\n{listing}\nOptions:\n{{options}}{{after-help}}"
+    ))
+}
+
+/// Hallmark's command line (see [`LONG_ABOUT`]).
 #[derive(Debug, Parser)]
-#[command(name = "hallmark", version, about, propagate_version = true)]
+#[command(
+    name = "hallmark",
+    version,
+    about = "Register media works on a chain, keep them on IPFS, trade and license them, and prove who holds them.",
+    long_about = LONG_ABOUT,
+    after_long_help = AFTER_LONG_HELP,
+    propagate_version = true
+)]
 pub(crate) struct Cli {
     /// Data folder (default: $HALLMARK_DATA_DIR, $XDG_DATA_HOME/hallmark or ~/.local/share/hallmark).
     #[arg(long, global = true, value_name = "DIR")]
@@ -25,86 +123,99 @@ pub(crate) struct Cli {
 /// The top-level commands.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Print the CID `ipfs add` would give FILE (any file; nothing is stored), like `ipfs add -nq`.
+    /// Print the CID `ipfs add` would give a file (any file; nothing is stored).
     Cid(CidArgs),
-    /// Check a media file, hash it, store it and its thumbnails, and report what it is.
+    /// Check a media file, hash it, and store it with its thumbnails in the content store.
     Ingest(IngestArgs),
-    /// Content store commands (the embedded store, or the Kubo node given by --ipfs-api).
+    /// Add, read and pin content in the store (the embedded one, or the node of --ipfs-api).
     #[command(subcommand)]
     Ipfs(IpfsCommand),
-    /// Health of the data folder, the content store and the chain.
+    /// The data folder, the content store and the chain: where they are and whether they work.
     Status(StatusArgs),
-    /// The works ingested into the local library, newest first.
+    /// The media ingested on this machine, newest first.
     Library(LibraryArgs),
-    /// The app's local dev chain.
+    /// Run the dev chain (`chain up`) for every command on this data folder, stop it, or see it.
     #[command(subcommand)]
     Chain(ChainCommand),
-    /// Register a work: ingest FILE, refuse it if its content hash is already registered,
-    /// store its metadata on IPFS, register it on-chain and mint edition 1 to the issuer.
+    /// Register a work and mint its first edition to the issuer.
+    ///
+    /// Ingests FILE, refuses it if its content hash is already registered (or sends a near copy
+    /// to review), stores its metadata on IPFS, registers it on the chain and mints edition 1.
     Mint(MintArgs),
-    /// Show a token: its work, owner, listing and when it may change hands.
+    /// A token as the chain has it now: work, owner, listing, when it may change hands.
     Work(TokenArgs),
     /// Put a token you hold up for sale at a fixed price in credits.
     List(ListArgs),
     /// Withdraw your listing.
     Cancel(TokenArgs),
-    /// Buy a listed token (royalties and the platform fee are paid by the market contract).
+    /// Buy a listed token (the market contract pays royalties and the platform fee).
     Buy(TokenArgs),
     /// Give a token you hold to another member.
     Gift(GiftArgs),
-    /// Freeze a work (reviewers: takedown of prohibited content) with a reason code.
+    /// Freeze a work with a reason code (reviewers: takedown of prohibited content).
     Freeze(FreezeArgs),
-    /// Consortium membership (council only).
+    /// Admit members, endorse issuers, appoint reviewers, suspend roles (council only).
     #[command(subcommand)]
     Consortium(ConsortiumCommand),
-    /// Usage-rights licences.
+    /// Offer, accept and look up time-limited usage-rights licences.
     #[command(subcommand)]
     Licence(LicenceCommand),
     /// Bring the local catalog up to the chain's head and fetch new works' metadata.
     Sync(SyncArgs),
-    /// Browse tokens in the local catalog (works offline).
+    /// Browse tokens in the local catalog by kind, price, people, traits and text.
     Browse(BrowseArgs),
-    /// Search titles, descriptions, creators and attributes in the local catalog (offline).
+    /// Search titles, descriptions, creators and attributes in the local catalog.
     Search(SearchArgs),
-    /// A token from the local catalog: its work, holder, listing and provenance timeline.
+    /// A token's work, holder, listing, provenance and licences (syncs first if it is new).
     Show(ShowArgs),
-    /// The local catalog (a cache of the chain).
+    /// Rebuild the local catalog from the chain, or see what it holds.
     #[command(subcommand)]
     Catalog(CatalogCommand),
-    /// Make the evidence bundle of a token you hold: one zip anyone can verify offline
-    /// (registration block, provenance, licences, your signed ownership statement).
+    /// Make the evidence bundle of a token you hold, one zip anyone can verify offline.
+    ///
+    /// It holds the registration block, the provenance, the licences and your signed ownership
+    /// statement.
     Prove(ProveArgs),
-    /// Verify an evidence bundle: every check offline, then against the chain when a node is
-    /// reachable. Exit status 0 only if every check passes.
+    /// Verify an evidence bundle: offline, then against the chain when a node is reachable.
+    ///
+    /// Exit status 0 only if every check passes.
     Verify(VerifyArgs),
-    /// Who registered this file, when, and who holds it now (by its exact bytes).
+    /// Who registered this file, when, who holds it now, and registered works it looks like.
+    ///
+    /// The catalog is synced first; when the chain cannot be reached the answer says it comes
+    /// from the local catalog as of its last block.
     VerifyFile(VerifyFileArgs),
-    /// A printable certificate (PDF or PNG, by the file extension) of an evidence bundle that
-    /// verifies; its QR code holds the bundle's sha-256.
+    /// A printable certificate (PDF or PNG) of an evidence bundle that verifies.
+    ///
+    /// Its QR code holds the bundle's sha-256.
     Certificate(CertificateArgs),
-    /// The consortium's review queue of near-copy mints (reviewers approve or reject).
+    /// The consortium's review queue of near-copy mints: list, approve, reject, withdraw.
     #[command(subcommand)]
     Review(ReviewCommand),
-    /// Are your works still retrievable, intact and pinned? Checks media, metadata and
-    /// thumbnails in the local store (every block verified) and at each pinning service.
-    /// Exit status 0 only when no problem remains.
+    /// Are your works still retrievable, intact and pinned (locally and at each service)?
+    ///
+    /// Checks media, metadata and thumbnails in the local store (every block verified) and at
+    /// each pinning service. Exit status 0 only when no problem remains.
     Health(crate::commands::health::HealthArgs),
     /// Fetch a work's metadata again now (as an ERC-4906 update does), checked against the chain.
     Refresh(crate::commands::health::RefreshArgs),
-    /// Remote pinning services (IPFS Pinning Service API).
+    /// Remote pinning services (IPFS Pinning Service API): add, list, remove, pin a work.
     #[command(subcommand)]
     Pinning(crate::commands::pinning::PinningCommand),
-    /// Wallet accounts (scrypt keystores in the data folder); sign with `--as 0x…` and
-    /// $HALLMARK_PASSWORD.
+    /// Wallet accounts (scrypt keystores in the data folder) to sign with `--as 0x…`.
+    ///
+    /// Keystores are opened with $HALLMARK_PASSWORD.
     #[command(subcommand)]
     Wallet(crate::commands::wallet::WalletCommand),
-    /// Write an exit kit: the works' media and metadata as CAR files, the evidence bundles of
-    /// the tokens you hold, the chain and its contracts, and a README on checking it all with
-    /// standard tools (sha256sum, any IPFS node, curl).
+    /// Write an exit kit: your works, bundles and chain, checkable with standard tools.
+    ///
+    /// The works' media and metadata as CAR files, the evidence bundles of the tokens you hold,
+    /// the chain and its contracts, and a README on checking it all with sha256sum, any IPFS
+    /// node and curl.
     ExportKit(crate::commands::kit::ExportKitArgs),
     /// Import an exit kit: every file, block and bundle checked, then stored and pinned.
     ImportKit(crate::commands::kit::ImportKitArgs),
-    /// Mints interrupted by a crash, a kill or a lost node: list, resume or discard them.
+    /// Mints a crash, a kill or a lost node interrupted: list, resume or discard them.
     #[command(subcommand)]
     Jobs(crate::commands::jobs::JobsCommand),
 }
@@ -507,12 +618,21 @@ pub(crate) struct LibraryArgs {
 /// `hallmark chain …`.
 #[derive(Debug, Subcommand)]
 pub(crate) enum ChainCommand {
-    /// Start the dev chain (deploying the contracts on first use) and keep it running until
-    /// Ctrl-C; the state is saved in the data folder.
+    /// Start the dev chain and keep it running until Ctrl-C; other commands use it meanwhile.
+    ///
+    /// The contracts are deployed on first use and the state is saved in the data folder. While
+    /// it runs, every other command on this data folder (and the app) uses this chain instead of
+    /// starting its own: `chain/serving.json` records its RPC URL, chain id, genesis block and
+    /// this process, and the others check that the URL answers with them. Only one process
+    /// starts anvil for a data folder (it holds `chain/owner.lock`); a second `chain up` is
+    /// refused. To use a chain served elsewhere, set HALLMARK_CHAIN_RPC to its URL.
     Up,
-    /// Stop the dev chain of this data folder (asks its owner to stop it cleanly).
+    /// Stop the dev chain of this data folder (asks the process that owns it to stop it cleanly).
     Down,
-    /// The chain's status (same as `hallmark status`).
+    /// Which chain serves this data folder (and which process), its head block and contracts.
+    ///
+    /// The same as `hallmark status`: it reports a dev chain `hallmark chain up` or the app
+    /// serves without starting one.
     Status(StatusArgs),
 }
 
@@ -694,10 +814,33 @@ pub(crate) enum PinCommand {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn grammar_is_consistent() {
-        Cli::command().debug_assert();
+        command().debug_assert();
+    }
+
+    #[test]
+    fn the_help_lists_every_command_once_under_its_purpose() {
+        let listed: Vec<&str> = GROUPS
+            .iter()
+            .flat_map(|(_, names)| names.iter().copied())
+            .collect();
+        let mut command = command();
+        for sub in command.get_subcommands() {
+            let name = sub.get_name();
+            let times = listed.iter().filter(|n| **n == name).count();
+            assert_eq!(times, 1, "`{name}` is listed {times} times in GROUPS");
+        }
+        assert_eq!(listed.len(), command.get_subcommands().count());
+        let help = command.render_long_help().to_string();
+        for (heading, _) in GROUPS {
+            assert!(help.contains(&format!("{heading}:")), "{help}");
+        }
+        assert!(help.contains("HALLMARK_CHAIN_RPC"), "{help}");
+        assert!(
+            help.contains("  verify-file  Who registered this file"),
+            "{help}"
+        );
     }
 }

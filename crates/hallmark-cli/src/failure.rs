@@ -1,6 +1,8 @@
 //! [`Failure`]: what a command reports when it fails, and the exit code that goes with it.
 
 use std::fmt;
+use std::io::Write;
+use std::path::PathBuf;
 
 use hallmark_engine::EngineError;
 use hallmark_media::MediaError;
@@ -56,6 +58,69 @@ impl Failure {
         self
     }
 
+    /// For a content store failure: what to check, naming the node and where it was chosen
+    /// (`--ipfs-api`, `$HALLMARK_IPFS_API` or `config.json`); nothing for the embedded store.
+    pub(crate) fn with_store_hint(
+        self,
+        ipfs_api_flag: Option<&str>,
+        data_dir: Option<PathBuf>,
+    ) -> Self {
+        let from_store = self
+            .code
+            .is_some_and(|code| code.starts_with("store.") || code.starts_with("ipfs."));
+        if !from_store || self.hint.is_some() {
+            return self;
+        }
+        let hint = match ipfs_api_flag {
+            Some(url) => format!(
+                "check that the IPFS node at {url} is running, or leave out --ipfs-api to use the embedded store"
+            ),
+            None => match hallmark_engine::Config::load(data_dir) {
+                Ok(config) => match config.ipfs {
+                    hallmark_engine::IpfsBackend::Kubo { api_url } => {
+                        let chosen_by_env =
+                            std::env::var("HALLMARK_IPFS_API").is_ok_and(|v| !v.trim().is_empty());
+                        if chosen_by_env {
+                            format!(
+                                "check that the IPFS node at {api_url} is running, or unset HALLMARK_IPFS_API to use the embedded store"
+                            )
+                        } else {
+                            format!(
+                                "check that the IPFS node at {api_url} is running, or choose the embedded store in {} (\"ipfs\": {{\"kind\": \"embedded\"}})",
+                                config.data_dir.join("config.json").display()
+                            )
+                        }
+                    }
+                    hallmark_engine::IpfsBackend::Embedded => return self,
+                },
+                Err(_) => return self,
+            },
+        };
+        self.with_hint(hint)
+    }
+
+    /// The lines printed on stderr: `error: …` and perhaps `hint: …`, each on one line ending
+    /// with a newline.
+    pub(crate) fn render(&self) -> String {
+        let mut out = format!("error: {}", one_line(&self.message));
+        if let Some(code) = self.code {
+            out.push_str(&format!(" [{code}]"));
+        }
+        out.push('\n');
+        if let Some(hint) = &self.hint {
+            out.push_str(&format!("hint: {}\n", one_line(hint)));
+        }
+        out
+    }
+
+    /// Writes [`render`](Self::render) to stderr in one write.
+    pub(crate) fn print(&self) {
+        let mut err = std::io::stderr().lock();
+        let _ = err
+            .write_all(self.render().as_bytes())
+            .and_then(|()| err.flush());
+    }
+
     /// The process exit status.
     pub(crate) fn exit_code(&self) -> u8 {
         if self.bad_input {
@@ -66,16 +131,14 @@ impl Failure {
     }
 }
 
+/// `text` on one line: surrounding blank space trimmed, inner line breaks made spaces.
+fn one_line(text: &str) -> String {
+    text.trim().replace(['\r', '\n'], " ")
+}
+
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "error: {}", self.message)?;
-        if let Some(code) = self.code {
-            write!(f, " [{code}]")?;
-        }
-        if let Some(hint) = &self.hint {
-            write!(f, "\nhint: {hint}")?;
-        }
-        Ok(())
+        f.write_str(self.render().trim_end_matches('\n'))
     }
 }
 
@@ -130,13 +193,11 @@ impl From<EngineError> for Failure {
             }
             other => {
                 let failure = Self::other(other.to_string()).with_code(code);
+                // Other store failures get their hint from `with_store_hint`, which knows how the
+                // store was chosen.
                 if code == "store.cid_mismatch" {
                     failure.with_hint(
                         "those bytes were refused and nothing was written; the IPFS node may be damaged or not the one you meant",
-                    )
-                } else if code.starts_with("store.") || code.starts_with("ipfs.") {
-                    failure.with_hint(
-                        "check that the IPFS node is running, or leave out --ipfs-api to use the embedded store",
                     )
                 } else {
                     failure
@@ -166,5 +227,41 @@ mod tests {
             reason: "disk full".into(),
         });
         assert_eq!(f.exit_code(), EXIT_FAILURE);
+    }
+
+    #[test]
+    fn every_line_ends_with_a_newline_and_says_one_thing() {
+        let f = Failure::other("the node\nfailed ")
+            .with_code("store.unreachable")
+            .with_hint("check it\n");
+        assert_eq!(
+            f.render(),
+            "error: the node failed [store.unreachable]\nhint: check it\n"
+        );
+    }
+
+    #[test]
+    fn the_store_hint_names_the_flag_only_when_it_was_given() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let unreachable =
+            || Failure::other("the node is not reachable").with_code("store.unreachable");
+        let hint = unreachable()
+            .with_store_hint(Some("http://127.0.0.1:9"), Some(dir.path().to_owned()))
+            .hint
+            .expect("hint");
+        assert!(
+            hint.contains("--ipfs-api") && hint.contains("127.0.0.1:9"),
+            "{hint}"
+        );
+        // The embedded store (no flag, no config): no IPFS node to check, no hint about one.
+        if std::env::var_os("HALLMARK_IPFS_API").is_none() {
+            let embedded = unreachable().with_store_hint(None, Some(dir.path().to_owned()));
+            assert_eq!(embedded.hint, None);
+        }
+        // A media error is not a store error.
+        let other = Failure::other("x")
+            .with_code("media.empty")
+            .with_store_hint(Some("http://a"), None);
+        assert_eq!(other.hint, None);
     }
 }

@@ -1,27 +1,32 @@
 //! `hallmark`: the command line over Hallmark's engine.
 //!
-//! Output contract: results on stdout; on failure exactly one `error: …` line (plus an optional
-//! `hint: …` line) on stderr, exit status 2 for bad input or usage and 1 for anything else. An
-//! engine error's line ends with its stable code in brackets, e.g. `error: the disk holding the
-//! data folder /data is full: free some space there and try again [storage.full]`.
+//! Output contract: results on stdout (with `--json`, the shapes of docs/cli.md); on failure
+//! exactly one `error: …` line (plus an optional `hint: …` line), each ending with a newline, on
+//! stderr, exit status 2 for bad input or usage and 1 for anything else. An engine error's line
+//! ends with its stable code in brackets, e.g. `error: the disk holding the data folder /data is
+//! full: free some space there and try again [storage.full]`.
 //! Logs go to stderr only when asked for (`-v`, or `RUST_LOG`).
 
 mod cli;
 mod commands;
 mod failure;
+mod json;
 mod progress;
 
 use std::panic::{self, AssertUnwindSafe};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 use tracing_subscriber::EnvFilter;
 
 use crate::cli::{Cli, Command};
 use crate::failure::{EXIT_FAILURE, Failure};
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match cli::command()
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches))
+    {
         Ok(cli) => cli,
         Err(e) => {
             // Help and version go to stdout with status 0; usage errors to stderr with 2.
@@ -42,7 +47,8 @@ fn main() -> ExitCode {
     match panic::catch_unwind(AssertUnwindSafe(|| run(&cli))) {
         Ok(Ok(())) => ExitCode::SUCCESS,
         Ok(Err(failure)) => {
-            eprintln!("{failure}");
+            let failure = failure.with_store_hint(cli.ipfs_api.as_deref(), cli.data_dir.clone());
+            failure.print();
             ExitCode::from(failure.exit_code())
         }
         Err(_) => ExitCode::from(EXIT_FAILURE),

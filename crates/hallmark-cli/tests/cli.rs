@@ -413,8 +413,8 @@ fn mint_refuse_a_copy_gift_list_and_buy_on_the_dev_chain() {
         );
         assert_eq!(o.status.code(), Some(2), "{flag} {value}: {}", stderr(&o));
     }
-    let token = minted["token_id"].as_str().expect("token").to_owned();
-    let work = minted["work_id"].as_str().expect("work").to_owned();
+    let token = minted["token_id"].as_u64().expect("token").to_string();
+    let work = minted["work_id"].as_u64().expect("work").to_string();
     assert_eq!(token, format!("{work}000001"), "edition 1 of the work");
     assert!(minted["block_number"].as_u64().expect("block") > 0);
 
@@ -526,7 +526,7 @@ fn prove_verify_and_verify_file_from_the_cli() {
         &["mint", path_str(&png), "--title", "Proof test", "--json"],
     )))
     .expect("json");
-    let token = minted["token_id"].as_str().expect("token").to_owned();
+    let token = minted["token_id"].as_u64().expect("token").to_string();
 
     // Only the holder proves.
     let o = hallmark(dir.path(), &["prove", &token, "--as", "member1"]);
@@ -897,7 +897,7 @@ fn consortium_roles_and_licences_from_the_cli() {
         &["mint", path_str(&png), "--title", "L", "--json"],
     ));
     let minted: serde_json::Value = serde_json::from_str(&minted).expect("json");
-    let token = minted["token_id"].as_str().expect("token").to_owned();
+    let token = minted["token_id"].as_u64().expect("token").to_string();
 
     let offered = ok(hallmark(
         dir.path(),
@@ -1019,7 +1019,7 @@ fn wallet_accounts_from_the_cli_join_and_sign() {
         &["mint", path_str(&png), "--title", "For Ada", "--json"],
     )))
     .expect("json");
-    let token = minted["token_id"].as_str().expect("token").to_owned();
+    let token = minted["token_id"].as_u64().expect("token").to_string();
     ok(hallmark(
         dir.path(),
         &["list", &token, "--price", "5", "--as", "issuer"],

@@ -58,7 +58,7 @@ fn health_fix_refresh_and_pinning_from_the_cli() {
         ],
     )))
     .unwrap();
-    let work = minted["work_id"].as_str().unwrap().to_owned();
+    let work = minted["work_id"].as_u64().unwrap().to_string();
     let media = minted["media_cid"].as_str().unwrap().to_owned();
     ok(&hallmark(&data, &["sync"]));
 

@@ -214,10 +214,10 @@ fn an_exit_kit_outlives_its_data_folder_and_a_flipped_byte_is_refused() {
             "--json",
         ],
     ));
-    let work_a: u64 = a["work_id"].as_str().unwrap().parse().unwrap();
-    let work_b: u64 = b["work_id"].as_str().unwrap().parse().unwrap();
-    let token_a: u64 = a["token_id"].as_str().unwrap().parse().unwrap();
-    let token_b1: u64 = b["token_id"].as_str().unwrap().parse().unwrap();
+    let work_a: u64 = a["work_id"].as_u64().unwrap();
+    let work_b: u64 = b["work_id"].as_u64().unwrap();
+    let token_a: u64 = a["token_id"].as_u64().unwrap();
+    let token_b1: u64 = b["token_id"].as_u64().unwrap();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -612,7 +612,7 @@ fn a_kit_imports_into_an_ipfs_node() {
         &data,
         &["mint", s(&picture), "--title", "Node copy", "--json"],
     ));
-    let token = minted["token_id"].as_str().unwrap().to_owned();
+    let token = minted["token_id"].as_u64().unwrap().to_string();
     let kit = tmp.path().join("kit");
     ok(hallmark(
         &data,

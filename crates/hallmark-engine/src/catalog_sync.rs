@@ -47,7 +47,52 @@ pub struct SyncReport {
     pub catalog: CatalogStats,
 }
 
+/// How current the catalog is that an answer came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CatalogFreshness {
+    /// The last block the catalog holds (`None` before its first sync).
+    pub synced_block: Option<u64>,
+    /// Whether it was brought up to the chain's head just now.
+    pub up_to_date: bool,
+    /// Why it could not be (no chain running, the chain unreachable), when it was not.
+    pub chain_error: Option<String>,
+}
+
+/// Whether `e` says the chain could not be used (not running, not deployed, unreachable),
+/// rather than that the catalog or the data folder failed.
+fn chain_unusable(e: &EngineError) -> bool {
+    matches!(
+        e,
+        EngineError::ChainUnavailable { .. }
+            | EngineError::ChainNotReady { .. }
+            | EngineError::DevChain { .. }
+            | EngineError::Chain(_)
+            | EngineError::Indexer(
+                hallmark_indexer::IndexerError::Rpc { .. }
+                    | hallmark_indexer::IndexerError::Unreachable { .. }
+                    | hallmark_indexer::IndexerError::Unstable { .. }
+            )
+    )
+}
+
 impl Engine {
+    /// Brings the catalog to the chain's head when the chain can be used, and says how current
+    /// it is. A chain that is not running or cannot be reached is not an error: the answer is
+    /// then the catalog as it is, and [`CatalogFreshness::chain_error`] says why.
+    pub async fn refresh_catalog(&self) -> Result<CatalogFreshness, EngineError> {
+        let synced = self.sync_catalog(IndexerConfig::default(), |_| {}).await;
+        let chain_error = match synced {
+            Ok(_) => None,
+            Err(e) if chain_unusable(&e) => Some(e.to_string()),
+            Err(e) => return Err(e),
+        };
+        Ok(CatalogFreshness {
+            synced_block: self.catalog().sync_state()?.and_then(|s| s.synced_block()),
+            up_to_date: chain_error.is_none(),
+            chain_error,
+        })
+    }
+
     async fn indexer(&self, config: IndexerConfig) -> Result<Indexer, EngineError> {
         let not_ready = |reason: &str| EngineError::ChainNotReady {
             reason: reason.to_owned(),

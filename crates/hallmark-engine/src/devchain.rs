@@ -3,7 +3,10 @@
 //! anvil listens on 127.0.0.1 only, with a fixed chain id, and persists its state to
 //! `<data_dir>/chain/anvil-state.json` (dumped every few seconds and on a clean stop), so works
 //! minted in one session are there in the next. A pid file lets a new session stop an anvil that a
-//! crashed session left behind, and refuse to share the data folder with a live one.
+//! crashed session left behind. One process owns a data folder's chain at a time; the others use
+//! the chain it serves ([`serving`]).
+
+mod serving;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -17,6 +20,7 @@ use tracing::{info, warn};
 
 use crate::error::EngineError;
 use crate::rpc::RpcEndpoint;
+pub(crate) use serving::{Claim, OwnerLock, ServedChain, claim, find_served};
 
 /// How long anvil may take to answer its first JSON-RPC call.
 const READY_TIMEOUT: Duration = Duration::from_secs(20);
@@ -42,18 +46,31 @@ pub struct DevChain {
     child: Child,
     rpc: RpcEndpoint,
     pid_file: PathBuf,
+    chain_dir: PathBuf,
+    chain_id: u64,
+    /// Held while this process owns the chain (dropped last).
+    _owner: OwnerLock,
 }
 
 impl DevChain {
-    /// Starts anvil and waits until it answers with the expected chain id.
+    /// Starts anvil and waits until it answers with the expected chain id. Refused while another
+    /// process owns the dev chain of `options.chain_dir` (the engine uses that one instead).
     pub async fn start(options: &DevChainOptions) -> Result<Self, EngineError> {
+        match serving::try_own(&options.chain_dir, false)? {
+            Some(owner) => Self::start_owned(options, owner).await,
+            None => Err(EngineError::DevChain {
+                reason: "another Hallmark process owns the dev chain of this data folder"
+                    .to_owned(),
+            }),
+        }
+    }
+
+    /// [`start`](Self::start) once this process holds the owner lock.
+    pub(crate) async fn start_owned(
+        options: &DevChainOptions,
+        owner: OwnerLock,
+    ) -> Result<Self, EngineError> {
         let failed = |reason: String| EngineError::DevChain { reason };
-        std::fs::create_dir_all(&options.chain_dir).map_err(|e| {
-            failed(format!(
-                "cannot create {}: {e}",
-                options.chain_dir.display()
-            ))
-        })?;
         let pid_file = options.chain_dir.join("anvil.pid");
         stop_orphan(&pid_file)?;
 
@@ -101,6 +118,9 @@ impl DevChain {
             child,
             rpc,
             pid_file,
+            chain_dir: options.chain_dir.clone(),
+            chain_id: options.chain_id,
+            _owner: owner,
         };
         chain.wait_ready(options.chain_id, &log_path).await?;
         chain.keep_time_monotonic().await?;
@@ -169,8 +189,16 @@ impl DevChain {
         &self.rpc
     }
 
+    /// Lets the other processes of this data folder use the chain: call it once the contracts
+    /// are deployed.
+    pub(crate) async fn announce(&self) {
+        serving::announce(&self.chain_dir, &self.rpc, self.chain_id).await;
+    }
+
     /// Stops anvil cleanly (SIGTERM, so it dumps its state), killing it if it does not exit in time.
     pub async fn stop(mut self) {
+        // Nobody starts using a chain that is going away.
+        serving::withdraw(&self.chain_dir);
         if let Some(pid) = self.child.id() {
             let pid = Pid::from_raw(pid as i32);
             if kill(pid, Signal::SIGTERM).is_ok()
@@ -184,6 +212,13 @@ impl DevChain {
         }
         let _ = std::fs::remove_file(&self.pid_file);
         info!("dev chain stopped");
+    }
+}
+
+impl Drop for DevChain {
+    fn drop(&mut self) {
+        // Before the owner lock is released: the record never outlives its owner.
+        serving::withdraw(&self.chain_dir);
     }
 }
 

@@ -12,7 +12,9 @@ use tokio::sync::Mutex;
 use tracing::{info, instrument, warn};
 
 use crate::config::{ChainConfig, Config, IpfsBackend};
-use crate::devchain::{DevChain, DevChainOptions, find_anvil};
+use crate::devchain::{
+    Claim, DevChain, DevChainOptions, ServedChain, claim, find_anvil, find_served,
+};
 use crate::error::EngineError;
 use crate::job::{CancelToken, CancellableSink};
 use crate::library::{Library, LibraryItem};
@@ -66,6 +68,8 @@ pub struct ChainStatus {
     pub error: Option<String>,
     /// The Hallmark contracts on this chain, once deployed or found.
     pub contracts: Option<ContractsStatus>,
+    /// The process serving the dev chain when it is another one (`hallmark chain up`, the app).
+    pub served_by: Option<u32>,
 }
 
 /// Where the Hallmark contracts live.
@@ -101,6 +105,8 @@ enum ChainState {
     Idle,
     /// The engine owns a running dev chain.
     Dev(Box<DevChain>),
+    /// Another process of the same data folder serves the dev chain; the engine uses it.
+    Served(ServedChain),
     /// A consortium endpoint.
     External(RpcEndpoint),
     /// Starting failed; the reason is shown in the status.
@@ -120,6 +126,8 @@ struct Inner {
     similarity: std::sync::Mutex<crate::copycheck::CachedIndex>,
     /// A follower is keeping the catalog in step (then it is the catalog's only writer).
     follower: std::sync::atomic::AtomicBool,
+    /// Whether a dev chain this engine starts is offered to the data folder's other processes.
+    share_dev_chain: std::sync::atomic::AtomicBool,
 }
 
 /// The engine. Cheap to clone; all clones share one store and one chain.
@@ -166,6 +174,7 @@ impl Engine {
                 )),
                 similarity: std::sync::Mutex::new(None),
                 follower: std::sync::atomic::AtomicBool::new(false),
+                share_dev_chain: std::sync::atomic::AtomicBool::new(true),
             }),
         })
     }
@@ -173,6 +182,17 @@ impl Engine {
     /// The configuration the engine was opened with.
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// Whether a dev chain this engine starts is offered to the other processes of the data
+    /// folder: yes by default, as the app and `hallmark chain up` do, which keep it running; a
+    /// one-off command says no, since its chain stops when it ends (another process is then
+    /// told at once which command holds it). Set it before
+    /// [`start_dev_chain`](Self::start_dev_chain).
+    pub fn set_dev_chain_shared(&self, shared: bool) {
+        self.inner
+            .share_dev_chain
+            .store(shared, std::sync::atomic::Ordering::SeqCst);
     }
 
     pub(crate) fn follower_flag(&self) -> &std::sync::atomic::AtomicBool {
@@ -213,6 +233,9 @@ impl Engine {
     }
 
     /// Starts the app-owned dev chain if the configuration asks for one and it is not running.
+    /// When another process of the same data folder already serves it (`hallmark chain up`, the
+    /// app), that chain is used instead: it must answer with the chain id and genesis block it
+    /// recorded, and its deployment is read from the data folder (see `devchain::serving`).
     /// For a consortium RPC endpoint it only loads the deployment recorded in the data folder
     /// (`chain/deployment-<chain id>.json`).
     #[instrument(skip(self), err(Display))]
@@ -234,24 +257,55 @@ impl Engine {
             return Ok(());
         };
         let mut state = self.inner.chain.lock().await;
-        if matches!(*state, ChainState::Dev(_)) {
+        if matches!(*state, ChainState::Dev(_) | ChainState::Served(_)) {
             return Ok(());
         }
-        let started = async {
-            let options = DevChainOptions {
-                anvil: find_anvil(anvil.as_deref())?,
-                chain_dir: self.inner.config.chain_dir(),
-                port: *port,
-                chain_id: *chain_id,
-            };
-            DevChain::start(&options).await
-        }
-        .await;
-        let deployed = match started {
-            Ok(chain) => {
-                let url = chain.rpc().url().to_owned();
-                *state = ChainState::Dev(Box::new(chain));
-                self.deploy_dev_contracts(&url).await
+        let chain_dir = self.inner.config.chain_dir();
+        let shared = self
+            .inner
+            .share_dev_chain
+            .load(std::sync::atomic::Ordering::SeqCst);
+        let deployed = match claim(&chain_dir, *chain_id, shared).await {
+            Ok(Claim::Served(served)) => {
+                let recorded = hallmark_chain::read_deployment(&chain_dir, *chain_id)
+                    .map_err(EngineError::from)
+                    .and_then(|found| {
+                        found.ok_or_else(|| EngineError::ChainNotReady {
+                            reason: format!(
+                                "the dev chain served by process {} has no contracts recorded in {}",
+                                served.owner_pid,
+                                chain_dir.display()
+                            ),
+                        })
+                    });
+                if recorded.is_ok() {
+                    *state = ChainState::Served(served);
+                }
+                recorded
+            }
+            Ok(Claim::Owner(owner)) => {
+                let started = async {
+                    let options = DevChainOptions {
+                        anvil: find_anvil(anvil.as_deref())?,
+                        chain_dir: chain_dir.clone(),
+                        port: *port,
+                        chain_id: *chain_id,
+                    };
+                    DevChain::start_owned(&options, owner).await
+                }
+                .await;
+                match started {
+                    Ok(chain) => {
+                        let url = chain.rpc().url().to_owned();
+                        let deployed = self.deploy_dev_contracts(&url).await;
+                        if shared && deployed.is_ok() {
+                            chain.announce().await;
+                        }
+                        *state = ChainState::Dev(Box::new(chain));
+                        deployed
+                    }
+                    Err(e) => Err(e),
+                }
             }
             Err(e) => Err(e),
         };
@@ -299,7 +353,16 @@ impl Engine {
         Ok(deployment)
     }
 
-    /// Stops what the engine owns (the dev chain). Safe to call more than once.
+    /// The process serving the dev chain this engine uses, when it is another one.
+    pub async fn dev_chain_served_by(&self) -> Option<u32> {
+        match &*self.inner.chain.lock().await {
+            ChainState::Served(served) => Some(served.owner_pid),
+            _ => None,
+        }
+    }
+
+    /// Stops what the engine owns (the dev chain; a chain another process serves keeps
+    /// running). Safe to call more than once.
     pub async fn shutdown(&self) {
         self.finish_background_pins(crate::pinning::BACKGROUND_PIN_GRACE)
             .await;
@@ -313,6 +376,7 @@ impl Engine {
     pub async fn chain_rpc(&self) -> Option<RpcEndpoint> {
         match &*self.inner.chain.lock().await {
             ChainState::Dev(chain) => Some(chain.rpc().clone()),
+            ChainState::Served(served) => Some(served.rpc.clone()),
             ChainState::External(rpc) => Some(rpc.clone()),
             ChainState::Idle | ChainState::Failed(_) => None,
         }
@@ -331,11 +395,33 @@ impl Engine {
             ChainConfig::DevChain { chain_id, .. } => ("dev", *chain_id),
             ChainConfig::Rpc { chain_id, .. } => ("rpc", *chain_id),
         };
-        let (rpc, error) = match &*self.inner.chain.lock().await {
-            ChainState::Dev(chain) => (Some(chain.rpc().clone()), None),
-            ChainState::External(rpc) => (Some(rpc.clone()), None),
-            ChainState::Idle => (None, Some("the dev chain is not started".to_owned())),
-            ChainState::Failed(reason) => (None, Some(reason.clone())),
+        let state = match &*self.inner.chain.lock().await {
+            ChainState::Dev(chain) => Ok((chain.rpc().clone(), None)),
+            ChainState::Served(served) => Ok((served.rpc.clone(), Some(served.owner_pid))),
+            ChainState::External(rpc) => Ok((rpc.clone(), None)),
+            ChainState::Idle => Err("the dev chain is not started".to_owned()),
+            ChainState::Failed(reason) => Err(reason.clone()),
+        };
+        // Not started here, but maybe served by another process (`hallmark chain up`, the app).
+        let chain_dir = self.inner.config.chain_dir();
+        let (served_elsewhere, state) = match state {
+            Err(_) if matches!(self.inner.config.chain, ChainConfig::DevChain { .. }) => {
+                match find_served(&chain_dir, chain_id).await {
+                    Some(served) => (true, Ok((served.rpc, Some(served.owner_pid)))),
+                    None => (false, state),
+                }
+            }
+            other => (false, other),
+        };
+        let deployment = match self.deployment() {
+            None if served_elsewhere => hallmark_chain::read_deployment(&chain_dir, chain_id)
+                .ok()
+                .flatten(),
+            known => known,
+        };
+        let (rpc, served_by, error) = match state {
+            Ok((rpc, served_by)) => (Some(rpc), served_by, None),
+            Err(reason) => (None, None, Some(reason)),
         };
         let mut chain = ChainStatus {
             kind: kind.to_owned(),
@@ -343,12 +429,13 @@ impl Engine {
             chain_id,
             head_block: None,
             error,
-            contracts: self.deployment().map(|d| ContractsStatus {
+            contracts: deployment.map(|d| ContractsStatus {
                 works: d.works.to_string(),
                 market: d.market.to_string(),
                 consortium: d.consortium.to_string(),
                 block: d.block,
             }),
+            served_by,
         };
         if let Some(rpc) = rpc {
             match rpc.block_number().await {

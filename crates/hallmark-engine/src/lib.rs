@@ -29,7 +29,7 @@ mod rpc;
 mod wallet;
 
 pub use accounts::{AppAccount, DEMO_ACCOUNTS};
-pub use catalog_sync::SyncReport;
+pub use catalog_sync::{CatalogFreshness, SyncReport};
 pub use certificate::{CertificateFormat, certificate_from_bundle};
 pub use config::{ChainConfig, Config, DEV_CHAIN_ID, IpfsBackend};
 pub use copycheck::{CopyCheck, NearMatch};

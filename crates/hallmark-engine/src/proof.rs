@@ -342,15 +342,17 @@ pub struct FileIdentity {
     pub quality: Option<u8>,
     /// Why only the exact check ran, if so.
     pub note: Option<String>,
+    /// How current the catalog the answer came from is (synced just now, or as of a block
+    /// with the chain unreachable).
+    pub catalog: crate::CatalogFreshness,
 }
 
 impl Engine {
     /// "Who registered this work, when, who owns it now": the file's sha-256 in the catalog,
-    /// then its perceptual near copies (the catalog is synced first when a chain is running).
+    /// then its perceptual near copies. The catalog is synced first; when the chain cannot be
+    /// reached the answer comes from the catalog as it is, and [`FileIdentity::catalog`] says so.
     pub async fn identify_file(&self, path: &Path) -> Result<FileIdentity, EngineError> {
-        if self.chain_rpc().await.is_some() && self.deployment().is_some() {
-            self.sync_catalog(Default::default(), |_| {}).await?;
-        }
+        let catalog = self.refresh_catalog().await?;
         let path = path.to_owned();
         let options = hallmark_media::IngestOptions {
             limits: self.config().limits.clone(),
@@ -396,6 +398,7 @@ impl Engine {
             near,
             quality,
             note,
+            catalog,
         })
     }
 }

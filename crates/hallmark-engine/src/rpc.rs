@@ -112,18 +112,37 @@ impl RpcEndpoint {
 
     /// The timestamp of the latest block (unix seconds).
     pub async fn latest_block_timestamp(&self) -> Result<u64, EngineError> {
-        let block = call(
-            &self.client,
-            &self.url,
-            self.timeout,
-            "eth_getBlockByNumber",
-            serde_json::json!(["latest", false]),
-        )
-        .await?;
+        let block = self.block("latest").await?;
         parse_quantity(&block["timestamp"]).ok_or_else(|| EngineError::ChainUnavailable {
             url: self.url.clone(),
             reason: "the latest block has no timestamp".to_owned(),
         })
+    }
+
+    /// The hash of block 0: with the chain id, what tells one chain from another (a dev chain
+    /// restarted from its saved state keeps it; a fresh anvil on the same port does not).
+    pub async fn genesis_hash(&self) -> Result<String, EngineError> {
+        let block = self.block("0x0").await?;
+        block["hash"]
+            .as_str()
+            .filter(|hash| hash.starts_with("0x") && hash.len() == 66)
+            .map(str::to_owned)
+            .ok_or_else(|| EngineError::ChainUnavailable {
+                url: self.url.clone(),
+                reason: "block 0 has no hash".to_owned(),
+            })
+    }
+
+    /// `eth_getBlockByNumber` without the transactions.
+    async fn block(&self, tag: &str) -> Result<serde_json::Value, EngineError> {
+        call(
+            &self.client,
+            &self.url,
+            self.timeout,
+            "eth_getBlockByNumber",
+            serde_json::json!([tag, false]),
+        )
+        .await
     }
 
     /// Calls a method that takes parameters and returns nothing of interest (dev chain admin).

@@ -1,21 +1,18 @@
 //! `hallmark sync|browse|search|show|catalog`: the local catalog. Queries run offline against
-//! the SQLite cache; `sync` and `catalog rebuild` need the chain.
+//! the SQLite cache; `sync` and `catalog rebuild` need the chain, and `show` syncs first when
+//! the catalog does not know the token yet (a mint a moment ago).
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use hallmark_chain::format_utc;
-use hallmark_engine::catalog::{BrowseQuery, Sort, TokenCard};
-use hallmark_engine::{IndexerConfig, SyncProgress, SyncReport};
-use serde::Serialize;
+use hallmark_engine::catalog::{BrowseQuery, Sort, TokenCard, WorkView};
+use hallmark_engine::{Engine, IndexerConfig, SyncProgress, SyncReport};
 
 use super::market::with_chain;
 use super::{open_engine, print_line};
 use crate::cli::{BrowseArgs, CatalogCommand, Cli, SearchArgs, ShowArgs, SortArg, SyncArgs};
 use crate::failure::Failure;
-
-fn to_json(value: &impl Serialize) -> Result<String, Failure> {
-    serde_json::to_string_pretty(value).map_err(|e| Failure::other(format!("JSON: {e}")))
-}
+use crate::json::pretty as to_json;
 
 /// Credits (`12`, `12.5`, `12.50`) to cents.
 pub(crate) fn parse_credits(text: &str) -> Result<i64, Failure> {
@@ -268,24 +265,17 @@ pub(crate) async fn show(cli: &Cli, args: &ShowArgs) -> Result<(), Failure> {
     };
     let work_id = hallmark_engine::catalog::work_of(token_id);
     let engine = open_engine(cli).await?;
+    let found = find_token(&engine, work_id, token_id).await;
+    engine.shutdown().await;
+    let (work, token) = found?;
     let catalog = engine.catalog();
-    let work = catalog.work(work_id)?.ok_or_else(|| {
-        Failure::bad_input(format!("the catalog has no work {work_id}"))
-            .with_hint("run `hallmark sync` to update the catalog")
-    })?;
-    let token = work
-        .editions
-        .iter()
-        .find(|c| c.token_id == token_id)
-        .cloned()
-        .ok_or_else(|| Failure::bad_input(format!("work {work_id} has no token {token_id}")))?;
     let timeline = catalog.provenance(work_id)?;
     let licences = catalog.licences(token_id)?;
     if args.json {
         return print_line(&to_json(&serde_json::json!({
             "work": work,
             "token": token,
-            "provenance": timeline,
+            "provenance": crate::json::provenance(&timeline)?,
             "licences": licences,
         }))?);
     }
@@ -366,6 +356,63 @@ pub(crate) async fn show(cli: &Cli, args: &ShowArgs) -> Result<(), Failure> {
         ));
     }
     print_line(out.trim_end())
+}
+
+/// The work and token from the catalog; when the catalog does not know them yet (minted since
+/// the last sync), it is synced first, or the error says why it could not be.
+async fn find_token(
+    engine: &Engine,
+    work_id: u64,
+    token_id: u64,
+) -> Result<(WorkView, TokenCard), Failure> {
+    let lookup = || -> Result<Option<(WorkView, TokenCard)>, Failure> {
+        let Some(work) = engine.catalog().work(work_id)? else {
+            return Ok(None);
+        };
+        let token = work
+            .editions
+            .iter()
+            .find(|c| c.token_id == token_id)
+            .cloned();
+        Ok(token.map(|token| (work, token)))
+    };
+    if let Some(found) = lookup()? {
+        return Ok(found);
+    }
+    let started = engine.start_dev_chain().await;
+    let freshness = engine.refresh_catalog().await?;
+    if let Some(found) = lookup()? {
+        return Ok(found);
+    }
+    let block = freshness
+        .synced_block
+        .map_or_else(|| "-".to_owned(), |b| b.to_string());
+    let work_known = engine.catalog().work(work_id)?.is_some();
+    if freshness.up_to_date {
+        let missing = if work_known {
+            format!("work {work_id} has no token {token_id}")
+        } else {
+            format!("no work {work_id} is registered")
+        };
+        return Err(Failure::bad_input(format!(
+            "{missing} (the catalog was synced to block {block} just now)"
+        )));
+    }
+    let missing = if work_known {
+        format!("the catalog's work {work_id} has no token {token_id}")
+    } else {
+        format!("the catalog has no work {work_id}")
+    };
+    let reason = match started {
+        Err(e) => e.to_string(),
+        Ok(()) => freshness
+            .chain_error
+            .unwrap_or_else(|| "no reason given".to_owned()),
+    };
+    Err(Failure::other(format!(
+        "{missing} (as of block {block}) and it could not be synced: {reason}"
+    ))
+    .with_hint("start the chain (`hallmark chain up`) and try again"))
 }
 
 #[cfg(test)]

@@ -2,13 +2,14 @@
 //! kept in the data folder's journal until they finish (see the engine's `journal` module).
 
 use clap::Subcommand;
-use hallmark_engine::{CancelToken, MintOutcome, UnfinishedMint};
+use hallmark_engine::{CancelToken, UnfinishedMint};
 use serde::Serialize;
 
 use super::market::{signer, with_chain};
 use super::{open_engine, print_line};
 use crate::cli::{Cli, Signer};
 use crate::failure::Failure;
+use crate::json::{Minted, pretty as to_json};
 
 /// `hallmark jobs …`.
 #[derive(Debug, Subcommand)]
@@ -45,7 +46,7 @@ struct Resumed {
     content_sha256: String,
     name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    outcome: Option<MintOutcome>,
+    outcome: Option<Minted>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<Failed>,
 }
@@ -54,10 +55,6 @@ struct Resumed {
 struct Failed {
     code: &'static str,
     message: String,
-}
-
-fn to_json(value: &impl Serialize) -> Result<String, Failure> {
-    serde_json::to_string_pretty(value).map_err(|e| Failure::other(format!("JSON: {e}")))
 }
 
 fn describe(mint: &UnfinishedMint) -> String {
@@ -137,7 +134,7 @@ async fn resume(
                 Ok(outcome) => Resumed {
                     content_sha256: mint.content_sha256,
                     name: mint.name,
-                    outcome: Some(outcome),
+                    outcome: Some(Minted::try_from(&outcome)?),
                     error: None,
                 },
                 Err(e) => Resumed {

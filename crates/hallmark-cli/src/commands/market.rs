@@ -1,5 +1,6 @@
-//! `hallmark mint|work|list|cancel|buy|gift|freeze`: the chain side, on the dev chain the
-//! command starts (state persisted in the data folder) with the seeded demo accounts.
+//! `hallmark mint|work|list|cancel|buy|gift|freeze`: the chain side, with the seeded demo
+//! accounts or wallet accounts, on the data folder's chain: the dev chain `hallmark chain up` or
+//! the app serves, else one the command starts and stops (state persisted in the data folder).
 
 use clap::ValueEnum;
 use hallmark_chain::credits;
@@ -48,7 +49,8 @@ pub(crate) fn signer(
     }
 }
 
-/// Opens the engine and starts the dev chain; `run` gets both, and the chain is stopped after.
+/// Opens the engine and starts the dev chain (or uses the one another process serves); `run`
+/// gets the engine, and a chain this command started is stopped after.
 pub(crate) async fn with_chain<T>(
     cli: &Cli,
     run: impl AsyncFnOnce(&Engine) -> Result<T, Failure>,
@@ -133,9 +135,9 @@ pub(crate) async fn mint(cli: &Cli, args: &MintArgs) -> Result<(), Failure> {
     })
     .await?;
     if args.json {
-        let json = serde_json::to_string_pretty(&outcome)
-            .map_err(|e| Failure::other(format!("JSON: {e}")))?;
-        return print_line(&json);
+        return print_line(&crate::json::pretty(&crate::json::Minted::try_from(
+            &outcome,
+        )?)?);
     }
     print_line(&format!(
         "registered work {} (token {}) in block {}\n  content sha-256  {}\n  media            ipfs://{}\n  metadata         ipfs://{}\n  transaction      {}\n  took             {} ms",

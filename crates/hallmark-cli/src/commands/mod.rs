@@ -34,7 +34,8 @@ pub(crate) fn settings_for(cid_version: u8) -> ImportSettings {
 }
 
 /// Opens the engine for the global options: the data folder's configuration, with
-/// `--ipfs-api` selecting a Kubo node.
+/// `--ipfs-api` selecting a Kubo node. A dev chain the command starts is its own (it stops when
+/// the command ends); one that `hallmark chain up` or the app serves is used as it is.
 pub(crate) async fn open_engine(cli: &Cli) -> Result<Engine, Failure> {
     let mut config = Config::load(cli.data_dir.clone())?;
     if let Some(url) = &cli.ipfs_api {
@@ -42,7 +43,9 @@ pub(crate) async fn open_engine(cli: &Cli) -> Result<Engine, Failure> {
             api_url: url.clone(),
         };
     }
-    Ok(Engine::open(config).await?)
+    let engine = Engine::open(config).await?;
+    engine.set_dev_chain_shared(false);
+    Ok(engine)
 }
 
 /// Checks that `path` names a file (any kind but a folder) before a command reads it.

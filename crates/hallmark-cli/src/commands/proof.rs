@@ -12,6 +12,7 @@ use super::market::{parse_id, signer, with_chain};
 use super::{check_input_file, open_engine, print_line};
 use crate::cli::{CertificateArgs, Cli, ProveArgs, VerifyArgs, VerifyFileArgs};
 use crate::failure::Failure;
+use crate::json::pretty as to_json;
 
 fn parse_challenge(text: Option<&str>) -> Result<Option<U256>, Failure> {
     text.map(|t| {
@@ -20,10 +21,6 @@ fn parse_challenge(text: Option<&str>) -> Result<Option<U256>, Failure> {
         })
     })
     .transpose()
-}
-
-fn to_json(value: &impl serde::Serialize) -> Result<String, Failure> {
-    serde_json::to_string_pretty(value).map_err(|e| Failure::other(format!("JSON: {e}")))
 }
 
 /// `hallmark prove`.
@@ -140,7 +137,7 @@ pub(crate) async fn verify(cli: &Cli, args: &VerifyArgs) -> Result<(), Failure> 
         report?
     };
     if args.json {
-        print_line(&to_json(&report)?)?;
+        print_line(&to_json(&crate::json::verify_report(&report)?)?)?;
     } else {
         print_line(&render(&report))?;
     }
@@ -202,10 +199,14 @@ fn render(report: &Report) -> String {
 pub(crate) async fn verify_file(cli: &Cli, args: &VerifyFileArgs) -> Result<(), Failure> {
     check_input_file(&args.file)?;
     let engine = open_engine(cli).await?;
-    let _ = engine.start_dev_chain().await;
+    let started = engine.start_dev_chain().await;
     let identity = engine.identify_file(&args.file).await;
     engine.shutdown().await;
-    let identity = identity?;
+    let mut identity = identity?;
+    if let (Err(e), Some(reason)) = (started, identity.catalog.chain_error.as_mut()) {
+        // Why the chain could not be used, in the words of the failed start.
+        *reason = e.to_string();
+    }
     if args.json {
         return print_line(&to_json(&identity)?);
     }
@@ -267,5 +268,23 @@ pub(crate) async fn verify_file(cli: &Cli, args: &VerifyFileArgs) -> Result<(), 
             ),
         }
     }
+    if let Some(stale) = stale_catalog_line(&identity.catalog) {
+        out.push_str(&stale);
+    }
     print_line(out.trim_end())
+}
+
+/// The line saying an answer came from a catalog that could not be synced, if it could not.
+pub(crate) fn stale_catalog_line(catalog: &hallmark_engine::CatalogFreshness) -> Option<String> {
+    if catalog.up_to_date {
+        return None;
+    }
+    let as_of = catalog.synced_block.map_or_else(
+        || "never synced".to_owned(),
+        |block| format!("as of block {block}"),
+    );
+    Some(format!(
+        "note: answered from the local catalog ({as_of}): the chain could not be reached ({}), so later registrations and transfers are not included",
+        catalog.chain_error.as_deref().unwrap_or("no reason given")
+    ))
 }

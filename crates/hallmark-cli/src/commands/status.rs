@@ -1,12 +1,9 @@
-//! `hallmark status`, `hallmark library` and `hallmark chain up`.
+//! `hallmark status`, `hallmark library` and `hallmark chain up|down|status`.
 
 use super::{open_engine, print_line};
 use crate::cli::{ChainCommand, Cli, LibraryArgs, StatusArgs};
 use crate::failure::Failure;
-
-fn json(value: &impl serde::Serialize) -> Result<String, Failure> {
-    serde_json::to_string_pretty(value).map_err(|e| Failure::other(format!("JSON: {e}")))
-}
+use crate::json::pretty as json;
 
 /// Prints the engine's status.
 pub(crate) async fn run(cli: &Cli, args: &StatusArgs) -> Result<(), Failure> {
@@ -54,6 +51,19 @@ pub(crate) async fn run(cli: &Cli, args: &StatusArgs) -> Result<(), Failure> {
             chain.head_block.map(|b| b.to_string()).unwrap_or_else(none)
         ),
         format!(
+            "  served by     {}",
+            chain.served_by.map_or_else(
+                || {
+                    if chain.rpc_url.is_some() && chain.kind == "dev" {
+                        "this process".to_owned()
+                    } else {
+                        "-".to_owned()
+                    }
+                },
+                |pid| format!("process {pid} (`hallmark chain up` or the app)")
+            )
+        ),
+        format!(
             "  works         {}",
             chain
                 .contracts
@@ -99,12 +109,21 @@ pub(crate) async fn chain(cli: &Cli, command: &ChainCommand) -> Result<(), Failu
     match command {
         ChainCommand::Up => {
             let engine = open_engine(cli).await?;
+            // It runs until stopped: the other commands on this data folder use it meanwhile.
+            engine.set_dev_chain_shared(true);
             engine.start_dev_chain().await?;
             let status = engine.status().await;
+            let url = status.chain.rpc_url.unwrap_or_default();
+            if let Some(pid) = engine.dev_chain_served_by().await {
+                engine.shutdown().await;
+                return Err(Failure::other(format!(
+                    "the dev chain of this data folder is already served by process {pid} at {url}"
+                ))
+                .with_hint("other commands on this data folder use it as it is; stop it with `hallmark chain down`"));
+            }
             print_line(&format!(
-                "dev chain {} at {} — works contract {}; Ctrl-C to stop",
+                "dev chain {} at {url} — works contract {}; Ctrl-C to stop\nother hallmark commands on this data folder use this chain while it runs",
                 status.chain.chain_id,
-                status.chain.rpc_url.unwrap_or_default(),
                 status.chain.contracts.map(|c| c.works).unwrap_or_default()
             ))?;
             let stop = tokio::signal::ctrl_c().await;
