@@ -503,10 +503,7 @@ fn an_exit_kit_outlives_its_data_folder_and_a_flipped_byte_is_refused() {
         assert_eq!(document["image"], format!("ipfs://{image_cid}"));
         let image = hallmark(&fresh, &["ipfs", "cat", image_cid]);
         assert_eq!(image.status.code(), Some(0), "{}", stderr(&image));
-        assert!(
-            image.stdout.starts_with(b"\x89PNG"),
-            "the picture is a PNG"
-        );
+        assert!(image.stdout.starts_with(b"\x89PNG"), "the picture is a PNG");
     }
     let library: Value = json(hallmark(&fresh, &["library", "--json"]));
     for w in [wa, wb] {

@@ -404,10 +404,7 @@ impl Engine {
         let local = media
             .as_deref()
             .and_then(|m| self.library().get(m).ok().flatten());
-        let preview = local
-            .as_ref()
-            .and_then(|l| l.preview_cid.clone())
-            .or(shown);
+        let preview = local.as_ref().and_then(|l| l.preview_cid.clone()).or(shown);
         if thumbnail.is_none() {
             thumbnail = local.as_ref().and_then(|l| l.thumbnail_cid.clone());
         }

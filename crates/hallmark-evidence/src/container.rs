@@ -100,7 +100,8 @@ pub(crate) fn check(bytes: &[u8]) -> Result<String, ContainerError> {
         let accepted = match field.kind {
             Tolerated::VersionNeeded => ACCEPTED_VERSION_NEEDED.contains(&value),
             Tolerated::VersionMadeBy => {
-                value & 0xFF == VERSION_MADE_BY & 0xFF && ACCEPTED_HOSTS.contains(&value.to_be_bytes()[0])
+                value & 0xFF == VERSION_MADE_BY & 0xFF
+                    && ACCEPTED_HOSTS.contains(&value.to_be_bytes()[0])
             }
         };
         if accepted {
@@ -108,10 +109,9 @@ pub(crate) fn check(bytes: &[u8]) -> Result<String, ContainerError> {
         }
     }
     match canonical.iter().zip(bytes).position(|(a, b)| a != b) {
-        None if canonical.len() == bytes.len() => Ok(format!(
-            "{count} stored entries, {} bytes",
-            bytes.len()
-        )),
+        None if canonical.len() == bytes.len() => {
+            Ok(format!("{count} stored entries, {} bytes", bytes.len()))
+        }
         Some(offset) => Err(ContainerError::NotCanonical(format!(
             "the file differs from its canonical form at byte {offset}"
         ))),
@@ -247,7 +247,9 @@ where
 }
 
 fn read_u16(bytes: &[u8], at: usize) -> Option<u16> {
-    bytes.get(at..at + 2).map(|b| u16::from_le_bytes([b[0], b[1]]))
+    bytes
+        .get(at..at + 2)
+        .map(|b| u16::from_le_bytes([b[0], b[1]]))
 }
 
 fn read_u32(bytes: &[u8], at: usize) -> Option<u32> {
@@ -263,9 +265,8 @@ fn local_entries(bytes: &[u8]) -> Result<Vec<(&[u8], &[u8])>, ContainerError> {
     let mut entries = Vec::new();
     let mut at = 0usize;
     while read_u32(bytes, at) == Some(LOCAL_SIGNATURE) {
-        let truncated = || {
-            ContainerError::NotCanonical(format!("the entry at byte {at} is cut short"))
-        };
+        let truncated =
+            || ContainerError::NotCanonical(format!("the entry at byte {at} is cut short"));
         let header = bytes.get(at..at + LOCAL_HEADER_LEN).ok_or_else(truncated)?;
         let size = read_u32(header, 18).ok_or_else(truncated)? as usize;
         let name_len = usize::from(read_u16(header, 26).ok_or_else(truncated)?);
@@ -368,8 +369,13 @@ mod tests {
         rezipped[central + 6] = 20;
         rezipped[central + 5] = 0;
         assert!(check(&rezipped).is_ok());
-        for (at, value) in [(4, 45), (4, 11), (central + 6, 0), (central + 5, 10), (central + 4, 20)]
-        {
+        for (at, value) in [
+            (4, 45),
+            (4, 11),
+            (central + 6, 0),
+            (central + 5, 10),
+            (central + 4, 20),
+        ] {
             let mut changed = bytes.clone();
             changed[at] = value;
             assert!(check(&changed).is_err(), "byte {at} = {value} accepted");

@@ -49,7 +49,10 @@ fn every_golden_bundle_verifies_offline() {
     let mut generations = 0;
     for entry in std::fs::read_dir(&folder).expect("the golden folder") {
         let path = entry.expect("an entry").path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         if name.starts_with("evidence-bundle-") && name.ends_with(".zip") {
             golden_bundle_verifies(&std::fs::read(&path).expect("a golden bundle"));
             generations += 1;
@@ -93,7 +96,11 @@ fn a_rezip_differing_only_in_version_needed_or_host_is_accepted() {
         assert_eq!(le16(&rezipped, at + 4), 0x030A, "made by Unix 1.0");
         rezipped[at + 6] = 20;
     }
-    assert!(verify(&rezipped).passed(), "{:?}", failed(&verify(&rezipped)));
+    assert!(
+        verify(&rezipped).passed(),
+        "{:?}",
+        failed(&verify(&rezipped))
+    );
     let mut from_windows = GOLDEN.to_vec();
     for &at in &central {
         from_windows[at + 5] = 0;

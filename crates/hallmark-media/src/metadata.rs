@@ -275,10 +275,7 @@ impl WorkMetadata {
     /// The `ipfs://` URL of the small picture for lists and grids: `hallmark.thumbnail`, else
     /// `image` (documents made before the thumbnail had its own field show it as `image`).
     pub fn thumbnail_url(&self) -> Option<&str> {
-        self.hallmark
-            .thumbnail
-            .as_deref()
-            .or(self.image.as_deref())
+        self.hallmark.thumbnail.as_deref().or(self.image.as_deref())
     }
 
     /// Parses and validates a document (e.g. fetched from IPFS), enforcing every limit.
@@ -340,7 +337,11 @@ impl WorkMetadata {
             attribute_field(i, attribute)?;
         }
         // (Parsing never puts a known field there; a document built in code could.)
-        if let Some(key) = self.other.keys().find(|k| DOCUMENT_FIELDS.contains(&k.as_str())) {
+        if let Some(key) = self
+            .other
+            .keys()
+            .find(|k| DOCUMENT_FIELDS.contains(&k.as_str()))
+        {
             return Err(invalid(key, "is a known field, not another one".to_owned()));
         }
         self.validate_binding()

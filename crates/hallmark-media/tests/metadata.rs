@@ -310,16 +310,10 @@ fn a_large_image_shows_its_preview_of_1024_pixels_and_keeps_its_thumbnail() {
     let preview = ingested.preview.as_ref().unwrap();
     assert_eq!((preview.width, preview.height), (1024, 410));
     let doc = WorkMetadata::build(&ingested, fields()).unwrap();
-    assert_eq!(
-        doc.image.as_deref(),
-        Some(ipfs_url(&preview.cid).as_str())
-    );
+    assert_eq!(doc.image.as_deref(), Some(ipfs_url(&preview.cid).as_str()));
     let thumbnail = ingested.thumbnail.as_ref().unwrap();
     assert_eq!(thumbnail.width, 256);
-    assert_eq!(
-        doc.thumbnail_url(),
-        Some(ipfs_url(&thumbnail.cid).as_str())
-    );
+    assert_eq!(doc.thumbnail_url(), Some(ipfs_url(&thumbnail.cid).as_str()));
     let parsed = WorkMetadata::from_json(&doc.to_canonical_json().unwrap()).unwrap();
     assert_eq!(parsed, doc);
     // Without derivatives there is no preview: the image itself, and no separate thumbnail.
@@ -357,12 +351,18 @@ fn fields_of_other_marketplaces_are_kept() {
     // Built in code, another field cannot take a known field's name (it would replace it).
     let mut clash = doc.clone();
     clash.other.insert("name".to_owned(), Value::from("other"));
-    assert_eq!(clash.to_canonical_json().unwrap_err().code(), "metadata.invalid_field");
+    assert_eq!(
+        clash.to_canonical_json().unwrap_err().code(),
+        "metadata.invalid_field"
+    );
     let mut clash = doc.clone();
     clash.attributes[0]
         .other
         .insert("value".to_owned(), Value::from(1));
-    assert_eq!(clash.to_canonical_json().unwrap_err().code(), "metadata.invalid_field");
+    assert_eq!(
+        clash.to_canonical_json().unwrap_err().code(),
+        "metadata.invalid_field"
+    );
     // The limits still hold for them: too deep, or too large, is refused.
     let mut deep = valid_json();
     let mut nested = Value::from(1);
