@@ -187,9 +187,10 @@ fn an_exit_kit_outlives_its_data_folder_and_a_flipped_byte_is_refused() {
     let tmp = TempDir::new().unwrap();
     let data = tmp.path().join("data-a");
 
-    // The issuer mints work A (1 edition; 400×300 of noise: a PNG of several blocks, with a
-    // thumbnail) and work B (2 editions, both kept; so small its thumbnail is itself).
-    let a_bytes = noisy_png(&tmp.path().join("harbour.png"), 400, 300, 7);
+    // The issuer mints work A (1 edition; 1100×240 of noise: a PNG of several blocks, wider
+    // than 1,024 pixels, so marketplaces are shown its preview) and work B (2 editions, both
+    // kept; so small its picture is itself).
+    let a_bytes = noisy_png(&tmp.path().join("harbour.png"), 1100, 240, 7);
     assert!(a_bytes.len() > 262_144, "more than one chunk");
     let b_bytes = png(&tmp.path().join("pair.png"), 80, 80, 131);
     let a = json(hallmark(
@@ -494,10 +495,7 @@ fn an_exit_kit_outlives_its_data_folder_and_a_flipped_byte_is_refused() {
         assert_eq!(document["image"], format!("ipfs://{image_cid}"));
         let image = hallmark(&fresh, &["ipfs", "cat", image_cid]);
         assert_eq!(image.status.code(), Some(0), "{}", stderr(&image));
-        assert!(
-            image.stdout.starts_with(b"\x89PNG"),
-            "the thumbnail is a PNG"
-        );
+        assert!(image.stdout.starts_with(b"\x89PNG"), "the picture is a PNG");
     }
     let library: Value = json(hallmark(&fresh, &["library", "--json"]));
     for w in [wa, wb] {
@@ -606,8 +604,9 @@ fn a_kit_imports_into_an_ipfs_node() {
         .unwrap()
         .as_nanos();
     let picture = tmp.path().join("fresh.png");
-    // Large enough to have a thumbnail of its own, and more than one block.
-    let bytes = noisy_png(&picture, 400, 300, nanos as u64);
+    // Large enough to have a preview of its own (over 1,024 pixels wide), and more than one
+    // block.
+    let bytes = noisy_png(&picture, 1100, 240, nanos as u64);
     let minted = json(hallmark(
         &data,
         &["mint", s(&picture), "--title", "Node copy", "--json"],

@@ -385,25 +385,26 @@ impl Engine {
 
     /// The CIDs of a work: the metadata document (as registered), and the media, thumbnail and
     /// preview it names (read from the local store, else as the catalog recorded them; the
-    /// preview from the library of this machine).
+    /// preview from the library of this machine, else the document's `image` when that is
+    /// another file than the media and the thumbnail).
     pub(crate) async fn work_items(&self, work: &AccountWork) -> WorkItems {
         let mut media = work.media_cid.clone();
         let mut thumbnail = work.thumbnail_cid.clone();
+        let mut shown = None;
         if let Ok(cid) = work.metadata_cid.parse::<Cid>()
             && self.has_root(&cid).await
             && let Ok(bytes) = self.store().read_file(&cid, MAX_DOCUMENT_BYTES).await
             && let Ok(document) = WorkMetadata::from_json(&bytes)
         {
             media = Some(document.hallmark.content_cid.to_string());
-            thumbnail = document
-                .image
-                .as_deref()
-                .map(|url| url.strip_prefix("ipfs://").unwrap_or(url).to_owned());
+            let cid_of = |url: &str| url.strip_prefix("ipfs://").unwrap_or(url).to_owned();
+            thumbnail = document.thumbnail_url().map(cid_of);
+            shown = document.image.as_deref().map(cid_of);
         }
         let local = media
             .as_deref()
             .and_then(|m| self.library().get(m).ok().flatten());
-        let preview = local.as_ref().and_then(|l| l.preview_cid.clone());
+        let preview = local.as_ref().and_then(|l| l.preview_cid.clone()).or(shown);
         if thumbnail.is_none() {
             thumbnail = local.as_ref().and_then(|l| l.thumbnail_cid.clone());
         }

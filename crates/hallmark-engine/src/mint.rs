@@ -406,6 +406,7 @@ impl Engine {
                     trait_type: name.clone(),
                     value: AttributeValue::Text(value.clone()),
                     display_type: None,
+                    other: Default::default(),
                 })
                 .collect(),
             cover_image: None,

@@ -1,4 +1,5 @@
-//! The bundle file: a plain zip (stored, uncompressed) that any unzip tool opens.
+//! The bundle file: a plain zip (stored, uncompressed) that any unzip tool opens, written in
+//! the canonical form of [`crate::container`].
 //!
 //! Reading is bounded: at most [`MAX_ENTRIES`] entries, [`MAX_JSON_BYTES`] per JSON document,
 //! [`MAX_MEDIA_BYTES`] for the media, safe relative names only; a damaged or hostile file is
@@ -7,9 +8,9 @@
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read, Seek, Write};
 
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, ZipArchive, ZipWriter};
+use zip::ZipArchive;
 
+use crate::container;
 use crate::error::EvidenceError;
 use crate::model::{EVIDENCE_FILE, MEDIA_DIR, METADATA_FILE, README_FILE, SEAL_FILE};
 
@@ -33,28 +34,21 @@ impl BundleFiles {
         self.files.get(path).map(Vec::as_slice)
     }
 
-    /// Writes the zip (stored entries, fixed timestamps, name order: the same files always give
-    /// the same bytes).
-    pub fn write_to<W: Write + Seek>(&self, out: W) -> Result<W, EvidenceError> {
-        let mut zip = ZipWriter::new(out);
-        let options = SimpleFileOptions::default()
-            .compression_method(CompressionMethod::Stored)
-            .large_file(false)
-            .last_modified_time(zip::DateTime::default());
-        for (name, bytes) in &self.files {
+    /// Writes the zip in its canonical form ([`crate::container`]: stored entries in name
+    /// order, fixed timestamps and attributes; the same files always give the same bytes).
+    pub fn write_to<W: Write + Seek>(&self, mut out: W) -> Result<W, EvidenceError> {
+        for name in self.files.keys() {
             check_name(name)?;
-            let options = if bytes.len() as u64 >= u64::from(u32::MAX) {
-                options.large_file(true)
-            } else {
-                options
-            };
-            zip.start_file(name.as_str(), options)
-                .map_err(|e| EvidenceError::Write(e.to_string()))?;
-            zip.write_all(bytes)
-                .map_err(|e| EvidenceError::Write(e.to_string()))?;
         }
-        zip.finish()
-            .map_err(|e| EvidenceError::Write(e.to_string()))
+        let bytes = container::encode(
+            self.files
+                .iter()
+                .map(|(name, bytes)| (name.as_str(), bytes.as_slice())),
+        )
+        .map_err(|e| EvidenceError::Write(e.to_string()))?;
+        out.write_all(&bytes)
+            .map_err(|e| EvidenceError::Write(e.to_string()))?;
+        Ok(out)
     }
 
     /// The zip as bytes.

@@ -198,8 +198,7 @@ fn details_of(document: &WorkMetadata) -> WorkDetails {
         mime: Some(mime),
         kind,
         thumbnail_cid: document
-            .image
-            .as_deref()
+            .thumbnail_url()
             .map(|url| url.strip_prefix("ipfs://").unwrap_or(url).to_owned()),
         perceptual: document
             .hallmark

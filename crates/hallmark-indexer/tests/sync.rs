@@ -263,7 +263,9 @@ async fn stored_work(
             creator: format!("{creator:#x}"),
             licence: "CC0-1.0".to_owned(),
             perceptual: None,
+            thumbnail: None,
         },
+        other: Default::default(),
     };
     let bytes = document.to_canonical_json().expect("json");
     let metadata_cid = if keep {

@@ -6,7 +6,13 @@
 //! `ipfs://<cid>` (media) and `https://` (the external link). The parser enforces a size limit,
 //! a nesting limit, UTF-8, per-field lengths and the absence of control characters, so a hostile
 //! document fetched from IPFS is refused with a clear message before anything displays it.
+//!
+//! Fields Hallmark does not use, written by other marketplaces and tools (`background_color`,
+//! `youtube_url`, `properties`, an attribute's `max_value` …), are kept as they are (in
+//! [`WorkMetadata::other`] and [`Attribute::other`]) and written back unchanged, within the same
+//! size and nesting limits; Hallmark never displays them.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::str::FromStr;
 
@@ -17,6 +23,7 @@ use serde_json::Value;
 
 use crate::ingest::Ingested;
 use crate::media_type::{MediaKind, MediaType};
+use crate::raster::PREVIEW_SIDE;
 
 /// The `hallmark.schema_version` this crate writes and reads.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -117,7 +124,6 @@ pub enum AttributeValue {
 
 /// One `{trait_type, value, display_type?}` attribute.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Attribute {
     /// The trait's name, e.g. `Edition`.
     pub trait_type: String,
@@ -126,6 +132,9 @@ pub struct Attribute {
     /// How to display a numeric value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_type: Option<DisplayType>,
+    /// Other fields of the attribute (e.g. OpenSea's `max_value`), kept as they are.
+    #[serde(flatten)]
+    pub other: BTreeMap<String, Value>,
 }
 
 /// What binds the document to the content it describes.
@@ -152,18 +161,22 @@ pub struct HallmarkSection {
     /// node can rebuild the copy-detection index from the chain and IPFS alone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perceptual: Option<PerceptualHashes>,
+    /// `ipfs://<cid>` of a small picture (fits 256×256) for lists and grids, when `image` is
+    /// a larger one; readers without it use `image`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail: Option<String>,
 }
 
 /// An ERC-721 / OpenSea metadata document with Hallmark's content binding.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct WorkMetadata {
     /// The work's title.
     pub name: String,
     /// A longer text (plain text, never markup).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `ipfs://<cid>` of the picture marketplaces show.
+    /// `ipfs://<cid>` of the picture marketplaces show: for an image work, the image itself,
+    /// or its preview (1,024 pixels on its longest side) when the image is larger.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// `ipfs://<cid>` of the audio or video itself.
@@ -177,6 +190,10 @@ pub struct WorkMetadata {
     pub attributes: Vec<Attribute>,
     /// The content binding.
     pub hallmark: HallmarkSection,
+    /// Every other top-level field (e.g. `background_color`, `youtube_url`, `properties`
+    /// written by other marketplaces), kept as it is and written back unchanged.
+    #[serde(flatten)]
+    pub other: BTreeMap<String, Value>,
 }
 
 /// What the creator types in, for [`WorkMetadata::build`].
@@ -204,20 +221,22 @@ pub fn ipfs_url(cid: &Cid) -> String {
 }
 
 impl WorkMetadata {
-    /// The document for an ingested file: `image` is the thumbnail (else, for an image, the
-    /// media itself; for audio/video the cover, if any), `animation_url` the audio or video.
+    /// The document for an ingested file. For an image, `image` is a picture large enough for
+    /// a marketplace ([`marketplace_picture`]) and `hallmark.thumbnail` the thumbnail when it
+    /// is another file; for audio/video, `image` is the cover (else the thumbnail), if any, and
+    /// `animation_url` the audio or video.
     pub fn build(ingested: &Ingested, fields: WorkFields) -> Result<Self, MetadataError> {
         let media = ipfs_url(&ingested.cid_v1);
-        let (image, animation_url) = match ingested.kind {
-            MediaKind::Image => (
-                Some(
-                    ingested
-                        .thumbnail
-                        .as_ref()
-                        .map_or_else(|| media.clone(), |t| ipfs_url(&t.cid)),
-                ),
-                None,
-            ),
+        let (image, animation_url, thumbnail) = match ingested.kind {
+            MediaKind::Image => {
+                let picture = ipfs_url(marketplace_picture(ingested));
+                let thumbnail = ingested
+                    .thumbnail
+                    .as_ref()
+                    .map(|t| ipfs_url(&t.cid))
+                    .filter(|t| *t != picture);
+                (Some(picture), None, thumbnail)
+            }
             MediaKind::Audio | MediaKind::Video => (
                 fields
                     .cover_image
@@ -225,6 +244,7 @@ impl WorkMetadata {
                     .or(ingested.thumbnail.as_ref().map(|t| &t.cid))
                     .map(ipfs_url),
                 Some(media),
+                None,
             ),
         };
         let document = Self {
@@ -244,10 +264,18 @@ impl WorkMetadata {
                 creator: fields.creator.trim().to_ascii_lowercase(),
                 licence: fields.licence.trim().to_owned(),
                 perceptual: ingested.perceptual.map(|p| p.hashes),
+                thumbnail,
             },
+            other: BTreeMap::new(),
         };
         document.validate()?;
         Ok(document)
+    }
+
+    /// The `ipfs://` URL of the small picture for lists and grids: `hallmark.thumbnail`, else
+    /// `image` (documents made before the thumbnail had its own field show it as `image`).
+    pub fn thumbnail_url(&self) -> Option<&str> {
+        self.hallmark.thumbnail.as_deref().or(self.image.as_deref())
     }
 
     /// Parses and validates a document (e.g. fetched from IPFS), enforcing every limit.
@@ -271,8 +299,8 @@ impl WorkMetadata {
         Ok(document)
     }
 
-    /// The canonical bytes: validated, UTF-8, object keys sorted (bytewise; every key is
-    /// ASCII), no insignificant whitespace, optional fields left out when absent. The same
+    /// The canonical bytes: validated, UTF-8, object keys sorted (bytewise, by their UTF-8
+    /// bytes), no insignificant whitespace, optional fields left out when absent. The same
     /// document always gives the same bytes, whatever order its fields were parsed in.
     pub fn to_canonical_json(&self) -> Result<Vec<u8>, MetadataError> {
         self.validate()?;
@@ -307,6 +335,14 @@ impl WorkMetadata {
         }
         for (i, attribute) in self.attributes.iter().enumerate() {
             attribute_field(i, attribute)?;
+        }
+        // (Parsing never puts a known field there; a document built in code could.)
+        if let Some(key) = self
+            .other
+            .keys()
+            .find(|k| DOCUMENT_FIELDS.contains(&k.as_str()))
+        {
+            return Err(invalid(key, "is a known field, not another one".to_owned()));
         }
         self.validate_binding()
     }
@@ -346,6 +382,9 @@ impl WorkMetadata {
             ));
         }
         text_field("hallmark.licence", &h.licence, 1, MAX_LICENCE_CHARS, false)?;
+        if let Some(thumbnail) = &h.thumbnail {
+            ipfs_field("hallmark.thumbnail", thumbnail)?;
+        }
         h.import_settings
             .validate()
             .map_err(|e| invalid("hallmark.import_settings", e))?;
@@ -378,6 +417,17 @@ impl WorkMetadata {
             }
             _ => Ok(()),
         }
+    }
+}
+
+/// The picture of an image work that marketplaces show: the preview when the image is larger
+/// than [`PREVIEW_SIDE`] on its longest side (the preview is then exactly that size), else the
+/// image itself (also when no preview was made).
+fn marketplace_picture(ingested: &Ingested) -> &Cid {
+    let longest = ingested.width.max(ingested.height).unwrap_or(0);
+    match &ingested.preview {
+        Some(preview) if longest > PREVIEW_SIDE => &preview.cid,
+        _ => &ingested.cid_v1,
     }
 }
 
@@ -454,8 +504,32 @@ fn https_field(field: &str, value: &str) -> Result<(), MetadataError> {
     Ok(())
 }
 
+/// The top-level fields [`WorkMetadata`] reads itself.
+const DOCUMENT_FIELDS: [&str; 7] = [
+    "name",
+    "description",
+    "image",
+    "animation_url",
+    "external_url",
+    "attributes",
+    "hallmark",
+];
+
+/// The fields [`Attribute`] reads itself.
+const ATTRIBUTE_FIELDS: [&str; 3] = ["trait_type", "value", "display_type"];
+
 fn attribute_field(index: usize, attribute: &Attribute) -> Result<(), MetadataError> {
     let field = |name: &str| format!("attributes[{index}].{name}");
+    if let Some(key) = attribute
+        .other
+        .keys()
+        .find(|k| ATTRIBUTE_FIELDS.contains(&k.as_str()))
+    {
+        return Err(invalid(
+            &field(key),
+            "is a known field, not another one".to_owned(),
+        ));
+    }
     text_field(
         &field("trait_type"),
         &attribute.trait_type,

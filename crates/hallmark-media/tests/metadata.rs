@@ -40,11 +40,13 @@ fn fields() -> WorkFields {
                 trait_type: "Medium".to_owned(),
                 value: AttributeValue::Text("Oil".to_owned()),
                 display_type: None,
+                other: Default::default(),
             },
             Attribute {
                 trait_type: "Edition".to_owned(),
                 value: AttributeValue::Number(3.into()),
                 display_type: Some(DisplayType::Number),
+                other: Default::default(),
             },
         ],
         cover_image: None,
@@ -52,14 +54,20 @@ fn fields() -> WorkFields {
 }
 
 #[test]
-fn image_work_points_at_its_thumbnail_and_binds_the_content() {
+fn image_work_points_at_a_marketplace_sized_picture_and_binds_the_content() {
     let (_dir, ingested) = ingest_file("a.png", &fixtures::png(600, 400), true);
     let doc = WorkMetadata::build(&ingested, fields()).unwrap();
     let thumbnail = ingested.thumbnail.as_ref().unwrap();
+    // Not over 1,024 pixels: marketplaces show the image itself; the thumbnail has its field.
     assert_eq!(
         doc.image.as_deref(),
+        Some(ipfs_url(&ingested.cid_v1).as_str())
+    );
+    assert_eq!(
+        doc.hallmark.thumbnail.as_deref(),
         Some(ipfs_url(&thumbnail.cid).as_str())
     );
+    assert_eq!(doc.thumbnail_url(), doc.hallmark.thumbnail.as_deref());
     assert_eq!(doc.animation_url, None);
     assert_eq!(doc.name, "Dawn over the harbour");
     assert_eq!(doc.hallmark.creator, CREATOR.to_ascii_lowercase());
@@ -185,6 +193,7 @@ fn builder_refuses_bad_user_fields() {
                     trait_type: "T".into(),
                     value: AttributeValue::Text("x".into()),
                     display_type: Some(DisplayType::Date),
+                    other: Default::default(),
                 }],
                 ..fields()
             },
@@ -232,9 +241,11 @@ fn parser_refuses_hostile_documents() {
         "metadata.malformed"
     );
 
+    // A field Hallmark does not know is kept (see `fields_of_other_marketplaces_are_kept`).
     let mut v = valid_json();
     v["unexpected"] = Value::Bool(true);
-    assert_eq!(parse_err(&v).code(), "metadata.malformed");
+    let kept = WorkMetadata::from_json(v.to_string().as_bytes()).unwrap();
+    assert_eq!(kept.other["unexpected"], Value::Bool(true));
 
     let mutations: Vec<(&str, Value, &str)> = vec![
         (
@@ -290,5 +301,86 @@ fn parser_refuses_hostile_documents() {
     assert_eq!(
         parsed.description.as_deref(),
         Some("<b>bold?</b> <img src=x onerror=alert(1)>")
+    );
+}
+
+#[test]
+fn a_large_image_shows_its_preview_of_1024_pixels_and_keeps_its_thumbnail() {
+    let (_dir, ingested) = ingest_file("big.png", &fixtures::png(1500, 600), true);
+    let preview = ingested.preview.as_ref().unwrap();
+    assert_eq!((preview.width, preview.height), (1024, 410));
+    let doc = WorkMetadata::build(&ingested, fields()).unwrap();
+    assert_eq!(doc.image.as_deref(), Some(ipfs_url(&preview.cid).as_str()));
+    let thumbnail = ingested.thumbnail.as_ref().unwrap();
+    assert_eq!(thumbnail.width, 256);
+    assert_eq!(doc.thumbnail_url(), Some(ipfs_url(&thumbnail.cid).as_str()));
+    let parsed = WorkMetadata::from_json(&doc.to_canonical_json().unwrap()).unwrap();
+    assert_eq!(parsed, doc);
+    // Without derivatives there is no preview: the image itself, and no separate thumbnail.
+    let (_d2, bare) = ingest_file("big.png", &fixtures::png(1500, 600), false);
+    let doc = WorkMetadata::build(&bare, fields()).unwrap();
+    assert_eq!(doc.image.as_deref(), Some(ipfs_url(&bare.cid_v1).as_str()));
+    assert_eq!(doc.hallmark.thumbnail, None);
+    assert_eq!(doc.thumbnail_url(), doc.image.as_deref());
+}
+
+#[test]
+fn fields_of_other_marketplaces_are_kept() {
+    // An OpenSea-style document: its own top-level fields, an attribute with `max_value`.
+    let mut v = valid_json();
+    v["background_color"] = Value::from("0a0a0a");
+    v["youtube_url"] = Value::from("https://www.youtube.com/watch?v=abc");
+    v["image_data"] = Value::from("<svg/>");
+    v["properties"] = serde_json::json!({
+        "files": [{"uri": "ipfs://bafy", "type": "image/png"}],
+        "category": "image",
+        "creators": [{"address": "0xabc", "share": 100}],
+    });
+    v["attributes"][1]["max_value"] = Value::from(10);
+    let text = serde_json::to_string_pretty(&v).unwrap();
+    let doc = WorkMetadata::from_json(text.as_bytes()).unwrap();
+    assert_eq!(doc.other["background_color"], "0a0a0a");
+    assert_eq!(doc.other["properties"]["creators"][0]["share"], 100);
+    assert_eq!(doc.attributes[1].other["max_value"], 10);
+    assert_eq!(doc.name, "Dawn over the harbour");
+    // Written back whole: the canonical bytes hold every field, and parse to the same document.
+    let canonical = doc.to_canonical_json().unwrap();
+    let back: Value = serde_json::from_slice(&canonical).unwrap();
+    assert_eq!(back, v);
+    assert_eq!(WorkMetadata::from_json(&canonical).unwrap(), doc);
+    // Built in code, another field cannot take a known field's name (it would replace it).
+    let mut clash = doc.clone();
+    clash.other.insert("name".to_owned(), Value::from("other"));
+    assert_eq!(
+        clash.to_canonical_json().unwrap_err().code(),
+        "metadata.invalid_field"
+    );
+    let mut clash = doc.clone();
+    clash.attributes[0]
+        .other
+        .insert("value".to_owned(), Value::from(1));
+    assert_eq!(
+        clash.to_canonical_json().unwrap_err().code(),
+        "metadata.invalid_field"
+    );
+    // The limits still hold for them: too deep, or too large, is refused.
+    let mut deep = valid_json();
+    let mut nested = Value::from(1);
+    for _ in 0..MAX_DEPTH {
+        nested = Value::Array(vec![nested]);
+    }
+    deep["properties"] = nested;
+    assert_eq!(parse_err(&deep).code(), "metadata.too_deep");
+    let mut large = valid_json();
+    large["properties"] = Value::from("x".repeat(256 * 1024));
+    assert_eq!(parse_err(&large).code(), "metadata.too_large");
+    // Hallmark's own section stays strict, and its thumbnail must be an ipfs:// URL.
+    let mut strict = valid_json();
+    strict["hallmark"]["unexpected"] = Value::Bool(true);
+    assert_eq!(parse_err(&strict).code(), "metadata.malformed");
+    let mut thumbnail = valid_json();
+    thumbnail["hallmark"]["thumbnail"] = Value::from("https://example.org/t.png");
+    assert!(
+        matches!(parse_err(&thumbnail), MetadataError::InvalidField { field, .. } if field == "hallmark.thumbnail")
     );
 }
