@@ -16,7 +16,7 @@ use crate::json::pretty as to_json;
 
 /// Credits (`12`, `12.5`, `12.50`) to cents.
 pub(crate) fn parse_credits(text: &str) -> Result<i64, Failure> {
-    hallmark_api::credits::parse(text)
+    hallmark_domain::credits::parse(text)
         .and_then(|c| i64::try_from(c).ok())
         .ok_or_else(|| {
             Failure::bad_input(format!("`{text}` is not an amount of credits (like 12.50)"))
@@ -25,7 +25,7 @@ pub(crate) fn parse_credits(text: &str) -> Result<i64, Failure> {
 
 /// Cents as credits, `12.50`.
 pub(crate) fn format_credits(cents: i64) -> String {
-    hallmark_api::credits::format(cents)
+    hallmark_domain::credits::format(cents)
 }
 
 fn progress_line(p: &SyncProgress) -> String {
