@@ -648,11 +648,11 @@ pub struct MarketReport {
     pub block_number: u64,
 }
 
+/// The closed set of error codes (docs/errors.md).
+pub use hallmark_domain::ErrorCode;
 /// Amounts of settlement credit (two decimals) as people type and read them: one helper for
 /// the UI, the shell and the CLI.
 pub use hallmark_domain::credits;
-/// The closed set of error codes (docs/errors.md).
-pub use hallmark_domain::ErrorCode;
 
 /// A file on the local disk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

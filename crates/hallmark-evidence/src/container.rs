@@ -258,10 +258,13 @@ fn read_u32(bytes: &[u8], at: usize) -> Option<u32> {
         .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
 }
 
+/// A local entry's (name, stored bytes), borrowed from the container.
+type LocalEntry<'a> = (&'a [u8], &'a [u8]);
+
 /// The (name, bytes) of the local entries at the start of `bytes`, read one after the other as
 /// the canonical form lays them out; the rest of the file is checked by comparing it with the
 /// canonical form of these entries.
-fn local_entries(bytes: &[u8]) -> Result<Vec<(&[u8], &[u8])>, ContainerError> {
+fn local_entries(bytes: &[u8]) -> Result<Vec<LocalEntry<'_>>, ContainerError> {
     let mut entries = Vec::new();
     let mut at = 0usize;
     while read_u32(bytes, at) == Some(LOCAL_SIGNATURE) {

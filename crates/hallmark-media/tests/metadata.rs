@@ -355,7 +355,7 @@ fn fields_of_other_marketplaces_are_kept() {
         clash.to_canonical_json().unwrap_err().code(),
         "metadata.invalid_field"
     );
-    let mut clash = doc.clone();
+    let mut clash = doc;
     clash.attributes[0]
         .other
         .insert("value".to_owned(), Value::from(1));

@@ -2,7 +2,7 @@
 //! works registered and listed, the `hallmark` binary (both from `hallmark-testkit`), and a
 //! seeded random generator.
 // Each test binary compiles this module and uses a part of it.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use std::net::TcpListener;
 use std::path::Path;
