@@ -404,8 +404,9 @@ mod tests {
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(out.status.success(), "{text}");
         let line = |key: &str| {
+            // libtest may print the test's name on the same line, before the output.
             text.lines()
-                .find_map(|l| l.strip_prefix(key))
+                .find_map(|l| l.find(key).map(|at| &l[at + key.len()..]))
                 .unwrap_or_else(|| panic!("no {key} in {text}"))
                 .to_owned()
         };
