@@ -1,30 +1,27 @@
 //! The app's commands: each validates its arguments and delegates to the engine in one call.
 
-use std::path::PathBuf;
-
 use hallmark_api::{
     AppStatus, IngestProgress, IngestReport, IngestRequest, LibraryPage, LibraryPageRequest,
     MintProgress, MintWorkReport, MintWorkRequest, UnfinishedMintView, UnfinishedMintsReport,
     UnfinishedMintsRequest, events,
 };
+use hallmark_api::{ErrorCode, MintStep};
 use hallmark_engine::{CancelToken, CoCreator, Engine, MintOutcome, MintRequest};
 use tauri::{AppHandle, Emitter, State};
 
 use crate::convert;
 use crate::error::{CommandError, CommandResult};
+use crate::input::checked_path;
 use crate::jobs::Jobs;
 
 /// Most attributes a work may carry from the mint form.
 const MAX_ATTRIBUTES: usize = 32;
 
-/// Longest path accepted from the UI.
-const MAX_PATH_BYTES: usize = 4096;
-
 /// Health of the chain, the store and the local data.
 #[tauri::command]
 #[tracing::instrument(skip_all)]
 pub(crate) async fn app_status(engine: State<'_, Engine>) -> CommandResult<AppStatus> {
-    Ok(convert::status(engine.status().await))
+    convert::status(engine.status().await)
 }
 
 /// Ingests a file: progress is emitted as `ingest-progress` events; cancellable as job `job`.
@@ -42,10 +39,7 @@ pub(crate) async fn ingest_file(
     let ingested = engine
         .ingest_job(&path, &job.token, move |p| {
             let progress = IngestProgress {
-                stage: serde_json::to_value(p.stage)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default(),
+                stage: convert::ingest_stage(p.stage),
                 done: p.done,
                 total: p.total,
             };
@@ -53,19 +47,18 @@ pub(crate) async fn ingest_file(
         })
         .await?;
     let cid = ingested.cid_v1.to_string();
-    let item = engine
-        .library()
-        .get(&cid)?
-        .ok_or_else(|| CommandError::new("internal.library", "the work was not recorded"))?;
+    let item = engine.library().get(&cid)?.ok_or_else(|| {
+        CommandError::new(ErrorCode::InternalLibrary, "the work was not recorded")
+    })?;
     let exact_copies = engine
         .library()
         .find_by_sha256(&ingested.sha256)?
         .into_iter()
         .filter(|other| other.file_name != item.file_name)
         .map(convert::item)
-        .collect();
+        .collect::<CommandResult<_>>()?;
     Ok(IngestReport {
-        item: convert::item(item),
+        item: convert::item(item)?,
         ingest_ms: ingested.ingest_ms,
         exact_copies,
     })
@@ -80,15 +73,16 @@ pub(crate) async fn library_page(
 ) -> CommandResult<LibraryPage> {
     let limit = request.limit.clamp(1, 500) as usize;
     if request.after.as_ref().is_some_and(|a| a.len() > 128) {
-        return Err(CommandError::new(
-            "request.invalid",
-            "the page cursor is not a CID",
-        ));
+        return Err(CommandError::invalid("the page cursor is not a CID"));
     }
     let items = engine.library_page(limit + 1, request.after.as_deref())?;
     let more = items.len() > limit;
     Ok(LibraryPage {
-        items: items.into_iter().take(limit).map(convert::item).collect(),
+        items: items
+            .into_iter()
+            .take(limit)
+            .map(convert::item)
+            .collect::<CommandResult<_>>()?,
         more,
     })
 }
@@ -112,10 +106,7 @@ pub(crate) async fn mint_work(
         .mint_job(&mint, signer, &running.token, move |stage| {
             let progress = MintProgress {
                 job: job.clone(),
-                stage: serde_json::to_value(stage)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default(),
+                stage: convert::mint_stage(stage),
                 cancellable: stage.cancellable(),
             };
             let _ = emitter.emit(events::MINT_PROGRESS, progress);
@@ -169,16 +160,18 @@ pub(crate) async fn unfinished_mints(
     let mints = engine
         .unfinished_mints()?
         .into_iter()
-        .map(|m| UnfinishedMintView {
-            content_sha256: m.content_sha256,
-            title: m.name,
-            path: m.path.display().to_string(),
-            step: m.step.to_owned(),
-            creator: m.creator,
-            tx_hash: m.tx_hash,
-            updated_at: m.updated_at,
+        .map(|m| {
+            Ok(UnfinishedMintView {
+                content_sha256: m.content_sha256,
+                title: m.name,
+                path: m.path.display().to_string(),
+                step: convert::wire::<MintStep>(m.step)?,
+                creator: m.creator,
+                tx_hash: m.tx_hash,
+                updated_at: m.updated_at,
+            })
         })
-        .collect();
+        .collect::<CommandResult<_>>()?;
     Ok(UnfinishedMintsReport { mints, resumed })
 }
 
@@ -187,8 +180,7 @@ fn checked_sha256(text: &str) -> CommandResult<&str> {
     if hallmark_engine::journal::is_content_sha256(text) {
         Ok(text)
     } else {
-        Err(CommandError::new(
-            "request.invalid",
+        Err(CommandError::invalid(
             "a mint is named by its content sha-256 (64 hex digits)",
         ))
     }
@@ -198,36 +190,29 @@ fn checked_sha256(text: &str) -> CommandResult<&str> {
 fn checked_mint(request: &MintWorkRequest) -> CommandResult<MintRequest> {
     let title = request.title.trim();
     if title.is_empty() || title.chars().count() > 200 {
-        return Err(CommandError::new(
-            "request.invalid",
+        return Err(CommandError::invalid(
             "give the work a title (up to 200 characters)",
         ));
     }
     if request.description.chars().count() > 5000 || request.licence.chars().count() > 500 {
-        return Err(CommandError::new(
-            "request.invalid",
+        return Err(CommandError::invalid(
             "the description or licence is too long",
         ));
     }
     if !(1..=10_000).contains(&request.editions) {
-        return Err(CommandError::new(
-            "request.invalid",
+        return Err(CommandError::invalid(
             "editions must be between 1 and 10000",
         ));
     }
     if request.royalty_bps > 2_500 {
-        return Err(CommandError::new(
-            "request.invalid",
-            "the royalty can be at most 25 %",
-        ));
+        return Err(CommandError::invalid("the royalty can be at most 25 %"));
     }
     let description = request.description.trim();
     let licence = request.licence.trim();
     if request.attributes.len() > MAX_ATTRIBUTES {
-        return Err(CommandError::new(
-            "request.invalid",
-            format!("at most {MAX_ATTRIBUTES} attributes"),
-        ));
+        return Err(CommandError::invalid(format!(
+            "at most {MAX_ATTRIBUTES} attributes"
+        )));
     }
     let mut attributes = Vec::with_capacity(request.attributes.len());
     for a in &request.attributes {
@@ -236,31 +221,27 @@ fn checked_mint(request: &MintWorkRequest) -> CommandResult<MintRequest> {
             continue;
         }
         if name.is_empty() || name.chars().count() > 100 || value.chars().count() > 500 {
-            return Err(CommandError::new(
-                "request.invalid",
+            return Err(CommandError::invalid(
                 "every attribute needs a name (up to 100 characters) and a value (up to 500)",
             ));
         }
         attributes.push((name.to_owned(), value.to_owned()));
     }
     if request.co_creators.len() > hallmark_engine::MAX_CO_CREATORS {
-        return Err(CommandError::new(
-            "request.invalid",
-            format!("at most {} co-creators", hallmark_engine::MAX_CO_CREATORS),
-        ));
+        return Err(CommandError::invalid(format!(
+            "at most {} co-creators",
+            hallmark_engine::MAX_CO_CREATORS
+        )));
     }
     let co_creators = request
         .co_creators
         .iter()
         .map(|c| {
             let payee = c.address.trim().parse().map_err(|_| {
-                CommandError::new(
-                    "request.invalid",
-                    format!(
-                        "co-creator {:?} is not an address (0x and 40 hex digits)",
-                        c.address
-                    ),
-                )
+                CommandError::invalid(format!(
+                    "co-creator {:?} is not an address (0x and 40 hex digits)",
+                    c.address
+                ))
             })?;
             Ok(CoCreator { payee, bps: c.bps })
         })
@@ -281,43 +262,9 @@ fn checked_mint(request: &MintWorkRequest) -> CommandResult<MintRequest> {
     })
 }
 
-/// A path from the UI: non-empty, bounded, absolute.
-fn checked_path(text: &str) -> CommandResult<PathBuf> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(CommandError::new("request.invalid", "choose a file first"));
-    }
-    if text.len() > MAX_PATH_BYTES || text.contains('\0') {
-        return Err(CommandError::new(
-            "request.invalid",
-            "that is not a file path",
-        ));
-    }
-    let path = PathBuf::from(text);
-    if !path.is_absolute() {
-        return Err(CommandError::new(
-            "request.invalid",
-            "give the full path of the file (starting with /)",
-        ));
-    }
-    Ok(path)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn paths_are_validated() {
-        assert!(checked_path("").is_err());
-        assert!(checked_path("relative/file.png").is_err());
-        assert!(checked_path("/a\0b").is_err());
-        assert!(checked_path(&format!("/{}", "a".repeat(5000))).is_err());
-        assert_eq!(
-            checked_path(" /tmp/x.png ").ok(),
-            Some(PathBuf::from("/tmp/x.png"))
-        );
-    }
 
     #[test]
     fn mint_forms_are_validated() {
@@ -388,6 +335,39 @@ mod tests {
         ] {
             assert!(checked_mint(&bad).is_err(), "{bad:?}");
         }
+    }
+
+    /// The names the shell registers (in `main.rs` and `build.rs`) are exactly the names of the
+    /// typed commands in `hallmark_api::commands`.
+    #[test]
+    fn the_shell_registers_exactly_the_typed_commands() {
+        use std::collections::BTreeSet;
+        let typed: BTreeSet<&str> = hallmark_api::commands::ALL.iter().copied().collect();
+        let main = include_str!("main.rs");
+        let handler = main
+            .split("generate_handler![")
+            .nth(1)
+            .and_then(|rest| rest.split(']').next())
+            .expect("the handler list in main.rs");
+        let registered: BTreeSet<&str> = handler
+            .split(',')
+            .map(str::trim)
+            .filter(|path| !path.is_empty())
+            .map(|path| path.rsplit("::").next().unwrap_or(path))
+            .collect();
+        assert_eq!(registered, typed, "main.rs");
+        let build = include_str!("../build.rs");
+        let listed = build
+            .split("const COMMANDS: &[&str] = &[")
+            .nth(1)
+            .and_then(|rest| rest.split("];").next())
+            .expect("the command list in build.rs");
+        let built: BTreeSet<&str> = listed
+            .split(',')
+            .map(|name| name.trim().trim_matches('"'))
+            .filter(|name| !name.is_empty())
+            .collect();
+        assert_eq!(built, typed, "build.rs");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use hallmark_domain::ErrorCode;
 use hallmark_engine::EngineError;
 use hallmark_media::MediaError;
 
@@ -16,7 +17,7 @@ pub(crate) struct Failure {
     /// The sentence printed after `error: `.
     pub(crate) message: String,
     /// The engine's stable code (e.g. `storage.full`), printed in brackets after the sentence.
-    pub(crate) code: Option<&'static str>,
+    pub(crate) code: Option<ErrorCode>,
     /// A suggestion printed after `hint: `.
     pub(crate) hint: Option<String>,
     /// Whether the input (file, CID, option) was at fault.
@@ -45,7 +46,7 @@ impl Failure {
     }
 
     /// Adds the stable code.
-    pub(crate) fn with_code(mut self, code: &'static str) -> Self {
+    pub(crate) fn with_code(mut self, code: ErrorCode) -> Self {
         self.code = Some(code);
         self
     }
@@ -90,7 +91,7 @@ impl From<MediaError> for Failure {
             bad_input,
         };
         match code {
-            "media.pixel_limit" | "media.too_large" | "media.frame_limit" => {
+            ErrorCode::MediaPixelLimit | ErrorCode::MediaTooLarge | ErrorCode::MediaFrameLimit => {
                 failure.with_hint("limits are set in config.json in the data folder (`limits`)")
             }
             _ => failure,
@@ -125,16 +126,18 @@ impl From<EngineError> for Failure {
             EngineError::Config { .. } | EngineError::NotFound { .. } => {
                 Self::bad_input(e.to_string()).with_code(code)
             }
-            EngineError::Evidence(ref evidence) if evidence.code() == "evidence.not_a_bundle" => {
+            EngineError::Evidence(ref evidence)
+                if evidence.code() == ErrorCode::EvidenceNotABundle =>
+            {
                 Self::bad_input(e.to_string()).with_code(code)
             }
             other => {
                 let failure = Self::other(other.to_string()).with_code(code);
-                if code == "store.cid_mismatch" {
+                if code == ErrorCode::StoreCidMismatch {
                     failure.with_hint(
                         "those bytes were refused and nothing was written; the IPFS node may be damaged or not the one you meant",
                     )
-                } else if code.starts_with("store.") || code.starts_with("ipfs.") {
+                } else if code.family() == "store" {
                     failure.with_hint(
                         "check that the IPFS node is running, or leave out --ipfs-api to use the embedded store",
                     )

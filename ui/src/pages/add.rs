@@ -3,21 +3,15 @@
 //! exact copy already in the library.
 
 use hallmark_api::{
-    AttributeInput, CopyCheckReport, IngestProgress, IngestReport, IngestRequest, MintProgress,
-    MintWorkReport, MintWorkRequest, PathRequest, ShareInput, commands, events, media_url,
+    AttributeInput, CopyCheckReport, ErrorCode, IngestProgress, IngestReport, IngestRequest,
+    MintProgress, MintStage, MintWorkReport, MintWorkRequest, PathRequest, ShareInput, commands,
+    events, media_url,
 };
 use leptos::prelude::*;
-use serde::Serialize;
 
 use super::matches::MatchGrid;
 use crate::i18n::{self, Text, t, tr, use_lang};
 use crate::{api, format};
-
-#[derive(Serialize)]
-struct Args<'a> {
-    request: &'a IngestRequest,
-    job: &'a str,
-}
 
 /// The ingest form, its progress and its result.
 #[component]
@@ -45,11 +39,7 @@ pub fn AddPage(
         let id = api::job_id("ingest");
         job.set(id.clone());
         leptos::task::spawn_local(async move {
-            let args = Args {
-                request: &request,
-                job: &id,
-            };
-            let outcome = api::call::<_, IngestReport>(commands::INGEST_FILE, &args).await;
+            let outcome = api::invoke_job::<commands::IngestFile>(&request, &id).await;
             if outcome.is_ok() {
                 on_added();
             }
@@ -97,7 +87,7 @@ pub fn AddPage(
                 Err(e) => view! {
                     <div class="error-box" id="ingest-error">
                         <strong>{e.message.clone()}</strong>
-                        <span class="mono small">{e.code.clone()}</span>
+                        <span class="mono small">{e.code.as_str()}</span>
                     </div>
                 }.into_any(),
             })}
@@ -118,7 +108,12 @@ fn ProgressBar(progress: RwSignal<Option<IngestProgress>>) -> impl IntoView {
     };
     let label = tr(move |l| match progress.get() {
         None => Text::Starting.text(l).to_owned(),
-        Some(p) => i18n::progress(l, &p.stage, &format::bytes(p.done), &format::bytes(p.total)),
+        Some(p) => i18n::progress(
+            l,
+            p.stage.as_str(),
+            &format::bytes(p.done),
+            &format::bytes(p.total),
+        ),
     });
     view! {
         <div class="progress" id="ingest-progress">
@@ -147,13 +142,13 @@ fn Report(
         let ms = report.ingest_ms;
         tr(move |l| i18n::ingest_facts(l, &mime, &size, &dimensions, ms))
     };
-    let kind = item.kind.clone();
+    let kind = item.kind;
     view! {
         <div class="result" id="ingest-result">
             <div class="preview">
                 {match preview {
                     Some(url) => view! { <img id="ingest-preview" src=url alt=item.file_name.clone() /> }.into_any(),
-                    None => view! { <div class="placeholder big">{tr(move |l| i18n::kind(l, &kind))}</div> }.into_any(),
+                    None => view! { <div class="placeholder big">{tr(move |l| i18n::kind(l, kind.as_str()))}</div> }.into_any(),
                 }}
             </div>
             <div class="facts">
@@ -177,20 +172,13 @@ fn Report(
     }
 }
 
-#[derive(Serialize)]
-struct PathArgs<'a> {
-    request: &'a PathRequest,
-}
-
 /// The copy check against every registered work: exact bytes, then near copies side by side.
 #[component]
 fn RegistryCheck(path: String) -> impl IntoView {
     let report = RwSignal::new(None::<Result<CopyCheckReport, hallmark_api::ApiError>>);
     leptos::task::spawn_local(async move {
         let request = PathRequest { path };
-        let answer =
-            api::call::<_, CopyCheckReport>(commands::COPY_CHECK, &PathArgs { request: &request })
-                .await;
+        let answer = api::invoke::<commands::CopyCheck>(&request).await;
         report.set(Some(answer));
     });
     view! {
@@ -234,18 +222,12 @@ fn title_from(file_name: &str) -> String {
     stem.replace(['-', '_'], " ")
 }
 
-#[derive(Serialize)]
-struct MintArgs<'a> {
-    request: &'a MintWorkRequest,
-    job: &'a str,
-}
-
 /// The steps of a mint, in order, as the shell names them.
-const MINT_STAGES: [(&str, Text); 4] = [
-    ("ingest", Text::StageIngest),
-    ("copy_check", Text::StageCopyCheck),
-    ("upload", Text::StageUpload),
-    ("register", Text::StageRegister),
+const MINT_STAGES: [(MintStage, Text); 4] = [
+    (MintStage::Ingest, Text::StageIngest),
+    (MintStage::CopyCheck, Text::StageCopyCheck),
+    (MintStage::Upload, Text::StageUpload),
+    (MintStage::Register, Text::StageRegister),
 ];
 
 /// One editable row of a two-field list (attributes, co-creators).
@@ -344,11 +326,7 @@ fn MintForm(
         stage.set(None);
         busy.set(true);
         leptos::task::spawn_local(async move {
-            let args = MintArgs {
-                request: &request,
-                job: &id,
-            };
-            let result = api::call::<_, MintWorkReport>(commands::MINT_WORK, &args).await;
+            let result = api::invoke_job::<commands::MintWork>(&request, &id).await;
             // A registered work keeps its summary with every step done; otherwise back to the form.
             if result.is_err() {
                 confirming.set(None);
@@ -401,18 +379,18 @@ fn MintForm(
                         </div>
                     }.into_any()
                 }
-                Err(e) if e.code == "review.submitted" || e.code == "review.pending" => view! {
+                Err(e) if matches!(e.code, ErrorCode::ReviewSubmitted | ErrorCode::ReviewPending) => view! {
                     <div class="notice" id="mint-review">
                         <strong>{t(Text::SentToReview)}</strong>{e.message.clone()}
                     </div>
                 }.into_any(),
-                Err(e) if e.code == "job.cancelled" => view! {
+                Err(e) if e.code == ErrorCode::JobCancelled => view! {
                     <div class="notice" id="mint-cancelled">{t(Text::MintCancelled)}</div>
                 }.into_any(),
                 Err(e) => view! {
                     <div class="error-box" id="mint-error">
                         <strong>{e.message.clone()}</strong>
-                        <span class="mono small">{e.code.clone()}</span>
+                        <span class="mono small">{e.code.as_str()}</span>
                     </div>
                 }.into_any(),
             })}
@@ -467,13 +445,13 @@ fn MintSummary(
     let licence = request.licence.clone();
     let attributes = request.attributes.clone();
     let co_creators = request.co_creators.clone();
-    let reached = move |name: &str| {
-        let at = stage.with(|s| s.as_ref().map(|p| p.stage.clone()));
-        let order = |n: &str| MINT_STAGES.iter().position(|(s, _)| *s == n);
-        match (at.as_deref().and_then(order), order(name)) {
+    let reached = move |name: MintStage| {
+        let at = stage.with(|s| s.as_ref().map(|p| p.stage));
+        let order = |n: MintStage| MINT_STAGES.iter().position(|(s, _)| *s == n);
+        match (at.and_then(order), order(name)) {
             (Some(current), Some(this)) if this < current => "done",
             (Some(current), Some(this)) if this == current => "active",
-            _ if at.as_deref() == Some("done") || done.get() => "done",
+            _ if at == Some(MintStage::Done) || done.get() => "done",
             _ => "waiting",
         }
     };

@@ -7,21 +7,9 @@ use hallmark_api::{
     RefreshOutcome, RefreshRequest, commands,
 };
 use leptos::prelude::*;
-use serde::Serialize;
 
 use crate::i18n::{self, Text, t, tr};
 use crate::{api, format};
-
-#[derive(Serialize)]
-struct JobArgs<'a, T> {
-    request: &'a T,
-    job: &'a str,
-}
-
-#[derive(Serialize)]
-struct Args<'a, T> {
-    request: &'a T,
-}
 
 /// The availability of the active account's works, from the local store and every pinning
 /// service, problems first.
@@ -39,14 +27,7 @@ pub fn HealthCard() -> impl IntoView {
         job.set(id.clone());
         leptos::task::spawn_local(async move {
             let request = HealthCheckRequest { fix };
-            let answer = api::call::<_, HealthView>(
-                commands::HEALTH,
-                &JobArgs {
-                    request: &request,
-                    job: &id,
-                },
-            )
-            .await;
+            let answer = api::invoke_job::<commands::Health>(&request, &id).await;
             report.set(Some(answer));
             busy.set(false);
         });
@@ -67,7 +48,7 @@ pub fn HealthCard() -> impl IntoView {
                 </Show>
             </div>
             {move || report.get().map(|r| match r {
-                Err(e) => view! { <div class="error-box" id="health-error"><strong>{e.message}</strong><span class="mono small">{e.code}</span></div> }.into_any(),
+                Err(e) => view! { <div class="error-box" id="health-error"><strong>{e.message}</strong><span class="mono small">{e.code.as_str()}</span></div> }.into_any(),
                 Ok(v) => {
                     let (works, problems) = (v.works, v.problems);
                     let fixed = v.fixes.iter().filter(|f| f.done).count();
@@ -82,7 +63,7 @@ pub fn HealthCard() -> impl IntoView {
                                 let verified = line.last_verified_at.map(format::utc);
                                 view! {
                                     <li class=if line.ok { "ok-line" } else { "problem" }>
-                                        <span class="status-tag">{line.status.clone()}</span>
+                                        <span class="status-tag">{line.status.as_str()}</span>
                                         <strong>{{
                                             let (work, title) = (line.work_id, line.title.clone().unwrap_or_default());
                                             tr(move |l| i18n::work_titled(l, work, &title))
@@ -117,14 +98,7 @@ pub fn KitCard() -> impl IntoView {
         let export = matches!(request, KitRequest::Export);
         leptos::task::spawn_local(async move {
             let id = api::job_id("kit");
-            let answer = api::call::<_, KitOutcome>(
-                commands::KIT,
-                &JobArgs {
-                    request: &request,
-                    job: &id,
-                },
-            )
-            .await;
+            let answer = api::invoke_job::<commands::Kit>(&request, &id).await;
             outcome.set(Some((export, answer)));
             busy.set(false);
         });
@@ -154,7 +128,7 @@ pub fn KitCard() -> impl IntoView {
                         <span class="mono small" id="kit-path">{k.path.clone()}</span>
                     </p>
                 }.into_any(),
-                Err(e) => view! { <div class="error-box" id="kit-error"><strong>{e.message}</strong><span class="mono small">{e.code}</span></div> }.into_any(),
+                Err(e) => view! { <div class="error-box" id="kit-error"><strong>{e.message}</strong><span class="mono small">{e.code.as_str()}</span></div> }.into_any(),
             })}
         </div>
     }
@@ -171,12 +145,7 @@ pub fn PinningCard() -> impl IntoView {
     let send = move |request: PinningRequest| {
         error.set(None);
         leptos::task::spawn_local(async move {
-            match api::call::<_, Vec<PinningServiceView>>(
-                commands::PINNING,
-                &Args { request: &request },
-            )
-            .await
-            {
+            match api::invoke::<commands::Pinning>(&request).await {
                 Ok(list) => services.set(list),
                 Err(e) => error.set(Some(e)),
             }
@@ -213,7 +182,7 @@ pub fn PinningCard() -> impl IntoView {
                     prop:value=move || token.get() on:input=move |ev| token.set(event_target_value(&ev)) />
                 <button id="pinning-add" type="submit">{t(Text::AddService)}</button>
             </form>
-            {move || error.get().map(|e| view! { <div class="error-box" id="pinning-error"><strong>{e.message}</strong><span class="mono small">{e.code}</span></div> })}
+            {move || error.get().map(|e| view! { <div class="error-box" id="pinning-error"><strong>{e.message}</strong><span class="mono small">{e.code.as_str()}</span></div> })}
         </div>
     }
 }
@@ -227,9 +196,7 @@ pub fn RefreshButton(work_id: u64) -> impl IntoView {
         busy.set(true);
         leptos::task::spawn_local(async move {
             let request = RefreshRequest { work_id };
-            let answer =
-                api::call::<_, RefreshOutcome>(commands::REFRESH_WORK, &Args { request: &request })
-                    .await;
+            let answer = api::invoke::<commands::RefreshWork>(&request).await;
             outcome.set(Some(answer));
             busy.set(false);
         });
@@ -238,7 +205,7 @@ pub fn RefreshButton(work_id: u64) -> impl IntoView {
         <span class="refresh">
             <button id="refresh-work" type="button" class="link" disabled=move || busy.get() on:click=refresh>{t(Text::RefreshMetadata)}</button>
             {move || outcome.get().map(|r| match r {
-                Ok(o) => view! { <span class="small" id="refresh-result">{o.error.unwrap_or(o.status)}</span> }.into_any(),
+                Ok(o) => view! { <span class="small" id="refresh-result">{o.error.unwrap_or_else(|| o.status.to_string())}</span> }.into_any(),
                 Err(e) => view! { <span class="small error" id="refresh-result">{e.message}</span> }.into_any(),
             })}
         </span>

@@ -1,6 +1,6 @@
 //! The Status page and the chain badge of the top bar.
 
-use hallmark_api::{AppStatus, commands, events};
+use hallmark_api::{AppStatus, ChainKind, commands, events};
 use leptos::prelude::*;
 
 use crate::api;
@@ -12,9 +12,7 @@ fn status_signal() -> RwSignal<Option<Result<AppStatus, hallmark_api::ApiError>>
     let status = RwSignal::new(None);
     let load = move || {
         leptos::task::spawn_local(async move {
-            status.set(Some(
-                api::call::<_, AppStatus>(commands::APP_STATUS, &()).await,
-            ));
+            status.set(Some(api::invoke::<commands::AppStatus>(&()).await));
         })
     };
     load();
@@ -100,7 +98,7 @@ pub fn StatusPage() -> impl IntoView {
                         (Some(e), _) => e.clone(),
                         (None, None) => Text::ChainStarting.text(lang).to_owned(),
                     };
-                    let chain_kind = if s.chain_kind == "dev" { Text::DevChain } else { Text::ConsortiumNode };
+                    let chain_kind = match s.chain_kind { ChainKind::Dev => Text::DevChain, ChainKind::Rpc => Text::ConsortiumNode };
                     view! {
                         <div class="cards">
                             <div class="card">

@@ -2,17 +2,11 @@
 //! "Resume" (signed by the active account) and, when nothing was signed, "Discard". Shown only
 //! when there are some.
 
-use hallmark_api::{UnfinishedMintsReport, UnfinishedMintsRequest, commands};
+use hallmark_api::{MintStep, UnfinishedMintsReport, UnfinishedMintsRequest, commands};
 use leptos::prelude::*;
-use serde::Serialize;
 
 use crate::i18n::{self, Text, t, tr};
 use crate::{api, format};
-
-#[derive(Serialize)]
-struct Args<'a> {
-    request: &'a UnfinishedMintsRequest,
-}
 
 /// The unfinished mints of this data folder.
 #[component]
@@ -26,12 +20,7 @@ pub fn UnfinishedMintsCard() -> impl IntoView {
         }
         busy.set(true);
         leptos::task::spawn_local(async move {
-            match api::call::<_, UnfinishedMintsReport>(
-                commands::UNFINISHED_MINTS,
-                &Args { request: &request },
-            )
-            .await
-            {
+            match api::invoke::<commands::UnfinishedMints>(&request).await {
                 Ok(answer) => {
                     error.set(None);
                     report.set(Some(answer));
@@ -55,7 +44,7 @@ pub fn UnfinishedMintsCard() -> impl IntoView {
                 <h2>{t(Text::UnfinishedMints)}</h2>
                 <p class="muted small">{t(Text::UnfinishedMintsLede)}</p>
                 {move || error.get().map(|e| view! {
-                    <div class="error-box" id="unfinished-error"><strong>{e.message}</strong><span class="mono small">{e.code}</span></div>
+                    <div class="error-box" id="unfinished-error"><strong>{e.message}</strong><span class="mono small">{e.code.as_str()}</span></div>
                 })}
                 {move || resumed().map(|done| {
                     let (work, block) = (done.work_id.clone(), done.block_number);
@@ -63,7 +52,7 @@ pub fn UnfinishedMintsCard() -> impl IntoView {
                 })}
                 <ul class="unfinished-lines">
                     {move || report.get().map(|r| r.mints).unwrap_or_default().into_iter().map(|mint| {
-                        let signed = mint.step == "signed";
+                        let signed = mint.step == MintStep::Signed;
                         let step = if signed { Text::StepSigned } else { Text::StepPrepared };
                         let when = format::utc(mint.updated_at);
                         let (resume_sha, discard_sha) = (mint.content_sha256.clone(), mint.content_sha256.clone());

@@ -1,18 +1,14 @@
 //! The Verify page: an evidence bundle gets its report check by check (offline, then against
 //! the chain); a media file gets "who registered it, when, who holds it", then near copies.
 
-use hallmark_api::{BundleReport, FileReport, VerifyOutcome, VerifyRequest, commands, media_url};
+use hallmark_api::{
+    BundleReport, CheckStatus, FileReport, VerifyOutcome, VerifyRequest, commands, media_url,
+};
 use leptos::prelude::*;
-use serde::Serialize;
 
 use super::matches::MatchGrid;
 use crate::i18n::{self, Text, t, tr};
 use crate::{api, format};
-
-#[derive(Serialize)]
-struct Args<'a> {
-    request: &'a VerifyRequest,
-}
 
 /// The page.
 #[component]
@@ -32,8 +28,7 @@ pub fn VerifyPage(dropped: RwSignal<(u32, String)>) -> impl IntoView {
         busy.set(true);
         result.set(None);
         leptos::task::spawn_local(async move {
-            let outcome =
-                api::call::<_, VerifyOutcome>(commands::VERIFY, &Args { request: &request }).await;
+            let outcome = api::invoke::<commands::Verify>(&request).await;
             result.set(Some(outcome));
             busy.set(false);
         });
@@ -64,7 +59,7 @@ pub fn VerifyPage(dropped: RwSignal<(u32, String)>) -> impl IntoView {
                 Err(e) => view! {
                     <div class="error-box" id="verify-error">
                         <strong>{e.message.clone()}</strong>
-                        <span class="mono small">{e.code.clone()}</span>
+                        <span class="mono small">{e.code.as_str()}</span>
                     </div>
                 }.into_any(),
             })}
@@ -74,7 +69,11 @@ pub fn VerifyPage(dropped: RwSignal<(u32, String)>) -> impl IntoView {
 
 #[component]
 fn Bundle(report: BundleReport) -> impl IntoView {
-    let failed = report.checks.iter().filter(|c| c.status == "fail").count();
+    let failed = report
+        .checks
+        .iter()
+        .filter(|c| c.status == CheckStatus::Fail)
+        .count();
     let verified = report.verified;
     let class = if verified {
         "verdict ok"
@@ -102,8 +101,8 @@ fn Bundle(report: BundleReport) -> impl IntoView {
         <table class="checks" id="verify-checks">
             <tbody>
                 {report.checks.into_iter().map(|c| view! {
-                    <tr class=c.status.clone()>
-                        <td class="status">{match c.status.as_str() { "pass" => "✓", "fail" => "✗", _ => "–" }}</td>
+                    <tr class=c.status.as_str()>
+                        <td class="status">{match c.status { CheckStatus::Pass => "✓", CheckStatus::Fail => "✗", CheckStatus::Skip => "–" }}</td>
                         <td><strong>{c.title}</strong><span class="mono small muted">{c.id}</span></td>
                         <td class="small">{c.detail}</td>
                     </tr>

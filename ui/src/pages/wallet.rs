@@ -3,23 +3,18 @@
 //! on the dev chain join the demo consortium. Passwords and phrases go to the Rust core and are
 //! cleared from the form; keys never come back.
 
-use hallmark_api::{AccountInfo, WalletReport, WalletRequest, commands};
+use hallmark_api::{AccountInfo, AccountKind, Role, WalletRequest, commands};
 use leptos::prelude::*;
-use serde::Serialize;
 
 use crate::i18n::{self, Text, t, tr, use_lang};
 use crate::{api, format};
-
-#[derive(Serialize)]
-struct Args<'a> {
-    request: &'a WalletRequest,
-}
 
 /// The wallet card.
 #[component]
 pub fn WalletPanel(accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView {
     // Demo accounts are listed only on the embedded dev chain.
-    let dev_chain = Signal::derive(move || accounts.with(|a| a.iter().any(|a| a.kind == "demo")));
+    let dev_chain =
+        Signal::derive(move || accounts.with(|a| a.iter().any(|a| a.kind == AccountKind::Demo)));
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<hallmark_api::ApiError>);
     let notice = RwSignal::new(None::<String>);
@@ -32,8 +27,7 @@ pub fn WalletPanel(accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView {
         error.set(None);
         notice.set(None);
         leptos::task::spawn_local(async move {
-            let answer =
-                api::call::<_, WalletReport>(commands::WALLET, &Args { request: &request }).await;
+            let answer = api::invoke::<commands::Wallet>(&request).await;
             drop(request);
             then();
             match answer {
@@ -49,7 +43,7 @@ pub fn WalletPanel(accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView {
     let wallet_accounts = move || {
         accounts.with(|all| {
             all.iter()
-                .filter(|a| a.kind == "wallet")
+                .filter(|a| a.kind == AccountKind::Wallet)
                 .cloned()
                 .collect::<Vec<_>>()
         })
@@ -70,7 +64,7 @@ pub fn WalletPanel(accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView {
                 <CreateForm busy=busy act=act />
                 <ImportForm busy=busy act=act />
             </div>
-            <Show when=move || accounts.with(|a| a.iter().any(|a| a.kind == "wallet" && a.unlocked))>
+            <Show when=move || accounts.with(|a| a.iter().any(|a| a.kind == AccountKind::Wallet && a.unlocked))>
                 <button id="wallet-lock" type="button" disabled=move || busy.get()
                     on:click=move |_| act(WalletRequest::Lock, Box::new(|| ()))>{t(Text::LockAll)}</button>
             </Show>
@@ -78,7 +72,7 @@ pub fn WalletPanel(accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView {
                 <p class="ok" id="wallet-notice">{tr(move |l| i18n::keystore_saved(l, &path))}</p>
             })}
             {move || error.get().map(|e| view! {
-                <div class="error-box" id="wallet-error"><strong>{e.message}</strong><span class="mono small">{e.code}</span></div>
+                <div class="error-box" id="wallet-error"><strong>{e.message}</strong><span class="mono small">{e.code.as_str()}</span></div>
             })}
         </div>
     }
@@ -95,7 +89,7 @@ fn AccountRow(
     let lang = use_lang();
     let password = RwSignal::new(String::new());
     let address = account.address.clone();
-    let member = account.roles.iter().any(|r| r == "member");
+    let member = account.holds(Role::Member);
     let roles = if account.roles.is_empty() {
         None
     } else {

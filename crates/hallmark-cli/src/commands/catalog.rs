@@ -19,7 +19,7 @@ fn to_json(value: &impl Serialize) -> Result<String, Failure> {
 
 /// Credits (`12`, `12.5`, `12.50`) to cents.
 pub(crate) fn parse_credits(text: &str) -> Result<i64, Failure> {
-    hallmark_api::credits::parse(text)
+    hallmark_domain::credits::parse(text)
         .and_then(|c| i64::try_from(c).ok())
         .ok_or_else(|| {
             Failure::bad_input(format!("`{text}` is not an amount of credits (like 12.50)"))
@@ -28,7 +28,7 @@ pub(crate) fn parse_credits(text: &str) -> Result<i64, Failure> {
 
 /// Cents as credits, `12.50`.
 pub(crate) fn format_credits(cents: i64) -> String {
-    hallmark_api::credits::format(cents)
+    hallmark_domain::credits::format(cents)
 }
 
 fn progress_line(p: &SyncProgress) -> String {
