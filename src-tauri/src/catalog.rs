@@ -4,8 +4,8 @@
 use std::sync::Mutex;
 
 use hallmark_api::{
-    Earnings, EarningsRequest, ExplorePage, ExploreRequest, SyncStatus, WorkDetail,
-    WorkDetailRequest, events,
+    Earnings, EarningsRequest, ErrorCode, ExplorePage, ExploreRequest, ExploreSort, SyncStatus,
+    WorkDetail, WorkDetailRequest, events,
 };
 use hallmark_engine::catalog::{BrowseQuery, Sort, work_of};
 use hallmark_engine::{Engine, IndexerConfig, SyncProgress};
@@ -14,6 +14,7 @@ use tokio::sync::watch;
 
 use crate::convert;
 use crate::error::{CommandError, CommandResult};
+use crate::input::checked_address_text;
 
 /// The app's sync task: its last status and the switch that stops it.
 pub(crate) struct CatalogSync {
@@ -68,7 +69,7 @@ pub(crate) async fn run_sync(app: AppHandle, engine: Engine, sync: &CatalogSync)
         .follow_catalog(IndexerConfig::default(), stop, emit)
         .await;
     if let Err(e) = result {
-        tracing::error!(code = e.code(), error = %e, "catalog sync stopped");
+        tracing::error!(code = %e.code(), error = %e, "catalog sync stopped");
         let status = sync.update(|s| s.error = Some(e.to_string()));
         let _ = app.emit(events::CATALOG_CHANGED, status);
     }
@@ -91,7 +92,11 @@ pub(crate) async fn explore_page(
     let query = checked_explore(&request)?;
     let page = engine.catalog().browse(&query)?;
     Ok(ExplorePage {
-        items: page.items.into_iter().map(convert::card).collect(),
+        items: page
+            .items
+            .into_iter()
+            .map(convert::card)
+            .collect::<CommandResult<_>>()?,
         next: page.next,
     })
 }
@@ -107,13 +112,13 @@ pub(crate) async fn work_detail(
     let work_id = work_of(request.token_id);
     let not_found = || {
         CommandError::new(
-            "catalog.not_found",
+            ErrorCode::CatalogNotFound,
             format!("token {} is not in the catalog", request.token_id),
         )
     };
     let work = catalog.work(work_id)?.ok_or_else(not_found)?;
     let timeline = catalog.provenance(work_id)?;
-    convert::work_detail(work, request.token_id, timeline).ok_or_else(not_found)
+    convert::work_detail(work, request.token_id, timeline)?.ok_or_else(not_found)
 }
 
 /// Royalties and proceeds paid to an address (the Studio page).
@@ -123,7 +128,7 @@ pub(crate) async fn earnings(
     engine: State<'_, Engine>,
     request: EarningsRequest,
 ) -> CommandResult<Earnings> {
-    let address = checked_address(&request.address)?;
+    let address = checked_address_text(&request.address)?;
     let e = engine.catalog().earnings(&address)?;
     Ok(Earnings {
         royalties_cents: e.royalties,
@@ -132,55 +137,39 @@ pub(crate) async fn earnings(
     })
 }
 
-/// `0x` and 40 hex digits, lowercased.
-pub(crate) fn checked_address(text: &str) -> CommandResult<String> {
-    let t = text.trim();
-    if t.len() == 42 && t.starts_with("0x") && t[2..].chars().all(|c| c.is_ascii_hexdigit()) {
-        Ok(t.to_ascii_lowercase())
-    } else {
-        Err(CommandError::new(
-            "request.invalid",
-            "an address is 0x and 40 hex digits",
-        ))
-    }
-}
-
-/// The Explore request, checked: lengths, known kinds and sorts, page size.
+/// The Explore request, checked: lengths and page size (kinds and sorts are closed lists).
 fn checked_explore(request: &ExploreRequest) -> CommandResult<BrowseQuery> {
-    let invalid = |message: &str| CommandError::new("request.invalid", message);
     let text = request
         .text
         .as_deref()
         .map(str::trim)
         .filter(|t| !t.is_empty());
     if text.is_some_and(|t| t.chars().count() > 200) {
-        return Err(invalid(
+        return Err(CommandError::invalid(
             "the search text is too long (200 characters at most)",
         ));
     }
-    if let Some(kind) = request.kind.as_deref()
-        && !["image", "audio", "video"].contains(&kind)
-    {
-        return Err(invalid("the kind must be image, audio or video"));
-    }
     if request.after.as_ref().is_some_and(|a| a.len() > 80) {
-        return Err(invalid("the page cursor is malformed"));
+        return Err(CommandError::invalid("the page cursor is malformed"));
     }
-    let sort = match request.sort.as_str() {
-        "" | "newest" => Sort::Newest,
-        "price_asc" => Sort::PriceAsc,
-        "price_desc" => Sort::PriceDesc,
-        "recently_sold" => Sort::RecentlySold,
-        _ => return Err(invalid("unknown sort order")),
+    let sort = match request.sort {
+        ExploreSort::Newest => Sort::Newest,
+        ExploreSort::PriceAsc => Sort::PriceAsc,
+        ExploreSort::PriceDesc => Sort::PriceDesc,
+        ExploreSort::RecentlySold => Sort::RecentlySold,
     };
-    let owner = request.owner.as_deref().map(checked_address).transpose()?;
+    let owner = request
+        .owner
+        .as_deref()
+        .map(checked_address_text)
+        .transpose()?;
     let creator = request
         .creator
         .as_deref()
-        .map(checked_address)
+        .map(checked_address_text)
         .transpose()?;
     Ok(BrowseQuery {
-        kind: request.kind.clone(),
+        kind: request.kind.map(|kind| kind.as_str().to_owned()),
         owner,
         creator,
         listed_only: request.listed_only,
@@ -200,7 +189,7 @@ mod tests {
     fn explore_requests_are_validated() {
         let ok = ExploreRequest {
             text: Some("  dawn ".into()),
-            sort: "price_asc".into(),
+            sort: ExploreSort::PriceAsc,
             limit: 1000,
             ..ExploreRequest::default()
         };
@@ -211,11 +200,7 @@ mod tests {
         );
         for bad in [
             ExploreRequest {
-                sort: "cheapest".into(),
-                ..ExploreRequest::default()
-            },
-            ExploreRequest {
-                kind: Some("svg".into()),
+                owner: Some("0x12".into()),
                 ..ExploreRequest::default()
             },
             ExploreRequest {
@@ -228,7 +213,20 @@ mod tests {
             },
         ] {
             let error = checked_explore(&bad).expect_err("refused");
-            assert_eq!(error.code(), "request.invalid");
+            assert_eq!(error.code(), ErrorCode::RequestInvalid);
+        }
+        // An unknown sort or kind cannot reach the command: the request does not deserialize
+        // (the shell refuses it before the command runs).
+        for bad in [
+            r#""sort":"cheapest","kind":null"#,
+            r#""sort":"newest","kind":"svg""#,
+        ] {
+            let json =
+                format!(r#"{{"text":null,{bad},"listed_only":false,"limit":5,"after":null}}"#);
+            assert!(
+                serde_json::from_str::<ExploreRequest>(&json).is_err(),
+                "{json}"
+            );
         }
     }
 }

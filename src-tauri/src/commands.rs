@@ -1,27 +1,24 @@
 //! The app's commands: each validates its arguments and delegates to the engine in one call.
 
-use std::path::PathBuf;
-
 use hallmark_api::{
     AppStatus, IngestProgress, IngestReport, IngestRequest, LibraryPage, LibraryPageRequest,
     MintProgress, MintWorkReport, MintWorkRequest, UnfinishedMintView, UnfinishedMintsReport,
     UnfinishedMintsRequest, events,
 };
+use hallmark_api::{ErrorCode, MintStep};
 use hallmark_engine::{CancelToken, CoCreator, Engine, EngineError, MintOutcome, MintRequest};
 use tauri::{AppHandle, Emitter, State};
 
 use crate::convert;
 use crate::error::{CommandError, CommandResult};
+use crate::input::checked_path;
 use crate::jobs::Jobs;
-
-/// Longest path accepted from the UI.
-const MAX_PATH_BYTES: usize = 4096;
 
 /// Health of the chain, the store and the local data.
 #[tauri::command]
 #[tracing::instrument(skip_all)]
 pub(crate) async fn app_status(engine: State<'_, Engine>) -> CommandResult<AppStatus> {
-    Ok(convert::status(engine.status().await))
+    convert::status(engine.status().await)
 }
 
 /// Ingests a file: progress is emitted as `ingest-progress` events; cancellable as job `job`.
@@ -39,10 +36,7 @@ pub(crate) async fn ingest_file(
     let ingested = engine
         .ingest_job(&path, &job.token, move |p| {
             let progress = IngestProgress {
-                stage: serde_json::to_value(p.stage)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default(),
+                stage: convert::ingest_stage(p.stage),
                 done: p.done,
                 total: p.total,
             };
@@ -50,19 +44,18 @@ pub(crate) async fn ingest_file(
         })
         .await?;
     let cid = ingested.cid_v1.to_string();
-    let item = engine
-        .library()
-        .get(&cid)?
-        .ok_or_else(|| CommandError::new("internal.library", "the work was not recorded"))?;
+    let item = engine.library().get(&cid)?.ok_or_else(|| {
+        CommandError::new(ErrorCode::InternalLibrary, "the work was not recorded")
+    })?;
     let exact_copies = engine
         .library()
         .find_by_sha256(&ingested.sha256)?
         .into_iter()
         .filter(|other| other.file_name != item.file_name)
         .map(convert::item)
-        .collect();
+        .collect::<CommandResult<_>>()?;
     Ok(IngestReport {
-        item: convert::item(item),
+        item: convert::item(item)?,
         ingest_ms: ingested.ingest_ms,
         exact_copies,
     })
@@ -77,15 +70,16 @@ pub(crate) async fn library_page(
 ) -> CommandResult<LibraryPage> {
     let limit = request.limit.clamp(1, 500) as usize;
     if request.after.as_ref().is_some_and(|a| a.len() > 128) {
-        return Err(CommandError::new(
-            "request.invalid",
-            "the page cursor is not a CID",
-        ));
+        return Err(CommandError::invalid("the page cursor is not a CID"));
     }
     let items = engine.library_page(limit + 1, request.after.as_deref())?;
     let more = items.len() > limit;
     Ok(LibraryPage {
-        items: items.into_iter().take(limit).map(convert::item).collect(),
+        items: items
+            .into_iter()
+            .take(limit)
+            .map(convert::item)
+            .collect::<CommandResult<_>>()?,
         more,
     })
 }
@@ -109,10 +103,7 @@ pub(crate) async fn mint_work(
         .mint_job(&mint, signer, &running.token, move |stage| {
             let progress = MintProgress {
                 job: job.clone(),
-                stage: serde_json::to_value(stage)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default(),
+                stage: convert::mint_stage(stage),
                 cancellable: stage.cancellable(),
             };
             let _ = emitter.emit(events::MINT_PROGRESS, progress);
@@ -166,16 +157,18 @@ pub(crate) async fn unfinished_mints(
     let mints = engine
         .unfinished_mints()?
         .into_iter()
-        .map(|m| UnfinishedMintView {
-            content_sha256: m.content_sha256,
-            title: m.name,
-            path: m.path.display().to_string(),
-            step: m.step.to_owned(),
-            creator: m.creator,
-            tx_hash: m.tx_hash,
-            updated_at: m.updated_at,
+        .map(|m| {
+            Ok(UnfinishedMintView {
+                content_sha256: m.content_sha256,
+                title: m.name,
+                path: m.path.display().to_string(),
+                step: convert::wire::<MintStep>(m.step)?,
+                creator: m.creator,
+                tx_hash: m.tx_hash,
+                updated_at: m.updated_at,
+            })
         })
-        .collect();
+        .collect::<CommandResult<_>>()?;
     Ok(UnfinishedMintsReport { mints, resumed })
 }
 
@@ -184,8 +177,7 @@ fn checked_sha256(text: &str) -> CommandResult<&str> {
     if hallmark_engine::journal::is_content_sha256(text) {
         Ok(text)
     } else {
-        Err(CommandError::new(
-            "request.invalid",
+        Err(CommandError::invalid(
             "a mint is named by its content sha-256 (64 hex digits)",
         ))
     }
@@ -208,13 +200,10 @@ fn checked_mint(request: &MintWorkRequest) -> CommandResult<MintRequest> {
         .iter()
         .map(|c| {
             let payee = c.address.trim().parse().map_err(|_| {
-                CommandError::new(
-                    "request.invalid",
-                    format!(
-                        "co-creator {:?} is not an address (0x and 40 hex digits)",
-                        c.address
-                    ),
-                )
+                CommandError::invalid(format!(
+                    "co-creator {:?} is not an address (0x and 40 hex digits)",
+                    c.address
+                ))
             })?;
             Ok(CoCreator { payee, bps: c.bps })
         })
@@ -237,43 +226,9 @@ fn checked_mint(request: &MintWorkRequest) -> CommandResult<MintRequest> {
     Ok(mint)
 }
 
-/// A path from the UI: non-empty, bounded, absolute.
-fn checked_path(text: &str) -> CommandResult<PathBuf> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(CommandError::new("request.invalid", "choose a file first"));
-    }
-    if text.len() > MAX_PATH_BYTES || text.contains('\0') {
-        return Err(CommandError::new(
-            "request.invalid",
-            "that is not a file path",
-        ));
-    }
-    let path = PathBuf::from(text);
-    if !path.is_absolute() {
-        return Err(CommandError::new(
-            "request.invalid",
-            "give the full path of the file (starting with /)",
-        ));
-    }
-    Ok(path)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn paths_are_validated() {
-        assert!(checked_path("").is_err());
-        assert!(checked_path("relative/file.png").is_err());
-        assert!(checked_path("/a\0b").is_err());
-        assert!(checked_path(&format!("/{}", "a".repeat(5000))).is_err());
-        assert_eq!(
-            checked_path(" /tmp/x.png ").ok(),
-            Some(PathBuf::from("/tmp/x.png"))
-        );
-    }
 
     #[test]
     fn mint_forms_are_validated() {
@@ -344,6 +299,39 @@ mod tests {
         ] {
             assert!(checked_mint(&bad).is_err(), "{bad:?}");
         }
+    }
+
+    /// The names the shell registers (in `main.rs` and `build.rs`) are exactly the names of the
+    /// typed commands in `hallmark_api::commands`.
+    #[test]
+    fn the_shell_registers_exactly_the_typed_commands() {
+        use std::collections::BTreeSet;
+        let typed: BTreeSet<&str> = hallmark_api::commands::ALL.iter().copied().collect();
+        let main = include_str!("main.rs");
+        let handler = main
+            .split("generate_handler![")
+            .nth(1)
+            .and_then(|rest| rest.split(']').next())
+            .expect("the handler list in main.rs");
+        let registered: BTreeSet<&str> = handler
+            .split(',')
+            .map(str::trim)
+            .filter(|path| !path.is_empty())
+            .map(|path| path.rsplit("::").next().unwrap_or(path))
+            .collect();
+        assert_eq!(registered, typed, "main.rs");
+        let build = include_str!("../build.rs");
+        let listed = build
+            .split("const COMMANDS: &[&str] = &[")
+            .nth(1)
+            .and_then(|rest| rest.split("];").next())
+            .expect("the command list in build.rs");
+        let built: BTreeSet<&str> = listed
+            .split(',')
+            .map(|name| name.trim().trim_matches('"'))
+            .filter(|name| !name.is_empty())
+            .collect();
+        assert_eq!(built, typed, "build.rs");
     }
 
     #[test]

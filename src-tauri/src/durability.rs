@@ -14,9 +14,10 @@ use hallmark_kit::{ExitKit, KitSelection};
 use tauri::State;
 use zeroize::Zeroize;
 
+use crate::convert;
 use crate::error::{CommandError, CommandResult};
+use crate::input::checked_path;
 use crate::jobs::Jobs;
-use crate::proof::checked_path;
 
 /// How long a fix waits for re-requested remote pins.
 const FIX_WAIT: Duration = Duration::from_secs(20);
@@ -44,13 +45,13 @@ pub(crate) async fn health(
             work_id: e.work_id,
             title: e.title,
             backend: e.backend_label,
-            status: e.status.as_str().to_owned(),
+            status: convert::availability(e.status),
             ok: e.status.is_ok(),
             detail: e.detail,
             items: e
                 .items
                 .into_iter()
-                .map(|i| (i.item, i.status.as_str().to_owned()))
+                .map(|i| (i.item, convert::availability(i.status)))
                 .collect(),
             last_verified_at: e.last_verified_at,
         })
@@ -99,10 +100,7 @@ pub(crate) async fn pinning(
             token,
         } => {
             if token.len() > 4096 {
-                Err(CommandError::new(
-                    "request.invalid",
-                    "that token is too long",
-                ))
+                Err(CommandError::invalid("that token is too long"))
             } else {
                 engine
                     .add_pinning_service(name, endpoint, token)
@@ -184,7 +182,7 @@ pub(crate) async fn refresh_work(
 ) -> CommandResult<RefreshOutcome> {
     let report = engine.refresh_work(request.work_id).await?;
     Ok(RefreshOutcome {
-        status: report.status,
+        status: convert::wire(&report.status)?,
         error: report.error,
     })
 }

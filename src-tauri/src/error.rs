@@ -1,7 +1,7 @@
 //! The one error boundary: every engine error reaches the UI as `{code, message}` — a stable
 //! code and the engine's user-facing sentence, never a debug dump. Details go to the log.
 
-use hallmark_api::ApiError;
+use hallmark_api::{ApiError, ErrorCode};
 use hallmark_engine::EngineError;
 
 /// What every command returns on failure.
@@ -12,11 +12,8 @@ impl From<EngineError> for CommandError {
     fn from(e: EngineError) -> Self {
         // A full disk or a folder that cannot be written is said as such, naming the folder.
         let e = e.for_user();
-        tracing::warn!(code = e.code(), error = %e, "command failed");
-        Self(ApiError {
-            code: e.code().to_owned(),
-            message: e.to_string(),
-        })
+        tracing::warn!(code = %e.code(), error = %e, "command failed");
+        Self(ApiError::new(e.code(), e.to_string()))
     }
 }
 
@@ -29,16 +26,18 @@ impl From<hallmark_engine::catalog::CatalogError> for CommandError {
 impl CommandError {
     /// The stable code.
     #[cfg(test)]
-    pub(crate) fn code(&self) -> &str {
-        &self.0.code
+    pub(crate) fn code(&self) -> ErrorCode {
+        self.0.code
     }
 
-    /// An error raised by the shell itself (bad arguments, engine not ready).
-    pub(crate) fn new(code: &str, message: impl Into<String>) -> Self {
-        Self(ApiError {
-            code: code.to_owned(),
-            message: message.into(),
-        })
+    /// An error raised by the shell itself (an internal failure of the shell).
+    pub(crate) fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self(ApiError::new(code, message))
+    }
+
+    /// A command's arguments broke a rule: [`ErrorCode::RequestInvalid`].
+    pub(crate) fn invalid(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::RequestInvalid, message)
     }
 }
 
@@ -65,7 +64,7 @@ mod tests {
             json,
             r#"{"code":"chain.dev_chain","message":"the local dev chain could not start: anvil was not found"}"#
         );
-        let shell = CommandError::new("request.invalid", "the path is empty");
+        let shell = CommandError::invalid("the path is empty");
         assert_eq!(
             serde_json::to_string(&shell).expect("json"),
             r#"{"code":"request.invalid","message":"the path is empty"}"#

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use hallmark_api::CancelJobRequest;
+use hallmark_api::{CancelJobRequest, ErrorCode};
 use hallmark_engine::CancelToken;
 use tauri::State;
 
@@ -48,8 +48,7 @@ fn checked_id(id: &str) -> CommandResult<()> {
     if valid {
         Ok(())
     } else {
-        Err(CommandError::new(
-            "request.invalid",
+        Err(CommandError::invalid(
             "a job id is 1 to 64 letters, digits, '-' or '_'",
         ))
     }
@@ -61,13 +60,11 @@ impl Jobs {
         let token = CancelToken::new();
         if let Some(id) = &id {
             checked_id(id)?;
-            let mut running = self
-                .running
-                .lock()
-                .map_err(|_| CommandError::new("internal.jobs", "the job list is unusable"))?;
+            let mut running = self.running.lock().map_err(|_| {
+                CommandError::new(ErrorCode::InternalJobs, "the job list is unusable")
+            })?;
             if running.contains_key(id) {
-                return Err(CommandError::new(
-                    "request.invalid",
+                return Err(CommandError::invalid(
                     "a job with this id is already running",
                 ));
             }
@@ -86,7 +83,7 @@ impl Jobs {
         let running = self
             .running
             .lock()
-            .map_err(|_| CommandError::new("internal.jobs", "the job list is unusable"))?;
+            .map_err(|_| CommandError::new(ErrorCode::InternalJobs, "the job list is unusable"))?;
         Ok(match running.get(id) {
             Some(token) => {
                 token.cancel();

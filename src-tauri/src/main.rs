@@ -12,6 +12,7 @@ mod commands;
 mod convert;
 mod durability;
 mod error;
+mod input;
 mod jobs;
 mod market;
 mod media;
@@ -121,7 +122,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                         catalog::run_sync(handle.clone(), engine, sync.inner()).await;
                     }
                     Err(e) => {
-                        tracing::error!(code = e.code(), error = %e, "the chain did not start");
+                        tracing::error!(code = %e.code(), error = %e, "the chain did not start");
                     }
                 }
             });

@@ -1,15 +1,19 @@
 //! The accounts the app signs as, and the market actions it signs. Keys stay in the Rust core;
 //! the UI asks for confirmation (showing what will be signed) before calling `market_action`.
 
-use hallmark_api::{AccountInfo, MarketReport, MarketRequest, SetAccountRequest, events};
+use hallmark_api::{
+    AccountInfo, AccountKind, MarketReport, MarketRequest, SetAccountRequest, events,
+};
 use hallmark_engine::{AppAccount, Engine};
 use tauri::{AppHandle, Emitter, State};
 
+use crate::convert;
 use crate::error::{CommandError, CommandResult};
+use crate::input::checked_address;
 
 /// An engine account as the UI sees it (wallet accounts have no demo index: `u32::MAX`).
-pub(crate) fn info(a: AppAccount) -> AccountInfo {
-    AccountInfo {
+pub(crate) fn info(a: AppAccount) -> CommandResult<AccountInfo> {
+    Ok(AccountInfo {
         index: a
             .index
             .and_then(|i| u32::try_from(i).ok())
@@ -19,16 +23,21 @@ pub(crate) fn info(a: AppAccount) -> AccountInfo {
         active: a.active,
         balance_cents: a.balance_cents,
         roles: a.roles,
-        kind: a.kind.to_owned(),
+        kind: convert::wire::<AccountKind>(a.kind)?,
         unlocked: a.unlocked,
-    }
+    })
+}
+
+/// Every account the app can sign as, as the UI sees them.
+pub(crate) async fn accounts(engine: &Engine) -> CommandResult<Vec<AccountInfo>> {
+    engine.app_accounts().await?.into_iter().map(info).collect()
 }
 
 /// The accounts the app can sign as, with balances and roles.
 #[tauri::command]
 #[tracing::instrument(skip_all)]
 pub(crate) async fn app_accounts(engine: State<'_, Engine>) -> CommandResult<Vec<AccountInfo>> {
-    Ok(engine.app_accounts().await?.into_iter().map(info).collect())
+    accounts(&engine).await
 }
 
 /// Switches the account the app signs as.
@@ -39,7 +48,7 @@ pub(crate) async fn set_account(
     request: SetAccountRequest,
 ) -> CommandResult<Vec<AccountInfo>> {
     engine.set_app_account(request.index as usize)?;
-    Ok(engine.app_accounts().await?.into_iter().map(info).collect())
+    accounts(&engine).await
 }
 
 /// Lists, withdraws, buys or gives a token as the active account.
@@ -68,16 +77,16 @@ pub(crate) async fn market_action(
 
 /// Prices between 0.01 and 10 million credits; addresses of the right shape.
 fn checked(request: &MarketRequest) -> CommandResult<MarketRequest> {
-    let invalid = |m: &str| CommandError::new("request.invalid", m);
+    let invalid = |m: &str| CommandError::invalid(m);
     match request {
         MarketRequest::List { price_cents, .. } if !(1..=1_000_000_000).contains(price_cents) => {
             Err(invalid(
                 "the price must be between 0.01 and 10,000,000 credits",
             ))
         }
-        MarketRequest::Gift { to, .. } if crate::catalog::checked_address(to).is_err() => Err(
-            invalid("the recipient must be an address: 0x and 40 hex digits"),
-        ),
+        MarketRequest::Gift { to, .. } if checked_address(to).is_err() => Err(invalid(
+            "the recipient must be an address: 0x and 40 hex digits",
+        )),
         other => Ok(other.clone()),
     }
 }
@@ -85,6 +94,7 @@ fn checked(request: &MarketRequest) -> CommandResult<MarketRequest> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hallmark_api::ErrorCode;
 
     #[test]
     fn market_requests_are_validated() {
@@ -109,7 +119,7 @@ mod tests {
         for request in bad {
             assert_eq!(
                 checked(&request).expect_err("refused").code(),
-                "request.invalid"
+                ErrorCode::RequestInvalid
             );
         }
         let good = MarketRequest::Gift {

@@ -44,8 +44,8 @@ pub(crate) async fn serve(engine: &Engine, path: &str) -> Response<Vec<u8>> {
             ok(bytes, &mime)
         }
         Err(e) => {
-            tracing::warn!(%cid, code = e.code(), error = %e, "media not served");
-            plain(StatusCode::BAD_GATEWAY, e.code())
+            tracing::warn!(%cid, code = %e.code(), error = %e, "media not served");
+            plain(StatusCode::BAD_GATEWAY, e.code().as_str())
         }
     }
 }

@@ -1,41 +1,30 @@
 //! Copy checks, verification and proofs: thin commands over the engine. Media and bundles are
 //! read from paths in the Rust core; only reports cross the IPC boundary.
 
-use std::path::PathBuf;
-
 use hallmark_api::{
-    BundleReport, CheckLine, CopyCheckReport, ExportProofReport, ExportProofRequest, FileReport,
-    MatchedWork, PathRequest, VerifyOutcome, VerifyRequest,
+    BundleReport, CheckLine, CheckStatus, CopyCheckReport, ExportProofReport, ExportProofRequest,
+    FileReport, MatchedWork, PathRequest, VerifyOutcome, VerifyRequest,
 };
 use hallmark_engine::evidence::{Status, VerifyOptions};
 use hallmark_engine::{Engine, NearMatch, U256};
 use tauri::State;
 
+use crate::convert;
 use crate::error::{CommandError, CommandResult};
+use crate::input::checked_path;
 use crate::jobs::Jobs;
 
-/// A path the user gave: absolute, at most 4096 bytes.
-pub(crate) fn checked_path(path: &str) -> CommandResult<PathBuf> {
-    let path = path.trim();
-    if path.is_empty() || path.len() > 4096 || !path.starts_with('/') {
-        return Err(CommandError::new(
-            "request.invalid",
-            "give the file's full path (starting with /)",
-        ));
-    }
-    Ok(PathBuf::from(path))
-}
-
-pub(crate) fn near(m: NearMatch) -> MatchedWork {
-    MatchedWork {
+/// A near copy, as a match.
+pub(crate) fn near(m: NearMatch) -> CommandResult<MatchedWork> {
+    Ok(MatchedWork {
         work_id: m.work_id,
         title: m.title,
         creator: m.creator,
         registered_at: m.registered_at,
         thumbnail_cid: m.thumbnail_cid,
         distance: Some(m.distance),
-        transform: Some(m.transform),
-    }
+        transform: Some(convert::wire(&m.transform)?),
+    })
 }
 
 /// A registered work from the catalog, as a match.
@@ -65,7 +54,11 @@ pub(crate) async fn copy_check(
     Ok(CopyCheckReport {
         sha256: check.sha256,
         exact,
-        near: check.near.into_iter().map(near).collect(),
+        near: check
+            .near
+            .into_iter()
+            .map(near)
+            .collect::<CommandResult<_>>()?,
         quality: check.quality,
         max_distance: check.thresholds.max_distance,
         min_quality: check.thresholds.min_quality,
@@ -86,9 +79,10 @@ pub(crate) async fn verify(
     let path = checked_path(&request.path)?;
     let challenge = match request.challenge.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(text) => Some(text.parse::<U256>().map_err(|_| {
-            CommandError::new("request.invalid", "the challenge must be a whole number")
-        })?),
+        Some(text) => Some(
+            text.parse::<U256>()
+                .map_err(|_| CommandError::invalid("the challenge must be a whole number"))?,
+        ),
     };
     let job = jobs.start(job)?;
     if is_bundle(&path) {
@@ -113,11 +107,10 @@ pub(crate) async fn verify(
                     id: c.id.to_owned(),
                     title: c.title.to_owned(),
                     status: match c.status {
-                        Status::Pass => "pass",
-                        Status::Fail => "fail",
-                        Status::Skip => "skip",
-                    }
-                    .to_owned(),
+                        Status::Pass => CheckStatus::Pass,
+                        Status::Fail => CheckStatus::Fail,
+                        Status::Skip => CheckStatus::Skip,
+                    },
                     detail: c.detail,
                 })
                 .collect(),
@@ -146,7 +139,11 @@ pub(crate) async fn verify(
                     .collect()
             })
             .unwrap_or_default(),
-        near: identity.near.into_iter().map(near).collect(),
+        near: identity
+            .near
+            .into_iter()
+            .map(near)
+            .collect::<CommandResult<_>>()?,
         quality: identity.quality,
         note: identity.note,
     }))
@@ -175,7 +172,7 @@ pub(crate) async fn export_proof(
         .token_id
         .trim()
         .parse()
-        .map_err(|_| CommandError::new("request.invalid", "the token id must be a number"))?;
+        .map_err(|_| CommandError::invalid("the token id must be a number"))?;
     let job = jobs.start(job)?;
     // The bundle and certificate are each written to a temporary name and renamed.
     let proof = job.token.run(engine.export_proof(token_id)).await?;
@@ -185,26 +182,4 @@ pub(crate) async fn export_proof(
         sha256: proof.sha256,
         bytes: proof.bytes,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paths_must_be_absolute_and_bounded() {
-        assert!(checked_path("/tmp/a.png").is_ok());
-        for bad in [
-            "",
-            "relative/a.png",
-            "   ",
-            &format!("/{}", "a".repeat(5000)),
-        ] {
-            assert_eq!(
-                checked_path(bad).err().map(|e| e.code().to_owned()),
-                Some("request.invalid".to_owned()),
-                "{bad:?}"
-            );
-        }
-    }
 }

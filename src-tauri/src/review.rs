@@ -1,14 +1,13 @@
 //! The review queue in the app: near-copy mints with the works they resemble, and a reviewer's
 //! decision signed as the active account.
 
-use hallmark_api::{ReviewDecisionRequest, ReviewItem, ReviewQueueRequest, events};
+use hallmark_api::{ReviewDecisionRequest, ReviewItem, ReviewQueueRequest, ReviewStatus, events};
 use hallmark_engine::Engine;
 use tauri::{AppHandle, Emitter, State};
 
+use crate::convert;
 use crate::error::{CommandError, CommandResult};
 use crate::proof::registered;
-
-const STATES: &[&str] = &["pending", "approved", "rejected", "withdrawn"];
 
 /// The queue, newest first.
 #[tauri::command]
@@ -17,15 +16,8 @@ pub(crate) async fn review_queue(
     engine: State<'_, Engine>,
     request: ReviewQueueRequest,
 ) -> CommandResult<Vec<ReviewItem>> {
-    if let Some(status) = request.status.as_deref()
-        && !STATES.contains(&status)
-    {
-        return Err(CommandError::new(
-            "request.invalid",
-            "status is pending, approved, rejected or withdrawn",
-        ));
-    }
-    let entries = engine.catalog().reviews(request.status.as_deref(), 200)?;
+    let status = request.status.map(ReviewStatus::as_str);
+    let entries = engine.catalog().reviews(status, 200)?;
     entries
         .into_iter()
         .map(|r| {
@@ -41,7 +33,7 @@ pub(crate) async fn review_queue(
                 .collect::<CommandResult<Vec<_>>>()?;
             Ok(ReviewItem {
                 request_id: r.request_id,
-                status: r.status,
+                status: convert::wire(&r.status)?,
                 title: r.title,
                 creator: r.creator,
                 issuer: r.issuer,
@@ -65,8 +57,7 @@ pub(crate) async fn review_decide(
 ) -> CommandResult<()> {
     let reason = request.reason.trim();
     if reason.is_empty() || reason.len() > 500 {
-        return Err(CommandError::new(
-            "request.invalid",
+        return Err(CommandError::invalid(
             "give a reason (up to 500 bytes): it is kept on the chain",
         ));
     }

@@ -1,7 +1,7 @@
 //! Settings: what `config.json` in the data folder says (network, content store, copy-detection
 //! thresholds). Saved settings are validated by the engine and take effect at the next start.
 
-use hallmark_api::Settings;
+use hallmark_api::{ChainKind, Settings, StoreKind};
 use hallmark_engine::{ChainConfig, Config, DEV_CHAIN_ID, Engine, IpfsBackend};
 use tauri::State;
 
@@ -9,22 +9,22 @@ use crate::error::{CommandError, CommandResult};
 
 fn view(saved: &Config, running: &Config) -> Settings {
     let (network, rpc_url, chain_id) = match &saved.chain {
-        ChainConfig::DevChain { chain_id, .. } => ("dev", String::new(), *chain_id),
-        ChainConfig::Rpc { url, chain_id } => ("rpc", url.clone(), *chain_id),
+        ChainConfig::DevChain { chain_id, .. } => (ChainKind::Dev, String::new(), *chain_id),
+        ChainConfig::Rpc { url, chain_id } => (ChainKind::Rpc, url.clone(), *chain_id),
     };
     let (ipfs, kubo_url) = match &saved.ipfs {
-        IpfsBackend::Embedded => ("embedded", String::new()),
-        IpfsBackend::Kubo { api_url } => ("kubo", api_url.clone()),
+        IpfsBackend::Embedded => (StoreKind::Embedded, String::new()),
+        IpfsBackend::Kubo { api_url } => (StoreKind::Kubo, api_url.clone()),
     };
     let same = |c: &Config| {
         serde_json::to_value((&c.chain, &c.ipfs, &c.copy_detection)).unwrap_or_default()
     };
     Settings {
         data_dir: saved.data_dir.display().to_string(),
-        network: network.to_owned(),
+        network,
         rpc_url,
         chain_id,
-        ipfs: ipfs.to_owned(),
+        ipfs,
         kubo_url,
         max_distance: saved.copy_detection.max_distance,
         min_quality: saved.copy_detection.min_quality,
@@ -63,8 +63,8 @@ pub(crate) async fn save_settings(
 ) -> CommandResult<Settings> {
     let running = engine.config();
     let mut saved = Config::load(Some(running.data_dir.clone()))?;
-    saved.chain = match request.network.as_str() {
-        "dev" => match &saved.chain {
+    saved.chain = match request.network {
+        ChainKind::Dev => match &saved.chain {
             dev @ ChainConfig::DevChain { .. } => dev.clone(),
             ChainConfig::Rpc { .. } => ChainConfig::DevChain {
                 anvil: None,
@@ -72,28 +72,16 @@ pub(crate) async fn save_settings(
                 chain_id: DEV_CHAIN_ID,
             },
         },
-        "rpc" => ChainConfig::Rpc {
+        ChainKind::Rpc => ChainConfig::Rpc {
             url: request.rpc_url.trim().to_owned(),
             chain_id: request.chain_id,
         },
-        _ => {
-            return Err(CommandError::new(
-                "request.invalid",
-                "network is dev or rpc",
-            ));
-        }
     };
-    saved.ipfs = match request.ipfs.as_str() {
-        "embedded" => IpfsBackend::Embedded,
-        "kubo" => IpfsBackend::Kubo {
+    saved.ipfs = match request.ipfs {
+        StoreKind::Embedded => IpfsBackend::Embedded,
+        StoreKind::Kubo => IpfsBackend::Kubo {
             api_url: request.kubo_url.trim().to_owned(),
         },
-        _ => {
-            return Err(CommandError::new(
-                "request.invalid",
-                "the content store is embedded or kubo",
-            ));
-        }
     };
     saved.copy_detection.max_distance = request.max_distance;
     saved.copy_detection.min_quality = request.min_quality;
@@ -104,8 +92,7 @@ pub(crate) async fn save_settings(
         && *dir != running.data_dir
     {
         if Config::data_dir_from_env() {
-            return Err(CommandError::new(
-                "request.invalid",
+            return Err(CommandError::invalid(
                 "HALLMARK_DATA_DIR sets the data folder; unset it to choose one here",
             ));
         }

@@ -8,29 +8,17 @@ use tauri::{AppHandle, Emitter, State};
 use zeroize::Zeroize;
 
 use crate::error::{CommandError, CommandResult};
-use crate::market::info;
-use crate::proof::checked_path;
+use crate::input::{checked_address, checked_path};
+use crate::market::accounts;
 
 /// Longest password or phrase accepted (scrypt hashes whatever it gets).
 const MAX_SECRET_BYTES: usize = 1024;
 
 fn checked_secret(secret: &str) -> CommandResult<()> {
     if secret.len() > MAX_SECRET_BYTES {
-        return Err(CommandError::new(
-            "request.invalid",
-            "that password or phrase is too long",
-        ));
+        return Err(CommandError::invalid("that password or phrase is too long"));
     }
     Ok(())
-}
-
-fn checked_address(text: &str) -> CommandResult<hallmark_engine::Address> {
-    text.trim().parse().map_err(|_| {
-        CommandError::new(
-            "request.invalid",
-            "that is not an address (0x and 40 hex digits)",
-        )
-    })
 }
 
 /// Runs one wallet action and returns the accounts as they are after it.
@@ -44,7 +32,7 @@ pub(crate) async fn wallet(
     let outcome = act(&engine, &request).await;
     wipe(&mut request);
     let path = outcome?;
-    let accounts: Vec<AccountInfo> = engine.app_accounts().await?.into_iter().map(info).collect();
+    let accounts: Vec<AccountInfo> = accounts(&engine).await?;
     let _ = app.emit(events::CHAIN_CHANGED, ());
     Ok(WalletReport { accounts, path })
 }

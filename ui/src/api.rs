@@ -1,10 +1,15 @@
 //! The UI's only way to reach the engine: Tauri's `invoke` and `listen`, typed with
 //! `hallmark-api`. Errors always arrive as `ApiError { code, message }`.
+//!
+//! A command is called through its marker type, e.g. `invoke::<commands::WorkDetail>(&request)`:
+//! the marker fixes the command's name, request and response types, and the argument object
+//! (`{request, job?}`) is built here.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use hallmark_api::ApiError;
+use hallmark_api::commands::{self, Command};
+use hallmark_api::{ApiError, ErrorCode};
 use send_wrapper::SendWrapper;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -25,29 +30,51 @@ extern "C" {
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, ApiError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| ApiError {
-            code: "ui.encode".into(),
-            message: format!("the request could not be encoded: {e}"),
+        .map_err(|e| {
+            ApiError::new(
+                ErrorCode::UiEncode,
+                format!("the request could not be encoded: {e}"),
+            )
         })
 }
 
 fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, ApiError> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| ApiError {
-        code: "ui.decode".into(),
-        message: format!("the app answered in an unexpected form: {e}"),
+    serde_wasm_bindgen::from_value(value).map_err(|e| {
+        ApiError::new(
+            ErrorCode::UiDecode,
+            format!("the app answered in an unexpected form: {e}"),
+        )
     })
 }
 
-/// Calls a shell command with `args` (an object of named arguments).
-pub async fn call<A: Serialize, R: DeserializeOwned>(cmd: &str, args: &A) -> Result<R, ApiError> {
-    match tauri_invoke(cmd, to_js(args)?).await {
+/// Calls command `C` with `request`.
+pub async fn invoke<C: Command>(request: &C::Request) -> Result<C::Response, ApiError> {
+    call::<C>(request, None).await
+}
+
+/// Calls command `C`, which runs as a job the UI can cancel with [`cancel`]`(job)`.
+pub async fn invoke_job<C: Command>(
+    request: &C::Request,
+    job: &str,
+) -> Result<C::Response, ApiError> {
+    call::<C>(request, Some(job)).await
+}
+
+async fn call<C: Command>(
+    request: &C::Request,
+    job: Option<&str>,
+) -> Result<C::Response, ApiError> {
+    let args = to_js(&commands::args::<C>(request, job))?;
+    match tauri_invoke(C::NAME, args).await {
         Ok(value) => from_js(value),
         Err(error) => Err(serde_wasm_bindgen::from_value::<ApiError>(error.clone())
-            .unwrap_or_else(|_| ApiError {
-                code: "ui.ipc".into(),
-                message: error
-                    .as_string()
-                    .unwrap_or_else(|| "the app did not answer".into()),
+            .unwrap_or_else(|_| {
+                ApiError::new(
+                    ErrorCode::UiIpc,
+                    error
+                        .as_string()
+                        .unwrap_or_else(|| "the app did not answer".into()),
+                )
             })),
     }
 }
@@ -162,17 +189,12 @@ pub fn job_id(kind: &str) -> String {
     )
 }
 
-#[derive(Serialize)]
-struct CancelArgs {
-    request: hallmark_api::CancelJobRequest,
-}
-
 /// Asks the shell to stop job `id` (it stops at its next safe point and answers with
 /// `job.cancelled`).
 pub fn cancel(id: String) {
     leptos::task::spawn_local(async move {
         let request = hallmark_api::CancelJobRequest { job_id: id };
-        let _ = call::<_, bool>(hallmark_api::commands::CANCEL_JOB, &CancelArgs { request }).await;
+        let _ = invoke::<commands::CancelJob>(&request).await;
     });
 }
 

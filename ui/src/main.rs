@@ -116,8 +116,7 @@ fn App() -> impl IntoView {
     let catalog_version = RwSignal::new(0u32);
     let sync = RwSignal::new(None::<hallmark_api::SyncStatus>);
     leptos::task::spawn_local(async move {
-        if let Ok(s) =
-            api::call::<_, hallmark_api::SyncStatus>(hallmark_api::commands::SYNC_STATUS, &()).await
+        if let Ok(s) = api::invoke::<hallmark_api::commands::SyncStatus>(&()).await
             && (s.synced_block.is_some() || s.error.is_some())
         {
             sync.set(Some(s));

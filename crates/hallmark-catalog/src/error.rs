@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use hallmark_domain::ErrorCode;
+
 /// What can go wrong in the catalog.
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
@@ -73,16 +75,16 @@ pub enum CatalogError {
 
 impl CatalogError {
     /// A stable machine-readable code, e.g. `catalog.other_chain`.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Database { .. } => "catalog.database",
-            Self::NewerSchema { .. } => "catalog.newer_schema",
-            Self::OtherChain { .. } => "catalog.other_chain",
-            Self::OutOfOrder { .. } => "catalog.out_of_order",
-            Self::NotInitialised => "catalog.not_initialised",
-            Self::UnknownBlock { .. } => "catalog.unknown_block",
-            Self::CorruptEvent { .. } => "catalog.corrupt_event",
-            Self::InvalidQuery(_) => "catalog.invalid_query",
+            Self::Database { .. } => ErrorCode::CatalogDatabase,
+            Self::NewerSchema { .. } => ErrorCode::CatalogNewerSchema,
+            Self::OtherChain { .. } => ErrorCode::CatalogOtherChain,
+            Self::OutOfOrder { .. } => ErrorCode::CatalogOutOfOrder,
+            Self::NotInitialised => ErrorCode::CatalogNotInitialised,
+            Self::UnknownBlock { .. } => ErrorCode::CatalogUnknownBlock,
+            Self::CorruptEvent { .. } => ErrorCode::CatalogCorruptEvent,
+            Self::InvalidQuery(_) => ErrorCode::CatalogInvalidQuery,
         }
     }
 }

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use alloy::signers::local::coins_bip39::English;
 use alloy::signers::local::{LocalSignerError, MnemonicBuilder, PrivateKeySigner};
+use hallmark_domain::ErrorCode;
 use serde::Deserialize;
 
 /// Largest keystore file read (real ones are under 1 KB).
@@ -52,13 +53,13 @@ pub enum KeyError {
 
 impl KeyError {
     /// A stable machine-readable code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::WrongPassword => "wallet.wrong_password",
-            Self::NotAKeystore { .. } => "wallet.not_a_keystore",
-            Self::TooCostly { .. } => "wallet.keystore_too_costly",
-            Self::BadPhrase => "wallet.bad_phrase",
-            Self::File { .. } => "wallet.file",
+            Self::WrongPassword => ErrorCode::WalletWrongPassword,
+            Self::NotAKeystore { .. } => ErrorCode::WalletNotAKeystore,
+            Self::TooCostly { .. } => ErrorCode::WalletKeystoreTooCostly,
+            Self::BadPhrase => ErrorCode::WalletBadPhrase,
+            Self::File { .. } => ErrorCode::WalletFile,
         }
     }
 }
@@ -295,7 +296,11 @@ mod tests {
         for (name, text, code) in cases {
             let path = write(name, &text);
             let err = read_keystore(&path, b"pw").expect_err(name);
-            assert_eq!(err.code(), format!("wallet.{code}"), "{name}: {err}");
+            assert_eq!(
+                err.code().as_str(),
+                format!("wallet.{code}"),
+                "{name}: {err}"
+            );
         }
         let big = write("big.json", &" ".repeat(MAX_KEYSTORE_BYTES as usize + 1));
         assert_eq!(

@@ -4,6 +4,7 @@ use std::fmt;
 use std::io::Write;
 use std::path::PathBuf;
 
+use hallmark_domain::ErrorCode;
 use hallmark_engine::EngineError;
 use hallmark_media::MediaError;
 
@@ -18,7 +19,7 @@ pub(crate) struct Failure {
     /// The sentence printed after `error: `.
     pub(crate) message: String,
     /// The engine's stable code (e.g. `storage.full`), printed in brackets after the sentence.
-    pub(crate) code: Option<&'static str>,
+    pub(crate) code: Option<ErrorCode>,
     /// A suggestion printed after `hint: `.
     pub(crate) hint: Option<String>,
     /// Whether the input (file, CID, option) was at fault.
@@ -47,7 +48,7 @@ impl Failure {
     }
 
     /// Adds the stable code.
-    pub(crate) fn with_code(mut self, code: &'static str) -> Self {
+    pub(crate) fn with_code(mut self, code: ErrorCode) -> Self {
         self.code = Some(code);
         self
     }
@@ -67,7 +68,7 @@ impl Failure {
     ) -> Self {
         let from_store = self
             .code
-            .is_some_and(|code| code.starts_with("store.") || code.starts_with("ipfs."));
+            .is_some_and(|code| matches!(code.family(), "store" | "ipfs"));
         if !from_store || self.hint.is_some() {
             return self;
         }
@@ -153,7 +154,7 @@ impl From<MediaError> for Failure {
             bad_input,
         };
         match code {
-            "media.pixel_limit" | "media.too_large" | "media.frame_limit" => {
+            ErrorCode::MediaPixelLimit | ErrorCode::MediaTooLarge | ErrorCode::MediaFrameLimit => {
                 failure.with_hint("limits are set in config.json in the data folder (`limits`)")
             }
             _ => failure,
@@ -188,14 +189,16 @@ impl From<EngineError> for Failure {
             EngineError::Config { .. }
             | EngineError::NotFound { .. }
             | EngineError::InvalidMintRequest(_) => Self::bad_input(e.to_string()).with_code(code),
-            EngineError::Evidence(ref evidence) if evidence.code() == "evidence.not_a_bundle" => {
+            EngineError::Evidence(ref evidence)
+                if evidence.code() == ErrorCode::EvidenceNotABundle =>
+            {
                 Self::bad_input(e.to_string()).with_code(code)
             }
             other => {
                 let failure = Self::other(other.to_string()).with_code(code);
                 // Other store failures get their hint from `with_store_hint`, which knows how the
                 // store was chosen.
-                if code == "store.cid_mismatch" {
+                if code == ErrorCode::StoreCidMismatch {
                     failure.with_hint(
                         "those bytes were refused and nothing was written; the IPFS node may be damaged or not the one you meant",
                     )
@@ -232,7 +235,7 @@ mod tests {
     #[test]
     fn every_line_ends_with_a_newline_and_says_one_thing() {
         let f = Failure::other("the node\nfailed ")
-            .with_code("store.unreachable")
+            .with_code(ErrorCode::StoreUnreachable)
             .with_hint("check it\n");
         assert_eq!(
             f.render(),
@@ -244,7 +247,7 @@ mod tests {
     fn the_store_hint_names_the_flag_only_when_it_was_given() {
         let dir = tempfile::tempdir().expect("tempdir");
         let unreachable =
-            || Failure::other("the node is not reachable").with_code("store.unreachable");
+            || Failure::other("the node is not reachable").with_code(ErrorCode::StoreUnreachable);
         let hint = unreachable()
             .with_store_hint(Some("http://127.0.0.1:9"), Some(dir.path().to_owned()))
             .hint
@@ -260,7 +263,7 @@ mod tests {
         }
         // A media error is not a store error.
         let other = Failure::other("x")
-            .with_code("media.empty")
+            .with_code(ErrorCode::MediaEmpty)
             .with_store_hint(Some("http://a"), None);
         assert_eq!(other.hint, None);
     }

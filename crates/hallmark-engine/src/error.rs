@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use hallmark_domain::ErrorCode;
 use hallmark_media::MediaError;
 use hallmark_store::StoreError;
 
@@ -126,7 +127,7 @@ pub enum EngineError {
     #[error("{reason}")]
     WalletRule {
         /// The stable code, `wallet.*`.
-        code: &'static str,
+        code: ErrorCode,
         /// What to do.
         reason: String,
     },
@@ -140,7 +141,7 @@ pub enum EngineError {
     #[error("{reason}")]
     Kit {
         /// The stable code, `kit.*`.
-        code: &'static str,
+        code: ErrorCode,
         /// What is wrong and where.
         reason: String,
     },
@@ -149,7 +150,7 @@ pub enum EngineError {
     #[error("{reason}")]
     Journal {
         /// The stable code, `mint.*`.
-        code: &'static str,
+        code: ErrorCode,
         /// What happened and what to do.
         reason: String,
     },
@@ -185,37 +186,37 @@ pub enum EngineError {
 
 impl EngineError {
     /// A stable machine-readable code, e.g. `media.unsupported_type`.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Config { .. } => "config.invalid",
-            Self::DataDir { .. } => "storage.data_dir",
+            Self::Config { .. } => ErrorCode::ConfigInvalid,
+            Self::DataDir { .. } => ErrorCode::StorageDataDir,
             Self::Catalog(e) => e.code(),
             Self::Indexer(e) => e.code(),
             Self::Media(e) => e.code(),
             Self::Store(e) => e.code(),
-            Self::ChainUnavailable { .. } => "chain.unavailable",
-            Self::DevChain { .. } => "chain.dev_chain",
-            Self::Database { .. } => "storage.database",
+            Self::ChainUnavailable { .. } => ErrorCode::ChainUnavailable,
+            Self::DevChain { .. } => ErrorCode::ChainDevChain,
+            Self::Database { .. } => ErrorCode::StorageDatabase,
             Self::Chain(e) => e.code(),
             Self::Metadata(e) => e.code(),
-            Self::ChainNotReady { .. } => "chain.not_ready",
+            Self::ChainNotReady { .. } => ErrorCode::ChainNotReady,
             Self::Evidence(e) => e.code(),
-            Self::NotFound { .. } => "not_found",
-            Self::Certificate(_) => "certificate.render",
-            Self::SentToReview { .. } => "review.submitted",
-            Self::ReviewPending { .. } => "review.pending",
-            Self::ReviewRejected { .. } => "review.rejected",
-            Self::ReviewMismatch { .. } => "review.mismatch",
+            Self::NotFound { .. } => ErrorCode::NotFound,
+            Self::Certificate(_) => ErrorCode::CertificateRender,
+            Self::SentToReview { .. } => ErrorCode::ReviewSubmitted,
+            Self::ReviewPending { .. } => ErrorCode::ReviewPending,
+            Self::ReviewRejected { .. } => ErrorCode::ReviewRejected,
+            Self::ReviewMismatch { .. } => ErrorCode::ReviewMismatch,
             Self::Wallet(e) => e.code(),
-            Self::WalletRule { code, .. } => code,
-            Self::WalletLocked { .. } => "wallet.locked",
-            Self::Kit { code, .. } => code,
-            Self::Journal { code, .. } => code,
+            Self::WalletRule { code, .. } => *code,
+            Self::WalletLocked { .. } => ErrorCode::WalletLocked,
+            Self::Kit { code, .. } => *code,
+            Self::Journal { code, .. } => *code,
             Self::InvalidMintRequest(e) => e.code(),
-            Self::Cancelled => "job.cancelled",
-            Self::StorageFull { .. } => "storage.full",
-            Self::StorageReadOnly { .. } => "storage.read_only",
-            Self::Task(_) => "internal.task",
+            Self::Cancelled => ErrorCode::JobCancelled,
+            Self::StorageFull { .. } => ErrorCode::StorageFull,
+            Self::StorageReadOnly { .. } => ErrorCode::StorageReadOnly,
+            Self::Task(_) => ErrorCode::InternalTask,
             Self::Pinning(e) => crate::pinning::pinning_code(e),
         }
     }

@@ -22,6 +22,7 @@ use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use hallmark_catalog::AccountWork;
+use hallmark_domain::ErrorCode;
 use hallmark_media::WorkMetadata;
 use hallmark_pinning::{PinningClient, PinningError};
 use hallmark_store::{AnyStore, ContentStore, EmbeddedStore, StoreError};
@@ -122,10 +123,10 @@ impl Availability {
 
     /// A service-level issue's availability (from its `pinning.*` code).
     pub(crate) fn of_issue(issue: &ServiceIssue) -> Self {
-        match issue.code.as_str() {
-            "pinning.unauthorized" => Self::Unauthorized,
-            "pinning.unreachable" => Self::ServiceUnreachable,
-            "pinning.no_token" => Self::NoToken,
+        match issue.code {
+            ErrorCode::PinningUnauthorized => Self::Unauthorized,
+            ErrorCode::PinningUnreachable => Self::ServiceUnreachable,
+            ErrorCode::PinningNoToken => Self::NoToken,
             _ => Self::ServiceError,
         }
     }

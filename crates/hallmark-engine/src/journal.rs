@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use hallmark_chain::{Address, SignedTx};
+use hallmark_domain::ErrorCode;
 use serde::{Deserialize, Serialize};
 use tracing::warn;
 
@@ -137,7 +138,7 @@ pub(crate) struct Journal {
 
 fn journal_error(reason: String) -> EngineError {
     EngineError::Journal {
-        code: "mint.journal",
+        code: ErrorCode::MintJournal,
         reason,
     }
 }

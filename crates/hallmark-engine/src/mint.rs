@@ -11,6 +11,7 @@ use hallmark_chain::{
     Address, B256, ChainClient, ChainError, ConfirmationPolicy, EDITION_BASE, PrivateKeySigner,
     ReviewMatch, ReviewStatus, ReviewSubmission, RoyaltySplit, U256, WorkInput,
 };
+use hallmark_domain::ErrorCode;
 use hallmark_media::metadata::{Attribute, AttributeValue};
 use hallmark_media::{WorkFields, WorkMetadata};
 use hallmark_store::ContentStore;
@@ -137,7 +138,7 @@ fn started_by_other(record: &MintRecord) -> EngineError {
         MintStep::Signed { .. } => "stopped after its transaction was signed",
     };
     EngineError::Journal {
-        code: "mint.unfinished",
+        code: ErrorCode::MintUnfinished,
         reason: format!(
             "this mint {how} by {:#x}: switch to that account to resume it (`hallmark jobs resume --as {:#x}`)",
             record.creator, record.creator
@@ -278,7 +279,7 @@ impl Engine {
         let record = self.unfinished(content_sha256)?;
         if let MintStep::Signed { tx, .. } = &record.step {
             return Err(EngineError::Journal {
-                code: "mint.signed",
+                code: ErrorCode::MintSigned,
                 reason: format!(
                     "the mint of {} cannot be discarded: its transaction {:#x} is signed and may be mined; resume it instead",
                     record.request.path.display(),
@@ -322,7 +323,7 @@ impl Engine {
             && ingested.sha256 != expected
         {
             return Err(EngineError::Journal {
-                code: "mint.file_changed",
+                code: ErrorCode::MintFileChanged,
                 reason: format!(
                     "{} changed since its mint was interrupted (sha-256 {expected}, now {}); mint the new file, and discard the old mint",
                     request.path.display(),
@@ -551,7 +552,7 @@ impl Engine {
             journal.save(&record)?;
         }
         Err(EngineError::Journal {
-            code: "mint.journal",
+            code: ErrorCode::MintJournal,
             reason: format!(
                 "the registration of {} lost its nonce {MAX_RESIGNS} times to other transactions of the account; resume it when the account is idle",
                 record.request.path.display()

@@ -87,8 +87,8 @@ pub enum MintRequestError {
 
 impl MintRequestError {
     /// The stable code: `request.invalid`.
-    pub fn code(&self) -> &'static str {
-        "request.invalid"
+    pub fn code(&self) -> hallmark_domain::ErrorCode {
+        hallmark_domain::ErrorCode::RequestInvalid
     }
 }
 
@@ -251,7 +251,7 @@ mod tests {
         ];
         for (request, expected) in over {
             assert_eq!(request.validate(), Err(expected), "{request:?}");
-            assert_eq!(expected.code(), "request.invalid");
+            assert_eq!(expected.code().as_str(), "request.invalid");
         }
         for attribute in [
             (" ".to_owned(), "orphan value".to_owned()),
@@ -330,7 +330,7 @@ mod tests {
                 && co_creators <= MAX_CO_CREATORS;
             prop_assert_eq!(request.validate().is_ok(), within, "{:?}", request);
             if let Err(e) = request.validate() {
-                prop_assert_eq!(e.code(), "request.invalid");
+                prop_assert_eq!(e.code().as_str(), "request.invalid");
             }
         }
     }

@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
+use hallmark_domain::ErrorCode;
 use hallmark_pinning::{
     ClientOptions, ListFilter, MultiPin, Pin, PinStatus, PinningClient, PinningError,
     PinningService, Status, limits::MAX_ORIGINS,
@@ -118,7 +119,7 @@ impl RemotePinReport {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ServiceIssue {
     /// `pinning.unauthorized`, `pinning.unreachable`, `pinning.no_token`, …
-    pub code: String,
+    pub code: ErrorCode,
     /// What happened.
     pub message: String,
 }
@@ -126,29 +127,30 @@ pub struct ServiceIssue {
 impl ServiceIssue {
     pub(crate) fn from_error(e: &PinningError) -> Self {
         Self {
-            code: pinning_code(e).to_owned(),
+            code: pinning_code(e),
             message: e.to_string(),
         }
     }
 }
 
-/// The engine's code of a pinning error: `pinning.<the client's code>`.
-pub(crate) fn pinning_code(e: &PinningError) -> &'static str {
-    match e.code() {
-        "invalid_input" => "pinning.invalid_input",
-        "unauthorized" => "pinning.unauthorized",
-        "not_found" => "pinning.not_found",
-        "bad_request" => "pinning.bad_request",
-        "insufficient_funds" => "pinning.insufficient_funds",
-        "rate_limited" => "pinning.rate_limited",
-        "service_error" => "pinning.service_error",
-        "server_error" => "pinning.server_error",
-        "unreachable" => "pinning.unreachable",
-        "invalid_response" => "pinning.invalid_response",
-        "pin_failed" => "pinning.pin_failed",
-        "wait_timeout" => "pinning.wait_timeout",
-        "client_setup" => "pinning.client_setup",
-        _ => "pinning.error",
+/// The engine's code of a pinning error: `pinning.<the client's code>`; the pinning client
+/// keeps its own short codes, and this is the one place they become [`ErrorCode`]s.
+pub(crate) fn pinning_code(e: &PinningError) -> ErrorCode {
+    match e {
+        PinningError::InvalidInput { .. } => ErrorCode::PinningInvalidInput,
+        PinningError::Unauthorized { .. } => ErrorCode::PinningUnauthorized,
+        PinningError::NotFound { .. } => ErrorCode::PinningNotFound,
+        PinningError::BadRequest { .. } => ErrorCode::PinningBadRequest,
+        PinningError::InsufficientFunds { .. } => ErrorCode::PinningInsufficientFunds,
+        PinningError::RateLimited { .. } => ErrorCode::PinningRateLimited,
+        PinningError::Service { .. } => ErrorCode::PinningServiceError,
+        PinningError::Server { .. } => ErrorCode::PinningServerError,
+        PinningError::Unreachable { .. } => ErrorCode::PinningUnreachable,
+        PinningError::InvalidResponse { .. } => ErrorCode::PinningInvalidResponse,
+        PinningError::PinFailed { .. } => ErrorCode::PinningPinFailed,
+        PinningError::WaitTimeout { .. } => ErrorCode::PinningWaitTimeout,
+        PinningError::ClientSetup { .. } => ErrorCode::PinningClientSetup,
+        _ => ErrorCode::PinningError,
     }
 }
 
@@ -595,7 +597,7 @@ impl Engine {
             .map(|s| {
                 let client = match tokens.get(&s.name) {
                     None | Some("") => Err(ServiceIssue {
-                        code: "pinning.no_token".to_owned(),
+                        code: ErrorCode::PinningNoToken,
                         message: format!(
                             "no access token is stored for pinning service '{}'; add the service again with its token",
                             s.name

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use hallmark_chain::keys::{self, KeyError};
 use hallmark_chain::{Address, PrivateKeySigner, Role, U256, demo_attestation, dev_signer};
+use hallmark_domain::ErrorCode;
 use serde::{Deserialize, Serialize};
 use tracing::info;
 use zeroize::Zeroizing;
@@ -109,7 +110,7 @@ fn checked_label(label: &str) -> Result<String, EngineError> {
         || label.chars().any(char::is_control)
     {
         return Err(EngineError::WalletRule {
-            code: "wallet.bad_label",
+            code: ErrorCode::WalletBadLabel,
             reason: format!("give the account a name of 1 to {MAX_LABEL_CHARS} characters"),
         });
     }
@@ -119,7 +120,7 @@ fn checked_label(label: &str) -> Result<String, EngineError> {
 fn checked_new_password(password: &str) -> Result<(), EngineError> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(EngineError::WalletRule {
-            code: "wallet.weak_password",
+            code: ErrorCode::WalletWeakPassword,
             reason: format!("choose a password of at least {MIN_PASSWORD_CHARS} characters"),
         });
     }
@@ -159,7 +160,7 @@ pub fn unlock_keystore(
     )?;
     if key.address() != address {
         return Err(EngineError::WalletRule {
-            code: "wallet.mismatch",
+            code: ErrorCode::WalletMismatch,
             reason: format!("the keystore of {address:#x} holds another key"),
         });
     }
@@ -225,7 +226,7 @@ impl Engine {
         let mut list = self.read_list()?;
         if list.accounts.iter().any(|a| a.address == address) {
             return Err(EngineError::WalletRule {
-                code: "wallet.exists",
+                code: ErrorCode::WalletExists,
                 reason: format!("{address:#x} is already in the wallet"),
             });
         }
@@ -339,7 +340,7 @@ impl Engine {
             tokio::task::spawn_blocking(move || keys::read_keystore(&path, &secret)).await??;
         if key.address() != address {
             return Err(EngineError::WalletRule {
-                code: "wallet.mismatch",
+                code: ErrorCode::WalletMismatch,
                 reason: format!("the keystore of {address:#x} holds another key"),
             });
         }
@@ -402,7 +403,7 @@ impl Engine {
             ActiveAccount::Demo(index) => {
                 if !matches!(self.config().chain, ChainConfig::DevChain { .. }) {
                     return Err(EngineError::WalletRule {
-                        code: "wallet.demo_only",
+                        code: ErrorCode::WalletDemoOnly,
                         reason: "demo accounts exist only on the embedded dev chain".to_owned(),
                     });
                 }
@@ -442,7 +443,7 @@ impl Engine {
             ActiveAccount::Demo(index) => match self.config().chain {
                 ChainConfig::DevChain { .. } => Ok(dev_signer(index)?),
                 ChainConfig::Rpc { .. } => Err(EngineError::WalletRule {
-                    code: "wallet.no_account",
+                    code: ErrorCode::WalletNoAccount,
                     reason: "create or import an account in Settings to sign on this chain"
                         .to_owned(),
                 }),
@@ -456,7 +457,7 @@ impl Engine {
     pub async fn join_demo_consortium(&self, address: &str) -> Result<(), EngineError> {
         if !matches!(self.config().chain, ChainConfig::DevChain { .. }) {
             return Err(EngineError::WalletRule {
-                code: "wallet.demo_only",
+                code: ErrorCode::WalletDemoOnly,
                 reason: "only the embedded dev chain admits members from the app; a consortium admits members after its identity checks".to_owned(),
             });
         }

@@ -1,6 +1,7 @@
 //! What can go wrong making or reading a bundle (a failed *check* is not an error: it is a line
 //! of the [`crate::Report`]).
 
+use hallmark_domain::ErrorCode;
 /// Why a bundle could not be made or read.
 #[derive(Debug, thiserror::Error)]
 pub enum EvidenceError {
@@ -31,13 +32,13 @@ pub enum EvidenceError {
 
 impl EvidenceError {
     /// A stable machine-readable code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::NotABundle { .. } => "evidence.not_a_bundle",
-            Self::Malformed { .. } => "evidence.malformed",
-            Self::Write(_) => "evidence.write",
-            Self::Signing(_) => "evidence.signing",
-            Self::Invalid(_) => "evidence.invalid",
+            Self::NotABundle { .. } => ErrorCode::EvidenceNotABundle,
+            Self::Malformed { .. } => ErrorCode::EvidenceMalformed,
+            Self::Write(_) => ErrorCode::EvidenceWrite,
+            Self::Signing(_) => ErrorCode::EvidenceSigning,
+            Self::Invalid(_) => ErrorCode::EvidenceInvalid,
         }
     }
 }

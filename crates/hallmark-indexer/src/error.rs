@@ -1,6 +1,7 @@
 //! Errors of the indexer.
 
 use hallmark_catalog::CatalogError;
+use hallmark_domain::ErrorCode;
 
 /// What can stop a sync.
 #[derive(Debug, thiserror::Error)]
@@ -41,14 +42,14 @@ pub enum IndexerError {
 
 impl IndexerError {
     /// A stable machine-readable code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Rpc { .. } => "indexer.rpc",
-            Self::Unreachable { .. } => "chain.unavailable",
-            Self::Decode(_) => "indexer.decode",
+            Self::Rpc { .. } => ErrorCode::IndexerRpc,
+            Self::Unreachable { .. } => ErrorCode::ChainUnavailable,
+            Self::Decode(_) => ErrorCode::IndexerDecode,
             Self::Catalog(e) => e.code(),
-            Self::Unstable { .. } => "indexer.unstable",
-            Self::Cancelled => "indexer.cancelled",
+            Self::Unstable { .. } => ErrorCode::IndexerUnstable,
+            Self::Cancelled => ErrorCode::IndexerCancelled,
         }
     }
 }

@@ -9,6 +9,7 @@ use std::time::Instant;
 
 use hallmark_catalog::{BrowseQuery, WorkView};
 use hallmark_chain::{Deployment, PrivateKeySigner};
+use hallmark_domain::ErrorCode;
 use hallmark_engine::{ChainConfig, Engine, EngineError, ProveRequest, RpcEndpoint};
 use hallmark_media::WorkMetadata;
 use hallmark_store::{AnyStore, ContentStore};
@@ -82,7 +83,7 @@ fn check_destination(out: &Path) -> Result<(), EngineError> {
             let mut entries = std::fs::read_dir(out).map_err(|e| io_error("read", out, &e))?;
             if entries.next().is_some() {
                 Err(kit_error(
-                    "kit.exists",
+                    ErrorCode::KitExists,
                     format!(
                         "{} is not empty: a kit is written into a new or empty folder",
                         out.display()
@@ -93,7 +94,7 @@ fn check_destination(out: &Path) -> Result<(), EngineError> {
             }
         }
         Ok(_) => Err(kit_error(
-            "kit.exists",
+            ErrorCode::KitExists,
             format!(
                 "{} exists and is not a folder: a kit is written into a new or empty folder",
                 out.display()
@@ -104,9 +105,12 @@ fn check_destination(out: &Path) -> Result<(), EngineError> {
 
 /// `OUT.partial-<unique>` beside `out`.
 fn partial_path(out: &Path) -> Result<PathBuf, EngineError> {
-    let name = out
-        .file_name()
-        .ok_or_else(|| kit_error("kit.exists", format!("{} names no folder", out.display())))?;
+    let name = out.file_name().ok_or_else(|| {
+        kit_error(
+            ErrorCode::KitExists,
+            format!("{} names no folder", out.display()),
+        )
+    })?;
     let mut partial = name.to_owned();
     partial.push(format!(".partial-{}", unique_suffix()));
     Ok(out.with_file_name(partial))
@@ -138,7 +142,10 @@ async fn write_car(store: &AnyStore, root: Cid, dest: &Path) -> Result<u64, Engi
     tokio::task::spawn_blocking(move || {
         let file = File::create(&dest).map_err(|e| io_error("create", &dest, &e))?;
         let car_failed = |e: hallmark_unixfs::CarError| {
-            kit_error("kit.io", format!("cannot write {}: {e}", dest.display()))
+            kit_error(
+                ErrorCode::KitIo,
+                format!("cannot write {}: {e}", dest.display()),
+            )
         };
         let mut car =
             CarWriter::new(BufWriter::with_capacity(1 << 20, file), &[root]).map_err(car_failed)?;
@@ -152,7 +159,7 @@ async fn write_car(store: &AnyStore, root: Cid, dest: &Path) -> Result<u64, Engi
         .map_err(|e| match e {
             ReadError::Fetch(e) => e,
             other => kit_error(
-                "kit.content",
+                ErrorCode::KitContent,
                 format!("{root} in the content store is not a readable UnixFS file: {other}"),
             ),
         })?;
@@ -169,9 +176,9 @@ async fn write_car(store: &AnyStore, root: Cid, dest: &Path) -> Result<u64, Engi
 
 /// Adds context to a failed export of a work's content.
 fn content_error(work_id: u64, what: &str, cid: &Cid, error: EngineError) -> EngineError {
-    if error.code() == "store.not_found" {
+    if error.code() == ErrorCode::StoreNotFound {
         kit_error(
-            "kit.missing_content",
+            ErrorCode::KitMissingContent,
             format!(
                 "the {what} of work {work_id} ({cid}) is not complete in the content store: {error}; \
                  fetch it first (e.g. `hallmark sync` with its IPFS node reachable) or leave the work out"
@@ -199,7 +206,7 @@ pub(crate) async fn export_kit(
     let work_ids = kit_work_ids(engine, &selection, &account)?;
     if work_ids.is_empty() {
         return Err(kit_error(
-            "kit.empty",
+            ErrorCode::KitEmpty,
             format!(
                 "nothing to export: {account} holds no token and created no work on chain {}",
                 deployment.chain_id
@@ -433,7 +440,7 @@ async fn registered_metadata(
     let sha256 = hex::encode(Sha256::digest(&bytes));
     if sha256 != plain_hex(&view.metadata_hash) {
         return Err(kit_error(
-            "kit.content",
+            ErrorCode::KitContent,
             format!("the metadata of work {work_id} ({cid}) does not have the registered hash"),
         ));
     }

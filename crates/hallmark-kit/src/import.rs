@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Instant;
 
+use hallmark_domain::ErrorCode;
 use hallmark_engine::{Engine, EngineError};
 use hallmark_evidence::VerifyOptions;
 use hallmark_media::WorkMetadata;
@@ -110,21 +111,21 @@ struct CheckedKit {
 
 fn manifest_error(reason: impl std::fmt::Display) -> EngineError {
     kit_error(
-        "kit.manifest",
+        ErrorCode::KitManifest,
         format!("{MANIFEST_FILE}: {reason}; the kit is refused and nothing was imported"),
     )
 }
 
 fn bad_car(relative: &str, reason: impl std::fmt::Display) -> EngineError {
     kit_error(
-        "kit.bad_car",
+        ErrorCode::KitBadCar,
         format!("{relative}: {reason}; the kit is refused and nothing was imported"),
     )
 }
 
 fn inconsistent(relative: &str, reason: impl std::fmt::Display) -> EngineError {
     kit_error(
-        "kit.inconsistent",
+        ErrorCode::KitInconsistent,
         format!("{relative}: {reason}; the kit is refused and nothing was imported"),
     )
 }
@@ -265,7 +266,7 @@ fn validate_manifest(manifest: &KitManifest) -> Result<Vec<KitCar>, EngineError>
 fn check_file(root: &Path, file: &super::KitFile) -> Result<(), EngineError> {
     let mismatch = |reason: String| {
         kit_error(
-            "kit.file_mismatch",
+            ErrorCode::KitFileMismatch,
             format!(
                 "{}: {reason}: the file was damaged or altered after the kit was made; the kit is \
                  refused and nothing was imported",
@@ -366,8 +367,12 @@ fn scan_car(path: &Path, car: &KitCar) -> Result<u64, EngineError> {
 
 /// Steps 1–3, on a blocking thread.
 fn check_kit(kit: &Path) -> Result<CheckedKit, EngineError> {
-    let not_a_kit =
-        |reason: String| kit_error("kit.not_a_kit", format!("{}: {reason}", kit.display()));
+    let not_a_kit = |reason: String| {
+        kit_error(
+            ErrorCode::KitNotAKit,
+            format!("{}: {reason}", kit.display()),
+        )
+    };
     match std::fs::metadata(kit) {
         Ok(meta) if meta.is_dir() => {}
         Ok(_) => return Err(not_a_kit("is not a folder".to_owned())),
@@ -627,7 +632,7 @@ async fn check_bundle(
 ) -> Result<(), EngineError> {
     let refused = |reason: String| {
         kit_error(
-            "kit.bundle",
+            ErrorCode::KitBundle,
             format!("{relative}: {reason}; the kit is refused and nothing was imported"),
         )
     };
@@ -838,7 +843,7 @@ async fn commit_kit(store: &AnyStore, checked: &CheckedKit) -> Result<Vec<Cid>, 
     if let Err(e) = result {
         for cid in added.iter().filter(|c| !before.contains(c)) {
             if let Err(unpin) = store.pin_rm(cid).await
-                && unpin.code() != "store.not_pinned"
+                && unpin.code() != ErrorCode::StoreNotPinned
             {
                 warn!(%cid, error = %unpin, "could not remove a pin of a failed import");
             }
@@ -898,7 +903,7 @@ fn keep_kit_evidence(data_dir: &Path, checked: &CheckedKit) -> Result<PathBuf, E
         std::fs::copy(&from, &to).map_err(|e| io_error("copy", &from, &e))?;
         if sha256_of_file(&to)? != expected {
             return Err(kit_error(
-                "kit.file_mismatch",
+                ErrorCode::KitFileMismatch,
                 format!("{relative}: it changed while the kit was imported"),
             ));
         }

@@ -25,6 +25,7 @@ use std::io::Read;
 use std::path::{Component, Path};
 
 use hallmark_chain::PrivateKeySigner;
+use hallmark_domain::ErrorCode;
 use hallmark_engine::{Engine, EngineError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -244,7 +245,7 @@ pub struct KitToken {
 }
 
 /// A `kit.*` error.
-pub(crate) fn kit_error(code: &'static str, reason: impl Into<String>) -> EngineError {
+pub(crate) fn kit_error(code: ErrorCode, reason: impl Into<String>) -> EngineError {
     EngineError::Kit {
         code,
         reason: reason.into(),
@@ -253,7 +254,10 @@ pub(crate) fn kit_error(code: &'static str, reason: impl Into<String>) -> Engine
 
 /// An I/O failure on a kit file.
 pub(crate) fn io_error(action: &str, path: &Path, e: &std::io::Error) -> EngineError {
-    kit_error("kit.io", format!("cannot {action} {}: {e}", path.display()))
+    kit_error(
+        ErrorCode::KitIo,
+        format!("cannot {action} {}: {e}", path.display()),
+    )
 }
 
 /// Lowercase hex without `0x`.

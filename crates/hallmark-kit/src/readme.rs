@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use hallmark_chain::{Deployment, format_utc};
+use hallmark_domain::ErrorCode;
 use hallmark_engine::EngineError;
 use serde::Serialize;
 
@@ -87,15 +88,17 @@ pub(crate) fn abis(deployment: &Deployment) -> Result<Vec<(String, Vec<u8>)>, En
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, text)| *text)
-            .ok_or_else(|| kit_error("kit.abi", format!("no built artifact for {name}")))?;
+            .ok_or_else(|| kit_error(ErrorCode::KitAbi, format!("no built artifact for {name}")))?;
         let value: serde_json::Value = serde_json::from_str(artifact)
-            .map_err(|e| kit_error("kit.abi", format!("the artifact of {name}: {e}")))?;
-        let abi = value
-            .get("abi")
-            .filter(|a| a.is_array())
-            .ok_or_else(|| kit_error("kit.abi", format!("the artifact of {name} has no ABI")))?;
+            .map_err(|e| kit_error(ErrorCode::KitAbi, format!("the artifact of {name}: {e}")))?;
+        let abi = value.get("abi").filter(|a| a.is_array()).ok_or_else(|| {
+            kit_error(
+                ErrorCode::KitAbi,
+                format!("the artifact of {name} has no ABI"),
+            )
+        })?;
         let mut bytes = serde_json::to_vec_pretty(abi)
-            .map_err(|e| kit_error("kit.abi", format!("{name}: {e}")))?;
+            .map_err(|e| kit_error(ErrorCode::KitAbi, format!("{name}: {e}")))?;
         bytes.push(b'\n');
         out.push((name.to_owned(), bytes));
     }

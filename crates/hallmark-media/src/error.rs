@@ -3,6 +3,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use hallmark_domain::ErrorCode;
+
 use crate::media_type::MediaType;
 
 /// Why the bytes of a file are not an accepted media type. Each message says what was found and,
@@ -187,21 +189,21 @@ pub enum MediaError {
 
 impl MediaError {
     /// A stable machine-readable code, e.g. `media.unsupported_type`.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::NotFound { .. } => "media.not_found",
-            Self::IsDirectory { .. } => "media.is_directory",
-            Self::Unreadable { .. } => "media.unreadable",
-            Self::Empty { .. } => "media.empty",
-            Self::TooLarge { .. } => "media.too_large",
-            Self::PixelLimit { .. } => "media.pixel_limit",
-            Self::FrameLimit { .. } => "media.frame_limit",
-            Self::UnsupportedType { .. } => "media.unsupported_type",
-            Self::Corrupt { .. } => "media.corrupt",
-            Self::Changed { .. } => "media.changed",
-            Self::Store { .. } => "media.store",
-            Self::Derivative { .. } => "media.derivative",
-            Self::Internal { .. } => "media.internal",
+            Self::NotFound { .. } => ErrorCode::MediaNotFound,
+            Self::IsDirectory { .. } => ErrorCode::MediaIsDirectory,
+            Self::Unreadable { .. } => ErrorCode::MediaUnreadable,
+            Self::Empty { .. } => ErrorCode::MediaEmpty,
+            Self::TooLarge { .. } => ErrorCode::MediaTooLarge,
+            Self::PixelLimit { .. } => ErrorCode::MediaPixelLimit,
+            Self::FrameLimit { .. } => ErrorCode::MediaFrameLimit,
+            Self::UnsupportedType { .. } => ErrorCode::MediaUnsupportedType,
+            Self::Corrupt { .. } => ErrorCode::MediaCorrupt,
+            Self::Changed { .. } => ErrorCode::MediaChanged,
+            Self::Store { .. } => ErrorCode::MediaStore,
+            Self::Derivative { .. } => ErrorCode::MediaDerivative,
+            Self::Internal { .. } => ErrorCode::MediaInternal,
         }
     }
 

@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::str::FromStr;
 
+use hallmark_domain::ErrorCode;
 use hallmark_perceptual::PerceptualHashes;
 use hallmark_unixfs::{Cid, ImportSettings};
 use serde::{Deserialize, Serialize};
@@ -87,13 +88,13 @@ pub enum MetadataError {
 
 impl MetadataError {
     /// A stable machine-readable code, e.g. `metadata.invalid_field`.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::TooLarge { .. } => "metadata.too_large",
-            Self::NotUtf8 { .. } => "metadata.not_utf8",
-            Self::TooDeep { .. } => "metadata.too_deep",
-            Self::Malformed { .. } => "metadata.malformed",
-            Self::InvalidField { .. } => "metadata.invalid_field",
+            Self::TooLarge { .. } => ErrorCode::MetadataTooLarge,
+            Self::NotUtf8 { .. } => ErrorCode::MetadataNotUtf8,
+            Self::TooDeep { .. } => ErrorCode::MetadataTooDeep,
+            Self::Malformed { .. } => ErrorCode::MetadataMalformed,
+            Self::InvalidField { .. } => ErrorCode::MetadataInvalidField,
         }
     }
 }

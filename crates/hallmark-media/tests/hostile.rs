@@ -781,7 +781,7 @@ fn child_runs_one_case() {
                 assert_eq!(ingested.sha256, hex::encode(Sha256::digest(&bytes)));
                 (format!("accepted {}", ingested.mime), String::new())
             }
-            Err(e) => (e.code().to_owned(), e.to_string()),
+            Err(e) => (e.code().to_string(), e.to_string()),
         }
     } else {
         let bytes = fs::read(&path).unwrap();
@@ -795,7 +795,7 @@ fn child_runs_one_case() {
                 assert_eq!(original["hallmark"]["licence"], json!(doc.hallmark.licence));
                 ("accepted metadata".to_owned(), String::new())
             }
-            Err(e) => (e.code().to_owned(), e.to_string()),
+            Err(e) => (e.code().to_string(), e.to_string()),
         }
     };
     let ms = started.elapsed().as_millis();

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use hallmark_domain::ErrorCode;
 use hallmark_unixfs::Cid;
 
 /// Why a content-store operation failed.
@@ -112,21 +113,21 @@ pub enum StoreError {
 
 impl StoreError {
     /// A stable machine-readable code, e.g. `store.cid_mismatch`.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::CidMismatch { .. } => "store.cid_mismatch",
-            Self::NotFound { .. } => "store.not_found",
-            Self::TooLarge { .. } => "store.too_large",
-            Self::NotPinned { .. } => "store.not_pinned",
-            Self::Io { .. } => "store.io",
-            Self::Dag { .. } => "store.bad_dag",
-            Self::Car { .. } => "store.bad_car",
-            Self::InvalidSettings(_) => "store.invalid_settings",
-            Self::InvalidUrl { .. } => "store.invalid_url",
-            Self::Unreachable { .. } => "store.unreachable",
-            Self::Node { .. } => "store.node_error",
-            Self::BadResponse { .. } => "store.bad_response",
-            Self::Task(_) => "store.internal",
+            Self::CidMismatch { .. } => ErrorCode::StoreCidMismatch,
+            Self::NotFound { .. } => ErrorCode::StoreNotFound,
+            Self::TooLarge { .. } => ErrorCode::StoreTooLarge,
+            Self::NotPinned { .. } => ErrorCode::StoreNotPinned,
+            Self::Io { .. } => ErrorCode::StoreIo,
+            Self::Dag { .. } => ErrorCode::StoreBadDag,
+            Self::Car { .. } => ErrorCode::StoreBadCar,
+            Self::InvalidSettings(_) => ErrorCode::StoreInvalidSettings,
+            Self::InvalidUrl { .. } => ErrorCode::StoreInvalidUrl,
+            Self::Unreachable { .. } => ErrorCode::StoreUnreachable,
+            Self::Node { .. } => ErrorCode::StoreNodeError,
+            Self::BadResponse { .. } => ErrorCode::StoreBadResponse,
+            Self::Task(_) => ErrorCode::StoreInternal,
         }
     }
 

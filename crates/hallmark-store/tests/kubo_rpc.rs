@@ -63,7 +63,7 @@ async fn car_import_pins_the_roots_and_a_tampered_car_is_refused() {
     fs::write(&tampered, &raw).expect("write");
     let e = store.add_car(&tampered).await.expect_err("tampered");
     assert!(
-        matches!(e.code(), "store.cid_mismatch" | "store.bad_car"),
+        matches!(e.code().as_str(), "store.cid_mismatch" | "store.bad_car"),
         "{e}"
     );
     assert!(

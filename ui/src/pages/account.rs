@@ -2,27 +2,16 @@
 //! account, or on the dev chain one of the seeded demo accounts — with its credit balance.
 //! Option values are `demo:<index>` and `wallet:<address>`.
 
-use hallmark_api::{AccountInfo, SetAccountRequest, WalletReport, WalletRequest, commands};
+use hallmark_api::{AccountInfo, AccountKind, SetAccountRequest, WalletRequest, commands};
 use leptos::prelude::*;
-use serde::Serialize;
 
 use crate::i18n::{Text, t, use_lang};
 use crate::{api, format};
 
-#[derive(Serialize)]
-struct Args {
-    request: SetAccountRequest,
-}
-
-#[derive(Serialize)]
-struct WalletArgs<'a> {
-    request: &'a WalletRequest,
-}
-
 /// Loads the accounts into `accounts` (and again whenever `version` changes).
 pub fn load_accounts(accounts: RwSignal<Vec<AccountInfo>>) {
     leptos::task::spawn_local(async move {
-        if let Ok(list) = api::call::<_, Vec<AccountInfo>>(commands::APP_ACCOUNTS, &()).await {
+        if let Ok(list) = api::invoke::<commands::AppAccounts>(&()).await {
             accounts.set(list);
         }
     });
@@ -39,12 +28,12 @@ pub fn AccountSwitcher(accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView {
             let list = if let Some(index) = value.strip_prefix("demo:") {
                 let Ok(index) = index.parse() else { return };
                 let request = SetAccountRequest { index };
-                api::call::<_, Vec<AccountInfo>>(commands::SET_ACCOUNT, &Args { request }).await
+                api::invoke::<commands::SetAccount>(&request).await
             } else if let Some(address) = value.strip_prefix("wallet:") {
                 let request = WalletRequest::Use {
                     address: address.to_owned(),
                 };
-                api::call::<_, WalletReport>(commands::WALLET, &WalletArgs { request: &request })
+                api::invoke::<commands::Wallet>(&request)
                     .await
                     .map(|r| r.accounts)
             } else {
@@ -65,9 +54,9 @@ pub fn AccountSwitcher(accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView {
                     on:change=move |ev| { choose.dispatch(event_target_value(&ev)); }
                 >
                     // Locked wallet accounts are unlocked in Settings first.
-                    {move || accounts.get().into_iter().filter(|a| a.kind != "wallet" || a.unlocked).map(|a| {
+                    {move || accounts.get().into_iter().filter(|a| a.kind != AccountKind::Wallet || a.unlocked).map(|a| {
                         let balance = a.balance_cents.map(|c| format::credits(lang.get(), c)).unwrap_or_default();
-                        let value = if a.kind == "wallet" {
+                        let value = if a.kind == AccountKind::Wallet {
                             format!("wallet:{}", a.address)
                         } else {
                             format!("demo:{}", a.index)

@@ -7,19 +7,12 @@ use hallmark_api::{
     media_url,
 };
 use leptos::prelude::*;
-use serde::Serialize;
 
 use super::ErrorBox;
 use super::matches::MatchGrid;
 use super::mint::MintForm;
 use crate::i18n::{self, Text, t, tr};
 use crate::{api, format};
-
-#[derive(Serialize)]
-struct Args<'a> {
-    request: &'a IngestRequest,
-    job: &'a str,
-}
 
 /// The ingest form, its progress and its result.
 #[component]
@@ -34,11 +27,7 @@ pub fn AddPage(
     let ingest = Action::new_local(move |(request, id): &(IngestRequest, String)| {
         let (request, id) = (request.clone(), id.clone());
         async move {
-            let args = Args {
-                request: &request,
-                job: &id,
-            };
-            let outcome = api::call::<_, IngestReport>(commands::INGEST_FILE, &args).await;
+            let outcome = api::invoke_job::<commands::IngestFile>(&request, &id).await;
             if outcome.is_ok() {
                 on_added();
             }
@@ -119,7 +108,12 @@ fn ProgressBar(progress: RwSignal<Option<IngestProgress>>) -> impl IntoView {
     let percent = move || progress.with(|p| p.as_ref().map_or(0.0, |p| percent(p.done, p.total)));
     let label = tr(move |l| match progress.get() {
         None => Text::Starting.text(l).to_owned(),
-        Some(p) => i18n::progress(l, &p.stage, &format::bytes(p.done), &format::bytes(p.total)),
+        Some(p) => i18n::progress(
+            l,
+            p.stage.as_str(),
+            &format::bytes(p.done),
+            &format::bytes(p.total),
+        ),
     });
     view! {
         <div class="progress" id="ingest-progress" role="progressbar" aria-valuemin="0" aria-valuemax="100"
@@ -149,13 +143,13 @@ fn Report(
         let ms = report.ingest_ms;
         tr(move |l| i18n::ingest_facts(l, &mime, &size, &dimensions, ms))
     };
-    let kind = item.kind.clone();
+    let kind = item.kind;
     view! {
         <div class="result" id="ingest-result">
             <div class="preview">
                 {match preview {
                     Some(url) => view! { <img id="ingest-preview" src=url alt=item.file_name.clone() /> }.into_any(),
-                    None => view! { <div class="placeholder big">{tr(move |l| i18n::kind(l, &kind))}</div> }.into_any(),
+                    None => view! { <div class="placeholder big">{tr(move |l| i18n::kind(l, kind.as_str()))}</div> }.into_any(),
                 }}
             </div>
             <div class="facts">
@@ -179,20 +173,12 @@ fn Report(
     }
 }
 
-#[derive(Serialize)]
-struct PathArgs<'a> {
-    request: &'a PathRequest,
-}
-
 /// The copy check against every registered work: exact bytes, then near copies side by side.
 #[component]
 fn RegistryCheck(path: String) -> impl IntoView {
     let report = LocalResource::new(move || {
         let request = PathRequest { path: path.clone() };
-        async move {
-            api::call::<_, CopyCheckReport>(commands::COPY_CHECK, &PathArgs { request: &request })
-                .await
-        }
+        async move { api::invoke::<commands::CopyCheck>(&request).await }
     });
     view! {
         <div class="registry-check" id="registry-check" aria-live="polite">

@@ -2,27 +2,12 @@
 //! the local copy"), the exit kit (export and import), the remote pinning services, and
 //! refreshing one work's metadata.
 
-use hallmark_api::{
-    HealthCheckRequest, HealthView, KitOutcome, KitRequest, PinningRequest, PinningServiceView,
-    RefreshOutcome, RefreshRequest, commands,
-};
+use hallmark_api::{HealthCheckRequest, KitRequest, PinningRequest, RefreshRequest, commands};
 use leptos::prelude::*;
-use serde::Serialize;
 
 use super::ErrorBox;
 use crate::i18n::{self, Text, t, tr};
 use crate::{api, format};
-
-#[derive(Serialize)]
-struct JobArgs<'a, T> {
-    request: &'a T,
-    job: &'a str,
-}
-
-#[derive(Serialize)]
-struct Args<'a, T> {
-    request: &'a T,
-}
 
 /// The availability of the active account's works, from the local store and every pinning
 /// service, problems first.
@@ -31,16 +16,7 @@ pub fn HealthCard() -> impl IntoView {
     let job = RwSignal::new(String::new());
     let check = Action::new_local(move |(fix, id): &(bool, String)| {
         let (request, id) = (HealthCheckRequest { fix: *fix }, id.clone());
-        async move {
-            api::call::<_, HealthView>(
-                commands::HEALTH,
-                &JobArgs {
-                    request: &request,
-                    job: &id,
-                },
-            )
-            .await
-        }
+        async move { api::invoke_job::<commands::Health>(&request, &id).await }
     });
     let (busy, report) = (check.pending(), check.value());
     let run = move |fix: bool| {
@@ -82,7 +58,7 @@ pub fn HealthCard() -> impl IntoView {
                                 let verified = line.last_verified_at.map(format::utc);
                                 view! {
                                     <li class=if line.ok { "ok-line" } else { "problem" }>
-                                        <span class="status-tag">{line.status.clone()}</span>
+                                        <span class="status-tag">{line.status.as_str()}</span>
                                         <strong>{{
                                             let (work, title) = (line.work_id, line.title.clone().unwrap_or_default());
                                             tr(move |l| i18n::work_titled(l, work, &title))
@@ -111,14 +87,7 @@ pub fn KitCard() -> impl IntoView {
         let export = matches!(request, KitRequest::Export);
         async move {
             let id = api::job_id("kit");
-            let answer = api::call::<_, KitOutcome>(
-                commands::KIT,
-                &JobArgs {
-                    request: &request,
-                    job: &id,
-                },
-            )
-            .await;
+            let answer = api::invoke_job::<commands::Kit>(&request, &id).await;
             (export, answer)
         }
     });
@@ -167,10 +136,8 @@ pub fn PinningCard() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let endpoint = RwSignal::new(String::new());
     let token = RwSignal::new(String::new());
-    let pinning = |request: PinningRequest| async move {
-        api::call::<_, Vec<PinningServiceView>>(commands::PINNING, &Args { request: &request })
-            .await
-    };
+    let pinning =
+        |request: PinningRequest| async move { api::invoke::<commands::Pinning>(&request).await };
     // The services as last answered: listed on opening, then after each change.
     let services = LocalResource::new(move || pinning(PinningRequest::List));
     let change = Action::new_local(move |request: &PinningRequest| pinning(request.clone()));
@@ -231,14 +198,14 @@ pub fn PinningCard() -> impl IntoView {
 pub fn RefreshButton(work_id: u64) -> impl IntoView {
     let refresh = Action::new_local(move |_: &()| async move {
         let request = RefreshRequest { work_id };
-        api::call::<_, RefreshOutcome>(commands::REFRESH_WORK, &Args { request: &request }).await
+        api::invoke::<commands::RefreshWork>(&request).await
     });
     let (busy, outcome) = (refresh.pending(), refresh.value());
     view! {
         <span class="refresh">
             <button id="refresh-work" type="button" class="link" disabled=move || busy.get() on:click=move |_| { refresh.dispatch(()); }>{t(Text::RefreshMetadata)}</button>
             {move || outcome.get().map(|r| match r {
-                Ok(o) => view! { <span class="small" id="refresh-result" role="status">{o.error.unwrap_or(o.status)}</span> }.into_any(),
+                Ok(o) => view! { <span class="small" id="refresh-result" role="status">{o.error.unwrap_or_else(|| o.status.to_string())}</span> }.into_any(),
                 Err(e) => view! { <span class="small error" id="refresh-result" role="alert">{e.message}</span> }.into_any(),
             })}
         </span>

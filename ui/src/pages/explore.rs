@@ -2,11 +2,10 @@
 //! search, filters, sorts and keyset pages, and the catalog's sync state.
 
 use hallmark_api::{
-    AccountInfo, Earnings, EarningsRequest, ExplorePage, ExploreRequest, SyncStatus, WorkCard,
-    commands, media_url,
+    AccountInfo, EarningsRequest, ExploreRequest, ExploreSort, MediaKind, MetadataStatus,
+    SyncStatus, WorkCard, commands, media_url,
 };
 use leptos::prelude::*;
-use serde::Serialize;
 
 use crate::i18n::{self, Lang, Text, t, tr, use_lang};
 use crate::{api, format};
@@ -97,16 +96,6 @@ fn measure(grid: &leptos::web_sys::HtmlElement) -> Option<Geometry> {
     })
 }
 
-#[derive(Serialize)]
-struct Args<'a> {
-    request: &'a ExploreRequest,
-}
-
-#[derive(Serialize)]
-struct EarningsArgs {
-    request: EarningsRequest,
-}
-
 /// Which tokens the grid shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -160,8 +149,8 @@ pub fn SyncIndicator(sync: RwSignal<Option<SyncStatus>>) -> impl IntoView {
 #[derive(Debug, Clone, Copy)]
 struct Filters {
     text: RwSignal<String>,
-    kind: RwSignal<String>,
-    sort: RwSignal<String>,
+    kind: RwSignal<Option<MediaKind>>,
+    sort: RwSignal<ExploreSort>,
     listed: RwSignal<bool>,
 }
 
@@ -169,8 +158,8 @@ impl Filters {
     fn new() -> Self {
         Self {
             text: RwSignal::new(String::new()),
-            kind: RwSignal::new(String::new()),
-            sort: RwSignal::new("newest".to_owned()),
+            kind: RwSignal::new(None),
+            sort: RwSignal::new(ExploreSort::Newest),
             listed: RwSignal::new(false),
         }
     }
@@ -179,7 +168,7 @@ impl Filters {
     fn request(&self, after: Option<String>) -> ExploreRequest {
         ExploreRequest {
             text: Some(self.text.get()).filter(|t| !t.trim().is_empty()),
-            kind: Some(self.kind.get()).filter(|k| !k.is_empty()),
+            kind: self.kind.get(),
             sort: self.sort.get(),
             listed_only: self.listed.get(),
             limit: PAGE,
@@ -224,10 +213,7 @@ pub fn ExplorePage(
     };
     let fetch = |request: Option<ExploreRequest>| async move {
         match request {
-            Some(request) => Some(
-                api::call::<_, ExplorePage>(commands::EXPLORE_PAGE, &Args { request: &request })
-                    .await,
-            ),
+            Some(request) => Some(api::invoke::<commands::ExplorePage>(&request).await),
             None => None,
         }
     };
@@ -326,9 +312,7 @@ fn EarningsCard(version: RwSignal<u32>, accounts: RwSignal<Vec<AccountInfo>>) ->
         let me = accounts.with(|a| a.iter().find(|x| x.active).map(|x| x.address.clone()));
         async move {
             let request = EarningsRequest { address: me? };
-            api::call::<_, Earnings>(commands::EARNINGS, &EarningsArgs { request })
-                .await
-                .ok()
+            api::invoke::<commands::Earnings>(&request).await.ok()
         }
     });
     move || {
@@ -364,17 +348,17 @@ fn Toolbar(filters: Filters) -> impl IntoView {
                 prop:value=move || text.get()
                 on:input=move |ev| text.set(event_target_value(&ev))
             />
-            <select id="explore-kind" aria-label=t(Text::Kind) on:change=move |ev| kind.set(event_target_value(&ev))>
+            <select id="explore-kind" aria-label=t(Text::Kind) on:change=move |ev| kind.set(event_target_value(&ev).parse().ok())>
                 <option value="">{t(Text::AllKinds)}</option>
-                <option value="image">{t(Text::Images)}</option>
-                <option value="audio">{t(Text::Audio)}</option>
-                <option value="video">{t(Text::Video)}</option>
+                <option value=MediaKind::Image.as_str()>{t(Text::Images)}</option>
+                <option value=MediaKind::Audio.as_str()>{t(Text::Audio)}</option>
+                <option value=MediaKind::Video.as_str()>{t(Text::Video)}</option>
             </select>
-            <select id="explore-sort" aria-label=t(Text::Order) on:change=move |ev| sort.set(event_target_value(&ev))>
-                <option value="newest">{t(Text::Newest)}</option>
-                <option value="price_asc">{t(Text::PriceLowHigh)}</option>
-                <option value="price_desc">{t(Text::PriceHighLow)}</option>
-                <option value="recently_sold">{t(Text::RecentlySold)}</option>
+            <select id="explore-sort" aria-label=t(Text::Order) on:change=move |ev| sort.set(event_target_value(&ev).parse().unwrap_or_default())>
+                <option value=ExploreSort::Newest.as_str()>{t(Text::Newest)}</option>
+                <option value=ExploreSort::PriceAsc.as_str()>{t(Text::PriceLowHigh)}</option>
+                <option value=ExploreSort::PriceDesc.as_str()>{t(Text::PriceHighLow)}</option>
+                <option value=ExploreSort::RecentlySold.as_str()>{t(Text::RecentlySold)}</option>
             </select>
             <label class="check">
                 <input id="explore-listed" type="checkbox" on:change=move |ev| listed.set(event_target_checked(&ev)) />
@@ -494,14 +478,20 @@ fn Grid(
 #[component]
 fn Card(card: WorkCard, open: impl Fn(u64) + Copy + Send + Sync + 'static) -> impl IntoView {
     let token = card.token_id;
-    let unavailable = matches!(card.media_status.as_str(), "unavailable" | "invalid");
+    let unavailable = matches!(
+        card.media_status,
+        MetadataStatus::Unavailable | MetadataStatus::Invalid
+    );
     let thumb = card
         .thumbnail_cid
         .as_deref()
         .filter(|_| !unavailable)
         .map(media_url);
     let title = {
-        let (title, pending) = (card.title.clone(), card.media_status == "pending");
+        let (title, pending) = (
+            card.title.clone(),
+            card.media_status == MetadataStatus::Pending,
+        );
         tr(move |l| {
             title.clone().unwrap_or_else(|| {
                 let key = if pending {
@@ -519,7 +509,7 @@ fn Card(card: WorkCard, open: impl Fn(u64) + Copy + Send + Sync + 'static) -> im
             |p| format::credits(l, p),
         )
     });
-    let kind = card.kind.clone().unwrap_or_default();
+    let kind = card.kind.map(MediaKind::as_str).unwrap_or_default();
     let (edition, max_editions) = (card.edition, card.max_editions);
     let creator = format::address(&card.creator);
     view! {
@@ -528,7 +518,7 @@ fn Card(card: WorkCard, open: impl Fn(u64) + Copy + Send + Sync + 'static) -> im
                 {match thumb {
                     Some(url) => view! { <img src=url alt=title loading="lazy" /> }.into_any(),
                     None if unavailable => view! { <div class="placeholder">{t(Text::MediaUnavailable)}</div> }.into_any(),
-                    None => view! { <div class="placeholder">{tr(move |l| i18n::kind(l, &kind))}</div> }.into_any(),
+                    None => view! { <div class="placeholder">{tr(move |l| i18n::kind(l, kind))}</div> }.into_any(),
                 }}
             </div>
             <div class="meta">

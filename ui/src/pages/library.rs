@@ -1,19 +1,13 @@
 //! The Library page: every work ingested on this machine, newest first, with thumbnails served
 //! by the verified `media://` protocol.
 
-use hallmark_api::{LibraryItem, LibraryPage, LibraryPageRequest, commands, media_url};
+use hallmark_api::{ApiError, LibraryItem, LibraryPage, LibraryPageRequest, commands, media_url};
 use leptos::prelude::*;
-use serde::Serialize;
 
 use crate::i18n::{self, Text, t, tr};
 use crate::{api, format};
 
 const PAGE: u32 = 48;
-
-#[derive(Serialize)]
-struct Args<'a> {
-    request: &'a LibraryPageRequest,
-}
 
 /// The grid of works.
 #[component]
@@ -28,15 +22,14 @@ pub fn LibraryPage(
     let error = RwSignal::new(None::<String>);
     let page = |after: Option<String>| async move {
         let request = LibraryPageRequest { limit: PAGE, after };
-        api::call::<_, LibraryPage>(commands::LIBRARY_PAGE, &Args { request: &request }).await
+        api::invoke::<commands::LibraryPage>(&request).await
     };
     let first = LocalResource::new(move || {
         version.track();
         page(None)
     });
     let next = Action::new_local(move |after: &Option<String>| page(after.clone()));
-    let show = move |answer: Result<LibraryPage, hallmark_api::ApiError>, append: bool| match answer
-    {
+    let show = move |answer: Result<LibraryPage, ApiError>, append: bool| match answer {
         Ok(page) => {
             more.set(page.more);
             if append {
@@ -87,7 +80,7 @@ pub fn LibraryPage(
 #[component]
 fn WorkCard(item: LibraryItem) -> impl IntoView {
     let thumb = item.thumbnail_cid.as_deref().map(media_url);
-    let kind = item.kind.clone();
+    let kind = item.kind;
     let details = [
         format::bytes(item.size),
         format::dimensions(item.width, item.height),
@@ -102,7 +95,7 @@ fn WorkCard(item: LibraryItem) -> impl IntoView {
             <div class="thumb">
                 {match thumb {
                     Some(url) => view! { <img src=url alt=item.file_name.clone() loading="lazy" /> }.into_any(),
-                    None => view! { <div class="placeholder">{tr(move |l| i18n::kind(l, &kind))}</div> }.into_any(),
+                    None => view! { <div class="placeholder">{tr(move |l| i18n::kind(l, kind.as_str()))}</div> }.into_any(),
                 }}
             </div>
             <div class="meta">

@@ -1,6 +1,6 @@
 //! Registered works shown beside a new one: the copy check, the review queue and Verify.
 
-use hallmark_api::{MatchedWork, media_url};
+use hallmark_api::{MatchedWork, Transform, media_url};
 use leptos::prelude::*;
 
 use crate::format;
@@ -8,10 +8,10 @@ use crate::i18n::{self, Lang, Text, t, tr};
 
 /// One line about how close a match is.
 fn closeness(lang: Lang, m: &MatchedWork) -> String {
-    match (m.distance, m.transform.as_deref()) {
+    match (m.distance, m.transform) {
         (None, _) => Text::ExactSameBytes.text(lang).to_owned(),
-        (Some(d), Some(t)) if t != "original" => {
-            i18n::bits_apart_via(lang, d, &t.replace('_', " "))
+        (Some(d), Some(t)) if t != Transform::Original => {
+            i18n::bits_apart_via(lang, d, &t.as_str().replace('_', " "))
         }
         (Some(d), _) => i18n::bits_apart(lang, d),
     }

@@ -3,27 +3,21 @@
 //! the Rust core, with each step shown and a cancel button until the transaction is sent.
 
 use hallmark_api::{
-    AttributeInput, MintProgress, MintWorkReport, MintWorkRequest, ShareInput, commands, events,
+    AttributeInput, ErrorCode, MintProgress, MintStage, MintWorkReport, MintWorkRequest,
+    ShareInput, commands, events,
 };
 use leptos::prelude::*;
-use serde::Serialize;
 
 use super::{ConfirmDialog, ErrorBox};
 use crate::i18n::{self, Text, t, tr, use_lang};
 use crate::{api, format};
 
-#[derive(Serialize)]
-struct MintArgs<'a> {
-    request: &'a MintWorkRequest,
-    job: &'a str,
-}
-
 /// The steps of a mint, in order, as the shell names them.
-const MINT_STAGES: [(&str, Text); 4] = [
-    ("ingest", Text::StageIngest),
-    ("copy_check", Text::StageCopyCheck),
-    ("upload", Text::StageUpload),
-    ("register", Text::StageRegister),
+const MINT_STAGES: [(MintStage, Text); 4] = [
+    (MintStage::Ingest, Text::StageIngest),
+    (MintStage::CopyCheck, Text::StageCopyCheck),
+    (MintStage::Upload, Text::StageUpload),
+    (MintStage::Register, Text::StageRegister),
 ];
 
 /// One editable row of a two-field list (attributes, co-creators).
@@ -132,11 +126,7 @@ pub fn MintForm(
     let register = Action::new_local(move |(request, id): &(MintWorkRequest, String)| {
         let (request, id) = (request.clone(), id.clone());
         async move {
-            let args = MintArgs {
-                request: &request,
-                job: &id,
-            };
-            let result = api::call::<_, MintWorkReport>(commands::MINT_WORK, &args).await;
+            let result = api::invoke_job::<commands::MintWork>(&request, &id).await;
             // A registered work keeps its summary with every step done; otherwise back to the form.
             if result.is_err() {
                 confirming.set(None);
@@ -226,13 +216,20 @@ fn MintOutcome(
             }
             .into_any()
         }
-        Err(e) if e.code == "review.submitted" || e.code == "review.pending" => view! {
-            <div class="notice" id="mint-review" role="status">
-                <strong>{t(Text::SentToReview)}</strong>{e.message.clone()}
-            </div>
+        Err(e)
+            if matches!(
+                e.code,
+                ErrorCode::ReviewSubmitted | ErrorCode::ReviewPending
+            ) =>
+        {
+            view! {
+                <div class="notice" id="mint-review" role="status">
+                    <strong>{t(Text::SentToReview)}</strong>{e.message.clone()}
+                </div>
+            }
+            .into_any()
         }
-        .into_any(),
-        Err(e) if e.code == "job.cancelled" => view! {
+        Err(e) if e.code == ErrorCode::JobCancelled => view! {
             <div class="notice" id="mint-cancelled" role="status">{t(Text::MintCancelled)}</div>
         }
         .into_any(),
@@ -349,13 +346,13 @@ fn MintStages(
     done: Signal<bool>,
     on_cancel: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let reached = move |name: &str| {
-        let at = stage.with(|s| s.as_ref().map(|p| p.stage.clone()));
-        let order = |n: &str| MINT_STAGES.iter().position(|(s, _)| *s == n);
-        match (at.as_deref().and_then(order), order(name)) {
+    let reached = move |name: MintStage| {
+        let at = stage.with(|s| s.as_ref().map(|p| p.stage));
+        let order = |n: MintStage| MINT_STAGES.iter().position(|(s, _)| *s == n);
+        match (at.and_then(order), order(name)) {
             (Some(current), Some(this)) if this < current => "done",
             (Some(current), Some(this)) if this == current => "active",
-            _ if at.as_deref() == Some("done") || done.get() => "done",
+            _ if at == Some(MintStage::Done) || done.get() => "done",
             _ => "waiting",
         }
     };

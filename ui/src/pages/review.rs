@@ -2,24 +2,14 @@
 //! resembles, with approve / reject and a reason that is kept on the chain.
 
 use hallmark_api::{
-    AccountInfo, ReviewDecisionRequest, ReviewItem, ReviewQueueRequest, commands, media_url,
+    AccountInfo, ReviewDecisionRequest, ReviewItem, ReviewQueueRequest, ReviewStatus, Role,
+    commands, media_url,
 };
 use leptos::prelude::*;
-use serde::Serialize;
 
 use super::matches::MatchGrid;
 use crate::i18n::{self, Message, Text, t, tr};
 use crate::{api, format};
-
-#[derive(Serialize)]
-struct QueueArgs {
-    request: ReviewQueueRequest,
-}
-
-#[derive(Serialize)]
-struct DecideArgs<'a> {
-    request: &'a ReviewDecisionRequest,
-}
 
 /// The page.
 #[component]
@@ -27,22 +17,14 @@ pub fn ReviewPage(version: RwSignal<u32>, accounts: RwSignal<Vec<AccountInfo>>) 
     let only_pending = RwSignal::new(true);
     let items = LocalResource::new(move || {
         version.track();
-        let status = only_pending.get().then(|| "pending".to_owned());
-        async move {
-            api::call::<_, Vec<ReviewItem>>(
-                commands::REVIEW_QUEUE,
-                &QueueArgs {
-                    request: ReviewQueueRequest { status },
-                },
-            )
-            .await
-        }
+        let status = only_pending.get().then_some(ReviewStatus::Pending);
+        async move { api::invoke::<commands::ReviewQueue>(&ReviewQueueRequest { status }).await }
     });
     let reviewer = move || {
         accounts.with(|a| {
             a.iter()
                 .find(|x| x.active)
-                .is_some_and(|x| x.roles.iter().any(|r| r == "reviewer"))
+                .is_some_and(|x| x.holds(Role::Reviewer))
         })
     };
     view! {
@@ -79,9 +61,7 @@ fn Request(item: ReviewItem, can_decide: bool) -> impl IntoView {
     let send = Action::new_local(move |request: &ReviewDecisionRequest| {
         let request = request.clone();
         async move {
-            let outcome =
-                api::call::<_, ()>(commands::REVIEW_DECIDE, &DecideArgs { request: &request })
-                    .await;
+            let outcome = api::invoke::<commands::ReviewDecide>(&request).await;
             message.set(Some(match outcome {
                 Ok(()) if request.approve => Ok(Text::ApprovedNote),
                 Ok(()) => Ok(Text::RejectedNote),
@@ -111,8 +91,8 @@ fn Request(item: ReviewItem, can_decide: bool) -> impl IntoView {
                 .unwrap_or_else(|| Text::MetadataNotFetched.text(l).to_owned())
         })
     };
-    let pending = item.status == "pending";
-    let status = item.status.clone();
+    let pending = item.status == ReviewStatus::Pending;
+    let status = item.status;
     let (submitted, issuer) = (
         format::utc(item.submitted_at),
         format::address(&item.issuer),
@@ -127,8 +107,8 @@ fn Request(item: ReviewItem, can_decide: bool) -> impl IntoView {
         <div class="review card" id=format!("review-{id}")>
             <div class="review-head">
                 <strong>{tr(move |l| i18n::request_no(l, id))}</strong>
-                <span class=format!("tag {}", match item.status.as_str() { "approved" => "ok", "rejected" => "bad", "pending" => "warn", _ => "" })>
-                    {tr(move |l| i18n::review_status(l, &status))}
+                <span class=format!("tag {}", match item.status { ReviewStatus::Approved => "ok", ReviewStatus::Rejected => "bad", ReviewStatus::Pending => "warn", ReviewStatus::Withdrawn => "" })>
+                    {tr(move |l| i18n::review_status(l, status.as_str()))}
                 </span>
                 <span class="muted small">{tr(move |l| i18n::submitted_by(l, &submitted, &issuer))}</span>
             </div>

@@ -1,23 +1,17 @@
 //! Settings: the network, the content store and the copy-detection thresholds, saved in the data
 //! folder's `config.json` and used from the next start.
 
-use hallmark_api::{Settings, commands};
+use hallmark_api::{ChainKind, Settings, StoreKind, commands};
 use leptos::prelude::*;
-use serde::Serialize;
 
 use super::ErrorBox;
 use crate::api;
 use crate::i18n::{Text, t, tr};
 
-#[derive(Serialize)]
-struct SaveArgs<'a> {
-    request: &'a Settings,
-}
-
 /// The page.
 #[component]
 pub fn SettingsPage(accounts: RwSignal<Vec<hallmark_api::AccountInfo>>) -> impl IntoView {
-    let loaded = LocalResource::new(|| api::call::<_, Settings>(commands::SETTINGS, &()));
+    let loaded = LocalResource::new(|| api::invoke::<commands::Settings>(&()));
     view! {
         <section class="page">
             <h1>{t(Text::Settings)}</h1>
@@ -37,15 +31,13 @@ pub fn SettingsPage(accounts: RwSignal<Vec<hallmark_api::AccountInfo>>) -> impl 
 fn Form(initial: Settings) -> impl IntoView {
     let save_settings = Action::new_local(|request: &Settings| {
         let request = request.clone();
-        async move {
-            api::call::<_, Settings>(commands::SAVE_SETTINGS, &SaveArgs { request: &request }).await
-        }
+        async move { api::invoke::<commands::SaveSettings>(&request).await }
     });
     let saved = save_settings.value();
-    let network = RwSignal::new(initial.network.clone());
+    let network = RwSignal::new(initial.network);
     let rpc_url = RwSignal::new(initial.rpc_url.clone());
     let chain_id = RwSignal::new(initial.chain_id.to_string());
-    let ipfs = RwSignal::new(initial.ipfs.clone());
+    let ipfs = RwSignal::new(initial.ipfs);
     let kubo_url = RwSignal::new(initial.kubo_url.clone());
     let max_distance = RwSignal::new(initial.max_distance.to_string());
     let min_quality = RwSignal::new(initial.min_quality.to_string());
@@ -80,15 +72,6 @@ fn Form(initial: Settings) -> impl IntoView {
         };
         save_settings.dispatch(request);
     };
-    let radio = |name: &'static str, value: &'static str, label: Text, signal: RwSignal<String>| {
-        view! {
-            <label class="check">
-                <input type="radio" name=name id=format!("{name}-{value}") prop:checked=move || signal.get() == value
-                    on:change=move |_| signal.set(value.to_owned()) />
-                {t(label)}
-            </label>
-        }
-    };
     let text = |id: &'static str, label: Text, signal: RwSignal<String>, enabled: Signal<bool>| {
         view! {
             <label class="field">
@@ -98,20 +81,20 @@ fn Form(initial: Settings) -> impl IntoView {
             </label>
         }
     };
-    let is_rpc = Signal::derive(move || network.get() == "rpc");
-    let is_kubo = Signal::derive(move || ipfs.get() == "kubo");
+    let is_rpc = Signal::derive(move || network.get() == ChainKind::Rpc);
+    let is_kubo = Signal::derive(move || ipfs.get() == StoreKind::Kubo);
     view! {
         <form class="card settings" id="settings-form" on:submit=move |ev| { ev.prevent_default(); save(); }>
             <h2>{t(Text::Network)}</h2>
-            {radio("network", "dev", Text::NetworkDev, network)}
-            {radio("network", "rpc", Text::NetworkRpc, network)}
+            {radio("network", ChainKind::Dev, Text::NetworkDev, network)}
+            {radio("network", ChainKind::Rpc, Text::NetworkRpc, network)}
             <div class="pair">
                 {text("settings-rpc-url", Text::NodeUrl, rpc_url, is_rpc)}
                 {text("settings-chain-id", Text::ChainId, chain_id, is_rpc)}
             </div>
             <h2>{t(Text::ContentStore)}</h2>
-            {radio("ipfs", "embedded", Text::StoreEmbedded, ipfs)}
-            {radio("ipfs", "kubo", Text::StoreKubo, ipfs)}
+            {radio("ipfs", StoreKind::Embedded, Text::StoreEmbedded, ipfs)}
+            {radio("ipfs", StoreKind::Kubo, Text::StoreKubo, ipfs)}
             {text("settings-kubo-url", Text::KuboUrl, kubo_url, is_kubo)}
             <h2>{t(Text::CopyDetection)}</h2>
             <div class="pair">
@@ -134,5 +117,19 @@ fn Form(initial: Settings) -> impl IntoView {
                 Err(e) => view! { <ErrorBox error=e id="settings-error" /> }.into_any(),
             })}
         </form>
+    }
+}
+
+/// A radio button that sets `signal` to `value`; its id is `<name>-<value>`.
+fn radio<T>(name: &'static str, value: T, label: Text, signal: RwSignal<T>) -> impl IntoView
+where
+    T: Copy + PartialEq + std::fmt::Display + Send + Sync + 'static,
+{
+    view! {
+        <label class="check">
+            <input type="radio" name=name id=format!("{name}-{value}") prop:checked=move || signal.get() == value
+                on:change=move |_| signal.set(value) />
+            {t(label)}
+        </label>
     }
 }

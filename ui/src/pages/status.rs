@@ -1,6 +1,6 @@
 //! The Status page and the chain badge of the top bar.
 
-use hallmark_api::{AppStatus, commands, events};
+use hallmark_api::{AppStatus, ChainKind, commands, events};
 use leptos::prelude::*;
 
 use crate::api;
@@ -9,7 +9,7 @@ use crate::i18n::{self, Text, t, use_lang};
 /// The status, loaded now, again on every `chain-changed` event, and every few seconds (the
 /// chain may still be starting). Its listener and timer go with the calling component.
 fn status_resource() -> LocalResource<Result<AppStatus, hallmark_api::ApiError>> {
-    let status = LocalResource::new(|| api::call::<_, AppStatus>(commands::APP_STATUS, &()));
+    let status = LocalResource::new(|| api::invoke::<commands::AppStatus>(&()));
     api::listen::<serde_json_value::Any>(events::CHAIN_CHANGED, move |_| status.refetch());
     let handle =
         set_interval_with_handle(move || status.refetch(), std::time::Duration::from_secs(4)).ok();
@@ -93,7 +93,7 @@ pub fn StatusPage() -> impl IntoView {
                         (Some(e), _) => e.clone(),
                         (None, None) => Text::ChainStarting.text(lang).to_owned(),
                     };
-                    let chain_kind = if s.chain_kind == "dev" { Text::DevChain } else { Text::ConsortiumNode };
+                    let chain_kind = match s.chain_kind { ChainKind::Dev => Text::DevChain, ChainKind::Rpc => Text::ConsortiumNode };
                     view! {
                         <div class="cards">
                             <div class="card">

@@ -2,28 +2,18 @@
 //! "Resume" (signed by the active account) and, when nothing was signed, "Discard". Shown only
 //! when there are some.
 
-use hallmark_api::{UnfinishedMintsReport, UnfinishedMintsRequest, commands};
+use hallmark_api::{MintStep, UnfinishedMintsRequest, commands};
 use leptos::prelude::*;
-use serde::Serialize;
 
 use super::ErrorBox;
 use crate::i18n::{self, Text, t, tr};
 use crate::{api, format};
 
-#[derive(Serialize)]
-struct Args<'a> {
-    request: &'a UnfinishedMintsRequest,
-}
-
 /// The unfinished mints of this data folder.
 #[component]
 pub fn UnfinishedMintsCard() -> impl IntoView {
     let unfinished = |request: UnfinishedMintsRequest| async move {
-        api::call::<_, UnfinishedMintsReport>(
-            commands::UNFINISHED_MINTS,
-            &Args { request: &request },
-        )
-        .await
+        api::invoke::<commands::UnfinishedMints>(&request).await
     };
     // The mints as last answered: listed on opening, then after each resume or discard.
     let listed = LocalResource::new(move || unfinished(UnfinishedMintsRequest::List));
@@ -63,7 +53,7 @@ pub fn UnfinishedMintsCard() -> impl IntoView {
                 })}
                 <ul class="unfinished-lines">
                     {move || report().map(|r| r.mints).unwrap_or_default().into_iter().map(|mint| {
-                        let signed = mint.step == "signed";
+                        let signed = mint.step == MintStep::Signed;
                         let step = if signed { Text::StepSigned } else { Text::StepPrepared };
                         let when = format::utc(mint.updated_at);
                         let (resume_sha, discard_sha) = (mint.content_sha256.clone(), mint.content_sha256.clone());

@@ -1,19 +1,15 @@
 //! The Verify page: an evidence bundle gets its report check by check (offline, then against
 //! the chain); a media file gets "who registered it, when, who holds it", then near copies.
 
-use hallmark_api::{BundleReport, FileReport, VerifyOutcome, VerifyRequest, commands, media_url};
+use hallmark_api::{
+    BundleReport, CheckStatus, FileReport, VerifyOutcome, VerifyRequest, commands, media_url,
+};
 use leptos::prelude::*;
-use serde::Serialize;
 
 use super::ErrorBox;
 use super::matches::MatchGrid;
 use crate::i18n::{self, Text, t, tr};
 use crate::{api, format};
-
-#[derive(Serialize)]
-struct Args<'a> {
-    request: &'a VerifyRequest,
-}
 
 /// The page.
 #[component]
@@ -22,7 +18,7 @@ pub fn VerifyPage(dropped: RwSignal<(u32, String)>) -> impl IntoView {
     let challenge = RwSignal::new(String::new());
     let verify = Action::new_local(|request: &VerifyRequest| {
         let request = request.clone();
-        async move { api::call::<_, VerifyOutcome>(commands::VERIFY, &Args { request: &request }).await }
+        async move { api::invoke::<commands::Verify>(&request).await }
     });
     let (busy, result) = (verify.pending(), verify.value());
     let run = move || {
@@ -67,7 +63,11 @@ pub fn VerifyPage(dropped: RwSignal<(u32, String)>) -> impl IntoView {
 
 #[component]
 fn Bundle(report: BundleReport) -> impl IntoView {
-    let failed = report.checks.iter().filter(|c| c.status == "fail").count();
+    let failed = report
+        .checks
+        .iter()
+        .filter(|c| c.status == CheckStatus::Fail)
+        .count();
     let verified = report.verified;
     let class = if verified {
         "verdict ok"
@@ -95,8 +95,8 @@ fn Bundle(report: BundleReport) -> impl IntoView {
         <table class="checks" id="verify-checks">
             <tbody>
                 {report.checks.into_iter().map(|c| view! {
-                    <tr class=c.status.clone()>
-                        <td class="status">{match c.status.as_str() { "pass" => "✓", "fail" => "✗", _ => "–" }}</td>
+                    <tr class=c.status.as_str()>
+                        <td class="status">{match c.status { CheckStatus::Pass => "✓", CheckStatus::Fail => "✗", CheckStatus::Skip => "–" }}</td>
                         <td><strong>{c.title}</strong><span class="mono small muted">{c.id}</span></td>
                         <td class="small">{c.detail}</td>
                     </tr>

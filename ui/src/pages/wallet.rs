@@ -3,29 +3,23 @@
 //! on the dev chain join the demo consortium. Passwords and phrases go to the Rust core and are
 //! cleared from the form; keys never come back.
 
-use hallmark_api::{AccountInfo, WalletReport, WalletRequest, commands};
+use hallmark_api::{AccountInfo, AccountKind, Role, WalletRequest, commands};
 use leptos::prelude::*;
-use serde::Serialize;
 
 use super::ErrorBox;
 use crate::i18n::{self, Text, t, tr, use_lang};
 use crate::{api, format};
 
-#[derive(Serialize)]
-struct Args<'a> {
-    request: &'a WalletRequest,
-}
-
 /// The wallet card.
 #[component]
 pub fn WalletPanel(accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView {
     // Demo accounts are listed only on the embedded dev chain.
-    let dev_chain = Signal::derive(move || accounts.with(|a| a.iter().any(|a| a.kind == "demo")));
+    let dev_chain =
+        Signal::derive(move || accounts.with(|a| a.iter().any(|a| a.kind == AccountKind::Demo)));
     let wallet = Action::new_local(move |request: &WalletRequest| {
         let request = request.clone();
         async move {
-            let answer =
-                api::call::<_, WalletReport>(commands::WALLET, &Args { request: &request }).await;
+            let answer = api::invoke::<commands::Wallet>(&request).await;
             if let Ok(report) = &answer {
                 accounts.set(report.accounts.clone());
             }
@@ -48,7 +42,7 @@ pub fn WalletPanel(accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView {
     let wallet_accounts = move || {
         accounts.with(|all| {
             all.iter()
-                .filter(|a| a.kind == "wallet")
+                .filter(|a| a.kind == AccountKind::Wallet)
                 .cloned()
                 .collect::<Vec<_>>()
         })
@@ -69,7 +63,7 @@ pub fn WalletPanel(accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView {
                 <CreateForm busy=busy act=act />
                 <ImportForm busy=busy act=act />
             </div>
-            <Show when=move || accounts.with(|a| a.iter().any(|a| a.kind == "wallet" && a.unlocked))>
+            <Show when=move || accounts.with(|a| a.iter().any(|a| a.kind == AccountKind::Wallet && a.unlocked))>
                 <button id="wallet-lock" type="button" disabled=move || busy.get()
                     on:click=move |_| act(WalletRequest::Lock, Box::new(|| ()))>{t(Text::LockAll)}</button>
             </Show>
@@ -92,7 +86,7 @@ fn AccountRow(
     let lang = use_lang();
     let password = RwSignal::new(String::new());
     let address = account.address.clone();
-    let member = account.roles.iter().any(|r| r == "member");
+    let member = account.holds(Role::Member);
     let roles = if account.roles.is_empty() {
         None
     } else {

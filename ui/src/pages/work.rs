@@ -2,25 +2,14 @@
 //! a timeline.
 
 use hallmark_api::{
-    AccountInfo, ExportProofReport, ExportProofRequest, MarketReport, MarketRequest, TimelineEntry,
-    WorkDetail, WorkDetailRequest, commands, media_url,
+    AccountInfo, EventKind, ExportProofRequest, MarketRequest, MediaKind, MetadataStatus, Role,
+    TimelineEntry, WorkDetail, WorkDetailRequest, commands, media_url,
 };
 use leptos::prelude::*;
-use serde::Serialize;
 
 use super::ConfirmDialog;
 use crate::i18n::{self, Lang, Message, Text, t, tr, use_lang};
 use crate::{api, format};
-
-#[derive(Serialize)]
-struct Args {
-    request: WorkDetailRequest,
-}
-
-#[derive(Serialize)]
-struct MarketArgs<'a> {
-    request: &'a MarketRequest,
-}
 
 /// A sentence for one timeline entry.
 fn describe(lang: Lang, e: &TimelineEntry) -> String {
@@ -30,20 +19,20 @@ fn describe(lang: Lang, e: &TimelineEntry) -> String {
         .amount_cents
         .map(|c| format::credits(lang, c))
         .unwrap_or_default();
-    match e.kind.as_str() {
-        "registered" => i18n::registered_by(lang, &actor, &counterparty),
-        "minted" => i18n::edition_minted_to(lang, &counterparty),
-        "listed" => i18n::listed_for(lang, &amount, &actor),
-        "listing_cancelled" => i18n::listing_withdrawn_by(lang, &actor),
-        "sold" => i18n::sold_for(lang, &amount, &actor, &counterparty),
-        "gifted" => i18n::given(lang, &actor, &counterparty),
-        "licence_offered" => i18n::licence_offered(lang, &counterparty, &amount),
-        "licence_offer_revoked" => Text::LicenceOfferWithdrawn.text(lang).to_owned(),
-        "licence_accepted" => i18n::licence_accepted(lang, &counterparty, &amount),
-        "frozen" => i18n::frozen_by(lang, &actor),
-        "unfrozen" => i18n::unfrozen_by(lang, &actor),
-        "metadata_update" => Text::MetadataUpdated.text(lang).to_owned(),
-        other => other.replace('_', " "),
+    match e.kind {
+        EventKind::Registered => i18n::registered_by(lang, &actor, &counterparty),
+        EventKind::Minted => i18n::edition_minted_to(lang, &counterparty),
+        EventKind::Listed => i18n::listed_for(lang, &amount, &actor),
+        EventKind::ListingCancelled => i18n::listing_withdrawn_by(lang, &actor),
+        EventKind::Sold => i18n::sold_for(lang, &amount, &actor, &counterparty),
+        EventKind::Gifted => i18n::given(lang, &actor, &counterparty),
+        EventKind::LicenceOffered => i18n::licence_offered(lang, &counterparty, &amount),
+        EventKind::LicenceOfferRevoked => Text::LicenceOfferWithdrawn.text(lang).to_owned(),
+        EventKind::LicenceAccepted => i18n::licence_accepted(lang, &counterparty, &amount),
+        EventKind::Frozen => i18n::frozen_by(lang, &actor),
+        EventKind::Unfrozen => i18n::unfrozen_by(lang, &actor),
+        EventKind::MetadataUpdate => Text::MetadataUpdated.text(lang).to_owned(),
+        other => other.as_str().replace('_', " "),
     }
 }
 
@@ -116,15 +105,7 @@ pub fn WorkPage(
 ) -> impl IntoView {
     let detail = LocalResource::new(move || {
         version.track();
-        async move {
-            api::call::<_, WorkDetail>(
-                commands::WORK_DETAIL,
-                &Args {
-                    request: WorkDetailRequest { token_id },
-                },
-            )
-            .await
-        }
+        async move { api::invoke::<commands::WorkDetail>(&WorkDetailRequest { token_id }).await }
     });
     view! {
         <section class="page">
@@ -142,7 +123,10 @@ pub fn WorkPage(
 fn Detail(d: WorkDetail, accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView {
     let lang = use_lang();
     let card = d.card.clone();
-    let unavailable = matches!(card.media_status.as_str(), "unavailable" | "invalid");
+    let unavailable = matches!(
+        card.media_status,
+        MetadataStatus::Unavailable | MetadataStatus::Invalid
+    );
     let picture = card
         .thumbnail_cid
         .as_deref()
@@ -166,7 +150,7 @@ fn Detail(d: WorkDetail, accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView 
             i18n::resale_after(l, &format::utc(transferable_at))
         }
     });
-    let kind = card.kind.clone().unwrap_or_default();
+    let kind = card.kind.map(MediaKind::as_str).unwrap_or_default();
     let (edition, max_editions, token_id) = (card.edition, card.max_editions, card.token_id);
     let price = card.price_cents;
     let rows = {
@@ -184,7 +168,7 @@ fn Detail(d: WorkDetail, accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView 
                 {match picture {
                     Some(url) => view! { <img id="work-picture" src=url alt=title /> }.into_any(),
                     None if unavailable => view! { <div class="placeholder big">{t(Text::MediaUnavailable)}</div> }.into_any(),
-                    None => view! { <div class="placeholder big">{tr(move |l| i18n::kind(l, &kind))}</div> }.into_any(),
+                    None => view! { <div class="placeholder big">{tr(move |l| i18n::kind(l, kind))}</div> }.into_any(),
                 }}
                 {d.media_error.clone().filter(|_| unavailable).map(|e| view! { <p class="warn small">{e}</p> })}
             </div>
@@ -242,12 +226,7 @@ fn TradePanel(
     let trade = Action::new_local(move |request: &MarketRequest| {
         let request = request.clone();
         async move {
-            match api::call::<_, MarketReport>(
-                commands::MARKET_ACTION,
-                &MarketArgs { request: &request },
-            )
-            .await
-            {
+            match api::invoke::<commands::MarketAction>(&request).await {
                 Ok(_) => pending.set(None),
                 Err(e) => error.set(Some(Message::Raw(e.to_string()))),
             }
@@ -277,7 +256,7 @@ fn TradePanel(
                         ))>{t(Text::WithdrawListing)}</button>
                     }.into_any(),
                     (true, None) => {
-                        let others: Vec<AccountInfo> = accounts.get().into_iter().filter(|a| a.address != owner && a.roles.iter().any(|r| r == "member")).collect();
+                        let others: Vec<AccountInfo> = accounts.get().into_iter().filter(|a| a.address != owner && a.holds(Role::Member)).collect();
                         view! {
                             <ListForm token=token price_text=price_text pending=pending error=error />
                             <GiftForm token=token others=others gift_to=gift_to pending=pending error=error />
@@ -392,25 +371,15 @@ fn TradeConfirm(
     }
 }
 
-#[derive(Serialize)]
-struct ProofArgs {
-    request: ExportProofRequest,
-}
-
 /// For the holder: write the evidence bundle and its certificate (signed in the Rust core).
 #[component]
 fn ProofPanel(token_id: u64, owner: String, accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView {
     let confirming = RwSignal::new(false);
     let export = Action::new_local(move |_: &()| async move {
-        api::call::<_, ExportProofReport>(
-            commands::EXPORT_PROOF,
-            &ProofArgs {
-                request: ExportProofRequest {
-                    token_id: token_id.to_string(),
-                },
-            },
-        )
-        .await
+        let request = ExportProofRequest {
+            token_id: token_id.to_string(),
+        };
+        api::invoke::<commands::ExportProof>(&request).await
     });
     let (busy, result) = (export.pending(), export.value());
     let owner = StoredValue::new(owner);

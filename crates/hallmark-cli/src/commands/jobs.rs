@@ -2,6 +2,7 @@
 //! kept in the data folder's journal until they finish (see the engine's `journal` module).
 
 use clap::Subcommand;
+use hallmark_domain::ErrorCode;
 use hallmark_engine::{CancelToken, UnfinishedMint};
 use serde::Serialize;
 
@@ -53,7 +54,7 @@ struct Resumed {
 
 #[derive(Debug, Serialize)]
 struct Failed {
-    code: &'static str,
+    code: ErrorCode,
     message: String,
 }
 

@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use hallmark_domain::ErrorCode;
 use hallmark_engine::EngineError;
 use hallmark_kit::{ExitKit, ImportReport, KitReport, KitSelection};
 
@@ -54,11 +55,13 @@ fn to_json(value: &impl serde::Serialize) -> Result<String, Failure> {
 /// A refused kit or destination is the input's fault (exit status 2); the rest is not.
 fn kit_failure(error: EngineError) -> Failure {
     let code = error.code();
-    if code.starts_with("kit.") && code != "kit.io" && code != "kit.missing_content" {
+    if code.family() == "kit" && !matches!(code, ErrorCode::KitIo | ErrorCode::KitMissingContent) {
         let failure = Failure::bad_input(error.to_string());
         match code {
-            "kit.exists" => failure.with_hint("give a new folder, or an empty one"),
-            "kit.empty" => failure.with_hint("name tokens, or use --as with another account"),
+            ErrorCode::KitExists => failure.with_hint("give a new folder, or an empty one"),
+            ErrorCode::KitEmpty => {
+                failure.with_hint("name tokens, or use --as with another account")
+            }
             _ => failure,
         }
     } else {

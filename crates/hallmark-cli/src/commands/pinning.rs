@@ -5,6 +5,7 @@
 use std::io::{BufRead, IsTerminal};
 
 use clap::{Args, Subcommand};
+use hallmark_domain::ErrorCode;
 use hallmark_engine::EngineError;
 use hallmark_engine::catalog::EDITION_BASE;
 use serde::Serialize;
@@ -77,7 +78,7 @@ fn read_token(args: &AddArgs) -> Result<zeroize::Zeroizing<String>, Failure> {
 }
 
 fn input_failure(e: EngineError) -> Failure {
-    if e.code() == "pinning.invalid_input" {
+    if e.code() == ErrorCode::PinningInvalidInput {
         Failure::bad_input(e.to_string())
     } else {
         e.into()

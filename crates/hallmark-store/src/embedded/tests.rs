@@ -341,7 +341,7 @@ async fn a_tampered_car_imports_nothing() {
     let target = EmbeddedStore::open(dir.path().join("b")).expect("open b");
     let e = target.import_car(&tampered).await.expect_err("tampered");
     assert!(
-        matches!(e.code(), "store.cid_mismatch" | "store.bad_car"),
+        matches!(e.code().as_str(), "store.cid_mismatch" | "store.bad_car"),
         "{e}"
     );
     assert!(

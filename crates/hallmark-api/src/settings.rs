@@ -1,0 +1,44 @@
+//! The settings saved in `config.json`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ChainKind;
+
+/// The settings saved in `config.json` (they take effect at the next start).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// The data folder (read-only here: it is where `config.json` lives).
+    pub data_dir: String,
+    /// `dev` (the app-owned local chain) or `rpc` (a consortium node).
+    pub network: ChainKind,
+    /// The consortium node's JSON-RPC URL (for `rpc`).
+    pub rpc_url: String,
+    /// The chain id the node must report (for `rpc`).
+    pub chain_id: u64,
+    /// `embedded` or `kubo`.
+    pub ipfs: StoreKind,
+    /// The Kubo RPC API URL (for `kubo`).
+    pub kubo_url: String,
+    /// Copy detection: largest PDQ distance that counts as a near copy (0..=128).
+    pub max_distance: u32,
+    /// Copy detection: smallest image quality for the perceptual check (0..=100).
+    pub min_quality: u8,
+    /// The saved settings differ from the ones the app runs with: restart to use them.
+    pub restart_needed: bool,
+    /// The data folder the next start will use, if another one was chosen (empty: this one).
+    #[serde(default)]
+    pub next_data_dir: String,
+    /// `$HALLMARK_DATA_DIR` fixes the data folder: it cannot be changed here.
+    #[serde(default)]
+    pub data_dir_fixed: bool,
+}
+
+hallmark_domain::wire_enum! {
+    /// Which content store the app uses.
+    pub enum StoreKind {
+        /// The store built into the app, in the data folder.
+        Embedded = "embedded",
+        /// A Kubo (IPFS) node reached over its RPC API.
+        Kubo = "kubo",
+    }
+}
