@@ -8,7 +8,11 @@ import {IHallmarkConsortium} from "./HallmarkInterfaces.sol";
 /// @notice The settlement credit of the Hallmark market: an ERC-20 minted by the council only
 /// (prices are never in the native coin or any crypto asset). It moves only between active
 /// members and the system contracts (market, licences) the council designates. Two decimals, like
-/// a fiat amount in cents/fen.
+/// a fiat amount in cents/fen. Credit never moves member to member: a transfer between two
+/// accounts is made only by a system contract (the market and the licences settle sales, fees and
+/// royalties; held payouts are paid out), so a price cannot be paid beside the market and its
+/// royalties and fee skipped. Issuance and redemption are the council's `mint` and the holder's
+/// `burn`.
 contract HallmarkCredit is ERC20 {
     /// @notice The consortium that says who is a member and who is council.
     IHallmarkConsortium public immutable consortium;
@@ -20,6 +24,7 @@ contract HallmarkCredit is ERC20 {
     error NotCouncil(address account);
     error NotMember(address account);
     error ZeroAddress();
+    error TransfersOnlyThroughSystem(address caller);
 
     constructor(IHallmarkConsortium consortium_) ERC20("Hallmark Credit", "HMC") {
         if (address(consortium_) == address(0)) revert ZeroAddress();
@@ -59,6 +64,9 @@ contract HallmarkCredit is ERC20 {
     }
 
     function _update(address from, address to, uint256 value) internal override {
+        if (from != address(0) && to != address(0) && !isSystemAccount[msg.sender]) {
+            revert TransfersOnlyThroughSystem(msg.sender);
+        }
         if (from != address(0) && !canHold(from)) revert NotMember(from);
         if (to != address(0) && !canHold(to)) revert NotMember(to);
         super._update(from, to, value);

@@ -82,6 +82,7 @@ contract HallmarkLicences is HallmarkSettlement, ReentrancyGuard {
     error LicenceActive(uint256 tokenId, uint64 expires);
     error InvalidDuration(uint64 duration);
     error SelfLicence();
+    error FeeMismatch(uint256 fee, uint256 stated);
 
     constructor(
         IHallmarkConsortium consortium_,
@@ -130,10 +131,12 @@ contract HallmarkLicences is HallmarkSettlement, ReentrancyGuard {
         emit LicenceOfferRevoked(offerId, o.tokenId);
     }
 
-    /// @notice The licensee accepts an offer and pays its fee (approve this contract first).
-    function accept(uint256 offerId) external nonReentrant {
+    /// @notice The licensee accepts an offer and pays its fee, which must be `fee`, the amount the
+    /// licensee confirmed (reverts FeeMismatch otherwise; approve this contract for `fee` first).
+    function accept(uint256 offerId, uint256 fee) external nonReentrant {
         Offer storage o = _offers[offerId];
         if (o.holder == address(0)) revert UnknownOffer(offerId);
+        if (o.fee != fee) revert FeeMismatch(o.fee, fee);
         if (o.accepted || o.revoked) revert OfferClosed(offerId);
         if (o.licensee != msg.sender) revert OfferNotForYou(offerId, o.licensee);
         if (!consortium.isMember(msg.sender)) revert NotMember(msg.sender);

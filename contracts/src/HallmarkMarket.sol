@@ -15,6 +15,10 @@ contract HallmarkMarket is HallmarkSettlement, ReentrancyGuard {
     uint16 public constant MAX_PLATFORM_FEE_BPS = 1_000;
     /// @notice Upper bound of the holding period (one year).
     uint64 public constant MAX_HOLDING_PERIOD = 365 days;
+    /// @notice The suite's interface version: clients refuse a suite whose version they do not
+    /// speak (2: payments state the amount the payer confirmed; credit moves only through the
+    /// suite's contracts).
+    uint16 public constant SUITE_VERSION = 2;
 
     /// @notice A fixed-price listing.
     struct Listing {
@@ -49,6 +53,7 @@ contract HallmarkMarket is HallmarkSettlement, ReentrancyGuard {
     error FeeTooHigh(uint16 feeBps, uint16 maxBps);
     error HoldingPeriodTooLong(uint64 holdingPeriod, uint64 maxPeriod);
     error SelfTrade();
+    error PriceMismatch(uint256 listed, uint256 stated);
 
     constructor(
         IHallmarkConsortium consortium_,
@@ -107,10 +112,14 @@ contract HallmarkMarket is HallmarkSettlement, ReentrancyGuard {
         emit ListingCancelled(tokenId, msg.sender);
     }
 
-    /// @notice Buys a listed token at its price: royalty splits, platform fee and the seller are
-    /// paid from the buyer's credit (approve this contract first), then the token moves.
-    function buy(uint256 tokenId) external nonReentrant {
+    /// @notice Buys a listed token at the price the buyer confirmed: reverts PriceMismatch unless
+    /// `price` is the listing's price when the transaction runs (a seller who re-lists higher, or a
+    /// buyer's stale view, cannot make the buyer pay more). Royalty splits, platform fee and the
+    /// seller are paid from the buyer's credit (approve this contract for `price` first), then
+    /// the token moves.
+    function buy(uint256 tokenId, uint256 price) external nonReentrant {
         Listing memory l = _activeListing(tokenId);
+        if (price != l.price) revert PriceMismatch(l.price, price);
         if (!consortium.isMember(msg.sender)) revert NotMember(msg.sender);
         if (msg.sender == l.seller) revert SelfTrade();
         _checkCanPart(l.seller, tokenId);

@@ -65,7 +65,10 @@ pub(crate) async fn market_action(
             price_cents,
         } => engine.list_token(token_id, price_cents).await?,
         MarketRequest::Cancel { token_id } => engine.cancel_listing(token_id).await?,
-        MarketRequest::Buy { token_id } => engine.buy_token(token_id).await?,
+        MarketRequest::Buy {
+            token_id,
+            price_cents,
+        } => engine.buy_token(token_id, price_cents).await?,
         MarketRequest::Gift { token_id, to } => engine.gift_token(token_id, &to).await?,
     };
     let _ = app.emit(events::CHAIN_CHANGED, ());
@@ -79,7 +82,9 @@ pub(crate) async fn market_action(
 fn checked(request: &MarketRequest) -> CommandResult<MarketRequest> {
     let invalid = |m: &str| CommandError::invalid(m);
     match request {
-        MarketRequest::List { price_cents, .. } if !(1..=1_000_000_000).contains(price_cents) => {
+        MarketRequest::List { price_cents, .. } | MarketRequest::Buy { price_cents, .. }
+            if !(1..=1_000_000_000).contains(price_cents) =>
+        {
             Err(invalid(
                 "the price must be between 0.01 and 10,000,000 credits",
             ))
@@ -106,6 +111,10 @@ mod tests {
             MarketRequest::List {
                 token_id: 1,
                 price_cents: 1_000_000_001,
+            },
+            MarketRequest::Buy {
+                token_id: 1,
+                price_cents: 0,
             },
             MarketRequest::Gift {
                 token_id: 1,

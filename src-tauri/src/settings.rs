@@ -67,7 +67,6 @@ pub(crate) async fn save_settings(
         ChainKind::Dev => match &saved.chain {
             dev @ ChainConfig::DevChain { .. } => dev.clone(),
             ChainConfig::Rpc { .. } => ChainConfig::DevChain {
-                anvil: None,
                 port: None,
                 chain_id: DEV_CHAIN_ID,
             },

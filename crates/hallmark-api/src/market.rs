@@ -18,10 +18,13 @@ pub enum MarketRequest {
         /// Token id.
         token_id: u64,
     },
-    /// Buy a listed token.
+    /// Buy a listed token at the price the user confirmed.
     Buy {
         /// Token id.
         token_id: u64,
+        /// The price shown and confirmed, in credit cents: the market refuses the purchase
+        /// (`chain.price_mismatch`) if the listing asks another price when it runs.
+        price_cents: u64,
     },
     /// Give a token you hold to another member.
     Gift {

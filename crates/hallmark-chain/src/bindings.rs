@@ -62,6 +62,7 @@ sol! {
         error EditionsExhausted(uint256 workId, uint32 maxEditions);
         error EmptyContentHash();
         error EmptyMetadata();
+        error FeeMismatch(uint256 fee, uint256 stated);
         error FeeTooHigh(uint16 feeBps, uint16 maxBps);
         error HoldingPeriod(uint64 until);
         error HoldingPeriodTooLong(uint64 holdingPeriod, uint64 maxPeriod);
@@ -93,6 +94,7 @@ sol! {
         error OfferClosed(uint256 offerId);
         error OfferNotForYou(uint256 offerId, address licensee);
         error OfferVoid(uint256 offerId);
+        error PriceMismatch(uint256 listed, uint256 stated);
         error ReasonTooLong(uint256 length, uint256 maxLength);
         error ReentrancyGuardReentrantCall();
         error ReviewAlreadyOpen(uint256 requestId);
@@ -102,6 +104,7 @@ sol! {
         error SelfTrade();
         error StringTooLong(string str);
         error TransfersOnlyThroughMarket();
+        error TransfersOnlyThroughSystem(address caller);
         error UnknownOffer(uint256 offerId);
         error UnknownRequest(uint256 requestId);
         error UnknownWork(uint256 workId);

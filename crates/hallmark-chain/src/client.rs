@@ -306,15 +306,16 @@ impl ChainClient {
         self.send(c.approve(spender, amount)).await
     }
 
-    /// Approves `spender` for unlimited credit when its allowance is below `needed`.
-    async fn ensure_allowance(&self, spender: Address, needed: U256) -> ChainResult<()> {
+    /// Sets `spender`'s allowance to exactly `amount`, the payment the user confirmed (never
+    /// more: a contract can then take no more than that, whatever happens before it runs).
+    async fn allow_exactly(&self, spender: Address, amount: U256) -> ChainResult<()> {
         let allowance = self
             .credit()
             .allowance(self.address(), spender)
             .call()
             .await?;
-        if allowance < needed {
-            self.approve_credit(spender, U256::MAX).await?;
+        if allowance != amount {
+            self.approve_credit(spender, amount).await?;
         }
         Ok(())
     }
@@ -492,15 +493,23 @@ impl ChainClient {
         }
     }
 
-    /// Buys a listed token (approving the market for our credit first when needed).
-    pub async fn buy(&self, token_id: U256) -> ChainResult<TxOutcome> {
-        let price = match self.listing(token_id).await? {
-            Some(l) => l.price,
+    /// Buys a listed token at `price`, the price the buyer confirmed: the market is approved
+    /// for exactly that amount and refuses the purchase ([`ChainError::PriceMismatch`]) unless
+    /// the listing still asks that price when the transaction runs.
+    pub async fn buy(&self, token_id: U256, price: U256) -> ChainResult<TxOutcome> {
+        match self.listing(token_id).await? {
+            Some(l) if l.price != price => {
+                return Err(ChainError::PriceMismatch {
+                    listed: l.price,
+                    stated: price,
+                });
+            }
+            Some(_) => {}
             None => return Err(ChainError::NotListed { token_id }),
-        };
-        self.ensure_allowance(self.deployment.market, price).await?;
+        }
+        self.allow_exactly(self.deployment.market, price).await?;
         let m = self.market();
-        self.send(m.buy(token_id)).await
+        self.send(m.buy(token_id, price)).await
     }
 
     /// Gives a token we hold to another member.
@@ -564,13 +573,20 @@ impl ChainClient {
         Ok((offered.offerId, outcome(&receipt)))
     }
 
-    /// Accepts a licence offer made to us and pays its fee (approving first when needed).
-    pub async fn accept_licence(&self, offer_id: U256) -> ChainResult<TxOutcome> {
+    /// Accepts a licence offer made to us and pays `fee`, the fee the licensee confirmed: the
+    /// licences contract is approved for exactly that amount and refuses the acceptance
+    /// ([`ChainError::FeeMismatch`]) unless it is the offer's fee.
+    pub async fn accept_licence(&self, offer_id: U256, fee: U256) -> ChainResult<TxOutcome> {
         let offer = self.licences().offerOf(offer_id).call().await?;
-        self.ensure_allowance(self.deployment.licences, offer.fee)
-            .await?;
+        if offer.fee != fee {
+            return Err(ChainError::FeeMismatch {
+                fee: offer.fee,
+                stated: fee,
+            });
+        }
+        self.allow_exactly(self.deployment.licences, fee).await?;
         let l = self.licences();
-        self.send(l.accept(offer_id)).await
+        self.send(l.accept(offer_id, fee)).await
     }
 
     /// Withdraws a licence offer not accepted yet.

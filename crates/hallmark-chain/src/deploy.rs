@@ -10,6 +10,11 @@
 //! [`Address::ZERO`]) or whose HallmarkReviews has no code is completed in place: [`deploy_suite`]
 //! (or [`deploy_reviews`]) deploys only HallmarkReviews and rewrites the record, keeping every
 //! other address.
+//!
+//! A recorded suite must also speak this client's interface: its market's `SUITE_VERSION` must be
+//! [`SUITE_VERSION`] (older suites have none). An outdated suite is replaced by a fresh one when
+//! [`DeployParams::replace_outdated`] says so (the dev chain), and refused with
+//! [`ChainError::OutdatedSuite`] otherwise: a consortium's deployment is never replaced silently.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -116,7 +121,13 @@ pub struct DeployParams {
     pub holding_period: u64,
     /// ERC-7572 collection metadata URI.
     pub contract_uri: String,
+    /// Whether a recorded suite of another [`SUITE_VERSION`] is replaced by a fresh deployment
+    /// (the dev chain) instead of refused.
+    pub replace_outdated: bool,
 }
+
+/// The suite interface this client speaks (`HallmarkMarket.SUITE_VERSION`).
+pub const SUITE_VERSION: u16 = 2;
 
 impl DeployParams {
     /// Defaults for a dev chain: 2.5 % fee to the council, no holding period.
@@ -127,6 +138,7 @@ impl DeployParams {
             platform_fee_bps: 250,
             holding_period: 0,
             contract_uri: String::new(),
+            replace_outdated: true,
         }
     }
 }
@@ -194,13 +206,23 @@ pub async fn deploy_suite(
         .await
         .map_err(ChainError::from_rpc)?;
     if let Some(mut existing) = read_deployment(&params.dir, chain_id)? {
-        match check_code_of(&provider, &existing.core_contracts()).await {
+        let checked = match check_code_of(&provider, &existing.core_contracts()).await {
+            Ok(()) => check_suite_version(&provider, &existing).await,
+            Err(e) => Err(e),
+        };
+        match checked {
             Ok(()) => {
                 ensure_reviews(&provider, &params.dir, &mut existing).await?;
                 return Ok(existing);
             }
             Err(ChainError::NotDeployed { contract, address }) => {
                 warn!(%contract, %address, "recorded suite is incomplete on this chain; deploying it again");
+            }
+            Err(ChainError::OutdatedSuite { found, expected }) if params.replace_outdated => {
+                warn!(
+                    ?found,
+                    expected, "recorded suite speaks another interface; deploying a new one"
+                );
             }
             Err(other) => return Err(other),
         }
@@ -209,6 +231,24 @@ pub async fn deploy_suite(
     let path = write_deployment(&params.dir, &deployment)?;
     info!(chain_id, path = %path.display(), "Hallmark suite deployed");
     Ok(deployment)
+}
+
+/// Fails with [`ChainError::OutdatedSuite`] unless the suite's market reports [`SUITE_VERSION`]
+/// (a suite from before versions existed has no such function, so its call reverts).
+pub async fn check_suite_version(
+    provider: &DynProvider,
+    deployment: &Deployment,
+) -> ChainResult<()> {
+    let market = HallmarkMarket::new(deployment.market, provider);
+    let found = market.SUITE_VERSION().call().await.ok();
+    if found == Some(SUITE_VERSION) {
+        Ok(())
+    } else {
+        Err(ChainError::OutdatedSuite {
+            found,
+            expected: SUITE_VERSION,
+        })
+    }
 }
 
 /// Deploys HallmarkReviews for a recorded suite whose record lacks it (written before the review

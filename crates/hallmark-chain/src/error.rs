@@ -248,6 +248,18 @@ pub enum ChainError {
     /// Buying from or gifting to oneself.
     #[error("you cannot buy from or gift to yourself")]
     SelfTrade,
+    /// The listing's price is not the one the buyer confirmed (re-listed, or a stale view).
+    #[error(
+        "the price is now {} credits, not the {} you confirmed; nothing was paid",
+        credit_text(*listed),
+        credit_text(*stated)
+    )]
+    PriceMismatch {
+        /// The listing's price when the transaction ran.
+        listed: U256,
+        /// The price the buyer confirmed.
+        stated: U256,
+    },
     /// No payout is held for the caller.
     #[error("no held payout to claim")]
     NothingToClaim,
@@ -297,7 +309,28 @@ pub enum ChainError {
     #[error("you cannot license a work to yourself")]
     SelfLicence,
 
+    /// The offer's fee is not the one the licensee confirmed.
+    #[error(
+        "the offer's fee is {} credits, not the {} you confirmed; nothing was paid",
+        credit_text(*fee),
+        credit_text(*stated)
+    )]
+    FeeMismatch {
+        /// The offer's fee.
+        fee: U256,
+        /// The fee the licensee confirmed.
+        stated: U256,
+    },
+
     // ---- credit ----
+    /// Credit moves between accounts only through the consortium's contracts.
+    #[error(
+        "credit moves only through the consortium's contracts (sales, licence fees, royalties), never directly between members"
+    )]
+    TransfersOnlyThroughSystem {
+        /// The account that tried to move credit.
+        caller: Address,
+    },
     /// Not enough credit.
     #[error("{account} has {balance} credit units, {needed} are needed")]
     InsufficientCredit {
@@ -438,6 +471,17 @@ pub enum ChainError {
         /// The address.
         address: Address,
     },
+    /// The recorded suite speaks another interface than this client.
+    #[error(
+        "the consortium's contracts are {}, this Hallmark speaks version {expected}",
+        found.map_or_else(|| "from before suite versions".to_owned(), |v| format!("version {v}"))
+    )]
+    OutdatedSuite {
+        /// The suite's version; `None` when it has none.
+        found: Option<u16>,
+        /// The version this client speaks.
+        expected: u16,
+    },
     /// Deploying a contract failed.
     #[error("deploying {contract} failed: {reason}")]
     Deploy {
@@ -509,6 +553,9 @@ impl ChainError {
             Self::FeeTooHigh { .. } => ErrorCode::ChainFeeTooHigh,
             Self::HoldingPeriodTooLong { .. } => ErrorCode::ChainHoldingPeriodTooLong,
             Self::SelfTrade => ErrorCode::ChainSelfTrade,
+            Self::PriceMismatch { .. } => ErrorCode::ChainPriceMismatch,
+            Self::FeeMismatch { .. } => ErrorCode::ChainFeeMismatch,
+            Self::TransfersOnlyThroughSystem { .. } => ErrorCode::ChainCreditOnlyThroughContracts,
             Self::NothingToClaim => ErrorCode::ChainNothingToClaim,
             Self::UnknownOffer { .. } => ErrorCode::ChainUnknownOffer,
             Self::OfferNotForYou { .. } => ErrorCode::ChainOfferNotForYou,
@@ -534,6 +581,7 @@ impl ChainError {
             Self::Unreachable { .. } => ErrorCode::ChainUnavailable,
             Self::ChainIdMismatch { .. } => ErrorCode::ChainChainIdMismatch,
             Self::NotDeployed { .. } => ErrorCode::ChainNotDeployed,
+            Self::OutdatedSuite { .. } => ErrorCode::ChainOutdatedSuite,
             Self::Deploy { .. } => ErrorCode::ChainDeploy,
             Self::File { .. } => ErrorCode::ChainFile,
             Self::InvalidInput { .. } => ErrorCode::ChainInvalidInput,
@@ -679,6 +727,17 @@ impl From<Raw> for ChainError {
                 max_seconds: e.maxPeriod,
             },
             Raw::SelfTrade(_) => Self::SelfTrade,
+            Raw::PriceMismatch(e) => Self::PriceMismatch {
+                listed: e.listed,
+                stated: e.stated,
+            },
+            Raw::FeeMismatch(e) => Self::FeeMismatch {
+                fee: e.fee,
+                stated: e.stated,
+            },
+            Raw::TransfersOnlyThroughSystem(e) => {
+                Self::TransfersOnlyThroughSystem { caller: e.caller }
+            }
             Raw::NothingToClaim(_) => Self::NothingToClaim,
             Raw::UnknownOffer(e) => Self::UnknownOffer {
                 offer_id: e.offerId,
@@ -765,6 +824,15 @@ impl From<crate::transport::NodeUnreachable> for ChainError {
 impl From<alloy::contract::Error> for ChainError {
     fn from(err: alloy::contract::Error) -> Self {
         Self::from_contract(err)
+    }
+}
+
+/// An amount of credit for people (units are cents): `25` or `12.50`; raw units when too large.
+fn credit_text(units: U256) -> String {
+    match i64::try_from(units) {
+        Ok(cents) if cents % 100 == 0 => (cents / 100).to_string(),
+        Ok(cents) => hallmark_domain::credits::format(cents),
+        Err(_) => format!("{units} units of"),
     }
 }
 

@@ -203,3 +203,60 @@ fn a_broken_deployment_file_is_named() {
     assert_eq!(err.code(), "chain.file");
     assert!(err.to_string().contains("deployment-7.json"), "{err}");
 }
+
+/// A recorded suite that does not speak this client's interface (its market has no
+/// `SUITE_VERSION`, as every suite from before payments stated their amount) is refused where
+/// the deployment is the consortium's, and replaced on the dev chain.
+#[tokio::test]
+async fn an_outdated_suite_is_replaced_on_the_dev_chain_and_refused_elsewhere() {
+    let anvil = common::spawn_anvil();
+    let dir = tempfile::tempdir().unwrap();
+    let council = dev_signer(0).unwrap();
+    let params = DeployParams::dev(dir.path());
+    let current = deploy_suite(&anvil.endpoint(), &council, &params)
+        .await
+        .unwrap();
+    let provider = hallmark_chain::connect_provider(&anvil.endpoint(), council.clone()).unwrap();
+    hallmark_chain::check_suite_version(&provider, &current)
+        .await
+        .unwrap();
+    // An old market: code at the address, but no SUITE_VERSION (the works contract stands in).
+    let outdated = Deployment {
+        market: current.works,
+        ..current.clone()
+    };
+    std::fs::write(
+        deployment_path(dir.path(), outdated.chain_id),
+        serde_json::to_vec_pretty(&outdated).unwrap(),
+    )
+    .unwrap();
+    let consortium = DeployParams {
+        replace_outdated: false,
+        ..params.clone()
+    };
+    assert_eq!(
+        deploy_suite(&anvil.endpoint(), &council, &consortium)
+            .await
+            .unwrap_err(),
+        ChainError::OutdatedSuite {
+            found: None,
+            expected: hallmark_chain::SUITE_VERSION
+        }
+    );
+    assert_eq!(
+        read_deployment(dir.path(), common::CHAIN_ID).unwrap(),
+        Some(outdated.clone()),
+        "a consortium's record is never rewritten silently"
+    );
+    let replaced = deploy_suite(&anvil.endpoint(), &council, &params)
+        .await
+        .unwrap();
+    assert_ne!(replaced.market, outdated.market);
+    hallmark_chain::check_suite_version(&provider, &replaced)
+        .await
+        .unwrap();
+    assert_eq!(
+        read_deployment(dir.path(), common::CHAIN_ID).unwrap(),
+        Some(replaced)
+    );
+}

@@ -69,12 +69,12 @@ async fn gas_per_operation() {
     ));
     rows.push((
         "buy (4 royalty splits + fee)",
-        env.members[3].buy(four.token_id).await.unwrap(),
+        env.members[3].buy(four.token_id, u(10_000)).await.unwrap(),
     ));
     env.members[0].list(one.token_id, u(10_000)).await.unwrap();
     rows.push((
         "buy (1 royalty split + fee)",
-        env.members[3].buy(one.token_id).await.unwrap(),
+        env.members[3].buy(one.token_id, u(10_000)).await.unwrap(),
     ));
     rows.push((
         "gift",
@@ -96,7 +96,10 @@ async fn gas_per_operation() {
         .unwrap();
     rows.push((
         "licence accept (4 splits + fee)",
-        env.members[2].accept_licence(offer).await.unwrap(),
+        env.members[2]
+            .accept_licence(offer, u(5_000))
+            .await
+            .unwrap(),
     ));
     rows.push((
         "freeze",

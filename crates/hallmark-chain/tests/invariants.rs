@@ -281,7 +281,12 @@ async fn run_case(env: &Env, works_spec: Vec<(u32, u16, Vec<u16>, usize)>, steps
                     Some((seller, _)) if *seller == actor => Err("self_trade"),
                     Some((seller, _)) => model.can_part(*seller, &t),
                 };
-                let result = env.members[actor].buy(t.id).await;
+                // The buyer states the price the model says is asked (any price when unlisted).
+                let stated = model
+                    .listings
+                    .get(&t.id)
+                    .map_or(u(1), |(_, price)| u(*price));
+                let result = env.members[actor].buy(t.id, stated).await;
                 check_holding_until(env, &result, t.id).await;
                 expect(step, predicted, code(&result));
                 if result.is_ok() {
@@ -340,7 +345,7 @@ async fn run_case(env: &Env, works_spec: Vec<(u32, u16, Vec<u16>, usize)>, steps
                     } else {
                         Ok(())
                     };
-                    let result = env.members[licensee].accept_licence(offer_id).await;
+                    let result = env.members[licensee].accept_licence(offer_id, u(fee)).await;
                     expect(step, predicted, code(&result));
                     if result.is_ok() {
                         model.licence_epoch.insert(t.id, model.epoch);

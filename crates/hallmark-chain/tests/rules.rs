@@ -281,14 +281,21 @@ async fn direct_transfers_and_approvals_revert() {
         }
     );
     assert_eq!(a.owner_of(t).await.unwrap(), a.address());
-    // Credit moves only between members and system contracts.
+    // Credit never moves member to member (nor to an outsider): only the suite's contracts move it.
     let o = env.outsider().address();
     let c = a.credit();
     assert_eq!(
         err(a.submit(c.transfer(o, u(1))).await),
-        ChainError::NotMember { account: o }
+        ChainError::TransfersOnlyThroughSystem {
+            caller: a.address()
+        }
     );
-    a.submit(c.transfer(b, u(1))).await.unwrap();
+    assert_eq!(
+        err(a.submit(c.transfer(b, u(1))).await),
+        ChainError::TransfersOnlyThroughSystem {
+            caller: a.address()
+        }
+    );
     assert_eq!(
         err(a.mint_credit(a.address(), u(1)).await),
         ChainError::NotCouncil {
@@ -339,8 +346,8 @@ async fn a_sale_pays_every_royalty_split_and_the_platform_fee() {
     );
     let price = u(10_001); // odd, to exercise rounding
     seller.list(t, price).await.unwrap();
-    assert_eq!(err(seller.buy(t).await), ChainError::SelfTrade);
-    buyer.buy(t).await.unwrap();
+    assert_eq!(err(seller.buy(t, price).await), ChainError::SelfTrade);
+    buyer.buy(t, price).await.unwrap();
     assert_eq!(buyer.owner_of(t).await.unwrap(), m[4]);
 
     let after = futures_balances(&env, &m).await;
@@ -361,7 +368,7 @@ async fn a_sale_pays_every_royalty_split_and_the_platform_fee() {
     // The listing is gone, and a second purchase is refused.
     assert_eq!(buyer.listing(t).await.unwrap(), None);
     assert_eq!(
-        err(env.members[2].buy(t).await),
+        err(env.members[2].buy(t, price).await),
         ChainError::NotListed { token_id: t }
     );
     // A suspended member cannot buy.
@@ -372,7 +379,7 @@ async fn a_sale_pays_every_royalty_split_and_the_platform_fee() {
         .unwrap();
     let market = env.members[2].market();
     assert_eq!(
-        err(env.members[2].submit(market.buy(t)).await),
+        err(env.members[2].submit(market.buy(t, u(500))).await),
         ChainError::NotMember { account: m[2] }
     );
     // The ERC-2981 view reports the whole royalty.
@@ -408,7 +415,7 @@ async fn a_suspended_payee_is_paid_into_escrow_and_claims_after_reinstatement() 
         .await
         .unwrap();
     let before = env.council.credit_balance(m[0]).await.unwrap();
-    env.members[2].buy(t).await.unwrap();
+    env.members[2].buy(t, u(1_000)).await.unwrap();
     assert_eq!(env.council.credit_balance(m[0]).await.unwrap(), before);
     assert_eq!(env.council.held_payouts(m[0]).await.unwrap(), u(100));
     assert_eq!(
@@ -458,7 +465,7 @@ async fn the_holding_period_gates_listing_sale_and_gift() {
 
     env.advance(day).await;
     env.members[0].list(t, u(10)).await.unwrap();
-    env.members[1].buy(t).await.unwrap();
+    env.members[1].buy(t, u(10)).await.unwrap();
     let acquired = env.council.acquired_at(t).await.unwrap();
     assert_eq!(
         err(env.members[1].gift(t, m[2]).await),
@@ -521,7 +528,10 @@ async fn a_frozen_work_cannot_change_hands_until_the_council_unfreezes_it() {
         .approve_credit(env.deployment.market, u(1_000))
         .await
         .unwrap();
-    assert_eq!(err(env.members[1].submit(market.buy(t)).await), frozen);
+    assert_eq!(
+        err(env.members[1].submit(market.buy(t, u(100))).await),
+        frozen
+    );
     assert_eq!(err(env.members[0].gift(t, m[1]).await), frozen);
     assert_eq!(err(env.members[0].list(t, u(5)).await), frozen);
     assert_eq!(err(env.issuer.mint_edition(w, m[1]).await), frozen);
@@ -536,7 +546,7 @@ async fn a_frozen_work_cannot_change_hands_until_the_council_unfreezes_it() {
         err(env.council.unfreeze_work(w).await),
         ChainError::NotFrozen { work_id: w }
     );
-    env.members[1].buy(t).await.unwrap();
+    env.members[1].buy(t, u(100)).await.unwrap();
     assert_eq!(env.council.owner_of(t).await.unwrap(), m[1]);
 }
 
@@ -664,7 +674,7 @@ async fn licences_are_paid_split_and_time_limited() {
     );
     let (offer, _) = env.members[1].offer_licence(&terms).await.unwrap();
     assert_eq!(
-        err(env.members[3].accept_licence(offer).await),
+        err(env.members[3].accept_licence(offer, credits(100)).await),
         ChainError::OfferNotForYou {
             offer_id: offer,
             licensee: m[2]
@@ -672,7 +682,10 @@ async fn licences_are_paid_split_and_time_limited() {
     );
     let creator_before = env.council.credit_balance(m[0]).await.unwrap();
     let holder_before = env.council.credit_balance(m[1]).await.unwrap();
-    env.members[2].accept_licence(offer).await.unwrap();
+    env.members[2]
+        .accept_licence(offer, credits(100))
+        .await
+        .unwrap();
     let fee = 10_000u64;
     assert_eq!(
         env.council.credit_balance(m[0]).await.unwrap() - creator_before,
@@ -691,7 +704,7 @@ async fn licences_are_paid_split_and_time_limited() {
     assert_eq!(active.user, m[2]);
     assert_eq!(env.council.licences().userOf(t).call().await.unwrap(), m[2]);
     assert_eq!(
-        err(env.members[2].accept_licence(offer).await),
+        err(env.members[2].accept_licence(offer, credits(100)).await),
         ChainError::OfferClosed { offer_id: offer }
     );
 
@@ -705,7 +718,7 @@ async fn licences_are_paid_split_and_time_limited() {
         .await
         .unwrap();
     assert_eq!(
-        err(env.members[3].accept_licence(second).await),
+        err(env.members[3].accept_licence(second, credits(100)).await),
         ChainError::LicenceActive {
             token_id: t,
             expires: active.expires
@@ -721,7 +734,7 @@ async fn licences_are_paid_split_and_time_limited() {
     // An offer is void once the token changed hands.
     env.members[1].gift(t, m[3]).await.unwrap();
     assert_eq!(
-        err(env.members[3].accept_licence(second).await),
+        err(env.members[3].accept_licence(second, credits(100)).await),
         ChainError::OfferVoid { offer_id: second }
     );
 }

@@ -148,8 +148,9 @@ pub(crate) enum Command {
     List(ListArgs),
     /// Withdraw your listing.
     Cancel(TokenArgs),
-    /// Buy a listed token (the market contract pays royalties and the platform fee).
-    Buy(TokenArgs),
+    /// Buy a listed token at the price you confirm (the market contract pays royalties and the
+    /// platform fee; it refuses the purchase if the listing asks another price).
+    Buy(BuyArgs),
     /// Give a token you hold to another member.
     Gift(GiftArgs),
     /// Freeze a work with a reason code (reviewers: takedown of prohibited content).
@@ -569,6 +570,19 @@ pub(crate) struct ListArgs {
     pub(crate) who: AsArg,
 }
 
+/// `hallmark buy`.
+#[derive(Debug, Args)]
+pub(crate) struct BuyArgs {
+    /// The token id.
+    pub(crate) token: String,
+    /// The listing's price in credits, as you agreed to pay it (e.g. `15` or `12.50`): the market
+    /// refuses the purchase if the listing asks another price, and you are never charged more.
+    #[arg(long)]
+    pub(crate) price: String,
+    #[command(flatten)]
+    pub(crate) who: AsArg,
+}
+
 /// `hallmark gift`.
 #[derive(Debug, Args)]
 pub(crate) struct GiftArgs {
@@ -693,10 +707,14 @@ pub(crate) enum RoleArg {
 pub(crate) enum LicenceCommand {
     /// Offer a time-limited licence on a token you hold to a member, for a fee.
     Grant(LicenceGrantArgs),
-    /// Accept (and pay for) a licence offered to you.
+    /// Accept (and pay for) a licence offered to you, at the fee you confirm.
     Accept {
         /// The offer id.
         offer: String,
+        /// The offer's fee in credits, as you agreed to pay it (e.g. `5` or `5.25`); the
+        /// acceptance is refused if the offer asks another fee.
+        #[arg(long)]
+        fee: String,
         #[command(flatten)]
         who: AsArg,
     },

@@ -461,7 +461,22 @@ fn mint_refuse_a_copy_gift_list_and_buy_on_the_dev_chain() {
     ));
     let shown = ok(hallmark(dir.path(), &["work", &token, "--as", "member2"]));
     assert!(shown.contains("25 credits"), "{shown}");
-    ok(hallmark(dir.path(), &["buy", &token, "--as", "member2"]));
+    // The price the buyer confirms must be the listing's: a lower one is refused, nothing paid.
+    let refused = hallmark(
+        dir.path(),
+        &["buy", &token, "--price", "20", "--as", "member2"],
+    );
+    assert_ne!(refused.status.code(), Some(0));
+    assert!(
+        stderr(&refused).contains("[chain.price_mismatch]")
+            && stderr(&refused).contains("the price is now 25 credits, not the 20 you confirmed"),
+        "{}",
+        stderr(&refused)
+    );
+    ok(hallmark(
+        dir.path(),
+        &["buy", &token, "--price", "25", "--as", "member2"],
+    ));
     let shown = ok(hallmark(dir.path(), &["work", &token, "--as", "member2"]));
     let member2 = "0x15d34aaf54267db7d7c367839aaf71a00a2c6a65";
     assert!(shown.contains("listed          no"), "{shown}");
@@ -933,7 +948,7 @@ fn consortium_roles_and_licences_from_the_cli() {
     );
     ok(hallmark(
         dir.path(),
-        &["licence", "accept", &offer, "--as", "member1"],
+        &["licence", "accept", &offer, "--fee", "5", "--as", "member1"],
     ));
     let shown = ok(hallmark(
         dir.path(),
@@ -1028,7 +1043,7 @@ fn wallet_accounts_from_the_cli_join_and_sign() {
         dir.path(),
         Some("wrong password"),
         "",
-        &["buy", &token, "--as", &ada],
+        &["buy", &token, "--price", "5", "--as", &ada],
     );
     assert_ne!(o.status.code(), Some(0));
     assert!(stderr(&o).contains("password"), "{}", stderr(&o));
@@ -1036,7 +1051,7 @@ fn wallet_accounts_from_the_cli_join_and_sign() {
         dir.path(),
         Some("correct horse battery"),
         "",
-        &["buy", &token, "--as", &ada],
+        &["buy", &token, "--price", "5", "--as", &ada],
     ));
     let shown = ok(hallmark(dir.path(), &["work", &token, "--as", "issuer"]));
     assert!(shown.to_lowercase().contains(&ada), "owner is Ada: {shown}");

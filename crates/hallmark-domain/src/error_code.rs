@@ -120,6 +120,14 @@ crate::wire_enum! {
         ChainHoldingPeriodTooLong = "chain.holding_period_too_long",
         /// An account cannot buy from or gift to itself.
         ChainSelfTrade = "chain.self_trade",
+        /// The listing's price is no longer the one the buyer confirmed; nothing was paid.
+        ChainPriceMismatch = "chain.price_mismatch",
+        /// The licence offer's fee is not the one the licensee confirmed; nothing was paid.
+        ChainFeeMismatch = "chain.fee_mismatch",
+        /// Credit moves only through the consortium's contracts, never member to member.
+        ChainCreditOnlyThroughContracts = "chain.credit_only_through_contracts",
+        /// The consortium's contracts are not the version this Hallmark speaks.
+        ChainOutdatedSuite = "chain.outdated_suite",
         /// No payout is held for the account.
         ChainNothingToClaim = "chain.nothing_to_claim",
         /// No licence offer has this id.

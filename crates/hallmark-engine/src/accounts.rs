@@ -138,9 +138,18 @@ impl Engine {
             .await?)
     }
 
-    /// Buys the listed `token_id` as the app's account (royalties and fee paid by the contract).
-    pub async fn buy_token(&self, token_id: u64) -> Result<TxOutcome, EngineError> {
-        Ok(self.app_client().await?.buy(U256::from(token_id)).await?)
+    /// Buys the listed `token_id` as the app's account at `price_cents`, the price the user
+    /// confirmed (royalties and fee paid by the contract; refused if the listing asks another).
+    pub async fn buy_token(
+        &self,
+        token_id: u64,
+        price_cents: u64,
+    ) -> Result<TxOutcome, EngineError> {
+        Ok(self
+            .app_client()
+            .await?
+            .buy(U256::from(token_id), U256::from(price_cents))
+            .await?)
     }
 
     /// Gives `token_id` to the member `to` (a `0x…` address).

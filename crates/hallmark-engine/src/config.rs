@@ -33,10 +33,11 @@ pub enum IpfsBackend {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ChainConfig {
-    /// A local anvil started and owned by the engine, its state persisted in the data dir.
+    /// A local anvil started and owned by the engine, its state persisted in the data dir. The
+    /// anvil binary comes from the installation and the environment only
+    /// ([`find_anvil`](crate::devchain::find_anvil)), never from a data folder: a `chain.anvil`
+    /// left in an older `config.json` is ignored, so a folder cannot name a program to run.
     DevChain {
-        /// Path of the anvil binary; `None` finds it through `HALLMARK_ANVIL`, the tools dir or `PATH`.
-        anvil: Option<PathBuf>,
         /// Port on 127.0.0.1; `None` picks a free one at start.
         port: Option<u16>,
         /// Chain id of the dev chain.
@@ -134,7 +135,6 @@ impl Config {
             data_dir,
             ipfs: IpfsBackend::Embedded,
             chain: ChainConfig::DevChain {
-                anvil: None,
                 port: None,
                 chain_id: DEV_CHAIN_ID,
             },

@@ -87,6 +87,9 @@ impl DevChain {
         let child = command
             .arg("--host")
             .arg("127.0.0.1")
+            // No CORS headers: a web page in the user's browser cannot read answers from the dev
+            // chain or send it JSON (anvil's default is `Access-Control-Allow-Origin: *`).
+            .arg("--no-cors")
             .arg("--port")
             .arg(port.to_string())
             .arg("--chain-id")
@@ -235,10 +238,11 @@ fn stop_with_parent(command: &mut Command) {
     }
 }
 
-/// Finds anvil: the configured path, `$HALLMARK_ANVIL`, the project tools dir, then `PATH`.
-pub fn find_anvil(configured: Option<&Path>) -> Result<PathBuf, EngineError> {
+/// Finds anvil where the installation and the environment put it: `$HALLMARK_ANVIL`, the
+/// project tools dir (`$HALLMARK_TOOLS`, `~/.local/hallmark-tools`), then `PATH`. Never from a data
+/// folder or the webview.
+pub fn find_anvil() -> Result<PathBuf, EngineError> {
     let mut candidates: Vec<PathBuf> = Vec::new();
-    candidates.extend(configured.map(Path::to_path_buf));
     candidates.extend(std::env::var_os("HALLMARK_ANVIL").map(PathBuf::from));
     if let Some(tools) = std::env::var_os("HALLMARK_TOOLS") {
         candidates.push(PathBuf::from(tools).join("bin/anvil"));

@@ -240,12 +240,7 @@ impl Engine {
     /// (`chain/deployment-<chain id>.json`).
     #[instrument(skip(self), err(Display))]
     pub async fn start_dev_chain(&self) -> Result<(), EngineError> {
-        let ChainConfig::DevChain {
-            anvil,
-            port,
-            chain_id,
-        } = &self.inner.config.chain
-        else {
+        let ChainConfig::DevChain { port, chain_id } = &self.inner.config.chain else {
             // A consortium node: use the deployment recorded in the data folder, if any.
             let recorded = hallmark_chain::read_deployment(
                 &self.inner.config.chain_dir(),
@@ -286,7 +281,7 @@ impl Engine {
             Ok(Claim::Owner(owner)) => {
                 let started = async {
                     let options = DevChainOptions {
-                        anvil: find_anvil(anvil.as_deref())?,
+                        anvil: find_anvil()?,
                         chain_dir: chain_dir.clone(),
                         port: *port,
                         chain_id: *chain_id,
@@ -336,10 +331,18 @@ impl Engine {
         };
         let dir = self.inner.config.chain_dir();
         let chain_id = self.inner.config.chain_id();
-        let first_time = read_deployment(&dir, chain_id)?.is_none();
+        let previous = read_deployment(&dir, chain_id)?;
         let council = dev_signer(0)?;
         let deployment = deploy_suite(url, &council, &DeployParams::dev(&dir)).await?;
-        if first_time {
+        let replaced = previous
+            .as_ref()
+            .is_some_and(|p| p.market != deployment.market);
+        if replaced {
+            // A new suite (the old one was gone or outdated): the catalog followed the old one.
+            self.catalog().clear()?;
+            warn!(works = %deployment.works, "the dev chain's contracts were replaced; the catalog starts again");
+        }
+        if previous.is_none() || replaced {
             let client = ChainClient::connect(
                 url,
                 council,

@@ -8,7 +8,7 @@ use hallmark_engine::{Config, DEV_CHAIN_ID, Engine};
 
 fn options(dir: &std::path::Path) -> DevChainOptions {
     DevChainOptions {
-        anvil: find_anvil(None).expect("anvil is installed by `make test` (scripts/setup.sh)"),
+        anvil: find_anvil().expect("anvil is installed by `make test` (scripts/setup.sh)"),
         chain_dir: dir.join("chain"),
         port: None,
         chain_id: DEV_CHAIN_ID,
@@ -56,7 +56,7 @@ async fn an_orphaned_anvil_is_stopped_and_replaced() {
     let chain_dir = dir.path().join("chain");
     std::fs::create_dir_all(&chain_dir).expect("mkdir");
     // A crashed session's anvil: started detached (its parent, `sh`, exits at once).
-    let anvil = find_anvil(None).expect("anvil");
+    let anvil = find_anvil().expect("anvil");
     let out = std::process::Command::new("sh")
         .arg("-c")
         .arg(r#""$0" --host 127.0.0.1 --port 0 >/dev/null 2>&1 & echo $!"#)
@@ -138,4 +138,96 @@ async fn a_missing_anvil_is_a_clear_error() {
     let err = DevChain::start(&options).await.expect_err("must fail");
     assert_eq!(err.code(), "chain.dev_chain");
     assert!(err.to_string().contains("make run"), "{err}");
+}
+
+/// Sends one raw HTTP/1.1 request to the dev chain as a web page's browser would, and returns
+/// the response's head and body in lowercase.
+fn browser_request(url: &str, request: &str) -> String {
+    use std::io::{Read, Write};
+    let address = url.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = std::net::TcpStream::connect(address).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    stream
+        .write_all(request.replace("{host}", address).as_bytes())
+        .expect("send");
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    String::from_utf8_lossy(&answer).to_lowercase()
+}
+
+/// Security finding 9: anvil's default `Access-Control-Allow-Origin: *` let any web page in the
+/// user's browser drive the dev chain (`anvil_impersonateAccount`, `anvil_setBalance` …). The
+/// dev chain answers no page from another origin: no CORS headers, no preflight, and the form-style
+/// request a page may send without one is not executed.
+#[tokio::test]
+async fn a_web_page_cannot_drive_the_dev_chain() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let chain = DevChain::start(&options(dir.path())).await.expect("start");
+    let url = chain.rpc().url().to_owned();
+    let preflight = browser_request(
+        &url,
+        "OPTIONS / HTTP/1.1\r\nHost: {host}\r\nOrigin: http://evil.example\r\n\
+         Access-Control-Request-Method: POST\r\nAccess-Control-Request-Headers: content-type\r\n\
+         Connection: close\r\n\r\n",
+    );
+    assert!(
+        !preflight.contains("access-control-allow-origin"),
+        "{preflight}"
+    );
+    let body = r#"{"jsonrpc":"2.0","id":1,"method":"anvil_impersonateAccount","params":["0x0000000000000000000000000000000000000001"]}"#;
+    let simple = browser_request(
+        &url,
+        &format!(
+            "POST / HTTP/1.1\r\nHost: {{host}}\r\nOrigin: http://evil.example\r\n\
+             Content-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    );
+    assert!(
+        !simple.contains("access-control-allow-origin") && !simple.contains(r#""result""#),
+        "{simple}"
+    );
+    chain.stop().await;
+}
+
+/// Security finding 10: a data folder's `config.json` named a program (`chain.anvil`) that the
+/// app ran at start, and the webview can choose the next data folder. The dev chain's anvil now
+/// comes only from the installation and the environment: the named program never runs.
+#[tokio::test]
+async fn a_data_folder_cannot_name_a_program_to_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).expect("mkdir");
+    let marker = dir.path().join("it-ran");
+    let program = dir.path().join("not-anvil.sh");
+    std::fs::write(
+        &program,
+        format!("#!/bin/sh\ntouch {}\nsleep 30\n", marker.display()),
+    )
+    .expect("script");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let mut config = serde_json::to_value(Config::embedded(data.clone())).expect("json");
+    config["chain"]["anvil"] = serde_json::json!(program);
+    std::fs::write(
+        data.join("config.json"),
+        serde_json::to_vec_pretty(&config).expect("json"),
+    )
+    .expect("config.json");
+
+    let engine = Engine::open(Config::load(Some(data)).expect("load"))
+        .await
+        .expect("open");
+    engine
+        .start_dev_chain()
+        .await
+        .expect("the installed anvil starts");
+    assert!(engine.deployment().is_some(), "the suite is deployed");
+    assert!(!marker.exists(), "the program named by the folder ran");
+    engine.shutdown().await;
 }

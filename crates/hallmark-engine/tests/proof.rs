@@ -165,7 +165,10 @@ async fn a_holders_bundle_verifies_and_every_tampering_fails() {
         .chain_client(dev_signer(3).expect("member1"))
         .await
         .expect("client");
-    member1.buy(U256::from(token_id)).await.expect("buy");
+    member1
+        .buy(U256::from(token_id), credits(15))
+        .await
+        .expect("buy");
 
     // Only the holder can prove.
     let refused = engine

@@ -63,7 +63,7 @@ async fn market_activity(env: &Env) {
         .await
         .expect("edition 2");
     m[0].list(a.token_id, credits(15)).await.expect("list");
-    m[1].buy(a.token_id).await.expect("buy");
+    m[1].buy(a.token_id, credits(15)).await.expect("buy");
     m[0].gift(a.token_id + u(1), m[2].address())
         .await
         .expect("gift");
@@ -76,7 +76,9 @@ async fn market_activity(env: &Env) {
         fee: credits(3),
     };
     let (offer, _) = m[1].offer_licence(&terms).await.expect("offer");
-    m[2].accept_licence(offer).await.expect("accept");
+    m[2].accept_licence(offer, credits(3))
+        .await
+        .expect("accept");
     env.reviewer.freeze_work(u(3), 2).await.expect("freeze");
     // The review queue: one request approved, one withdrawn.
     for (n, content) in [b"near copy 1".as_slice(), b"near copy 2"]
@@ -186,7 +188,7 @@ async fn a_reorg_is_rolled_back_and_reapplied() {
         .expect("snapshot");
 
     // Branch 1: member 2 buys.
-    m[1].buy(a.token_id).await.expect("buy");
+    m[1].buy(a.token_id, credits(10)).await.expect("buy");
     let catalog = fresh_catalog();
     sync(&env, &catalog, 1_000).await;
     assert_eq!(

@@ -91,7 +91,13 @@ fn confirmation(
         MarketRequest::Gift { token_id, to } => {
             i18n::confirm_give(lang, token_id, &format::address(to))
         }
-        MarketRequest::Buy { token_id } => i18n::confirm_buy(lang, token_id, &listed, royalty),
+        MarketRequest::Buy {
+            token_id,
+            price_cents,
+        } => {
+            let price = format::credits(lang, i64::try_from(*price_cents).unwrap_or(i64::MAX));
+            i18n::confirm_buy(lang, token_id, &price, royalty)
+        }
     }
 }
 
@@ -264,7 +270,7 @@ fn TradePanel(
                     }
                     (false, Some(p)) => view! {
                         <button id="buy-button" class="primary" on:click=move |_| pending.set(Some(
-                            MarketRequest::Buy { token_id: token },
+                            MarketRequest::Buy { token_id: token, price_cents: u64::try_from(p).unwrap_or_default() },
                         ))>{tr(move |l| i18n::buy_for(l, &format::credits(l, p)))}</button>
                     }.into_any(),
                     (false, None) => view! { <p class="note">{t(Text::OnlyHolderLists)}</p> }.into_any(),

@@ -92,13 +92,20 @@ pub(crate) async fn licence(cli: &Cli, command: &LicenceCommand) -> Result<(), F
             })
             .await?;
             print_line(&format!(
-                "licence offer {offer} on token {} to {:#x} (block {}); the licensee accepts with `hallmark licence accept {offer}`",
-                terms.token_id, terms.licensee, tx.block_number
+                "licence offer {offer} on token {} to {:#x} (block {}); the licensee accepts with `hallmark licence accept {offer} --fee {}`",
+                terms.token_id,
+                terms.licensee,
+                tx.block_number,
+                super::market::credit_text(terms.fee)
             ))
         }
-        LicenceCommand::Accept { offer, who } => {
+        LicenceCommand::Accept { offer, fee, who } => {
             let offer = parse_id(offer)?;
-            let tx = as_account(cli, who.account, async |c| c.accept_licence(offer).await).await?;
+            let fee = super::market::parse_credits("--fee", fee)?;
+            let tx = as_account(cli, who.account, async |c| {
+                c.accept_licence(offer, fee).await
+            })
+            .await?;
             print_line(&format!(
                 "licence offer {offer} accepted and paid (block {})",
                 tx.block_number

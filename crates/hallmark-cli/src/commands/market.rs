@@ -9,8 +9,30 @@ use hallmark_engine::{
 };
 
 use super::{open_engine, print_line};
-use crate::cli::{Cli, DemoAccount, FreezeArgs, GiftArgs, ListArgs, MintArgs, Signer, TokenArgs};
+use crate::cli::{
+    BuyArgs, Cli, DemoAccount, FreezeArgs, GiftArgs, ListArgs, MintArgs, Signer, TokenArgs,
+};
 use crate::failure::Failure;
+
+/// An amount of credit as people type it (`15`, `12.5`, `12.50`), in units (cents).
+pub(crate) fn parse_credits(flag: &str, text: &str) -> Result<U256, Failure> {
+    hallmark_domain::credits::parse(text)
+        .map(U256::from)
+        .ok_or_else(|| {
+            Failure::bad_input(format!(
+                "`{text}` is not an amount of credits for {flag} (e.g. 15 or 12.50)"
+            ))
+        })
+}
+
+/// Credit units (cents) for people: `25` or `12.50`.
+pub(crate) fn credit_text(units: U256) -> String {
+    match i64::try_from(units) {
+        Ok(cents) if cents % 100 == 0 => (cents / 100).to_string(),
+        Ok(cents) => super::catalog::format_credits(cents),
+        Err(_) => format!("{units} units of"),
+    }
+}
 
 pub(crate) fn parse_id(text: &str) -> Result<U256, Failure> {
     text.parse::<U256>()
@@ -175,7 +197,7 @@ pub(crate) async fn work(cli: &Cli, args: &TokenArgs) -> Result<(), Failure> {
         hex::encode(work.content_hash),
         work.metadata_cid,
         listing
-            .map(|l| format!("{} credits", l.price / credits(1)))
+            .map(|l| format!("{} credits", credit_text(l.price)))
             .unwrap_or_else(|| "no".to_owned()),
         if transferable == 0 {
             "now".to_owned()
@@ -215,12 +237,15 @@ pub(crate) async fn cancel(cli: &Cli, args: &TokenArgs) -> Result<(), Failure> {
 }
 
 /// `hallmark buy`.
-pub(crate) async fn buy(cli: &Cli, args: &TokenArgs) -> Result<(), Failure> {
+pub(crate) async fn buy(cli: &Cli, args: &BuyArgs) -> Result<(), Failure> {
     let token = parse_id(&args.token)?;
-    let tx = as_account(cli, args.who.account, async |c| c.buy(token).await).await?;
+    let price = parse_credits("--price", &args.price)?;
+    let tx = as_account(cli, args.who.account, async |c| c.buy(token, price).await).await?;
     print_line(&format!(
-        "bought token {token} (block {}, tx {:#x})",
-        tx.block_number, tx.tx_hash
+        "bought token {token} for {} credits (block {}, tx {:#x})",
+        credit_text(price),
+        tx.block_number,
+        tx.tx_hash
     ))
 }
 

@@ -1,0 +1,177 @@
+//! The payment attacks of the trust review (docs/security.md, findings 1 and 2), performed against
+//! a real anvil: each test is the attack, and asserts that it fails and costs the victim nothing.
+
+#![allow(clippy::unwrap_used)] // tests may unwrap (house rules)
+
+mod common;
+
+use common::{Env, err, u};
+use hallmark_chain::{ChainError, LicenceKind, LicenceTerms, U256};
+
+/// Finding 1: the seller re-lists at a higher price after the buyer saw the listing. Neither the
+/// client nor the contract lets the buyer pay more than the price they confirmed, and the market
+/// is never approved for more than that price.
+#[tokio::test]
+async fn a_seller_who_relists_higher_before_the_buy_charges_the_buyer_nothing() {
+    let env = Env::new(2, 250, 0).await;
+    let (seller, buyer) = (&env.members[0], &env.members[1]);
+    let t = env
+        .register(
+            "relisted",
+            seller.address(),
+            seller.address(),
+            1,
+            1_000,
+            vec![],
+        )
+        .await
+        .token_id;
+    let seen = u(100);
+    seller.list(t, seen).await.unwrap();
+    // The seller sees the buy coming and re-lists at nine times the price.
+    seller.list(t, u(900)).await.unwrap();
+    let before = buyer.credit_balance(buyer.address()).await.unwrap();
+
+    // The client refuses before it approves anything.
+    assert_eq!(
+        err(buyer.buy(t, seen).await),
+        ChainError::PriceMismatch {
+            listed: u(900),
+            stated: seen
+        }
+    );
+    // A transaction already on its way (the re-listing landed first) is refused by the
+    // contract, even from a buyer who once approved the market for everything they have.
+    let market = buyer.market();
+    buyer
+        .approve_credit(env.deployment.market, U256::MAX)
+        .await
+        .unwrap();
+    assert_eq!(
+        err(buyer.submit(market.buy(t, seen)).await),
+        ChainError::PriceMismatch {
+            listed: u(900),
+            stated: seen
+        }
+    );
+    assert_eq!(buyer.credit_balance(buyer.address()).await.unwrap(), before);
+    assert_eq!(buyer.owner_of(t).await.unwrap(), seller.address());
+
+    // At the price the buyer does confirm, the sale goes through and the market's allowance is
+    // exactly what was paid: nothing is left for a later listing to take.
+    buyer.buy(t, u(900)).await.unwrap();
+    assert_eq!(
+        before - buyer.credit_balance(buyer.address()).await.unwrap(),
+        u(900)
+    );
+    let allowance = buyer
+        .credit()
+        .allowance(buyer.address(), env.deployment.market)
+        .call()
+        .await
+        .unwrap();
+    assert_eq!(allowance, U256::ZERO);
+}
+
+/// Finding 1, for licences: the licensee states the fee they agreed to.
+#[tokio::test]
+async fn a_licence_is_paid_only_at_the_fee_the_licensee_confirmed() {
+    let env = Env::new(2, 250, 0).await;
+    let (holder, licensee) = (&env.members[0], &env.members[1]);
+    let t = env
+        .register("licensed", holder.address(), holder.address(), 1, 0, vec![])
+        .await
+        .token_id;
+    let terms = LicenceTerms {
+        token_id: t,
+        licensee: licensee.address(),
+        kind: LicenceKind::Exhibition,
+        scope_hash: common::sha(b"a week in the foyer"),
+        duration: 7 * 86_400,
+        fee: u(5_000),
+    };
+    let (offer, _) = holder.offer_licence(&terms).await.unwrap();
+    let before = licensee.credit_balance(licensee.address()).await.unwrap();
+    assert_eq!(
+        err(licensee.accept_licence(offer, u(50)).await),
+        ChainError::FeeMismatch {
+            fee: u(5_000),
+            stated: u(50)
+        }
+    );
+    licensee
+        .approve_credit(env.deployment.licences, U256::MAX)
+        .await
+        .unwrap();
+    let licences = licensee.licences();
+    assert_eq!(
+        err(licensee.submit(licences.accept(offer, u(50))).await),
+        ChainError::FeeMismatch {
+            fee: u(5_000),
+            stated: u(50)
+        }
+    );
+    assert_eq!(
+        licensee.credit_balance(licensee.address()).await.unwrap(),
+        before
+    );
+    licensee.accept_licence(offer, u(5_000)).await.unwrap();
+    assert_eq!(
+        before - licensee.credit_balance(licensee.address()).await.unwrap(),
+        u(5_000)
+    );
+}
+
+/// Finding 2: buyer and seller settle beside the market (credit sent directly, then the token
+/// gifted), so the creator's royalty and the platform fee are never paid. Credit moves between
+/// accounts only through the suite's contracts, so the payment itself is refused, directly or
+/// through an allowance.
+#[tokio::test]
+async fn paying_the_seller_beside_the_market_is_refused() {
+    let env = Env::new(3, 250, 0).await;
+    let (seller, buyer) = (&env.members[0], &env.members[1]);
+    let seller_before = seller.credit_balance(seller.address()).await.unwrap();
+    let buyer_before = buyer.credit_balance(buyer.address()).await.unwrap();
+
+    let credit = buyer.credit();
+    assert_eq!(
+        err(buyer
+            .submit(credit.transfer(seller.address(), u(900)))
+            .await),
+        ChainError::TransfersOnlyThroughSystem {
+            caller: buyer.address()
+        }
+    );
+    // Nor by letting the seller pull it.
+    buyer
+        .approve_credit(seller.address(), u(900))
+        .await
+        .unwrap();
+    let pull = seller.credit();
+    assert_eq!(
+        err(seller
+            .submit(pull.transferFrom(buyer.address(), seller.address(), u(900)))
+            .await),
+        ChainError::TransfersOnlyThroughSystem {
+            caller: seller.address()
+        }
+    );
+    assert_eq!(
+        seller.credit_balance(seller.address()).await.unwrap(),
+        seller_before
+    );
+    assert_eq!(
+        buyer.credit_balance(buyer.address()).await.unwrap(),
+        buyer_before
+    );
+    // The council's issuance still works, and so does a holder's redemption (burn).
+    env.council
+        .mint_credit(buyer.address(), u(1))
+        .await
+        .unwrap();
+    buyer.submit(credit.burn(u(1))).await.unwrap();
+    assert_eq!(
+        buyer.credit_balance(buyer.address()).await.unwrap(),
+        buyer_before
+    );
+}
