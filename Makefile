@@ -8,7 +8,9 @@ SHELL := /bin/bash
 run:
 	bash scripts/setup.sh run
 	bash scripts/build-ui.sh
-	cargo build -p hallmark-app -p hallmark-cli
+	# The same build as the test command's (scripts/test.sh): one feature set, so whichever of
+	# `make run` and `make test` comes second rebuilds nothing.
+	cargo build --workspace --all-targets
 	bash scripts/run-app.sh
 
 test:
@@ -21,7 +23,7 @@ setup:
 ui:
 	bash scripts/build-ui.sh
 app: ui
-	cargo build -p hallmark-app
+	cargo build --workspace --all-targets
 lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings

@@ -2,10 +2,10 @@
 //! read from paths in the Rust core; only reports cross the IPC boundary.
 
 use hallmark_api::{
-    BundleReport, CheckLine, CheckStatus, CopyCheckReport, ExportProofReport, ExportProofRequest,
-    FileReport, MatchedWork, PathRequest, VerifyOutcome, VerifyRequest,
+    BundleConclusion, BundleReport, CheckLine, CheckStatus, CopyCheckReport, ExportProofReport,
+    ExportProofRequest, FileReport, MatchedWork, PathRequest, VerifyOutcome, VerifyRequest,
 };
-use hallmark_engine::evidence::{Status, VerifyOptions};
+use hallmark_engine::evidence::{Conclusion, Status, VerifyOptions};
 use hallmark_engine::{Engine, NearMatch, U256};
 use tauri::State;
 
@@ -86,14 +86,25 @@ pub(crate) async fn verify(
     };
     let job = jobs.start(job)?;
     if is_bundle(&path) {
-        let options = VerifyOptions { challenge };
+        let options = VerifyOptions {
+            challenge,
+            ..VerifyOptions::default()
+        };
         let report = job
             .token
             .run(engine.verify_bundle(&path, &options, None, false))
             .await?;
         let summary = report.summary.clone();
+        let conclusion = match report.conclusion() {
+            Conclusion::Verified { .. } => BundleConclusion::Verified,
+            Conclusion::Consistent => BundleConclusion::Consistent,
+            Conclusion::NotThisConsortium => BundleConclusion::NotThisConsortium,
+            Conclusion::Failed => BundleConclusion::Failed,
+        };
         return Ok(VerifyOutcome::Bundle(BundleReport {
-            verified: report.passed(),
+            verified: conclusion == BundleConclusion::Verified,
+            conclusion,
+            consortium: report.consortium.clone(),
             title: summary.as_ref().and_then(|s| s.title.clone()),
             token_id: summary.as_ref().map(|s| s.token_id.clone()),
             holder: summary.as_ref().map(|s| format!("{:#x}", s.holder)),

@@ -320,6 +320,7 @@ catalogue! {
     Challenge: "Challenge", "挑战值";
     Checking: "Checking…", "正在验证…";
     Verified: "Verified: every check passed", "已验证：所有检查均通过";
+    ConsistentOnly: "Not verified against the consortium's chain: no check failed, but the bundle was only checked offline", "未对照联盟链核验：没有检查失败，但证据包只经过离线核验";
     BundleSha: "Bundle sha-256", "证据包 sha-256";
     RegisteredWork: "registered work", "已登记作品";
     NotRegistered: "Not registered: no work has these exact bytes", "未登记：没有作品与它的字节完全相同";
@@ -558,6 +559,8 @@ templates! {
     health_summary(works: u64, problems: u64) => "{works} work(s) checked: {problems} problem(s).", "已检查 {works} 件作品：{problems} 个问题。";
     health_fixed(fixed: usize) => "{fixed} repaired.", "已修复 {fixed} 项。";
     last_verified(when: &str) => "last verified {when}", "上次验证 {when}";
+    verified_on(consortium: &str) => "Verified: every check passed against {consortium}", "已验证：对照 {consortium} 所有检查均通过";
+    not_from(consortium: &str) => "Not verified: this bundle is not from {consortium}", "未验证：该证据包并非来自 {consortium}";
     kit_exported(works: u64, bundles: u64, size: &str) => "✓ Exit kit written: {works} work(s), {bundles} evidence bundle(s), {size}.", "✓ 退出工具包已写入：{works} 件作品、{bundles} 个证据包，共 {size}。";
     resumed_mint(work: &str, block: u64) => "✓ Finished: registered as work {work} in block {block}.", "✓ 已完成：已登记为作品 {work}，区块 {block}。";
     started_at(when: &str) => "started {when}", "开始于 {when}";

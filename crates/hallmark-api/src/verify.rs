@@ -72,8 +72,13 @@ pub struct CheckLine {
 /// A bundle's verification report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BundleReport {
-    /// Every check passed (skips allowed).
+    /// Verified against the consortium's own chain ([`BundleConclusion::Verified`]): the only
+    /// case the app shows as verified.
     pub verified: bool,
+    /// What the checks conclude.
+    pub conclusion: BundleConclusion,
+    /// The consortium the bundle was checked against (this data folder's), when one is known.
+    pub consortium: Option<String>,
     /// The work's title.
     pub title: Option<String>,
     /// The token.
@@ -160,6 +165,21 @@ hallmark_domain::wire_enum! {
         FlipPlus1 = "flip_plus1",
         /// Anti-transposed.
         FlipMinus1 = "flip_minus1",
+    }
+}
+
+hallmark_domain::wire_enum! {
+    /// What a bundle's checks conclude, strongest first.
+    pub enum BundleConclusion {
+        /// Every check passed, the bundle names the consortium's deployment and was checked
+        /// against the consortium's own chain.
+        Verified = "verified",
+        /// No check failed, but the bundle was not checked against the consortium's chain.
+        Consistent = "consistent",
+        /// The bundle (or the node it was checked against) is of another deployment or chain.
+        NotThisConsortium = "not_this_consortium",
+        /// A check failed: do not trust the bundle.
+        Failed = "failed",
     }
 }
 

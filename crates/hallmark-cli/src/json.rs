@@ -89,6 +89,7 @@ pub(crate) fn provenance(entries: &[ProvenanceEntry]) -> Result<Value, Failure> 
 /// A verification report, the summary's token id as a number.
 pub(crate) fn verify_report(report: &Report) -> Result<Value, Failure> {
     let mut value = to_value(report)?;
+    value["conclusion"] = to_value(&report.conclusion())?;
     if let Some(summary) = &report.summary {
         value["summary"]["token_id"] = id_number("token", &summary.token_id)?.into();
     }

@@ -87,5 +87,7 @@ pub mod catalog {
 /// The evidence verifier's report, as [`Engine::verify_bundle`] answers it (the bundle format
 /// itself is `hallmark_evidence`).
 pub mod evidence {
-    pub use hallmark_evidence::{Check, Report, Status, Summary, VerifyOptions};
+    pub use hallmark_evidence::{
+        Anchor, Check, Conclusion, Report, Status, Summary, VerifyOptions,
+    };
 }

@@ -7,14 +7,15 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use hallmark_chain::{Address, B256, PrivateKeySigner, U256};
 use hallmark_evidence::{
-    ChainInfo, LicenceEntry, ProofInputs, Report, TokenInfo, Transfer, TransferKind, VerifyOptions,
-    WorkInfo,
+    Anchor, ChainInfo, LicenceEntry, ProofInputs, Report, TokenInfo, Transfer, TransferKind,
+    VerifyOptions, WorkInfo,
 };
 use hallmark_unixfs::Cid;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tracing::info;
 
+use crate::config::ChainConfig;
 use crate::engine::Engine;
 use crate::error::EngineError;
 
@@ -272,7 +273,8 @@ impl Engine {
     }
 
     /// Verifies a bundle file offline, then against `rpc_url` if given (else against this
-    /// engine's running chain, if any, unless `offline`).
+    /// engine's running chain, if any, unless `offline`). Unless `options` names one, the
+    /// bundle is anchored to this data folder's consortium ([`Engine::anchor`]).
     pub async fn verify_bundle(
         &self,
         path: &Path,
@@ -280,7 +282,47 @@ impl Engine {
         rpc_url: Option<&str>,
         offline: bool,
     ) -> Result<Report, EngineError> {
-        verify_bundle_at(path, options, self.online_url(rpc_url, offline).await).await
+        let mut options = options.clone();
+        if options.anchor.is_none() {
+            options.anchor = self.anchor(!offline).await;
+        }
+        verify_bundle_at(path, &options, self.online_url(rpc_url, offline).await).await
+    }
+
+    /// The consortium this data folder trusts, as a verification anchor: the chain id and the
+    /// contracts of its recorded deployment and, when `online` and its node answers, that node's
+    /// genesis block. `None` when no deployment is recorded.
+    pub async fn anchor(&self, online: bool) -> Option<Anchor> {
+        let chain_id = self.config().chain_id();
+        let deployment = match self.deployment() {
+            Some(deployment) => deployment,
+            None => hallmark_chain::read_deployment(&self.config().chain_dir(), chain_id)
+                .ok()
+                .flatten()?,
+        };
+        let name = match &self.config().chain {
+            ChainConfig::DevChain { .. } => {
+                "this data folder's dev chain (a demo chain, not evidence)".to_owned()
+            }
+            ChainConfig::Rpc { .. } => format!("the consortium of chain {chain_id}"),
+        };
+        let genesis_hash = match (online, self.chain_rpc().await) {
+            (true, Some(rpc)) => hallmark_evidence::online::genesis_hash(rpc.url())
+                .await
+                .ok(),
+            _ => None,
+        };
+        Some(Anchor {
+            name,
+            chain: ChainInfo {
+                chain_id: deployment.chain_id,
+                works: deployment.works,
+                market: deployment.market,
+                licences: deployment.licences,
+                consortium: deployment.consortium,
+            },
+            genesis_hash,
+        })
     }
 
     async fn online_url(&self, rpc_url: Option<&str>, offline: bool) -> Option<String> {
@@ -309,7 +351,13 @@ pub async fn verify_bundle_at(
     match (rpc_url, parsed) {
         (Some(url), Some(parsed)) => match hallmark_evidence::online::connect(&url) {
             Ok(provider) => {
-                hallmark_evidence::online::verify_online(&mut report, &parsed, &provider).await;
+                hallmark_evidence::online::verify_online(
+                    &mut report,
+                    &parsed,
+                    &provider,
+                    options.anchor.as_ref(),
+                )
+                .await;
             }
             Err(reason) => report.checks.push(hallmark_evidence::Check {
                 id: "online.chain",

@@ -204,6 +204,7 @@ async fn a_holders_bundle_verifies_and_every_tampering_fails() {
     // Offline: everything passes, with the challenge; a wrong challenge names itself.
     let with_challenge = VerifyOptions {
         challenge: Some(challenge),
+        ..VerifyOptions::default()
     };
     let (report, parsed) = verify_bytes(&proof.bytes, &with_challenge).expect("a bundle");
     assert!(report.passed(), "{report:#?}");
@@ -217,7 +218,8 @@ async fn a_holders_bundle_verifies_and_every_tampering_fails() {
         failed_ids(
             &proof.bytes,
             &VerifyOptions {
-                challenge: Some(U256::from(1u64))
+                challenge: Some(U256::from(1u64)),
+                ..VerifyOptions::default()
             }
         ),
         vec![format!(

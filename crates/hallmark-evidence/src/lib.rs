@@ -10,6 +10,7 @@
 //! be checked from the bytes alone and [`online::verify_online`] re-checks the rest against a
 //! node. A README inside explains how to check each claim with standard tools.
 
+mod anchor;
 mod bundle;
 pub mod collect;
 mod container;
@@ -20,6 +21,7 @@ mod prove;
 pub mod seal;
 mod verify;
 
+pub use anchor::{Anchor, CONSORTIUM_CHECK, Conclusion, GENESIS_CHECK};
 pub use bundle::{BundleFiles, MAX_ENTRIES, MAX_JSON_BYTES, MAX_MEDIA_BYTES};
 pub use error::EvidenceError;
 pub use model::{

@@ -8,6 +8,7 @@ use alloy::eips::BlockNumberOrTag;
 use alloy::providers::{DynProvider, Provider};
 use hallmark_chain::bindings::{HallmarkLicences, HallmarkMarket, HallmarkWorks};
 
+use crate::anchor::{Anchor, GENESIS_CHECK, check_genesis};
 use crate::model::Evidence;
 use crate::verify::{Outcome, Parsed, Report, Verdict, fail, pass};
 
@@ -19,7 +20,7 @@ pub fn connect(rpc_url: &str) -> Result<DynProvider, String> {
     hallmark_chain::connect_reader(rpc_url).map_err(|e| e.to_string())
 }
 
-async fn timed<T, E: std::fmt::Display>(
+pub(crate) async fn timed<T, E: std::fmt::Display>(
     what: &str,
     call: impl std::future::IntoFuture<Output = Result<T, E>>,
 ) -> Result<T, Verdict> {
@@ -33,9 +34,37 @@ async fn timed<T, E: std::fmt::Display>(
     }
 }
 
-/// Appends the online checks to `report`.
-pub async fn verify_online(report: &mut Report, parsed: &Parsed, provider: &DynProvider) {
+/// The hash of block 0 of the chain at `rpc_url`.
+pub async fn genesis_hash(rpc_url: &str) -> Result<alloy::primitives::B256, String> {
+    let provider = connect(rpc_url)?;
+    match timed(
+        "genesis block",
+        provider.get_block_by_number(BlockNumberOrTag::Number(0)),
+    )
+    .await
+    {
+        Ok(Some(block)) => Ok(block.header.hash),
+        Ok(None) => Err("the node has no block 0".to_owned()),
+        Err(Verdict::Fail(reason) | Verdict::Skip(reason)) => Err(reason),
+    }
+}
+
+/// Appends the online checks to `report`; with an `anchor`, first that the node is the
+/// anchor's chain (its genesis block).
+pub async fn verify_online(
+    report: &mut Report,
+    parsed: &Parsed,
+    provider: &DynProvider,
+    anchor: Option<&Anchor>,
+) {
     let evidence = &parsed.evidence;
+    if let Some(anchor) = anchor {
+        report.push(
+            GENESIS_CHECK,
+            "the node is the consortium's chain",
+            check_genesis(anchor, provider).await,
+        );
+    }
     let chain = check_chain_id(evidence, provider).await;
     let reachable = chain.is_ok();
     report.push("online.chain", "the node is on the bundle's chain", chain);

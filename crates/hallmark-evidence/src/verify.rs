@@ -19,6 +19,7 @@ use hallmark_unixfs::{Cid, ImportSettings, NullSink, import_reader};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::anchor::{Anchor, CONSORTIUM_CHECK, check_deployment};
 use crate::bundle::BundleFiles;
 use crate::model::{EVIDENCE_FILE, Evidence, FORMAT, METADATA_FILE, SEAL_FILE, Seal, TransferKind};
 use crate::seal::{recover, seal_hash, statement_hash};
@@ -80,6 +81,9 @@ pub struct Report {
     pub summary: Option<Summary>,
     /// The checks.
     pub checks: Vec<Check>,
+    /// The consortium the bundle was checked against (the [`Anchor`]'s name), if one was named.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consortium: Option<String>,
 }
 
 impl Report {
@@ -138,6 +142,9 @@ pub(crate) fn pass(detail: impl Into<String>) -> Outcome {
 pub struct VerifyOptions {
     /// The challenge the verifier gave the holder: the statement's nonce must equal it.
     pub challenge: Option<U256>,
+    /// The consortium the bundle must come from; without one a bundle is at best
+    /// [`Conclusion::Consistent`](crate::Conclusion::Consistent).
+    pub anchor: Option<Anchor>,
 }
 
 /// The parsed, decoded parts of a bundle that the online checks reuse.
@@ -206,6 +213,14 @@ pub fn verify_offline(files: &BundleFiles, options: &VerifyOptions) -> (Report, 
         content_sha256: hex::encode(evidence.work.content_hash),
         chain_id: evidence.chain.chain_id,
     });
+    if let Some(anchor) = &options.anchor {
+        report.consortium = Some(anchor.name.clone());
+        report.push(
+            CONSORTIUM_CHECK,
+            "the bundle is from the consortium's deployment",
+            check_deployment(&evidence, anchor),
+        );
+    }
 
     report.push(
         "format",

@@ -2,7 +2,8 @@
 //! the chain); a media file gets "who registered it, when, who holds it", then near copies.
 
 use hallmark_api::{
-    BundleReport, CheckStatus, FileReport, VerifyOutcome, VerifyRequest, commands, media_url,
+    BundleConclusion, BundleReport, CheckStatus, FileReport, VerifyOutcome, VerifyRequest,
+    commands, media_url,
 };
 use leptos::prelude::*;
 
@@ -68,18 +69,18 @@ fn Bundle(report: BundleReport) -> impl IntoView {
         .iter()
         .filter(|c| c.status == CheckStatus::Fail)
         .count();
-    let verified = report.verified;
-    let class = if verified {
-        "verdict ok"
-    } else {
-        "verdict bad"
+    let conclusion = report.conclusion;
+    let consortium = report.consortium.clone().unwrap_or_default();
+    let class = match conclusion {
+        BundleConclusion::Verified => "verdict ok",
+        BundleConclusion::Consistent => "verdict warn",
+        BundleConclusion::NotThisConsortium | BundleConclusion::Failed => "verdict bad",
     };
-    let verdict = tr(move |l| {
-        if verified {
-            Text::Verified.text(l).to_owned()
-        } else {
-            i18n::not_verified(l, failed)
-        }
+    let verdict = tr(move |l| match conclusion {
+        BundleConclusion::Verified => i18n::verified_on(l, &consortium),
+        BundleConclusion::Consistent => Text::ConsistentOnly.text(l).to_owned(),
+        BundleConclusion::NotThisConsortium => i18n::not_from(l, &consortium),
+        BundleConclusion::Failed => i18n::not_verified(l, failed),
     });
     let title = report.title.clone();
     view! {

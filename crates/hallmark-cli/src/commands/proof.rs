@@ -3,10 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use hallmark_chain::format_utc;
-use hallmark_engine::evidence::{Report, Status, VerifyOptions};
-use hallmark_engine::{
-    CertificateFormat, ProveRequest, U256, certificate_from_bundle, verify_bundle_at,
-};
+use hallmark_engine::evidence::{Conclusion, Report, Status, VerifyOptions};
+use hallmark_engine::{CertificateFormat, ProveRequest, U256, certificate_from_bundle};
 
 use super::market::{parse_id, signer, with_chain};
 use super::{check_input_file, open_engine, print_line};
@@ -123,26 +121,35 @@ pub(crate) async fn verify(cli: &Cli, args: &VerifyArgs) -> Result<(), Failure> 
     check_input_file(&args.bundle)?;
     let options = VerifyOptions {
         challenge: parse_challenge(args.challenge.as_deref())?,
+        ..VerifyOptions::default()
     };
-    let report = if args.offline || args.rpc.is_some() {
-        verify_bundle_at(&args.bundle, &options, args.rpc.clone()).await?
+    // Anchored to this data folder's consortium (its recorded deployment, and the genesis block
+    // of its own node when that runs); checked against `--rpc`, else against that node.
+    let engine = open_engine(cli).await?;
+    let started = if args.offline {
+        Err(())
     } else {
-        // This data folder's chain, when it can be reached; otherwise offline only.
-        let engine = open_engine(cli).await?;
-        let started = engine.start_dev_chain().await;
-        let report = engine
-            .verify_bundle(&args.bundle, &options, None, started.is_err())
-            .await;
-        engine.shutdown().await;
-        report?
+        engine.start_dev_chain().await.map_err(|_| ())
     };
+    let offline = args.offline || (started.is_err() && args.rpc.is_none());
+    let report = engine
+        .verify_bundle(&args.bundle, &options, args.rpc.as_deref(), offline)
+        .await;
+    engine.shutdown().await;
+    let report = report?;
+    let conclusion = report.conclusion();
     if args.json {
         print_line(&to_json(&crate::json::verify_report(&report)?)?)?;
     } else {
-        print_line(&render(&report))?;
+        print_line(&render(&report, &conclusion))?;
     }
     let failed = report.failures().count();
-    if report.passed() {
+    if let Conclusion::NotThisConsortium = conclusion {
+        Err(Failure::other(format!(
+            "the bundle is not from {}: do not trust it as evidence here",
+            report.consortium.as_deref().unwrap_or("this consortium")
+        )))
+    } else if report.passed() {
         Ok(())
     } else if failed == 0 {
         Err(Failure::other("nothing could be checked"))
@@ -154,8 +161,8 @@ pub(crate) async fn verify(cli: &Cli, args: &VerifyArgs) -> Result<(), Failure> 
     }
 }
 
-/// The report as text: a header, then one line per check.
-fn render(report: &Report) -> String {
+/// The report as text: a header, then one line per check, then the conclusion.
+fn render(report: &Report, conclusion: &Conclusion) -> String {
     let mut out = String::new();
     if let Some(s) = &report.summary {
         out.push_str(&format!(
@@ -186,10 +193,16 @@ fn render(report: &Report) -> String {
         }
         out.push('\n');
     }
-    let verdict = if report.passed() {
-        "VERIFIED: every check passed"
-    } else {
-        "NOT VERIFIED"
+    let verdict = match conclusion {
+        Conclusion::Verified { consortium } => {
+            format!("VERIFIED: every check passed against {consortium}")
+        }
+        Conclusion::Consistent => "CONSISTENT, NOT VERIFIED against the consortium's chain: no check failed, but the bundle was not checked against the chain of a consortium this data folder trusts".to_owned(),
+        Conclusion::NotThisConsortium => format!(
+            "NOT VERIFIED: not from {}",
+            report.consortium.as_deref().unwrap_or("this consortium")
+        ),
+        Conclusion::Failed => "NOT VERIFIED".to_owned(),
     };
     out.push_str(&format!("\n{verdict}"));
     out

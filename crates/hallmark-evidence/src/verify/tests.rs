@@ -302,6 +302,7 @@ fn honest() -> BundleFiles {
 fn options() -> VerifyOptions {
     VerifyOptions {
         challenge: Some(U256::from(NONCE)),
+        ..VerifyOptions::default()
     }
 }
 
@@ -955,6 +956,7 @@ fn a_statement_that_does_not_answer_the_challenge_fails() {
         &honest(),
         &VerifyOptions {
             challenge: Some(U256::from(1)),
+            ..VerifyOptions::default()
         },
     );
     assert_fails(
@@ -985,4 +987,63 @@ fn a_zip_that_is_not_in_canonical_form_fails_the_container_check() {
     let bytes = zip.finish().expect("zip").into_inner();
     let (report, _) = crate::verify_bytes(&bytes, &options()).expect("still a bundle");
     assert_fails(&report, &["container"], "canonical form");
+}
+
+fn anchored(chain: ChainInfo) -> VerifyOptions {
+    VerifyOptions {
+        anchor: Some(crate::Anchor {
+            name: "the test consortium".to_owned(),
+            chain,
+            genesis_hash: None,
+        }),
+        ..options()
+    }
+}
+
+#[test]
+fn without_a_consortium_a_bundle_is_at_best_consistent() {
+    let report = verify(&honest());
+    assert!(report.passed());
+    assert!(report.checks.iter().all(|c| c.id != "consortium"));
+    assert_eq!(report.conclusion(), crate::Conclusion::Consistent);
+}
+
+#[test]
+fn a_bundle_of_the_consortiums_deployment_offline_is_consistent_not_verified() {
+    let (report, _) = verify_offline(&honest(), &anchored(chain()));
+    let check = report
+        .checks
+        .iter()
+        .find(|c| c.id == "consortium")
+        .expect("checked against the consortium");
+    assert_eq!(check.status, Status::Pass, "{check:?}");
+    assert_eq!(report.consortium.as_deref(), Some("the test consortium"));
+    // No chain check ran: not verified.
+    assert_eq!(report.conclusion(), crate::Conclusion::Consistent);
+}
+
+#[test]
+fn a_bundle_of_another_deployment_or_chain_is_not_from_this_consortium() {
+    let other_works = ChainInfo {
+        works: Address::repeat_byte(0x99),
+        ..chain()
+    };
+    let other_chain = ChainInfo {
+        chain_id: 7,
+        ..chain()
+    };
+    for (anchor, named) in [
+        (other_works, "works contract"),
+        (other_chain, "chain 31337"),
+    ] {
+        let (report, _) = verify_offline(&honest(), &anchored(anchor));
+        let check = report
+            .checks
+            .iter()
+            .find(|c| c.id == "consortium")
+            .expect("checked");
+        assert_eq!(check.status, Status::Fail);
+        assert!(check.detail.contains(named), "{check:?}");
+        assert_eq!(report.conclusion(), crate::Conclusion::NotThisConsortium);
+    }
 }
