@@ -61,7 +61,7 @@ async fn gas_per_operation() {
     ));
     env.members[1].list(four.token_id, u(10_000)).await.unwrap();
     rows.push((
-        "credit approve (once per spender)",
+        "credit approve (the exact amount, before each payment)",
         env.members[3]
             .approve_credit(env.deployment.market, u(1_000_000))
             .await
