@@ -960,6 +960,11 @@ fn consortium_roles_and_licences_from_the_cli() {
             .contains("0x90f79bf6eb2c4f870365e785982e1f101e93b906"),
         "{shown}"
     );
+    // The end of the licence as a date people read, not a raw Unix time.
+    assert!(
+        shown.contains(" UTC (offer") && !shown.contains("unix"),
+        "{shown}"
+    );
 
     let down = ok(hallmark(dir.path(), &["chain", "down"]));
     assert!(down.contains("no dev chain is running"), "{down}");

@@ -230,14 +230,20 @@ impl Engine {
                 reason: format!("{address:#x} is already in the wallet"),
             });
         }
+        // Keystores are readable by their owner only: a 0700 folder of 0600 files.
         let dir = self.keystore_dir();
-        std::fs::create_dir_all(&dir).map_err(|e| EngineError::DataDir {
+        fsutil::private_dir(&dir).map_err(|e| EngineError::DataDir {
             path: dir.clone(),
             reason: e.to_string(),
         })?;
         let name = keystore_name(address);
+        let written = dir.join(&name);
         // scrypt is deliberately slow: off the async threads.
         tokio::task::spawn_blocking(move || write(&dir, &name)).await??;
+        fsutil::private_file(&written).map_err(|e| EngineError::DataDir {
+            path: written.clone(),
+            reason: e.to_string(),
+        })?;
         list.accounts.push(Listed {
             address,
             label,
@@ -365,15 +371,16 @@ impl Engine {
             path: source,
             reason: e.to_string(),
         })?;
-        let target = self
-            .config()
-            .data_dir
-            .join("exports")
-            .join(format!("keystore-{name}"));
-        fsutil::write_atomically(&target, &bytes).map_err(|e| EngineError::DataDir {
-            path: target.clone(),
-            reason: e.to_string(),
-        })?;
+        let exports = self.config().data_dir.join("exports");
+        let target = exports.join(format!("keystore-{name}"));
+        // The backup is as private as the keystore: a 0600 file in a 0700 folder.
+        fsutil::private_dir(&exports)
+            .and_then(|()| fsutil::write_atomically(&target, &bytes))
+            .and_then(|()| fsutil::private_file(&target))
+            .map_err(|e| EngineError::DataDir {
+                path: target.clone(),
+                reason: e.to_string(),
+            })?;
         Ok(target)
     }
 

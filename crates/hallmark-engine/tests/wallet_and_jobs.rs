@@ -337,3 +337,42 @@ async fn a_mint_reports_its_steps_keeps_its_splits_and_cancels_only_before_sendi
     );
     engine.shutdown().await;
 }
+
+/// Security finding 8 (part): keystores were 0644 files in a 0755 folder, and their exported
+/// copies 0644, so any local user could copy them and attack the password offline. Now the
+/// keystores folder and the exports folder are 0700 and every keystore and backup is 0600.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keystores_and_their_backups_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &std::path::Path| {
+        std::fs::metadata(path)
+            .expect("metadata")
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let engine = Engine::open(Config::embedded(data.clone()))
+        .await
+        .expect("engine");
+    // A keystores folder left open by an older version is tightened too.
+    std::fs::create_dir_all(data.join("keystores")).expect("mkdir");
+    std::fs::set_permissions(
+        data.join("keystores"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .expect("chmod");
+    let ada = engine
+        .create_account("Ada", PASSWORD)
+        .await
+        .expect("create");
+    let keystore = data.join("keystores").join(format!("{}.json", ada.address));
+    assert_eq!(mode(&data.join("keystores")), 0o700);
+    assert_eq!(mode(&keystore), 0o600);
+    let backup = engine.export_keystore(&ada.address).expect("export");
+    assert_eq!(mode(backup.parent().expect("exports")), 0o700);
+    assert_eq!(mode(&backup), 0o600);
+    engine.shutdown().await;
+}

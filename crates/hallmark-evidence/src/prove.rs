@@ -134,10 +134,22 @@ pub fn build_bundle(
 }
 
 fn readme(chain: &ChainInfo, work: &WorkInfo, registration: &Registration) -> String {
-    let media = work
-        .media_file
-        .as_deref()
-        .unwrap_or("(not included: fetch it from any IPFS node by its CID)");
+    // Without the media, the commands name a copy the reader fetches by its CID first.
+    let (media, fetch) = match work.media_file.as_deref() {
+        Some(name) => (name.to_owned(), String::new()),
+        None => (
+            "media.bin".to_owned(),
+            format!(
+                "   The media is not included: fetch it by its CID from any IPFS node first,\n     ipfs cat {} > media.bin\n",
+                work.content_cid
+            ),
+        ),
+    };
+    let listed = if work.media_file.is_some() {
+        format!("{media} metadata.json README.txt")
+    } else {
+        "metadata.json README.txt".to_owned()
+    };
     format!(
         "Hallmark evidence bundle
 ========================
@@ -147,8 +159,9 @@ This zip proves that a work was registered on an EVM chain and who holds a token
 checked by hand with standard tools, without Hallmark and without its servers:
 
 1. The files. evidence.json lists the sha-256 of every other file:
-     sha256sum {media} metadata.json README.txt
-2. The work. The media's sha-256 is the registered content hash
+     sha256sum {listed}
+2. The work.
+{fetch}   The media's sha-256 is the registered content hash
      {content}
    and `ipfs add --only-hash --cid-version=1 {media}` prints its CID {cid}.
    metadata.json's sha-256 is the registered metadata hash {metadata_hash}

@@ -119,8 +119,10 @@ pub(crate) async fn licence(cli: &Cli, command: &LicenceCommand) -> Result<(), F
             .await?;
             match active {
                 Some(l) => print_line(&format!(
-                    "token {token} is licensed to {:#x} until unix {} (offer {})",
-                    l.user, l.expires, l.offer_id
+                    "token {token} is licensed to {:#x} until {} (offer {})",
+                    l.user,
+                    hallmark_chain::format_utc(l.expires),
+                    l.offer_id
                 )),
                 None => print_line(&format!("token {token} has no active licence")),
             }

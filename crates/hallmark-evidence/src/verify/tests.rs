@@ -1047,3 +1047,24 @@ fn a_bundle_of_another_deployment_or_chain_is_not_from_this_consortium() {
         assert_eq!(report.conclusion(), crate::Conclusion::NotThisConsortium);
     }
 }
+
+#[test]
+fn a_bundle_without_its_media_explains_commands_that_run() {
+    let files = build_bundle(inputs(false, true), &holder()).expect("build");
+    let readme = String::from_utf8(files.files[README_FILE].clone()).expect("text");
+    let sums = readme
+        .lines()
+        .find(|l| l.trim_start().starts_with("sha256sum"))
+        .expect("a sha256sum command");
+    assert_eq!(sums.trim(), "sha256sum metadata.json README.txt");
+    assert!(readme.contains("ipfs cat "), "{readme}");
+    assert!(
+        readme.contains("ipfs add --only-hash --cid-version=1 media.bin"),
+        "{readme}"
+    );
+    assert!(!readme.contains("(not included"), "{readme}");
+    // With the media, the commands name its file.
+    let files = build_bundle(inputs(true, true), &holder()).expect("build");
+    let readme = String::from_utf8(files.files[README_FILE].clone()).expect("text");
+    assert!(!readme.contains("ipfs cat "), "{readme}");
+}
