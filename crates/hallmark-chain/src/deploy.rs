@@ -402,6 +402,16 @@ async fn deployed(
     Ok((address, receipt.block_number.unwrap_or_default()))
 }
 
+/// An amount of credit units for people (units are cents): `25` or `12.50`; the raw units when
+/// too large for a price.
+pub fn credit_text(units: U256) -> String {
+    match i64::try_from(units) {
+        Ok(cents) if cents % 100 == 0 => (cents / 100).to_string(),
+        Ok(cents) => hallmark_domain::credits::format(cents),
+        Err(_) => format!("{units} units of"),
+    }
+}
+
 /// Credit amounts are in units of 0.01 credit.
 pub fn credits(whole: u64) -> U256 {
     U256::from(whole) * U256::from(100u64)

@@ -8,6 +8,7 @@ use alloy::sol_types::SolInterface;
 use hallmark_domain::ErrorCode;
 
 use crate::bindings::HallmarkErrors::HallmarkErrorsErrors as Raw;
+use crate::deploy::credit_text;
 use crate::role::Role;
 use crate::time::format_utc;
 use crate::types::ReviewStatus;
@@ -824,15 +825,6 @@ impl From<crate::transport::NodeUnreachable> for ChainError {
 impl From<alloy::contract::Error> for ChainError {
     fn from(err: alloy::contract::Error) -> Self {
         Self::from_contract(err)
-    }
-}
-
-/// An amount of credit for people (units are cents): `25` or `12.50`; raw units when too large.
-fn credit_text(units: U256) -> String {
-    match i64::try_from(units) {
-        Ok(cents) if cents % 100 == 0 => (cents / 100).to_string(),
-        Ok(cents) => hallmark_domain::credits::format(cents),
-        Err(_) => format!("{units} units of"),
     }
 }
 

@@ -27,8 +27,8 @@ pub use client::{
     sign_typed, works_domain,
 };
 pub use deploy::{
-    DeployParams, Deployment, SUITE_VERSION, check_suite_version, credits, deploy_reviews,
-    deploy_suite, deployment_path, read_deployment,
+    DeployParams, Deployment, SUITE_VERSION, check_suite_version, credit_text, credits,
+    deploy_reviews, deploy_suite, deployment_path, read_deployment,
 };
 pub use error::{ChainError, ChainResult};
 pub use role::Role;

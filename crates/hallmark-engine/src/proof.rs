@@ -163,13 +163,7 @@ impl Engine {
             .await?;
 
         let inputs = ProofInputs {
-            chain: ChainInfo {
-                chain_id: deployment.chain_id,
-                works: deployment.works,
-                market: deployment.market,
-                licences: deployment.licences,
-                consortium: deployment.consortium,
-            },
+            chain: chain_info(&deployment),
             token: TokenInfo {
                 token_id: U256::from(token_id),
                 work_id: U256::from(work_id),
@@ -314,13 +308,7 @@ impl Engine {
         };
         Some(Anchor {
             name,
-            chain: ChainInfo {
-                chain_id: deployment.chain_id,
-                works: deployment.works,
-                market: deployment.market,
-                licences: deployment.licences,
-                consortium: deployment.consortium,
-            },
+            chain: chain_info(&deployment),
             genesis_hash,
         })
     }
@@ -501,5 +489,16 @@ impl Engine {
             sha256: proof.sha256,
             bytes: proof.bytes.len() as u64,
         })
+    }
+}
+
+/// The chain and contracts of a deployment, as a bundle names them.
+fn chain_info(deployment: &hallmark_chain::Deployment) -> ChainInfo {
+    ChainInfo {
+        chain_id: deployment.chain_id,
+        works: deployment.works,
+        market: deployment.market,
+        licences: deployment.licences,
+        consortium: deployment.consortium,
     }
 }

@@ -96,7 +96,7 @@ pub(crate) async fn licence(cli: &Cli, command: &LicenceCommand) -> Result<(), F
                 terms.token_id,
                 terms.licensee,
                 tx.block_number,
-                super::market::credit_text(terms.fee)
+                hallmark_chain::credit_text(terms.fee)
             ))
         }
         LicenceCommand::Accept { offer, fee, who } => {

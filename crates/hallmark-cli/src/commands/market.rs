@@ -3,7 +3,7 @@
 //! the app serves, else one the command starts and stops (state persisted in the data folder).
 
 use clap::ValueEnum;
-use hallmark_chain::credits;
+use hallmark_chain::{credit_text, credits};
 use hallmark_engine::{
     ChainClient, ChainResult, CoCreator, Engine, EngineError, MintRequest, U256, dev_signer,
 };
@@ -23,15 +23,6 @@ pub(crate) fn parse_credits(flag: &str, text: &str) -> Result<U256, Failure> {
                 "`{text}` is not an amount of credits for {flag} (e.g. 15 or 12.50)"
             ))
         })
-}
-
-/// Credit units (cents) for people: `25` or `12.50`.
-pub(crate) fn credit_text(units: U256) -> String {
-    match i64::try_from(units) {
-        Ok(cents) if cents % 100 == 0 => (cents / 100).to_string(),
-        Ok(cents) => super::catalog::format_credits(cents),
-        Err(_) => format!("{units} units of"),
-    }
 }
 
 pub(crate) fn parse_id(text: &str) -> Result<U256, Failure> {
