@@ -7,9 +7,8 @@
 //! trusts (the app's configuration). The [`Conclusion`] tells "verified on that consortium" apart
 //! from "internally consistent, not checked against its chain" and "not from this consortium".
 
-use alloy::eips::BlockNumberOrTag;
 use alloy::primitives::B256;
-use alloy::providers::{DynProvider, Provider};
+use alloy::providers::DynProvider;
 use serde::Serialize;
 
 use crate::model::{ChainInfo, Evidence};
@@ -96,18 +95,14 @@ pub(crate) async fn check_genesis(anchor: &Anchor, provider: &DynProvider) -> Ou
             anchor.name
         ));
     };
-    let block = crate::online::timed(
-        "genesis block",
-        provider.get_block_by_number(BlockNumberOrTag::Number(0)),
-    )
-    .await?;
-    match block {
-        Some(block) if block.header.hash == expected => pass(format!("block 0 is {expected:#x}")),
-        Some(block) => fail(format!(
-            "the node's block 0 is {:#x}, {}'s is {expected:#x}: it is another chain",
-            block.header.hash, anchor.name
-        )),
-        None => fail("the node has no block 0"),
+    let found = crate::online::block_zero_hash(provider).await?;
+    if found == expected {
+        pass(format!("block 0 is {expected:#x}"))
+    } else {
+        fail(format!(
+            "the node's block 0 is {found:#x}, {}'s is {expected:#x}: it is another chain",
+            anchor.name
+        ))
     }
 }
 

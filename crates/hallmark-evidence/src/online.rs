@@ -36,17 +36,23 @@ pub(crate) async fn timed<T, E: std::fmt::Display>(
 
 /// The hash of block 0 of the chain at `rpc_url`.
 pub async fn genesis_hash(rpc_url: &str) -> Result<alloy::primitives::B256, String> {
-    let provider = connect(rpc_url)?;
-    match timed(
+    block_zero_hash(&connect(rpc_url)?)
+        .await
+        .map_err(|(Verdict::Fail(reason) | Verdict::Skip(reason))| reason)
+}
+
+/// The hash of the node's block 0; a node without one fails.
+pub(crate) async fn block_zero_hash(
+    provider: &DynProvider,
+) -> Result<alloy::primitives::B256, Verdict> {
+    let block = timed(
         "genesis block",
         provider.get_block_by_number(BlockNumberOrTag::Number(0)),
     )
-    .await
-    {
-        Ok(Some(block)) => Ok(block.header.hash),
-        Ok(None) => Err("the node has no block 0".to_owned()),
-        Err(Verdict::Fail(reason) | Verdict::Skip(reason)) => Err(reason),
-    }
+    .await?;
+    block
+        .map(|block| block.header.hash)
+        .ok_or_else(|| Verdict::Fail("the node has no block 0".to_owned()))
 }
 
 /// Appends the online checks to `report`; with an `anchor`, first that the node is the
