@@ -9,8 +9,9 @@ TOOLS=${HALLMARK_TOOLS:-$HOME/.local/hallmark-tools}
 # shellcheck disable=SC1091
 source "$TOOLS/env.sh"
 
-step() { printf '\n==> %s\n' "$*"; }
 started=$(date +%s)
+# Each step prints how long the run has taken so far, so a slow CI run shows where the time went.
+step() { printf '\n==> [%4d s] %s\n' "$(( $(date +%s) - started ))" "$*"; }
 
 step "format"
 cargo fmt --all --check

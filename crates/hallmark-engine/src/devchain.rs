@@ -73,6 +73,14 @@ impl DevChain {
         let failed = |reason: String| EngineError::DevChain { reason };
         let pid_file = options.chain_dir.join("anvil.pid");
         stop_orphan(&pid_file)?;
+        // anvil moves old block states to disk. A killed anvil leaves them behind, so they live in
+        // the chain directory (not `~/.foundry/anvil/tmp`) and are cleared at every start: the
+        // chain itself is restored from `anvil-state.json`.
+        let cache = options.chain_dir.join("anvil-cache");
+        if cache.exists() {
+            std::fs::remove_dir_all(&cache)
+                .map_err(|e| failed(format!("cannot clear {}: {e}", cache.display())))?;
+        }
 
         let port = match options.port {
             Some(port) => port,
@@ -98,6 +106,8 @@ impl DevChain {
             .arg(&state)
             .arg("--state-interval")
             .arg("5")
+            .arg("--cache-path")
+            .arg(&cache)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(log)

@@ -65,9 +65,14 @@ impl AnvilBuilder {
 
     /// Starts anvil on `127.0.0.1` and waits until it listens. Panics when it cannot.
     pub fn spawn(self) -> Anvil {
+        // anvil moves old block states to disk; left in `~/.foundry/anvil/tmp` by a killed
+        // anvil they once filled the disk (2 GB a test run). Here they live and die with the test.
+        let cache = tempfile::tempdir().expect("a temporary directory for anvil's states");
         let mut child = Command::new(anvil_path())
             .args(["--host", "127.0.0.1", "--port", "0", "--chain-id"])
             .arg(self.chain_id.to_string())
+            .arg("--cache-path")
+            .arg(cache.path())
             .args(&self.args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -104,7 +109,11 @@ impl AnvilBuilder {
             );
             std::thread::sleep(Duration::from_millis(20));
         }
-        Anvil { child, port }
+        Anvil {
+            child,
+            port,
+            _cache: cache,
+        }
     }
 }
 
@@ -123,6 +132,8 @@ fn listening_port(line: &str) -> Option<u16> {
 pub struct Anvil {
     child: Child,
     port: u16,
+    /// anvil's on-disk block states, removed after the process is gone (fields drop after `drop`).
+    _cache: tempfile::TempDir,
 }
 
 impl Anvil {
