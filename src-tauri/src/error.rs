@@ -125,9 +125,19 @@ mod tests {
                 EngineError::Chain(ChainError::Unreachable {
                     url: "http://127.0.0.1:8545".into(),
                     reason: "it did not answer within 15 s".into(),
+                    tls: None,
                 }),
                 "chain.unavailable",
                 Some("http://127.0.0.1:8545"),
+            ),
+            (
+                EngineError::Chain(ChainError::Unreachable {
+                    url: "https://node.consortium.example:8545".into(),
+                    reason: hallmark_net::TlsProblem::Expired.to_string(),
+                    tls: Some(hallmark_net::TlsProblem::Expired),
+                }),
+                "net.tls_expired",
+                Some("https://node.consortium.example:8545"),
             ),
         ];
         for (error, code, names) in cases {

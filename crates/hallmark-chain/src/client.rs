@@ -69,14 +69,60 @@ pub fn connect_reader(rpc_url: &str) -> ChainResult<DynProvider> {
         .erased())
 }
 
+/// [`connect_reader`] trusting `trust` instead of the installation's default (e.g. a consortium
+/// profile's CA certificates, before the user has adopted the profile).
+pub fn connect_reader_trusting(
+    rpc_url: &str,
+    trust: &hallmark_net::Trust,
+) -> ChainResult<DynProvider> {
+    Ok(ProviderBuilder::new()
+        .disable_recommended_fillers()
+        .connect_client(rpc_client_trusting(rpc_url, trust)?)
+        .erased())
+}
+
+/// The chain id the node at `provider` reports.
+pub async fn node_chain_id(provider: &DynProvider) -> ChainResult<u64> {
+    provider.get_chain_id().await.map_err(ChainError::from_rpc)
+}
+
+/// The hash of the node's block 0 (what tells one chain from another with the same id).
+pub async fn genesis_hash(provider: &DynProvider) -> ChainResult<B256> {
+    let block = provider
+        .get_block_by_number(alloy::eips::BlockNumberOrTag::Number(0))
+        .await
+        .map_err(ChainError::from_rpc)?
+        .ok_or_else(|| ChainError::Rpc {
+            reason: "the node has no block 0".to_owned(),
+        })?;
+    Ok(block.header.hash)
+}
+
+/// The node's head block number.
+pub async fn head_block(provider: &DynProvider) -> ChainResult<u64> {
+    provider
+        .get_block_number()
+        .await
+        .map_err(ChainError::from_rpc)
+}
+
 /// The JSON-RPC client over [`HallmarkHttp`](crate::transport::HallmarkHttp).
 fn rpc_client(rpc_url: &str) -> ChainResult<alloy::rpc::client::RpcClient> {
+    rpc_client_trusting(rpc_url, &hallmark_net::default_trust())
+}
+
+fn rpc_client_trusting(
+    rpc_url: &str,
+    trust: &hallmark_net::Trust,
+) -> ChainResult<alloy::rpc::client::RpcClient> {
     let url: alloy::transports::http::reqwest::Url =
         rpc_url.parse().map_err(|e| ChainError::InvalidInput {
             reason: format!("{rpc_url:?} is not a URL: {e}"),
         })?;
-    let client = crate::transport::rpc_http_client().map_err(|e| ChainError::InvalidInput {
-        reason: format!("cannot set up a connection to {rpc_url}: {e}"),
+    let client = crate::transport::rpc_http_client_trusting(trust).map_err(|e| {
+        ChainError::InvalidInput {
+            reason: format!("cannot set up a connection to {rpc_url}: {e}"),
+        }
     })?;
     let local = alloy::transports::utils::guess_local_url(url.as_str());
     Ok(alloy::rpc::client::RpcClient::new(

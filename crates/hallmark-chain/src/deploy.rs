@@ -87,6 +87,109 @@ impl Deployment {
     pub async fn check_code(&self, provider: &DynProvider) -> ChainResult<()> {
         check_code_of(provider, &self.contracts()).await
     }
+
+    /// Fails with [`ChainError::Miswired`] unless the contracts point at each other as this
+    /// record says: every contract's consortium is HallmarkConsortium, the works, credit and
+    /// settlement links match, and the market and licences may move credit. A record with one
+    /// address swapped for another suite's contract (or any contract) fails here.
+    pub async fn check_wiring(&self, provider: &DynProvider) -> ChainResult<()> {
+        let works = HallmarkWorks::new(self.works, provider);
+        let credit = HallmarkCredit::new(self.credit, provider);
+        let market = HallmarkMarket::new(self.market, provider);
+        let licences = HallmarkLicences::new(self.licences, provider);
+        let mut links: Vec<(String, Address, Address)> = Vec::new();
+        let mut link = |what: &str, found: Option<Address>, expected: Address| {
+            links.push((what.to_owned(), found.unwrap_or(Address::ZERO), expected));
+        };
+        link(
+            "HallmarkWorks.consortium()",
+            works.consortium().call().await.ok(),
+            self.consortium,
+        );
+        link(
+            "HallmarkWorks.market()",
+            works.market().call().await.ok(),
+            self.market,
+        );
+        link(
+            "HallmarkCredit.consortium()",
+            credit.consortium().call().await.ok(),
+            self.consortium,
+        );
+        link(
+            "HallmarkMarket.consortium()",
+            market.consortium().call().await.ok(),
+            self.consortium,
+        );
+        link(
+            "HallmarkMarket.works()",
+            market.works().call().await.ok(),
+            self.works,
+        );
+        link(
+            "HallmarkMarket.credit()",
+            market.credit().call().await.ok(),
+            self.credit,
+        );
+        link(
+            "HallmarkLicences.consortium()",
+            licences.consortium().call().await.ok(),
+            self.consortium,
+        );
+        link(
+            "HallmarkLicences.works()",
+            licences.works().call().await.ok(),
+            self.works,
+        );
+        link(
+            "HallmarkLicences.credit()",
+            licences.credit().call().await.ok(),
+            self.credit,
+        );
+        link(
+            "HallmarkLicences.feeConfig()",
+            licences.feeConfig().call().await.ok(),
+            self.market,
+        );
+        if self.has_reviews() {
+            let reviews = HallmarkReviews::new(self.reviews, provider);
+            link(
+                "HallmarkReviews.consortium()",
+                reviews.consortium().call().await.ok(),
+                self.consortium,
+            );
+        }
+        if let Some((what, found, expected)) = links.into_iter().find(|(_, f, e)| f != e) {
+            return Err(ChainError::Miswired {
+                what: format!("{what} is {found:#x}, the record says {expected:#x}"),
+            });
+        }
+        for (name, account) in [
+            ("HallmarkMarket", self.market),
+            ("HallmarkLicences", self.licences),
+        ] {
+            let allowed = credit
+                .isSystemAccount(account)
+                .call()
+                .await
+                .map_err(ChainError::from_contract)?;
+            if !allowed {
+                return Err(ChainError::Miswired {
+                    what: format!("HallmarkCredit does not let {name} {account:#x} move credit"),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether `account` is on the council of this deployment's consortium.
+    pub async fn is_council(&self, provider: &DynProvider, account: Address) -> ChainResult<bool> {
+        HallmarkConsortium::new(self.consortium, provider)
+            .isCouncil(account)
+            .call()
+            .await
+            .map_err(ChainError::from_contract)
+    }
 }
 
 async fn check_code_of(

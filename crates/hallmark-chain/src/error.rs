@@ -455,6 +455,8 @@ pub enum ChainError {
         url: String,
         /// What happened, in words.
         reason: String,
+        /// The TLS problem, when the handshake failed (it has its own code).
+        tls: Option<hallmark_net::TlsProblem>,
     },
     /// The node reports another chain.
     #[error("the node is on chain {actual}, expected chain {expected}")]
@@ -482,6 +484,13 @@ pub enum ChainError {
         found: Option<u16>,
         /// The version this client speaks.
         expected: u16,
+    },
+    /// The deployment's contracts are not wired to each other as it says (a contract of another
+    /// suite, or a record whose addresses were mixed).
+    #[error("the deployment's contracts are not wired to each other as it says: {what}")]
+    Miswired {
+        /// The link that does not match, e.g. "HallmarkMarket.works() is 0x…, not HallmarkWorks 0x…".
+        what: String,
     },
     /// Deploying a contract failed.
     #[error("deploying {contract} failed: {reason}")]
@@ -579,10 +588,14 @@ impl ChainError {
             Self::TxReverted { .. } => ErrorCode::ChainTxReverted,
             Self::NonceTaken { .. } => ErrorCode::ChainNonceTaken,
             Self::Rpc { .. } => ErrorCode::ChainRpc,
+            Self::Unreachable {
+                tls: Some(problem), ..
+            } => problem.code(),
             Self::Unreachable { .. } => ErrorCode::ChainUnavailable,
             Self::ChainIdMismatch { .. } => ErrorCode::ChainChainIdMismatch,
             Self::NotDeployed { .. } => ErrorCode::ChainNotDeployed,
             Self::OutdatedSuite { .. } => ErrorCode::ChainOutdatedSuite,
+            Self::Miswired { .. } => ErrorCode::ChainMiswired,
             Self::Deploy { .. } => ErrorCode::ChainDeploy,
             Self::File { .. } => ErrorCode::ChainFile,
             Self::InvalidInput { .. } => ErrorCode::ChainInvalidInput,
@@ -818,6 +831,7 @@ impl From<crate::transport::NodeUnreachable> for ChainError {
         Self::Unreachable {
             url: e.url,
             reason: e.reason,
+            tls: e.tls,
         }
     }
 }

@@ -315,3 +315,45 @@ mod tests {
         );
     }
 }
+
+/// Signs `message` the way `personal_sign` does (EIP-191: the "Ethereum Signed Message" prefix and
+/// the length before it) and returns the 65-byte signature as `0x` hex.
+pub fn sign_message(signer: &PrivateKeySigner, message: &[u8]) -> Result<String, String> {
+    use alloy::signers::SignerSync;
+    signer
+        .sign_message_sync(message)
+        .map(|signature| format!("0x{}", alloy::hex::encode(signature.as_bytes())))
+        .map_err(|e| e.to_string())
+}
+
+/// The account whose [`sign_message`] signature of `message` is `signature_hex`; an error when
+/// the text is not a signature.
+pub fn message_signer(
+    message: &[u8],
+    signature_hex: &str,
+) -> Result<alloy::primitives::Address, String> {
+    let bytes = alloy::hex::decode(signature_hex.trim()).map_err(|e| format!("not hex: {e}"))?;
+    let signature = alloy::primitives::Signature::try_from(bytes.as_slice())
+        .map_err(|e| format!("not a signature: {e}"))?;
+    signature
+        .recover_address_from_msg(message)
+        .map_err(|e| format!("no signer can be recovered: {e}"))
+}
+
+#[cfg(test)]
+mod message_tests {
+    use super::*;
+
+    #[test]
+    fn a_message_signature_names_its_signer_and_only_for_that_message() {
+        let signer = random_key();
+        let signature = sign_message(&signer, b"profile").expect("sign");
+        assert_eq!(message_signer(b"profile", &signature), Ok(signer.address()));
+        assert_ne!(
+            message_signer(b"profile!", &signature),
+            Ok(signer.address())
+        );
+        assert!(message_signer(b"profile", "0x1234").is_err());
+        assert!(message_signer(b"profile", "zz").is_err());
+    }
+}

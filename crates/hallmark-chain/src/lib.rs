@@ -24,7 +24,7 @@ mod types;
 
 pub use client::{
     ChainClient, ConfirmationPolicy, DEFAULT_TX_TIMEOUT, connect_provider, connect_reader,
-    sign_typed, works_domain,
+    connect_reader_trusting, genesis_hash, head_block, node_chain_id, sign_typed, works_domain,
 };
 pub use deploy::{
     DeployParams, Deployment, SUITE_VERSION, check_suite_version, credit_text, credits,

@@ -43,6 +43,8 @@ pub struct NodeUnreachable {
     pub url: String,
     /// What happened, in words.
     pub reason: String,
+    /// The TLS problem, when the handshake failed (it has its own code).
+    pub tls: Option<hallmark_net::TlsProblem>,
 }
 
 /// Methods that only read: sending one again cannot change anything on the chain.
@@ -77,10 +79,16 @@ fn is_send_method(method: &str) -> bool {
     method.starts_with("eth_send")
 }
 
-/// The reqwest client of every chain connection: connect and request timeouts, no proxy
-/// (nodes are on loopback or the consortium's LAN).
+/// The reqwest client of every chain connection: TLS with the installation's trust
+/// ([`hallmark_net::default_trust`]), connect and request timeouts, no proxy (nodes are on
+/// loopback or the consortium's network).
 pub fn rpc_http_client() -> Result<Client, reqwest::Error> {
-    Client::builder()
+    rpc_http_client_trusting(&hallmark_net::default_trust())
+}
+
+/// [`rpc_http_client`] trusting `trust`.
+pub fn rpc_http_client_trusting(trust: &hallmark_net::Trust) -> Result<Client, reqwest::Error> {
+    hallmark_net::client_builder(trust)
         .connect_timeout(RPC_CONNECT_TIMEOUT)
         .timeout(RPC_REQUEST_TIMEOUT)
         .no_proxy()
@@ -145,9 +153,14 @@ impl Service<RequestPacket> for HallmarkHttp {
                     wait *= 2;
                     continue;
                 }
+                let tls = match &fault {
+                    Fault::Tls(problem) => Some(problem.clone()),
+                    _ => None,
+                };
                 return Err(TransportErrorKind::custom(NodeUnreachable {
                     url,
                     reason: fault.describe(send),
+                    tls,
                 }));
             }
         })
@@ -169,6 +182,8 @@ pub enum Fault {
     Http(u16),
     /// An HTTP answer that is not JSON-RPC (its start).
     NotJsonRpc(String),
+    /// The TLS handshake failed (an untrusted, expired or misnamed certificate).
+    Tls(hallmark_net::TlsProblem),
 }
 
 impl Fault {
@@ -192,7 +207,9 @@ impl Fault {
     /// Classifies a reqwest failure.
     pub fn of_reqwest(error: &reqwest::Error) -> Self {
         let refused = io_kind_in(error) == Some(std::io::ErrorKind::ConnectionRefused);
-        if error.is_connect() && error.is_timeout() {
+        if let Some(problem) = hallmark_net::TlsProblem::of(error) {
+            Self::Tls(problem)
+        } else if error.is_connect() && error.is_timeout() {
             Self::ConnectTimeout
         } else if refused {
             Self::CannotConnect("connection refused".to_owned())
@@ -212,7 +229,7 @@ impl Fault {
         match self {
             Self::CannotConnect(_) | Self::Broken(_) => true,
             Self::Http(status) => matches!(status, 429 | 502 | 503 | 504),
-            Self::ConnectTimeout | Self::Timeout | Self::NotJsonRpc(_) => false,
+            Self::ConnectTimeout | Self::Timeout | Self::NotJsonRpc(_) | Self::Tls(_) => false,
         }
     }
 
@@ -250,6 +267,7 @@ impl Fault {
                     .trim_end()
                     .to_owned()
             }
+            Self::Tls(problem) => problem.to_string(),
             Self::NotJsonRpc(start) => format!(
                 "its answer is not JSON-RPC (it starts with {start:?}); is this the node's \
                  JSON-RPC address?"

@@ -653,6 +653,13 @@ pub(crate) enum ChainCommand {
 /// `hallmark consortium …` (council only).
 #[derive(Debug, Subcommand)]
 pub(crate) enum ConsortiumCommand {
+    /// Found a consortium: deploy the contract suite onto a running EVM node (a standalone anvil
+    /// here, the consortium's Besu validators in production) with a council account, and point
+    /// this data folder at it. Safe to re-run: a suite already recorded and on the chain is kept.
+    Deploy(DeployArgs),
+    /// The consortium profile: the signed file members import to join.
+    #[command(subcommand)]
+    Profile(ProfileCommand),
     /// Admit a real-name verified member (the chain stores only a salted attestation hash).
     AddMember(RoleTarget),
     /// Endorse an issuer (allowed to mint).
@@ -672,6 +679,90 @@ pub(crate) enum ConsortiumCommand {
         #[command(flatten)]
         who: AsCouncil,
     },
+}
+
+/// `hallmark consortium deploy`.
+#[derive(Debug, Args)]
+pub(crate) struct DeployArgs {
+    /// The node's JSON-RPC URL (https for a remote node).
+    #[arg(long)]
+    pub(crate) rpc: String,
+    /// Platform fee in basis points (at most 1000).
+    #[arg(long, default_value_t = 250)]
+    pub(crate) platform_fee_bps: u16,
+    /// Holding period before resale, in seconds (at most one year).
+    #[arg(long, default_value_t = 0)]
+    pub(crate) holding_period: u64,
+    /// Print the deployment as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+    #[command(flatten)]
+    pub(crate) who: AsCouncil,
+}
+
+/// `hallmark consortium profile …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum ProfileCommand {
+    /// Write the signed profile of the consortium this data folder is on (its chain and recorded
+    /// deployment), for members to import with `profile use`.
+    Export(ProfileExportArgs),
+    /// Join the consortium of a profile: check it against its chain (signature, chain id, genesis
+    /// hash, code and wiring of every contract, council signer), then point this data folder at
+    /// it. Nothing changes when a check fails.
+    Use {
+        /// The profile file.
+        file: PathBuf,
+        /// Print what was checked as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a profile against its chain without using it.
+    Check {
+        /// The profile file.
+        file: PathBuf,
+        /// Print what was checked as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `hallmark consortium profile export`.
+#[derive(Debug, Args)]
+pub(crate) struct ProfileExportArgs {
+    /// Where to write the profile.
+    pub(crate) file: PathBuf,
+    /// The consortium's name, as members see it.
+    #[arg(long)]
+    pub(crate) name: String,
+    /// A JSON-RPC URL members use (repeat for several; default: this data folder's chain URL).
+    #[arg(long = "rpc")]
+    pub(crate) rpc_urls: Vec<String>,
+    /// A WebSocket URL for new blocks (repeatable).
+    #[arg(long = "ws")]
+    pub(crate) ws_urls: Vec<String>,
+    /// The chain's consensus (how block hashes are computed).
+    #[arg(long, value_enum, default_value = "ethereum")]
+    pub(crate) consensus: ConsensusArg,
+    /// The consortium's Kubo RPC API members store media on.
+    #[arg(long)]
+    pub(crate) kubo: Option<String>,
+    /// A trustless gateway members read blocks from (repeatable).
+    #[arg(long = "gateway")]
+    pub(crate) gateways: Vec<String>,
+    /// A PEM CA certificate the consortium's TLS endpoints use (repeatable).
+    #[arg(long = "ca")]
+    pub(crate) ca_files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) who: AsCouncil,
+}
+
+/// A chain's consensus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ConsensusArg {
+    /// Ethereum block hashing (anvil, geth, Besu with Clique).
+    Ethereum,
+    /// Besu QBFT.
+    Qbft,
 }
 
 /// The account a role is given to.

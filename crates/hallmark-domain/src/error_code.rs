@@ -128,6 +128,8 @@ crate::wire_enum! {
         ChainCreditOnlyThroughContracts = "chain.credit_only_through_contracts",
         /// The consortium's contracts are not the version this Hallmark speaks.
         ChainOutdatedSuite = "chain.outdated_suite",
+        /// The deployment's contracts are not wired to each other as it says.
+        ChainMiswired = "chain.miswired",
         /// No payout is held for the account.
         ChainNothingToClaim = "chain.nothing_to_claim",
         /// No licence offer has this id.
@@ -379,6 +381,26 @@ crate::wire_enum! {
         MediaDerivative = "media.derivative",
         /// Ingesting failed unexpectedly.
         MediaInternal = "media.internal",
+        /// The consortium profile is not a profile file, is truncated, or is of another format.
+        ProfileInvalid = "profile.invalid",
+        /// The consortium profile's signature does not match its contents (it was changed).
+        ProfileBadSignature = "profile.bad_signature",
+        /// The consortium profile describes another chain than the one its node serves.
+        ProfileWrongChain = "profile.wrong_chain",
+        /// The consortium profile is signed by an account that is not on the consortium's council.
+        ProfileSignerNotCouncil = "profile.signer_not_council",
+        /// Plain http to another machine was refused (anyone on the network could read or change it).
+        NetPlainHttpRefused = "net.plain_http_refused",
+        /// The server's TLS certificate is signed by an authority this installation does not trust.
+        NetTlsUnknownAuthority = "net.tls_unknown_authority",
+        /// The server's TLS certificate has expired or is not valid yet.
+        NetTlsExpired = "net.tls_expired",
+        /// The server's TLS certificate is for another host name.
+        NetTlsWrongHost = "net.tls_wrong_host",
+        /// The TLS handshake with the server failed.
+        NetTls = "net.tls",
+        /// A CA certificate given to trust is unreadable or not a PEM certificate.
+        NetBadCaCertificate = "net.bad_ca_certificate",
     }
 }
 

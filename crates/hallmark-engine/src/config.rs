@@ -72,6 +72,51 @@ pub struct Config {
     /// account secrets (`keystores/pinning-tokens.json`), never here.
     #[serde(default)]
     pub pinning: Vec<crate::pinning::PinningServiceConfig>,
+    /// What connections to nodes and services trust (extra CA certificates, plain http).
+    #[serde(default)]
+    pub network: NetworkConfig,
+}
+
+/// What connections to chain nodes, IPFS nodes, gateways and pinning services trust.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkConfig {
+    /// PEM files of CA certificates trusted besides the system's roots (a consortium's own CA).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ca_certificates: Vec<PathBuf>,
+    /// Allow plain `http://` to other machines (a private network the user trusts). Off by
+    /// default: plain http then goes to this machine only.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_plain_http: bool,
+}
+
+impl NetworkConfig {
+    /// Makes this the trust of every connection the process opens from now on
+    /// ([`hallmark_net::set_default_trust`]); [`Engine::open`](crate::Engine::open) does it too.
+    pub fn install(&self) -> Result<(), EngineError> {
+        hallmark_net::set_default_trust(self.trust()?);
+        Ok(())
+    }
+
+    /// Where plain http may go.
+    pub fn plain_http(&self) -> hallmark_net::PlainHttp {
+        if self.allow_plain_http {
+            hallmark_net::PlainHttp::Anywhere
+        } else {
+            hallmark_net::PlainHttp::LoopbackOnly
+        }
+    }
+
+    /// The trust every connection of this installation uses: system roots, these CAs, and the
+    /// plain-http rule. A CA file that cannot be read or is not PEM is an error.
+    pub fn trust(&self) -> Result<hallmark_net::Trust, EngineError> {
+        let mut trust = hallmark_net::Trust::system().with_plain_http(self.plain_http());
+        for path in &self.ca_certificates {
+            trust = trust
+                .with_pem_file(path)
+                .map_err(EngineError::CaCertificate)?;
+        }
+        Ok(trust)
+    }
 }
 
 /// The part of [`Config`] stored in `config.json` (the data dir is where the file is).
@@ -85,6 +130,12 @@ struct StoredConfig {
     copy_detection: Thresholds,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pinning: Vec<crate::pinning::PinningServiceConfig>,
+    #[serde(default, skip_serializing_if = "is_default_network")]
+    network: NetworkConfig,
+}
+
+fn is_default_network(network: &NetworkConfig) -> bool {
+    *network == NetworkConfig::default()
 }
 
 impl Config {
@@ -141,6 +192,7 @@ impl Config {
             limits: Limits::default(),
             copy_detection: Thresholds::default(),
             pinning: Vec::new(),
+            network: NetworkConfig::default(),
         }
     }
 
@@ -166,6 +218,7 @@ impl Config {
                     limits: stored.limits,
                     copy_detection: stored.copy_detection,
                     pinning: stored.pinning,
+                    network: stored.network,
                 }
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Self::embedded(data_dir),
@@ -189,6 +242,7 @@ impl Config {
             limits: self.limits.clone(),
             copy_detection: self.copy_detection,
             pinning: self.pinning.clone(),
+            network: self.network.clone(),
         };
         let path = config_path(&self.data_dir);
         let bytes = serde_json::to_vec_pretty(&stored).map_err(|e| EngineError::Config {
@@ -219,11 +273,14 @@ impl Config {
             path: config_path(&self.data_dir),
             reason,
         };
+        let plain_http = self.network.plain_http();
         if let IpfsBackend::Kubo { api_url } = &self.ipfs {
             check_http_url(api_url).map_err(|r| invalid(format!("ipfs.api_url: {r}")))?;
+            check_url_rule("ipfs.api_url", api_url, plain_http)?;
         }
         if let ChainConfig::Rpc { url, .. } = &self.chain {
             check_http_url(url).map_err(|r| invalid(format!("chain.url: {r}")))?;
+            check_url_rule("chain.url", url, plain_http)?;
         }
         let t = &self.copy_detection;
         if t.max_distance > 128 || t.min_quality > 100 {
@@ -318,6 +375,25 @@ fn choose_data_dir_at(pointer: &Path, dir: &Path) -> Result<(), EngineError> {
 
 fn non_empty_env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// The plain-http rule for one configured URL (`setting` names it in the error).
+fn check_url_rule(
+    setting: &str,
+    url: &str,
+    plain_http: hallmark_net::PlainHttp,
+) -> Result<(), EngineError> {
+    match hallmark_net::check_url(url, plain_http) {
+        Ok(_) => Ok(()),
+        Err(hallmark_net::UrlRefused::PlainHttpToRemote { url }) => {
+            Err(EngineError::PlainHttpRefused {
+                setting: setting.to_owned(),
+                url,
+            })
+        }
+        // The shape of the URL was checked by check_http_url.
+        Err(_) => Ok(()),
+    }
 }
 
 fn check_http_url(url: &str) -> Result<(), String> {

@@ -142,6 +142,9 @@ impl Engine {
     /// needs no chain never pays for it.
     pub async fn open(config: Config) -> Result<Self, EngineError> {
         config.validate()?;
+        // Every connection from here on (chain, IPFS, pinning) trusts what this installation
+        // trusts: the system's roots, the configured CA certificates, the plain-http rule.
+        hallmark_net::set_default_trust(config.network.trust()?);
         // A full or read-only disk is then said as "the data folder …" (EngineError::for_user).
         crate::fault::remember_data_dir(&config.data_dir);
         std::fs::create_dir_all(&config.data_dir).map_err(|e| EngineError::DataDir {

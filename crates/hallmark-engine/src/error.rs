@@ -18,6 +18,47 @@ pub enum EngineError {
         /// What is wrong with it.
         reason: String,
     },
+    /// A configured URL is plain http to another machine, and plain http is not allowed there.
+    #[error(
+        "{setting} is {url}: plain http to another machine, which anyone on the network could \
+         read or change. Use its https address, or allow plain http for this private network \
+         (network.allow_plain_http)"
+    )]
+    PlainHttpRefused {
+        /// The setting, e.g. `chain.url`.
+        setting: String,
+        /// The URL.
+        url: String,
+    },
+    /// A consortium profile file is not a complete profile of this format.
+    #[error("the consortium profile cannot be used: {reason}")]
+    ProfileInvalid {
+        /// What is wrong.
+        reason: String,
+    },
+    /// A consortium profile's signature does not match its contents.
+    #[error("the consortium profile's signature does not match its contents: {reason}")]
+    ProfileBadSignature {
+        /// What is wrong.
+        reason: String,
+    },
+    /// A consortium profile describes another chain than its node serves.
+    #[error("the consortium profile does not match its chain: {reason}")]
+    ProfileWrongChain {
+        /// What differs.
+        reason: String,
+    },
+    /// A consortium profile is signed by an account that is not on the council.
+    #[error(
+        "the consortium profile is signed by {signer:#x}, which is not on the consortium's council"
+    )]
+    ProfileSignerNotCouncil {
+        /// The signer.
+        signer: hallmark_chain::Address,
+    },
+    /// A CA certificate file of `network.ca_certificates` cannot be used.
+    #[error(transparent)]
+    CaCertificate(hallmark_net::TrustError),
     /// The data folder cannot be created or written.
     #[error("the data folder {path} cannot be used: {reason}")]
     DataDir {
@@ -45,6 +86,15 @@ pub enum EngineError {
         url: String,
         /// What happened.
         reason: String,
+    },
+    /// The chain's endpoint failed the TLS check (its certificate is untrusted, expired or for
+    /// another host).
+    #[error("the chain at {url} cannot be trusted: {problem}")]
+    ChainTls {
+        /// The endpoint.
+        url: String,
+        /// What is wrong with its certificate.
+        problem: hallmark_net::TlsProblem,
     },
     /// The embedded dev chain could not be started.
     #[error("the local dev chain could not start: {reason}")]
@@ -189,12 +239,19 @@ impl EngineError {
     pub fn code(&self) -> ErrorCode {
         match self {
             Self::Config { .. } => ErrorCode::ConfigInvalid,
+            Self::PlainHttpRefused { .. } => ErrorCode::NetPlainHttpRefused,
+            Self::ProfileInvalid { .. } => ErrorCode::ProfileInvalid,
+            Self::ProfileBadSignature { .. } => ErrorCode::ProfileBadSignature,
+            Self::ProfileWrongChain { .. } => ErrorCode::ProfileWrongChain,
+            Self::ProfileSignerNotCouncil { .. } => ErrorCode::ProfileSignerNotCouncil,
+            Self::CaCertificate(e) => e.code(),
             Self::DataDir { .. } => ErrorCode::StorageDataDir,
             Self::Catalog(e) => e.code(),
             Self::Indexer(e) => e.code(),
             Self::Media(e) => e.code(),
             Self::Store(e) => e.code(),
             Self::ChainUnavailable { .. } => ErrorCode::ChainUnavailable,
+            Self::ChainTls { problem, .. } => problem.code(),
             Self::DevChain { .. } => ErrorCode::ChainDevChain,
             Self::Database { .. } => ErrorCode::StorageDatabase,
             Self::Chain(e) => e.code(),

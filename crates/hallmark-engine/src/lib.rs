@@ -23,6 +23,7 @@ mod library;
 mod mint;
 mod mint_request;
 mod pinning;
+mod profile;
 mod proof;
 mod refresh;
 mod rpc;
@@ -31,13 +32,13 @@ mod wallet;
 pub use accounts::{AppAccount, DEMO_ACCOUNTS};
 pub use catalog_sync::{CatalogFreshness, SyncReport};
 pub use certificate::{CertificateFormat, certificate_from_bundle};
-pub use config::{ChainConfig, Config, DEV_CHAIN_ID, IpfsBackend};
+pub use config::{ChainConfig, Config, DEV_CHAIN_ID, IpfsBackend, NetworkConfig};
 pub use copycheck::{CopyCheck, NearMatch};
 pub use engine::{ChainStatus, ContractsStatus, Engine, Progress, Stage, Status, StoreStatus};
 pub use error::EngineError;
 pub use hallmark_chain::{
-    Address, B256, ChainClient, ChainError, ChainResult, Deployment, PrivateKeySigner, U256,
-    dev_signer, edition_of, work_of,
+    Address, B256, ChainClient, ChainError, ChainResult, DeployParams, Deployment,
+    PrivateKeySigner, U256, deploy_suite, dev_signer, edition_of, work_of,
 };
 pub use hallmark_indexer::{IndexerConfig, SyncProgress};
 pub use hallmark_media::{Ingested, Limits, MediaKind, MediaType};
@@ -58,6 +59,11 @@ pub use mint_request::{
 pub use pinning::{
     MAX_SERVICE_NAME_CHARS, PinningServiceConfig, PinningServiceInfo, RemotePinOutcome,
     RemotePinReport, ServiceIssue,
+};
+pub use profile::{
+    Consensus, ConsortiumProfile, PROFILE_FORMAT, ProfileBody, ProfileChain, ProfileCheck,
+    ProfileIpfs, ProfileOptions, ProfilePinning, ReadEndpoint, ReadKind, check_profile,
+    consortium_dir, export_profile, use_profile,
 };
 pub use proof::{
     ExportedProof, FileIdentity, MAX_EMBEDDED_MEDIA, Proof, ProveRequest, verify_bundle_at,

@@ -146,6 +146,7 @@ pub(crate) fn pinning_code(e: &PinningError) -> ErrorCode {
         PinningError::Service { .. } => ErrorCode::PinningServiceError,
         PinningError::Server { .. } => ErrorCode::PinningServerError,
         PinningError::Unreachable { .. } => ErrorCode::PinningUnreachable,
+        PinningError::Tls { problem, .. } => problem.code(),
         PinningError::InvalidResponse { .. } => ErrorCode::PinningInvalidResponse,
         PinningError::PinFailed { .. } => ErrorCode::PinningPinFailed,
         PinningError::WaitTimeout { .. } => ErrorCode::PinningWaitTimeout,

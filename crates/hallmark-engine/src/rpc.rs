@@ -29,9 +29,15 @@ async fn call(
     params: serde_json::Value,
 ) -> Result<serde_json::Value, EngineError> {
     use hallmark_chain::transport::Fault;
-    let unreachable = |fault: Fault| EngineError::ChainUnavailable {
-        url: url.to_owned(),
-        reason: fault.describe_after(false, timeout),
+    let unreachable = |fault: Fault| match fault {
+        Fault::Tls(problem) => EngineError::ChainTls {
+            url: url.to_owned(),
+            problem,
+        },
+        fault => EngineError::ChainUnavailable {
+            url: url.to_owned(),
+            reason: fault.describe_after(false, timeout),
+        },
     };
     let body = serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
     let response = client
@@ -79,7 +85,7 @@ impl RpcEndpoint {
     /// An endpoint at `url`; every call times out after `timeout`.
     pub fn new(url: impl Into<String>, timeout: Duration) -> Result<Self, EngineError> {
         let url = url.into();
-        let client = reqwest::Client::builder()
+        let client = hallmark_net::default_client_builder()
             .connect_timeout(timeout.min(hallmark_chain::transport::RPC_CONNECT_TIMEOUT))
             .timeout(timeout)
             .no_proxy()

@@ -17,7 +17,9 @@ fn options(dir: &std::path::Path) -> DevChainOptions {
 
 async fn mine(url: &str) {
     let body = serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "evm_mine", "params": []});
-    reqwest::Client::new()
+    hallmark_net::default_client_builder()
+        .build()
+        .expect("client")
         .post(url)
         .json(&body)
         .send()

@@ -22,6 +22,8 @@ pub enum IndexerError {
         url: String,
         /// What happened, in words.
         reason: String,
+        /// The TLS problem, when the handshake failed (it has its own code).
+        tls: Option<hallmark_net::TlsProblem>,
     },
     /// A log of a Hallmark contract did not decode (a contract/ABI mismatch).
     #[error("a Hallmark event did not decode: {0}")]
@@ -45,6 +47,9 @@ impl IndexerError {
     pub fn code(&self) -> ErrorCode {
         match self {
             Self::Rpc { .. } => ErrorCode::IndexerRpc,
+            Self::Unreachable {
+                tls: Some(problem), ..
+            } => problem.code(),
             Self::Unreachable { .. } => ErrorCode::ChainUnavailable,
             Self::Decode(_) => ErrorCode::IndexerDecode,
             Self::Catalog(e) => e.code(),

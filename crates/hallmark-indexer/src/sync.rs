@@ -162,6 +162,7 @@ impl Indexer {
             Some(unreachable) => IndexerError::Unreachable {
                 url: unreachable.url.clone(),
                 reason: unreachable.reason.clone(),
+                tls: unreachable.tls.clone(),
             },
             None => IndexerError::Rpc {
                 url: self.url.clone(),

@@ -111,7 +111,7 @@ async fn block_field(url: &str, number: u64, field: &str) -> Result<String, Engi
         url: url.to_owned(),
         reason,
     };
-    let client = reqwest::Client::builder()
+    let client = hallmark_net::default_client_builder()
         .timeout(Duration::from_secs(10))
         .build()
         .map_err(|e| unreachable(e.to_string()))?;

@@ -239,21 +239,12 @@ impl PinningClient {
 
     /// A client for `service` with `options`.
     ///
-    /// This build speaks plain HTTP only: an `https://` endpoint is refused with `invalid_input`
-    /// until a TLS feature of reqwest is enabled (see the crate docs), and `http://` is refused
-    /// for hosts other than loopback unless [`ClientOptions::allow_insecure_http`] is set.
+    /// `https://` endpoints are verified with the installation's trust
+    /// ([`hallmark_net::default_trust`]: system roots plus the consortium's CAs); `http://` is
+    /// refused for hosts other than loopback unless [`ClientOptions::allow_insecure_http`] is set.
     pub fn with_options(service: PinningService, options: ClientOptions) -> PinningResult<Self> {
         let endpoint = service.endpoint();
-        if endpoint.scheme() == "https" {
-            return Err(PinningError::invalid(
-                "endpoint",
-                format!(
-                    "{endpoint}: this build has no TLS support (enable reqwest's `rustls` feature \
-                     in the workspace to reach https services)"
-                ),
-            ));
-        }
-        if !options.allow_insecure_http && !is_loopback(endpoint) {
+        if endpoint.scheme() == "http" && !options.allow_insecure_http && !is_loopback(endpoint) {
             return Err(PinningError::invalid(
                 "endpoint",
                 format!(
@@ -268,7 +259,7 @@ impl PinningClient {
         let auth = service.auth_header()?;
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        let http = reqwest::Client::builder()
+        let http = hallmark_net::default_client_builder()
             .default_headers(headers)
             .user_agent(concat!("hallmark-pinning/", env!("CARGO_PKG_VERSION")))
             .timeout(options.request_timeout)
@@ -582,6 +573,13 @@ impl PinningClient {
     }
 
     fn unreachable(&self, e: &reqwest::Error) -> PinningError {
+        if let Some(problem) = hallmark_net::TlsProblem::of(e) {
+            return PinningError::Tls {
+                service: self.name().to_owned(),
+                endpoint: self.inner.service.endpoint.to_string(),
+                problem,
+            };
+        }
         let timed_out = e.is_timeout();
         let reason = if timed_out {
             format!(
@@ -762,8 +760,7 @@ mod tests {
         assert!(!e.to_string().contains("to ken"));
 
         let https = PinningService::new("s", "https://api.example.com/psa", "t").expect("parses");
-        let e = PinningClient::new(https).expect_err("no TLS in this build");
-        assert!(e.to_string().contains("TLS"), "{e}");
+        assert!(PinningClient::new(https).is_ok(), "https goes anywhere");
         let remote = PinningService::new("s", "http://192.0.2.1:5000", "t").expect("parses");
         assert!(PinningClient::new(remote.clone()).is_err());
         let opts = ClientOptions {

@@ -113,6 +113,17 @@ pub enum PinningError {
         /// The request or connection timed out.
         timed_out: bool,
     },
+    /// The TLS handshake failed: the service's certificate is untrusted, expired or for
+    /// another host.
+    #[error("pinning service '{service}' at {endpoint} cannot be trusted: {problem}")]
+    Tls {
+        /// The service's configured name.
+        service: String,
+        /// The endpoint URL.
+        endpoint: String,
+        /// What is wrong with its certificate.
+        problem: hallmark_net::TlsProblem,
+    },
     /// The answer does not follow the spec (not JSON, missing fields, unknown status, too large…).
     #[error("pinning service '{service}' sent an invalid response: {reason}")]
     InvalidResponse {
@@ -168,6 +179,7 @@ impl PinningError {
             Self::Service { .. } => "service_error",
             Self::Server { .. } => "server_error",
             Self::Unreachable { .. } => "unreachable",
+            Self::Tls { .. } => "tls",
             Self::InvalidResponse { .. } => "invalid_response",
             Self::PinFailed { .. } => "pin_failed",
             Self::WaitTimeout { .. } => "wait_timeout",

@@ -19,13 +19,11 @@
 //!
 //! # TLS
 //!
-//! The workspace builds reqwest without a TLS backend, so this client speaks plain `http` and, to
-//! keep the token off the network, only to loopback unless
-//! [`ClientOptions::allow_insecure_http`] is set. Real services are `https`: they need one of
-//! reqwest 0.13's TLS features enabled in the workspace — `rustls` (rustls with the aws-lc-rs
-//! provider, which builds C code, and the platform verifier) or `rustls-no-provider` (bring
-//! your own crypto provider, e.g. ring) — and then the `https` check in
-//! [`PinningClient::with_options`] lifted.
+//! `https` services are reached through `hallmark-net`: rustls with the ring provider, verifying
+//! against the installation's trust ([`hallmark_net::default_trust`]: the system's roots plus
+//! the consortium's CA certificates). A certificate problem is [`PinningError::Tls`] with the
+//! exact [`hallmark_net::TlsProblem`]. Plain `http` would send the token in clear text, so it
+//! goes to loopback only unless [`ClientOptions::allow_insecure_http`] is set.
 //!
 //! # Example
 //!

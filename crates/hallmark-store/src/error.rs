@@ -78,6 +78,22 @@ pub enum StoreError {
         /// What is wrong with it.
         reason: String,
     },
+    /// Plain http to another machine without the user's opt-in.
+    #[error(
+        "{url} is plain http to another machine: anyone on the network could read or change the blocks' transfer. Use https, or allow plain http for this private network"
+    )]
+    PlainHttpRefused {
+        /// The URL as given.
+        url: String,
+    },
+    /// The TLS handshake with the node failed.
+    #[error("the IPFS node at {url} cannot be trusted: {problem}")]
+    Tls {
+        /// The node's API URL.
+        url: String,
+        /// What is wrong with its certificate.
+        problem: hallmark_net::TlsProblem,
+    },
     /// The IPFS node did not answer (not running, wrong port, timed out).
     #[error("IPFS node at {url} is not reachable: {reason}")]
     Unreachable {
@@ -125,6 +141,8 @@ impl StoreError {
             Self::InvalidSettings(_) => ErrorCode::StoreInvalidSettings,
             Self::InvalidUrl { .. } => ErrorCode::StoreInvalidUrl,
             Self::Unreachable { .. } => ErrorCode::StoreUnreachable,
+            Self::PlainHttpRefused { .. } => ErrorCode::NetPlainHttpRefused,
+            Self::Tls { problem, .. } => problem.code(),
             Self::Node { .. } => ErrorCode::StoreNodeError,
             Self::BadResponse { .. } => ErrorCode::StoreBadResponse,
             Self::Task(_) => ErrorCode::StoreInternal,

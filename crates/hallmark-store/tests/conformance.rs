@@ -367,7 +367,9 @@ async fn corrupting_proxy(upstream: &str) -> String {
     let address = listener.local_addr().expect("address");
     let upstream = upstream.trim_end_matches('/').to_owned();
     tokio::spawn(async move {
-        let client = reqwest::Client::new();
+        let client = hallmark_net::default_client_builder()
+            .build()
+            .expect("client");
         while let Ok((socket, _)) = listener.accept().await {
             let client = client.clone();
             let upstream = upstream.clone();

@@ -13,6 +13,7 @@ pub mod anvil;
 pub mod cli;
 pub mod noise;
 pub mod pictures;
+pub mod tls;
 
 pub use anvil::{Anvil, AnvilBuilder};
 pub use cli::Hallmark;

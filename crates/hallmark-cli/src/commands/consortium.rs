@@ -35,6 +35,8 @@ fn role(arg: RoleArg) -> Role {
 /// `hallmark consortium …`.
 pub(crate) async fn run(cli: &Cli, command: &ConsortiumCommand) -> Result<(), Failure> {
     let (role, target, council, suspend) = match command {
+        ConsortiumCommand::Deploy(args) => return super::profile::deploy(cli, args).await,
+        ConsortiumCommand::Profile(command) => return super::profile::run(cli, command).await,
         ConsortiumCommand::AddMember(t) => (Role::Member, &t.account, t.who.signer, None),
         ConsortiumCommand::AddIssuer(t) => (Role::Issuer, &t.account, t.who.signer, None),
         ConsortiumCommand::AddReviewer(t) => (Role::Reviewer, &t.account, t.who.signer, None),

@@ -10,6 +10,7 @@ pub(crate) mod jobs;
 pub(crate) mod kit;
 pub(crate) mod market;
 pub(crate) mod pinning;
+pub(crate) mod profile;
 pub(crate) mod proof;
 pub(crate) mod review;
 pub(crate) mod status;

@@ -43,12 +43,16 @@ impl Rpc {
             url: api_url.to_owned(),
             reason: reason.to_owned(),
         };
-        let url = Url::parse(api_url.trim()).map_err(|e| invalid(&e.to_string()))?;
-        if url.scheme() != "http" {
-            return Err(invalid(
-                "only http:// is supported (the RPC API of a local or LAN node)",
-            ));
-        }
+        let trust = hallmark_net::default_trust();
+        // https anywhere; plain http to this machine, or anywhere the user allowed it.
+        let url =
+            hallmark_net::check_url(api_url.trim(), trust.plain_http()).map_err(|e| match e {
+                hallmark_net::UrlRefused::PlainHttpToRemote { url } => {
+                    StoreError::PlainHttpRefused { url }
+                }
+                other => invalid(&other.to_string()),
+            })?;
+        let scheme = url.scheme().to_owned();
         let host = url
             .host_str()
             .ok_or_else(|| invalid("it has no host"))?
@@ -59,11 +63,11 @@ impl Rpc {
         let path = url.path().trim_end_matches('/');
         let path = path.strip_suffix("/api/v0").unwrap_or(path);
         let shown = match url.port() {
-            Some(port) => format!("http://{host}:{port}{path}"),
-            None => format!("http://{host}{path}"),
+            Some(port) => format!("{scheme}://{host}:{port}{path}"),
+            None => format!("{scheme}://{host}{path}"),
         };
         let api = Url::parse(&format!("{shown}/api/v0/")).map_err(|e| invalid(&e.to_string()))?;
-        let client = Client::builder()
+        let client = hallmark_net::client_builder(&trust)
             .connect_timeout(CONNECT_TIMEOUT)
             .read_timeout(READ_TIMEOUT)
             .no_proxy()
@@ -242,6 +246,12 @@ impl Rpc {
 
     /// [`StoreError::Unreachable`] with the innermost cause (e.g. "Connection refused").
     pub(crate) fn transport_error(&self, error: &reqwest::Error) -> StoreError {
+        if let Some(problem) = hallmark_net::TlsProblem::of(error) {
+            return StoreError::Tls {
+                url: self.shown.clone(),
+                problem,
+            };
+        }
         let what = if error.is_timeout() {
             "it did not answer in time"
         } else if error.is_connect() {

@@ -1,0 +1,269 @@
+//! One consortium, two installations (issue 16, the consortium profile): installation A founds a
+//! consortium on a standalone anvil ("the consortium's node", owned by neither installation) with
+//! `consortium deploy`, and exports its signed profile naming the node's https address and the
+//! consortium's CA; installation B joins with `consortium profile use` through TLS and syncs A's
+//! works. Every profile that must not be used — truncated, changed after signing, signed by a
+//! non-council account, for another chain, with a contract of another suite, with an address
+//! without code, without the CA its node needs — is refused with its own code, and B's data
+//! folder is left exactly as it was.
+
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+
+use common::{Anvil, cli, register_and_list};
+use hallmark_chain::{
+    ChainClient, ConfirmationPolicy, DemoAccounts, DeployParams, credits, deploy_suite, seed_demo,
+};
+use hallmark_engine::{ChainConfig, Config, ConsortiumProfile};
+use hallmark_testkit::tls::{TestCa, TlsProxy};
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn assert_ok(o: &Output, what: &str) -> String {
+    assert!(o.status.success(), "{what} failed: {}", stderr(o));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn assert_code(o: &Output, code: &str) -> String {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(1), "stderr: {err}");
+    let first = err.lines().next().unwrap_or_default().to_owned();
+    assert!(first.starts_with("error: "), "{err}");
+    assert!(first.ends_with(&format!(" [{code}]")), "not {code}: {err}");
+    for internal in ["os error", "::", "panicked"] {
+        assert!(!err.contains(internal), "`{internal}` in: {err}");
+    }
+    first
+}
+
+fn s(path: &Path) -> &str {
+    path.to_str().expect("utf-8")
+}
+
+/// Every file under `dir` with its bytes (empty when `dir` does not exist).
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap_or_default();
+                files.push((path.display().to_string(), bytes));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn a_member_joins_through_a_signed_profile_and_bad_profiles_change_nothing() {
+    let node = Anvil::start();
+    let dir = tempfile::tempdir().expect("tmp");
+    let a = dir.path().join("installation-a");
+    let b = dir.path().join("installation-b");
+    std::fs::create_dir_all(&b).expect("b");
+    let ca = TestCa::new("Guild CA");
+    let ca_file = dir.path().join("guild-ca.pem");
+    std::fs::write(&ca_file, ca.pem()).expect("CA file");
+    let tls = TlsProxy::start(&ca.localhost_cert(), node.port());
+    let public_url = tls.url("127.0.0.1");
+
+    // A founds the consortium on the node (over its loopback address) and publishes a profile
+    // naming the node's https address and the CA that signs its certificate.
+    let out = assert_ok(
+        &cli().run(&a, &["consortium", "deploy", "--rpc", &node.endpoint()]),
+        "consortium deploy",
+    );
+    assert!(out.contains("HallmarkMarket"), "{out}");
+    let good = dir.path().join("guild.profile.json");
+    let out = assert_ok(
+        &cli().run(
+            &a,
+            &[
+                "consortium",
+                "profile",
+                "export",
+                s(&good),
+                "--name",
+                "Test Guild",
+                "--rpc",
+                &public_url,
+                "--ca",
+                s(&ca_file),
+            ],
+        ),
+        "profile export",
+    );
+    assert!(out.contains("Test Guild"), "{out}");
+    let profile = ConsortiumProfile::read(&good).expect("the exported profile parses");
+    assert_eq!(profile.body.chain.rpc_urls, vec![public_url.clone()]);
+    assert_eq!(profile.body.ca_certificates.len(), 1);
+
+    // The council seeds roles and the issuer registers two works (as A's members would).
+    let accounts = DemoAccounts::standard(2).expect("keys");
+    common::runtime().block_on(async {
+        let council = ChainClient::connect(
+            &node.endpoint(),
+            accounts.council.clone(),
+            profile.body.deployment.clone(),
+            ConfirmationPolicy::default(),
+        )
+        .await
+        .expect("council");
+        seed_demo(&council, &accounts, credits(100))
+            .await
+            .expect("seed");
+        let issuer = council.as_account(accounts.issuer.clone()).expect("issuer");
+        register_and_list(&issuer, 2).await;
+    });
+
+    // Profiles B must refuse, each with its code; B's folder stays exactly as it was.
+    let before = snapshot(&b);
+    let write = |name: &str, bytes: &[u8]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).expect("write");
+        path
+    };
+    let signed = |edit: &dyn Fn(&mut hallmark_engine::ProfileBody),
+                  by: &hallmark_chain::PrivateKeySigner| {
+        let mut body = profile.body.clone();
+        edit(&mut body);
+        body.sign(by).expect("sign").to_file_bytes().expect("bytes")
+    };
+    let text = std::fs::read(&good).expect("profile");
+    // Another network with the same chain id: its block 0 differs (another genesis time).
+    let other_node = Anvil::builder().args(["--timestamp", "1000000"]).spawn();
+    let other_suite = common::runtime().block_on(async {
+        deploy_suite(
+            &node.endpoint(),
+            &accounts.council,
+            &DeployParams::dev(dir.path().join("other-suite")),
+        )
+        .await
+        .expect("a second suite on the same chain")
+    });
+    let council = &accounts.council;
+    let bad: Vec<(&str, std::path::PathBuf, &str)> = vec![
+        (
+            "truncated",
+            write("truncated.json", &text[..text.len() / 2]),
+            "profile.invalid",
+        ),
+        (
+            "changed after signing",
+            write(
+                "changed.json",
+                String::from_utf8_lossy(&text)
+                    .replace(
+                        &format!("{:#x}", profile.body.deployment.market),
+                        &format!("{:#x}", other_suite.market),
+                    )
+                    .as_bytes(),
+            ),
+            "profile.bad_signature",
+        ),
+        (
+            "signed by a member",
+            write("member.json", &signed(&|_| {}, &accounts.members[0])),
+            "profile.signer_not_council",
+        ),
+        (
+            "another chain with the same id",
+            write(
+                "other-chain.json",
+                &signed(&|b| b.chain.rpc_urls = vec![other_node.endpoint()], council),
+            ),
+            "profile.wrong_chain",
+        ),
+        (
+            "a market of another suite",
+            write(
+                "miswired.json",
+                &signed(&|b| b.deployment.market = other_suite.market, council),
+            ),
+            "chain.miswired",
+        ),
+        (
+            "an address without code",
+            write(
+                "no-code.json",
+                &signed(
+                    &|b| b.deployment.works = hallmark_chain::Address::repeat_byte(0x42),
+                    council,
+                ),
+            ),
+            "chain.not_deployed",
+        ),
+        (
+            "without the CA its node needs",
+            write(
+                "no-ca.json",
+                &signed(&|b| b.ca_certificates.clear(), council),
+            ),
+            "net.tls_unknown_authority",
+        ),
+        (
+            "plain http to another machine",
+            write(
+                "plain.json",
+                &signed(
+                    &|b| b.chain.rpc_urls = vec!["http://10.1.2.3:8545".into()],
+                    council,
+                ),
+            ),
+            "net.plain_http_refused",
+        ),
+    ];
+    for (what, file, code) in &bad {
+        let line = assert_code(
+            &cli().run(&b, &["consortium", "profile", "use", s(file)]),
+            code,
+        );
+        eprintln!("{what}: {line}");
+        assert_eq!(snapshot(&b), before, "{what} changed B's data folder");
+    }
+
+    // The real profile: checked through TLS with its CA, then B is on the consortium.
+    let out = assert_ok(
+        &cli().run(&b, &["consortium", "profile", "use", s(&good)]),
+        "profile use",
+    );
+    assert!(
+        out.contains("Test Guild") && out.contains("wired as recorded"),
+        "{out}"
+    );
+    let config = Config::load(Some(b.clone())).expect("B's config");
+    assert_eq!(
+        config.chain,
+        ChainConfig::Rpc {
+            url: public_url,
+            chain_id: 31337
+        }
+    );
+    assert_eq!(config.network.ca_certificates.len(), 1);
+    assert_ok(&cli().run(&b, &["sync"]), "B syncs over TLS");
+    let browse = assert_ok(&cli().run(&b, &["browse", "--json"]), "browse");
+    let listed: serde_json::Value = serde_json::from_str(&browse).expect("browse JSON");
+    let count = listed
+        .as_array()
+        .map(Vec::len)
+        .or_else(|| listed["items"].as_array().map(Vec::len))
+        .unwrap_or_default();
+    assert_eq!(count, 2, "B sees A's two works: {browse}");
+    // Using it again is harmless.
+    assert_ok(
+        &cli().run(&b, &["consortium", "profile", "use", s(&good)]),
+        "profile use again",
+    );
+}
