@@ -27,6 +27,7 @@ fn main() {
         "review_decide",
         "settings",
         "save_settings",
+        "join_consortium",
     ];
     let attributes = tauri_build::Attributes::new()
         .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));

@@ -98,6 +98,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             review::review_decide,
             settings::settings,
             settings::save_settings,
+            settings::join_consortium,
         ])
         .register_asynchronous_uri_scheme_protocol(
             hallmark_api::MEDIA_SCHEME,

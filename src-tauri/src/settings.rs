@@ -1,8 +1,10 @@
 //! Settings: what `config.json` in the data folder says (network, content store, copy-detection
 //! thresholds). Saved settings are validated by the engine and take effect at the next start.
 
-use hallmark_api::{ChainKind, Settings, StoreKind};
-use hallmark_engine::{ChainConfig, Config, DEV_CHAIN_ID, Engine, IpfsBackend};
+use hallmark_api::{ChainKind, ConsortiumJoined, JoinConsortiumRequest, Settings, StoreKind};
+use hallmark_engine::{
+    ChainConfig, Config, ConsortiumProfile, DEV_CHAIN_ID, Engine, IpfsBackend, consortium_dir,
+};
 use tauri::State;
 
 use crate::error::{CommandError, CommandResult};
@@ -17,7 +19,8 @@ fn view(saved: &Config, running: &Config) -> Settings {
         IpfsBackend::Kubo { api_url } => (StoreKind::Kubo, api_url.clone()),
     };
     let same = |c: &Config| {
-        serde_json::to_value((&c.chain, &c.ipfs, &c.copy_detection)).unwrap_or_default()
+        serde_json::to_value((&c.chain, &c.ipfs, &c.copy_detection, &c.network, &c.pinning))
+            .unwrap_or_default()
     };
     Settings {
         data_dir: saved.data_dir.display().to_string(),
@@ -31,7 +34,18 @@ fn view(saved: &Config, running: &Config) -> Settings {
         restart_needed: same(saved) != same(running) || next_data_dir(running).is_some(),
         next_data_dir: next_data_dir(running).unwrap_or_default(),
         data_dir_fixed: Config::data_dir_from_env(),
+        consortium: joined_consortium(saved).unwrap_or_default(),
     }
+}
+
+/// The name of the consortium whose profile this folder uses, if its chain is the saved one.
+fn joined_consortium(saved: &Config) -> Option<String> {
+    let profile = ConsortiumProfile::read(&consortium_dir(saved).join("profile.json")).ok()?;
+    let ChainConfig::Rpc { url, chain_id } = &saved.chain else {
+        return None;
+    };
+    (profile.body.chain.chain_id == *chain_id && profile.body.chain.rpc_urls.contains(url))
+        .then_some(profile.body.name)
 }
 
 /// The folder the next start opens, when it is not the running one.
@@ -102,4 +116,31 @@ pub(crate) async fn save_settings(
     }
     saved.save()?;
     Ok(view(&saved, running))
+}
+
+/// Checks a consortium profile against its chain (signature, chain id, genesis hash, code and
+/// wiring of every contract, council signer) and, when every check passes, makes it this data
+/// folder's consortium from the next start. Nothing is saved when a check fails.
+#[tauri::command]
+#[tracing::instrument(skip_all)]
+pub(crate) async fn join_consortium(
+    engine: State<'_, Engine>,
+    request: JoinConsortiumRequest,
+) -> CommandResult<ConsortiumJoined> {
+    let path = crate::input::checked_path(&request.profile_path)?;
+    let running = engine.config();
+    let saved = Config::load(Some(running.data_dir.clone()))?;
+    let profile = ConsortiumProfile::read(&path)?;
+    let (next, check) = hallmark_engine::use_profile(&profile, &saved).await?;
+    let view = view(&next, running);
+    Ok(ConsortiumJoined {
+        name: profile.body.name.clone(),
+        chain_id: profile.body.chain.chain_id,
+        rpc_url: check.rpc_url,
+        head_block: check.head_block,
+        signed_by: format!("{:#x}", check.signed_by),
+        contracts: u32::try_from(profile.body.deployment.contracts().len()).unwrap_or(u32::MAX),
+        ca_certificates: u32::try_from(profile.body.ca_certificates.len()).unwrap_or(u32::MAX),
+        restart_needed: view.restart_needed,
+    })
 }

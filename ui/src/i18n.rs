@@ -382,6 +382,13 @@ catalogue! {
     DataFolderNote: "Hallmark opens the chosen folder from its next start (an empty folder starts afresh); the current folder keeps its data.",
         "Hallmark 下次启动时打开所选文件夹（空文件夹将从头开始）；当前文件夹中的数据保持不变。";
     DataFolderFixed: "HALLMARK_DATA_DIR sets the data folder for this run; unset it to choose one here.", "本次运行的数据文件夹由 HALLMARK_DATA_DIR 指定；取消该变量后才能在此选择。";
+    // Settings: join a consortium
+    JoinConsortium: "Join a consortium", "加入联盟";
+    JoinConsortiumLede: "Import the profile file your consortium's council published. Hallmark checks it against the consortium's chain — the council's signature, the chain and its first block, every contract and how they are wired — before anything changes.",
+        "导入联盟理事会发布的配置文件。Hallmark 会先对照联盟链核验——理事会签名、链及其首个区块、每个合约及其相互关联——核验通过后才做任何更改。";
+    ProfilePath: "Profile file (full path)", "配置文件（完整路径）";
+    CheckAndJoin: "Check and join", "核验并加入";
+    JoinedConsortium: "Joined:", "已加入：";
     // Durability (durability.rs)
     Availability: "Availability of your works", "作品可用性";
     AvailabilityLede: "Reads back every work you hold or created — media, metadata, thumbnail — from the content store, checks each against its CID, and asks every pinning service for its pins.",
@@ -530,6 +537,10 @@ macro_rules! templates {
 templates! {
     // Units
     credits(amount: &str) => "{amount} credits", "{amount} 积分";
+    // Settings: a consortium joined
+    consortium_joined(name: &str, chain_id: impl Display, block: impl Display, contracts: impl Display, signer: &str)
+        => "Joined {name}: chain {chain_id} at block {block}; {contracts} contracts checked; profile signed by council account {signer}. Restart Hallmark to use it.",
+        "已加入 {name}：链 {chain_id}，区块 {block}；已核验 {contracts} 个合约；配置文件由理事会账户 {signer} 签名。重启 Hallmark 后生效。";
     // Mint
     progress(stage: &str, done: &str, total: &str) => "{stage} · {done} of {total}", "{stage} · {done} / {total}";
     ingest_facts(mime: &str, size: &str, dimensions: &str, ms: impl Display)

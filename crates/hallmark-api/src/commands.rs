@@ -146,6 +146,9 @@ commands! {
     /// Saves settings (they take effect at the next start); answers them as saved.
     SaveSettings, SAVE_SETTINGS = "save_settings": api::Settings => api::Settings,
         request: true, job: false;
+    /// Checks a consortium profile against its chain and joins it (from the next start).
+    JoinConsortium, JOIN_CONSORTIUM = "join_consortium": api::JoinConsortiumRequest
+        => api::ConsortiumJoined, request: true, job: false;
 }
 
 #[cfg(test)]
@@ -186,7 +189,7 @@ mod tests {
                 "{name}"
             );
         }
-        assert_eq!(ALL.len(), 25);
+        assert_eq!(ALL.len(), 26);
         assert_eq!(MINT_WORK, MintWork::NAME);
     }
 

@@ -31,6 +31,37 @@ pub struct Settings {
     /// `$HALLMARK_DATA_DIR` fixes the data folder: it cannot be changed here.
     #[serde(default)]
     pub data_dir_fixed: bool,
+    /// The consortium this data folder joined with a profile (empty: none).
+    #[serde(default)]
+    pub consortium: String,
+}
+
+/// Join the consortium of a profile file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinConsortiumRequest {
+    /// The profile file (`hallmark consortium profile export` writes it).
+    pub profile_path: String,
+}
+
+/// A consortium joined: what was checked against its chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsortiumJoined {
+    /// The consortium's name.
+    pub name: String,
+    /// Its chain id.
+    pub chain_id: u64,
+    /// The node checked.
+    pub rpc_url: String,
+    /// The node's head block.
+    pub head_block: u64,
+    /// The council account that signed the profile.
+    pub signed_by: String,
+    /// How many contracts were checked (code and wiring).
+    pub contracts: u32,
+    /// How many CA certificates the profile brings.
+    pub ca_certificates: u32,
+    /// The app runs with the old settings until it restarts.
+    pub restart_needed: bool,
 }
 
 hallmark_domain::wire_enum! {

@@ -718,6 +718,38 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         assert_eq!(js(&client, "return document.querySelector('#settings-next-data-dir').disabled;").await, true);
         screenshot("16-settings").await;
 
+        // Join a consortium: the council of a guild founded on its own node (a standalone anvil,
+        // owned by neither installation) publishes a profile; a broken copy is refused with its
+        // code and changes nothing, the real one is checked against the chain and saved.
+        let guild_node = hallmark_testkit::anvil::Anvil::start();
+        let council = files.path().join("council");
+        let hallmark = hallmark_testkit::Hallmark::new(app.with_file_name("hallmark"));
+        let deployed = hallmark.run(&council, &["consortium", "deploy", "--rpc", &guild_node.endpoint()]);
+        assert!(deployed.status.success(), "{}", String::from_utf8_lossy(&deployed.stderr));
+        let profile = files.path().join("harbour-guild.profile.json");
+        let exported = hallmark.run(&council, &[
+            "consortium", "profile", "export", profile.to_str().expect("utf-8"), "--name", "Harbour Guild",
+        ]);
+        assert!(exported.status.success(), "{}", String::from_utf8_lossy(&exported.stderr));
+        let text = std::fs::read(&profile).expect("profile");
+        let truncated = files.path().join("truncated.profile.json");
+        std::fs::write(&truncated, &text[..text.len() / 3]).expect("truncated");
+        let config_before = std::fs::read(data.path().join("config.json")).expect("config.json");
+        type_into(&client, "#join-profile-path", truncated.to_str().expect("utf-8")).await?;
+        click(&client, "#join-button").await?;
+        let refused = wait_text(&client, "#join-error", 20, |t| !t.is_empty()).await;
+        assert!(refused.contains("profile.invalid"), "{refused}");
+        assert_eq!(std::fs::read(data.path().join("config.json")).expect("config.json"), config_before);
+        type_into(&client, "#join-profile-path", profile.to_str().expect("utf-8")).await?;
+        click(&client, "#join-button").await?;
+        let joined = wait_text(&client, "#join-outcome", 30, |t| !t.is_empty()).await;
+        eprintln!("join: {joined}");
+        assert!(joined.contains("Joined Harbour Guild") && joined.contains("Restart Hallmark"), "{joined}");
+        let config = std::fs::read_to_string(data.path().join("config.json")).expect("config.json");
+        assert!(config.contains(&guild_node.endpoint()), "{config}");
+        js(&client, "document.querySelector('#join-consortium').scrollIntoView(); window.scrollBy(0, -70);").await;
+        screenshot("17-join-consortium").await;
+
         // Locking forgets the keys: Ada leaves the switcher until unlocked with her password.
         click(&client, "#wallet-lock").await?;
         wait_text(&client, "#wallet-accounts", 10, |t| t.contains("locked") && !t.contains("unlocked")).await;

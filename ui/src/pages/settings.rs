@@ -1,7 +1,7 @@
 //! Settings: the network, the content store and the copy-detection thresholds, saved in the data
 //! folder's `config.json` and used from the next start.
 
-use hallmark_api::{ChainKind, Settings, StoreKind, commands};
+use hallmark_api::{ChainKind, JoinConsortiumRequest, Settings, StoreKind, commands};
 use leptos::prelude::*;
 
 use super::ErrorBox;
@@ -12,12 +12,21 @@ use crate::i18n::{Text, t, tr};
 #[component]
 pub fn SettingsPage(accounts: RwSignal<Vec<hallmark_api::AccountInfo>>) -> impl IntoView {
     let loaded = LocalResource::new(|| api::invoke::<commands::Settings>(&()));
+    // The consortium joined, from the saved settings (reloaded after a join).
+    let joined = Signal::derive(move || {
+        loaded
+            .get()
+            .and_then(Result::ok)
+            .map(|s| s.consortium)
+            .unwrap_or_default()
+    });
     view! {
         <section class="page">
             <h1>{t(Text::Settings)}</h1>
             <p class="lede">{t(Text::SettingsLede)}</p>
             <super::wallet::WalletPanel accounts=accounts />
             <super::durability::PinningCard />
+            <JoinCard joined=joined on_joined=Callback::new(move |()| loaded.refetch()) />
             {move || match loaded.get() {
                 None => view! { <p class="muted">{t(Text::Loading)}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
@@ -48,6 +57,7 @@ fn Form(initial: Settings) -> impl IntoView {
         initial.next_data_dir.clone()
     });
     let data_dir_fixed = initial.data_dir_fixed;
+    let consortium = initial.consortium.clone();
     let save = move || {
         let request = Settings {
             data_dir: data_dir.clone(),
@@ -69,6 +79,7 @@ fn Form(initial: Settings) -> impl IntoView {
             restart_needed: false,
             next_data_dir: next_data_dir.get_untracked(),
             data_dir_fixed,
+            consortium: consortium.clone(),
         };
         save_settings.dispatch(request);
     };
@@ -117,6 +128,57 @@ fn Form(initial: Settings) -> impl IntoView {
                 Err(e) => view! { <ErrorBox error=e id="settings-error" /> }.into_any(),
             })}
         </form>
+    }
+}
+
+/// "Join a consortium": a profile file checked against its chain, then used from the next start.
+#[component]
+fn JoinCard(joined: Signal<String>, on_joined: Callback<()>) -> impl IntoView {
+    let path = RwSignal::new(String::new());
+    let join = Action::new_local(|request: &JoinConsortiumRequest| {
+        let request = request.clone();
+        async move { api::invoke::<commands::JoinConsortium>(&request).await }
+    });
+    let busy = join.pending();
+    let outcome = join.value();
+    // The settings form below shows the joined chain once the saved settings are read again.
+    Effect::new(move |_| {
+        if matches!(outcome.get(), Some(Ok(_))) {
+            on_joined.run(());
+        }
+    });
+    let run = move || {
+        let profile_path = path.get_untracked().trim().to_owned();
+        if !profile_path.is_empty() && !busy.get_untracked() {
+            join.dispatch(JoinConsortiumRequest { profile_path });
+        }
+    };
+    view! {
+        <section class="card" id="join-consortium">
+            <h2>{t(Text::JoinConsortium)}</h2>
+            <p class="small">{t(Text::JoinConsortiumLede)}</p>
+            {move || (!joined.get().is_empty()).then(|| view! {
+                <p class="small">{t(Text::JoinedConsortium)}" "<strong id="joined-consortium">{joined.get()}</strong></p>
+            })}
+            <form class="pathform" on:submit=move |ev| { ev.prevent_default(); run(); }>
+                <input id="join-profile-path" type="text" spellcheck="false" placeholder="/home/you/guild.profile.json"
+                    aria-label=t(Text::ProfilePath)
+                    prop:value=move || path.get() on:input=move |ev| path.set(event_target_value(&ev)) />
+                <button id="join-button" class="primary" type="submit"
+                    disabled=move || busy.get() || path.with(|p| p.trim().is_empty())>
+                    {t(Text::CheckAndJoin)}
+                </button>
+            </form>
+            {move || outcome.get().map(|r| match r {
+                Ok(joined) => view! {
+                    <p class="ok" id="join-outcome" role="status">
+                        {tr(move |l| crate::i18n::consortium_joined(l, &joined.name, joined.chain_id,
+                            joined.head_block, joined.contracts, &joined.signed_by))}
+                    </p>
+                }.into_any(),
+                Err(e) => view! { <ErrorBox error=e id="join-error" /> }.into_any(),
+            })}
+        </section>
     }
 }
 
