@@ -748,7 +748,7 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         let config = std::fs::read_to_string(data.path().join("config.json")).expect("config.json");
         assert!(config.contains(&guild_node.endpoint()), "{config}");
         js(&client, "document.querySelector('#join-consortium').scrollIntoView(); window.scrollBy(0, -70);").await;
-        screenshot("17-join-consortium").await;
+        screenshot("16c-join-consortium").await;
 
         // Locking forgets the keys: Ada leaves the switcher until unlocked with her password.
         click(&client, "#wallet-lock").await?;
