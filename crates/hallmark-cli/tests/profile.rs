@@ -78,6 +78,15 @@ fn a_member_joins_through_a_signed_profile_and_bad_profiles_change_nothing() {
     std::fs::write(&ca_file, ca.pem()).expect("CA file");
     let tls = TlsProxy::start(&ca.localhost_cert(), node.port());
     let public_url = tls.url("127.0.0.1");
+    // The consortium's IPFS node (the js-ipfs test daemon) behind TLS too.
+    let kubo_port: u16 = std::env::var("HALLMARK_TEST_KUBO_API")
+        .expect("HALLMARK_TEST_KUBO_API is not set: run the tests with `make test`")
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.trim_end_matches('/').parse().ok())
+        .expect("a port in HALLMARK_TEST_KUBO_API");
+    let kubo_tls = TlsProxy::start(&ca.localhost_cert(), kubo_port);
+    let kubo_url = kubo_tls.url("localhost");
 
     // A founds the consortium on the node (over its loopback address) and publishes a profile
     // naming the node's https address and the CA that signs its certificate.
@@ -99,6 +108,8 @@ fn a_member_joins_through_a_signed_profile_and_bad_profiles_change_nothing() {
                 "Test Guild",
                 "--rpc",
                 &public_url,
+                "--kubo",
+                &kubo_url,
                 "--ca",
                 s(&ca_file),
             ],
@@ -252,6 +263,12 @@ fn a_member_joins_through_a_signed_profile_and_bad_profiles_change_nothing() {
         }
     );
     assert_eq!(config.network.ca_certificates.len(), 1);
+    assert_eq!(
+        config.ipfs,
+        hallmark_engine::IpfsBackend::Kubo {
+            api_url: kubo_url.clone()
+        }
+    );
     assert_ok(&cli().run(&b, &["sync"]), "B syncs over TLS");
     let browse = assert_ok(&cli().run(&b, &["browse", "--json"]), "browse");
     let listed: serde_json::Value = serde_json::from_str(&browse).expect("browse JSON");
@@ -266,4 +283,40 @@ fn a_member_joins_through_a_signed_profile_and_bad_profiles_change_nothing() {
         &cli().run(&b, &["consortium", "profile", "use", s(&good)]),
         "profile use again",
     );
+
+    // A work minted on A is seen on B with its media: A uses the profile too (its media go to
+    // the consortium's IPFS node over TLS), mints; B syncs, sees it, and reads its media back,
+    // CID-verified, from the consortium's node.
+    assert_ok(
+        &cli().run(&a, &["consortium", "profile", "use", s(&good)]),
+        "A joins its own consortium",
+    );
+    let picture = dir.path().join("harbour.png");
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(7);
+    let bytes = hallmark_testkit::pictures::save(
+        &hallmark_testkit::pictures::noise(120, 80, u64::from(nanos)),
+        &picture,
+    );
+    let minted = assert_ok(
+        &cli().run(
+            &a,
+            &["mint", s(&picture), "--title", "Harbour at dawn", "--json"],
+        ),
+        "A mints",
+    );
+    let minted: serde_json::Value = serde_json::from_str(&minted).expect("mint JSON");
+    let media_cid = minted["media_cid"].as_str().expect("media_cid").to_owned();
+    let token = minted["token_id"].to_string();
+    assert_ok(&cli().run(&b, &["sync"]), "B syncs the new work");
+    let shown = assert_ok(&cli().run(&b, &["show", &token, "--json"]), "B shows it");
+    assert!(shown.contains("Harbour at dawn"), "{shown}");
+    let back = dir.path().join("on-b.png");
+    assert_ok(
+        &cli().run(&b, &["ipfs", "cat", &media_cid, "-o", s(&back)]),
+        "B reads the media from the consortium's node",
+    );
+    assert_eq!(std::fs::read(&back).expect("media on B"), bytes);
 }
