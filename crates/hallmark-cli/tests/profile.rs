@@ -265,9 +265,7 @@ fn a_member_joins_through_a_signed_profile_and_bad_profiles_change_nothing() {
     assert_eq!(config.network.ca_certificates.len(), 1);
     assert_eq!(
         config.ipfs,
-        hallmark_engine::IpfsBackend::Kubo {
-            api_url: kubo_url.clone()
-        }
+        hallmark_engine::IpfsBackend::Kubo { api_url: kubo_url }
     );
     assert_ok(&cli().run(&b, &["sync"]), "B syncs over TLS");
     let browse = assert_ok(&cli().run(&b, &["browse", "--json"]), "browse");
