@@ -449,7 +449,7 @@ pub enum ChainError {
     },
     /// The node did not answer usefully: nothing listens, it stayed silent past the timeout,
     /// the answer is not HTTP or not JSON-RPC, or an HTTP error (see [`crate::transport`]).
-    #[error("the chain at {url} is not reachable: {reason}")]
+    #[error("the chain at {url} {}: {reason}", if .tls.is_some() { "cannot be trusted" } else { "is not reachable" })]
     Unreachable {
         /// The endpoint.
         url: String,

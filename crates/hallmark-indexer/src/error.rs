@@ -16,7 +16,7 @@ pub enum IndexerError {
     },
     /// The chain node did not answer usefully (refused, silent past the timeout, not HTTP or
     /// not JSON-RPC); reads were already retried a few times (retried by the follow loop too).
-    #[error("the chain at {url} is not reachable: {reason}")]
+    #[error("the chain at {url} {}: {reason}", if .tls.is_some() { "cannot be trusted" } else { "is not reachable" })]
     Unreachable {
         /// The endpoint.
         url: String,
