@@ -8,9 +8,9 @@ SHELL := /bin/bash
 run:
 	bash scripts/setup.sh run
 	bash scripts/build-ui.sh
-	# The same build as the test command's (scripts/test.sh): one feature set, so whichever of
-	# `make run` and `make test` comes second rebuilds nothing.
-	cargo build --workspace --all-targets
+	# The same build as the test command's (scripts/test.sh): one feature set and clippy as the
+	# workspace's compiler, so whichever of `make run` and `make test` comes second rebuilds nothing.
+	source scripts/lint-env.sh && cargo build --workspace --all-targets
 	bash scripts/run-app.sh
 
 test:
@@ -23,7 +23,7 @@ setup:
 ui:
 	bash scripts/build-ui.sh
 app: ui
-	cargo build --workspace --all-targets
+	source scripts/lint-env.sh && cargo build --workspace --all-targets
 lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings

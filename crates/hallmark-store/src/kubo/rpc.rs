@@ -363,16 +363,18 @@ mod tests {
 
     #[test]
     fn unusable_urls_are_refused() {
-        for given in [
-            "https://node:5001",
-            "127.0.0.1:5001",
-            "",
-            "http://h:1/?x=1",
-            "ftp://x",
-        ] {
+        for given in ["127.0.0.1:5001", "", "http://h:1/?x=1", "ftp://x"] {
             let e = Rpc::new(given).expect_err(given);
             assert_eq!(e.code(), "store.invalid_url", "{given}");
         }
+        // Plain http to another machine is refused with its own code; https is accepted.
+        let e = Rpc::new("http://node.consortium.example:5001").expect_err("plain http");
+        assert_eq!(e.code(), "net.plain_http_refused");
+        let rpc = Rpc::new("https://node.consortium.example:5001").expect("https");
+        assert_eq!(
+            rpc.api.as_str(),
+            "https://node.consortium.example:5001/api/v0/"
+        );
     }
 
     #[test]
