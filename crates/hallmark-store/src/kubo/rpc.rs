@@ -363,7 +363,7 @@ mod tests {
 
     #[test]
     fn unusable_urls_are_refused() {
-        for given in ["127.0.0.1:5001", "", "http://h:1/?x=1", "ftp://x"] {
+        for given in ["127.0.0.1:5001", "", "http://127.0.0.1:1/?x=1", "ftp://x"] {
             let e = Rpc::new(given).expect_err(given);
             assert_eq!(e.code(), "store.invalid_url", "{given}");
         }
