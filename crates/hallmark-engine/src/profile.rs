@@ -433,16 +433,16 @@ pub async fn export_profile(
         })?;
     let mut ca_certificates = Vec::new();
     for path in &options.ca_files {
-        // Checked as a trust anchor, then carried as text.
-        hallmark_net::Trust::system()
-            .with_pem_file(path)
-            .map_err(EngineError::CaCertificate)?;
         let pem = std::fs::read_to_string(path).map_err(|e| {
             EngineError::CaCertificate(hallmark_net::TrustError::Unreadable {
                 path: path.clone(),
                 reason: e.to_string(),
             })
         })?;
+        // Checked as a trust anchor, then carried as text.
+        hallmark_net::Trust::system()
+            .with_pem(pem.as_bytes(), &path.display().to_string())
+            .map_err(EngineError::CaCertificate)?;
         ca_certificates.push(pem);
     }
     let provider = hallmark_chain::connect_reader(url)?;

@@ -1,7 +1,6 @@
 //! The HTTP client: one [`PinningClient`] per configured [`PinningService`].
 
 use std::fmt;
-use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -216,21 +215,6 @@ impl fmt::Debug for PinningClient {
     }
 }
 
-/// 127.0.0.0/8, `::1` or `localhost`.
-fn is_loopback(url: &Url) -> bool {
-    let Some(host) = url.host_str() else {
-        return false;
-    };
-    let host = host
-        .strip_prefix('[')
-        .and_then(|h| h.strip_suffix(']'))
-        .unwrap_or(host);
-    match host.parse::<IpAddr>() {
-        Ok(ip) => ip.is_loopback(),
-        Err(_) => host.eq_ignore_ascii_case("localhost"),
-    }
-}
-
 impl PinningClient {
     /// A client for `service` with default [`ClientOptions`].
     pub fn new(service: PinningService) -> PinningResult<Self> {
@@ -244,7 +228,12 @@ impl PinningClient {
     /// refused for hosts other than loopback unless [`ClientOptions::allow_insecure_http`] is set.
     pub fn with_options(service: PinningService, options: ClientOptions) -> PinningResult<Self> {
         let endpoint = service.endpoint();
-        if endpoint.scheme() == "http" && !options.allow_insecure_http && !is_loopback(endpoint) {
+        if endpoint.scheme() == "http"
+            && !options.allow_insecure_http
+            && !endpoint
+                .host_str()
+                .is_some_and(hallmark_net::is_loopback_host)
+        {
             return Err(PinningError::invalid(
                 "endpoint",
                 format!(
