@@ -263,9 +263,19 @@ fn a_member_joins_through_a_signed_profile_and_bad_profiles_change_nothing() {
         }
     );
     assert_eq!(config.network.ca_certificates.len(), 1);
+    // B keeps its embedded store: new works go up to the consortium's node, and blocks it
+    // lacks are read through from it.
+    assert_eq!(config.ipfs, hallmark_engine::IpfsBackend::Embedded);
     assert_eq!(
-        config.ipfs,
-        hallmark_engine::IpfsBackend::Kubo { api_url: kubo_url }
+        config.consortium_ipfs.upload.as_deref(),
+        Some(kubo_url.as_str())
+    );
+    assert_eq!(
+        config.consortium_ipfs.read,
+        vec![hallmark_engine::ReadEndpoint {
+            kind: hallmark_engine::ReadKind::KuboRpc,
+            url: kubo_url.clone()
+        }]
     );
     assert_ok(&cli().run(&b, &["sync"]), "B syncs over TLS");
     let browse = assert_ok(&cli().run(&b, &["browse", "--json"]), "browse");
@@ -298,16 +308,43 @@ fn a_member_joins_through_a_signed_profile_and_bad_profiles_change_nothing() {
         &hallmark_testkit::pictures::noise(120, 80, u64::from(nanos)),
         &picture,
     );
-    let minted = assert_ok(
+    // First the consortium's node is down for A: the mint stops before anything is
+    // registered (others could not see its media), and the journal keeps it.
+    let mut a_config = Config::load(Some(a.clone())).expect("A's config");
+    let dead = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        format!(
+            "https://localhost:{}",
+            listener.local_addr().expect("addr").port()
+        )
+    };
+    a_config.consortium_ipfs.upload = Some(dead);
+    a_config.save().expect("save");
+    let line = assert_code(
         &cli().run(
             &a,
             &["mint", s(&picture), "--title", "Harbour at dawn", "--json"],
         ),
-        "A mints",
+        "mint.upload_failed",
     );
-    let minted: serde_json::Value = serde_json::from_str(&minted).expect("mint JSON");
-    let media_cid = minted["media_cid"].as_str().expect("media_cid").to_owned();
+    assert!(line.contains("resume"), "{line}");
+    let jobs = assert_ok(&cli().run(&a, &["jobs", "list", "--json"]), "jobs");
+    assert!(jobs.contains("Harbour at dawn"), "{jobs}");
+    // The node is back: resuming the kept mint uploads and registers it.
+    a_config.consortium_ipfs.upload = Some(kubo_url);
+    a_config.save().expect("save");
+    let resumed = assert_ok(&cli().run(&a, &["jobs", "resume", "--json"]), "A resumes");
+    let resumed: serde_json::Value = serde_json::from_str(&resumed).expect("resume JSON");
+    let minted = resumed[0]["outcome"].clone();
+    let media_cid = minted["media_cid"]
+        .as_str()
+        .unwrap_or_else(|| panic!("a resumed mint: {resumed}"))
+        .to_owned();
     let token = minted["token_id"].to_string();
+    let jobs = assert_ok(&cli().run(&a, &["jobs", "list", "--json"]), "jobs");
+    assert!(!jobs.contains("Harbour at dawn"), "{jobs}");
+    // A's own copy is gone: whatever B reads came from the consortium's node.
+    std::fs::remove_dir_all(a.join("ipfs")).expect("remove A's store");
     assert_ok(&cli().run(&b, &["sync"]), "B syncs the new work");
     let shown = assert_ok(&cli().run(&b, &["show", &token, "--json"]), "B shows it");
     assert!(shown.contains("Harbour at dawn"), "{shown}");
@@ -317,4 +354,12 @@ fn a_member_joins_through_a_signed_profile_and_bad_profiles_change_nothing() {
         "B reads the media from the consortium's node",
     );
     assert_eq!(std::fs::read(&back).expect("media on B"), bytes);
+    // And it is cached on B: read again with the consortium's node out of reach.
+    drop(kubo_tls);
+    let again = dir.path().join("on-b-offline.png");
+    assert_ok(
+        &cli().run(&b, &["ipfs", "cat", &media_cid, "-o", s(&again)]),
+        "B reads the cached media offline",
+    );
+    assert_eq!(std::fs::read(&again).expect("media on B"), bytes);
 }

@@ -219,6 +219,9 @@ crate::wire_enum! {
         MintSigned = "mint.signed",
         /// The file changed since its interrupted mint started.
         MintFileChanged = "mint.file_changed",
+        /// The work could not be uploaded to the consortium's IPFS node; it was not registered
+        /// and the mint is kept to be resumed.
+        MintUploadFailed = "mint.upload_failed",
         /// The work resembles registered works and was sent to the review queue.
         ReviewSubmitted = "review.submitted",
         /// A review of this work is still open.
@@ -311,6 +314,10 @@ crate::wire_enum! {
         StoreNotPinned = "store.not_pinned",
         /// The embedded store cannot read or write its files.
         StoreIo = "store.io",
+        /// The disk holding the store is full; nothing kept was lost.
+        StoreDiskFull = "store.disk_full",
+        /// A block is not here and no consortium endpoint could give it.
+        StoreUnavailable = "store.unavailable",
         /// A DAG node from the store is malformed.
         StoreBadDag = "store.bad_dag",
         /// A CAR file is malformed.

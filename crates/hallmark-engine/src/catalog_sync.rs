@@ -3,6 +3,8 @@
 
 use hallmark_catalog::CatalogStats;
 use hallmark_indexer::{FetchReport, Indexer, IndexerConfig, MetadataFetcher, SyncProgress};
+use hallmark_store::AnyStore;
+use hallmark_unixfs::Cid;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
@@ -109,7 +111,47 @@ impl Engine {
     /// Fetches every metadata document that is due (new, or failed and due for a retry).
     pub async fn fetch_metadata(&self) -> Result<FetchReport, EngineError> {
         let fetcher = MetadataFetcher::new(self.store(), self.catalog(), METADATA_CONCURRENCY);
-        Ok(fetcher.fetch_due(METADATA_BATCH).await?)
+        let report = fetcher.fetch_due(METADATA_BATCH).await?;
+        // The media CIDs of held works are known once their metadata is.
+        self.protect_held_works();
+        Ok(report)
+    }
+
+    /// Tells the read-through cache which works this installation's accounts created or hold
+    /// (their metadata, media and thumbnail), so it never evicts them.
+    pub fn protect_held_works(&self) {
+        let AnyStore::Embedded(store) = self.store() else {
+            return;
+        };
+        if store.cache_usage().is_none() {
+            return;
+        }
+        let accounts = match self.wallet_accounts() {
+            Ok(accounts) => accounts,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot list the accounts whose works the cache keeps");
+                return;
+            }
+        };
+        let mut roots = Vec::new();
+        for account in accounts {
+            let works = match self.catalog().works_of_account(&account.address) {
+                Ok(works) => works,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot list an account's works for the cache");
+                    return;
+                }
+            };
+            for work in works {
+                let cids = [Some(work.metadata_cid), work.media_cid, work.thumbnail_cid];
+                roots.extend(
+                    cids.into_iter()
+                        .flatten()
+                        .filter_map(|c| c.parse::<Cid>().ok()),
+                );
+            }
+        }
+        store.protect(roots);
     }
 
     /// Brings the catalog to the chain's head, then fetches due metadata.

@@ -75,6 +75,40 @@ pub struct Config {
     /// What connections to nodes and services trust (extra CA certificates, plain http).
     #[serde(default)]
     pub network: NetworkConfig,
+    /// The consortium's IPFS as the embedded store uses it: where new works are uploaded and
+    /// where blocks missing here are read from.
+    #[serde(default)]
+    pub consortium_ipfs: ConsortiumIpfs,
+}
+
+/// The default cap of the read-through cache: 2 GiB of other people's works.
+pub const DEFAULT_CACHE_MAX_BYTES: u64 = 2 << 30;
+
+/// The consortium's IPFS, for an installation whose own store is the embedded one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsortiumIpfs {
+    /// The Kubo RPC API every new work's blocks are uploaded to (a CAR, its roots pinned)
+    /// before the work is registered; `None`: works stay on this machine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upload: Option<String>,
+    /// Endpoints blocks missing here are read from, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub read: Vec<hallmark_store::ReadEndpoint>,
+    /// Most bytes of read-through works kept here (default [`DEFAULT_CACHE_MAX_BYTES`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_max_bytes: Option<u64>,
+}
+
+impl ConsortiumIpfs {
+    /// The cache cap in force.
+    pub fn cache_max_bytes(&self) -> u64 {
+        self.cache_max_bytes.unwrap_or(DEFAULT_CACHE_MAX_BYTES)
+    }
+
+    /// Whether nothing is set.
+    pub fn is_unset(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 /// What connections to chain nodes, IPFS nodes, gateways and pinning services trust.
@@ -132,6 +166,8 @@ struct StoredConfig {
     pinning: Vec<crate::pinning::PinningServiceConfig>,
     #[serde(default, skip_serializing_if = "is_default_network")]
     network: NetworkConfig,
+    #[serde(default, skip_serializing_if = "ConsortiumIpfs::is_unset")]
+    consortium_ipfs: ConsortiumIpfs,
 }
 
 fn is_default_network(network: &NetworkConfig) -> bool {
@@ -193,6 +229,7 @@ impl Config {
             copy_detection: Thresholds::default(),
             pinning: Vec::new(),
             network: NetworkConfig::default(),
+            consortium_ipfs: ConsortiumIpfs::default(),
         }
     }
 
@@ -219,6 +256,7 @@ impl Config {
                     copy_detection: stored.copy_detection,
                     pinning: stored.pinning,
                     network: stored.network,
+                    consortium_ipfs: stored.consortium_ipfs,
                 }
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Self::embedded(data_dir),
@@ -243,6 +281,7 @@ impl Config {
             copy_detection: self.copy_detection,
             pinning: self.pinning.clone(),
             network: self.network.clone(),
+            consortium_ipfs: self.consortium_ipfs.clone(),
         };
         let path = config_path(&self.data_dir);
         let bytes = serde_json::to_vec_pretty(&stored).map_err(|e| EngineError::Config {
@@ -291,6 +330,21 @@ impl Config {
         }
         crate::pinning::validate_services(&self.pinning)
             .map_err(|r| invalid(format!("pinning: {r}")))?;
+        if let Some(url) = &self.consortium_ipfs.upload {
+            check_http_url(url).map_err(|r| invalid(format!("consortium_ipfs.upload: {r}")))?;
+            check_url_rule("consortium_ipfs.upload", url, plain_http)?;
+        }
+        for endpoint in &self.consortium_ipfs.read {
+            check_http_url(&endpoint.url)
+                .map_err(|r| invalid(format!("consortium_ipfs.read: {r}")))?;
+            check_url_rule("consortium_ipfs.read", &endpoint.url, plain_http)?;
+        }
+        if self.consortium_ipfs.cache_max_bytes == Some(0) {
+            return Err(invalid(
+                "consortium_ipfs.cache_max_bytes: the cache needs room for at least one work"
+                    .to_owned(),
+            ));
+        }
         Ok(())
     }
 

@@ -152,7 +152,7 @@ impl Engine {
             reason: e.to_string(),
         })?;
         let store = match &config.ipfs {
-            IpfsBackend::Embedded => AnyStore::Embedded(EmbeddedStore::open(config.ipfs_dir())?),
+            IpfsBackend::Embedded => AnyStore::Embedded(open_embedded(&config)?),
             IpfsBackend::Kubo { api_url } => AnyStore::Kubo(KuboStore::new(api_url)?),
         };
         let chain = match &config.chain {
@@ -164,7 +164,7 @@ impl Engine {
         let library = Library::open(&config.database_path())?;
         let catalog = Arc::new(Catalog::open(&config.catalog_path())?);
         info!(data_dir = %config.data_dir.display(), store = store.backend_name(), "engine open");
-        Ok(Self {
+        let engine = Self {
             inner: Arc::new(Inner {
                 config,
                 store,
@@ -179,7 +179,9 @@ impl Engine {
                 follower: std::sync::atomic::AtomicBool::new(false),
                 share_dev_chain: std::sync::atomic::AtomicBool::new(true),
             }),
-        })
+        };
+        engine.protect_held_works();
+        Ok(engine)
     }
 
     /// The configuration the engine was opened with.
@@ -568,6 +570,18 @@ impl Drop for Inner {
             );
         }
     }
+}
+
+/// The embedded store of `config`, reading missing blocks through from the consortium's read
+/// endpoints when it has any.
+fn open_embedded(config: &Config) -> Result<EmbeddedStore, EngineError> {
+    let store = EmbeddedStore::open(config.ipfs_dir())?;
+    let ipfs = &config.consortium_ipfs;
+    if ipfs.read.is_empty() {
+        return Ok(store);
+    }
+    let remote = hallmark_store::RemoteBlocks::new(&ipfs.read)?;
+    Ok(store.with_read_through(remote, ipfs.cache_max_bytes())?)
 }
 
 /// The streaming check-hash-import pass of ingest on a blocking thread, its blocks going to

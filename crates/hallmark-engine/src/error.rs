@@ -204,6 +204,17 @@ pub enum EngineError {
         /// What happened and what to do.
         reason: String,
     },
+    /// A new work's blocks could not be uploaded to the consortium's IPFS node; nothing was
+    /// registered, and the mint stays in the journal to be resumed.
+    #[error(
+        "the work could not be uploaded to the consortium's IPFS node {url}, so it was not registered (others could not see its media): {source}. The mint is kept: resume it when the node is back"
+    )]
+    UploadFailed {
+        /// The node's RPC API.
+        url: String,
+        /// What went wrong.
+        source: StoreError,
+    },
     /// A mint request breaks one of its rules (title, editions, royalty, attributes, …).
     #[error(transparent)]
     InvalidMintRequest(#[from] crate::mint_request::MintRequestError),
@@ -269,6 +280,7 @@ impl EngineError {
             Self::WalletLocked { .. } => ErrorCode::WalletLocked,
             Self::Kit { code, .. } => *code,
             Self::Journal { code, .. } => *code,
+            Self::UploadFailed { .. } => ErrorCode::MintUploadFailed,
             Self::InvalidMintRequest(e) => e.code(),
             Self::Cancelled => ErrorCode::JobCancelled,
             Self::StorageFull { .. } => ErrorCode::StorageFull,

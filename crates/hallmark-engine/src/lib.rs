@@ -27,12 +27,16 @@ mod profile;
 mod proof;
 mod refresh;
 mod rpc;
+mod upload;
 mod wallet;
 
 pub use accounts::{AppAccount, DEMO_ACCOUNTS};
 pub use catalog_sync::{CatalogFreshness, SyncReport};
 pub use certificate::{CertificateFormat, certificate_from_bundle};
-pub use config::{ChainConfig, Config, DEV_CHAIN_ID, IpfsBackend, NetworkConfig};
+pub use config::{
+    ChainConfig, Config, ConsortiumIpfs, DEFAULT_CACHE_MAX_BYTES, DEV_CHAIN_ID, IpfsBackend,
+    NetworkConfig,
+};
 pub use copycheck::{CopyCheck, NearMatch};
 pub use engine::{ChainStatus, ContractsStatus, Engine, Progress, Stage, Status, StoreStatus};
 pub use error::EngineError;
@@ -70,6 +74,7 @@ pub use proof::{
 };
 pub use refresh::RefreshReport;
 pub use rpc::RpcEndpoint;
+pub use upload::Uploaded;
 pub use wallet::{
     ActiveAccount, DEMO_JOIN_CREDITS, MIN_PASSWORD_CHARS, Origin, WalletAccount, unlock_keystore,
 };

@@ -356,6 +356,8 @@ impl Engine {
             .await
         {
             Ok(signed) => signed,
+            // Kept, so the artist sees it under unfinished mints and resumes it.
+            Err(e @ EngineError::UploadFailed { .. }) => return Err(e),
             Err(e) => {
                 if let Err(remove) = journal.remove(&ingested.sha256) {
                     warn!(error = %remove, "the stopped mint's journal record stays");
@@ -429,6 +431,15 @@ impl Engine {
                     .add_bytes(document, &ImportSettings::kubo_v1())
                     .await?;
                 self.store().pin_add(&added.root).await?;
+                // Others must be able to read everything the registration names.
+                let roots: Vec<_> = [Some(ingested.cid_v1), Some(added.root)]
+                    .into_iter()
+                    .chain(
+                        [&ingested.thumbnail, &ingested.preview].map(|d| d.as_ref().map(|d| d.cid)),
+                    )
+                    .flatten()
+                    .collect();
+                self.upload_to_consortium(&roots).await?;
                 Ok(added)
             })
             .await?;

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use hallmark_chain::{Address, B256, Deployment, PrivateKeySigner};
 use serde::{Deserialize, Serialize};
 
-use crate::config::{ChainConfig, Config, IpfsBackend};
+use crate::config::{ChainConfig, Config};
 use crate::error::EngineError;
 use crate::fsutil::write_atomically;
 
@@ -50,24 +50,7 @@ pub struct ProfileChain {
     pub ws_urls: Vec<String>,
 }
 
-/// How a read endpoint serves blocks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReadKind {
-    /// A Kubo RPC API (`/api/v0/block/get`).
-    KuboRpc,
-    /// A trustless gateway (`/ipfs/CID?format=raw`).
-    Gateway,
-}
-
-/// An endpoint that serves the consortium's blocks to members.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReadEndpoint {
-    /// What it speaks.
-    pub kind: ReadKind,
-    /// Its URL.
-    pub url: String,
-}
+pub use hallmark_store::{ReadEndpoint, ReadKind};
 
 /// The consortium's IPFS.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -374,11 +357,23 @@ pub async fn use_profile(
         url: check.rpc_url.clone(),
         chain_id: body.chain.chain_id,
     };
-    if let Some(api_url) = &body.ipfs.kubo_rpc {
-        next.ipfs = IpfsBackend::Kubo {
-            api_url: api_url.clone(),
-        };
+    // The installation keeps its own store (the embedded one by default): new works are
+    // uploaded to the consortium's node, and other people's are read through from its read
+    // endpoints (or, without any, from the upload node).
+    let mut read = body.ipfs.read.clone();
+    if read.is_empty()
+        && let Some(api_url) = &body.ipfs.kubo_rpc
+    {
+        read.push(ReadEndpoint {
+            kind: ReadKind::KuboRpc,
+            url: api_url.clone(),
+        });
     }
+    next.consortium_ipfs = crate::config::ConsortiumIpfs {
+        upload: body.ipfs.kubo_rpc.clone(),
+        read,
+        cache_max_bytes: config.consortium_ipfs.cache_max_bytes,
+    };
     for service in &body.pinning {
         if !next.pinning.iter().any(|p| p.name == service.name) {
             next.pinning.push(crate::pinning::PinningServiceConfig {

@@ -122,6 +122,14 @@ pub enum StoreError {
         /// What was wrong with the answer.
         reason: String,
     },
+    /// No read endpoint of the consortium could give a block that is not in this store.
+    #[error("block {cid} is not here and no consortium endpoint gave it: {}", reasons.join("; "))]
+    Unavailable {
+        /// The block.
+        cid: Cid,
+        /// Each endpoint's failure, in the order they were tried.
+        reasons: Vec<String>,
+    },
     /// A background task panicked or was cancelled.
     #[error("an internal store task failed: {0}")]
     Task(String),
@@ -135,7 +143,11 @@ impl StoreError {
             Self::NotFound { .. } => ErrorCode::StoreNotFound,
             Self::TooLarge { .. } => ErrorCode::StoreTooLarge,
             Self::NotPinned { .. } => ErrorCode::StoreNotPinned,
+            Self::Io { source, .. } if source.kind() == std::io::ErrorKind::StorageFull => {
+                ErrorCode::StoreDiskFull
+            }
             Self::Io { .. } => ErrorCode::StoreIo,
+            Self::Unavailable { .. } => ErrorCode::StoreUnavailable,
             Self::Dag { .. } => ErrorCode::StoreBadDag,
             Self::Car { .. } => ErrorCode::StoreBadCar,
             Self::InvalidSettings(_) => ErrorCode::StoreInvalidSettings,
@@ -180,5 +192,21 @@ mod tests {
             "IPFS node at http://127.0.0.1:5001 is not reachable: connection refused"
         );
         assert_eq!(e.code(), "store.unreachable");
+    }
+
+    #[test]
+    fn a_full_disk_has_its_own_code() {
+        let full = StoreError::io(
+            "write",
+            Path::new("/data/ipfs/blocks/x"),
+            std::io::Error::from(std::io::ErrorKind::StorageFull),
+        );
+        assert_eq!(full.code(), "store.disk_full");
+        let other = StoreError::io(
+            "write",
+            Path::new("/data/ipfs/blocks/x"),
+            std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        );
+        assert_eq!(other.code(), "store.io");
     }
 }

@@ -11,11 +11,13 @@
 mod embedded;
 mod error;
 mod kubo;
+mod remote;
 mod store;
 mod verified;
 
-pub use embedded::{EmbeddedStore, StoreSink};
+pub use embedded::{CacheUsage, EmbeddedStore, StoreSink};
 pub use error::StoreError;
 pub use kubo::{KuboStore, NodeIdentity, NodeVersion};
+pub use remote::{ReadEndpoint, ReadKind, RemoteBlocks};
 pub use store::{AddedContent, AnyStore, ContentStore};
 pub use verified::MAX_BLOCK_BYTES;

@@ -16,6 +16,6 @@ mod varint;
 pub use car::{CarError, CarReader, CarWriter};
 pub use cid::{Cid, CidError, CidVersion, Codec};
 pub use import::{FileImporter, ImportError, Imported, import_reader};
-pub use read::{MAX_DEPTH, ReadError, dag_cids, read_file};
+pub use read::{MAX_DEPTH, ReadError, block_links, dag_cids, read_file};
 pub use settings::{DEFAULT_CHUNK_SIZE, DEFAULT_MAX_LINKS, ImportSettings, Layout, MAX_CHUNK_SIZE};
 pub use sink::{BlockSink, MemorySink, NullSink};

@@ -120,6 +120,20 @@ where
     }
 }
 
+/// The CIDs a verified block links to: the children of a dag-pb node, none for a raw block.
+/// Lets a caller walk a DAG level by level with its own (e.g. concurrent) fetching.
+pub fn block_links(
+    cid: &Cid,
+    block: &[u8],
+) -> Result<Vec<Cid>, ReadError<std::convert::Infallible>> {
+    if cid.codec() != Codec::DagPb {
+        return Ok(Vec::new());
+    }
+    let node =
+        pb::decode_file_node(block).map_err(|reason| ReadError::Decode { cid: *cid, reason })?;
+    Ok(node.links.iter().map(|l| l.cid).collect())
+}
+
 /// Every CID of the DAG under `root`, root first, depth first, each once; every block is
 /// fetched and verified.
 pub fn dag_cids<E, G>(root: &Cid, mut get: G) -> Result<Vec<Cid>, ReadError<E>>

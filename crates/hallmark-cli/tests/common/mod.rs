@@ -44,6 +44,7 @@ pub(crate) fn data_folder(data: &Path, url: &str, ipfs: IpfsBackend) -> Config {
         copy_detection: Default::default(),
         pinning: Vec::new(),
         network: Default::default(),
+        consortium_ipfs: Default::default(),
     };
     std::fs::create_dir_all(data).expect("data");
     config.save().expect("config");

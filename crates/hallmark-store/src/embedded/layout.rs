@@ -5,6 +5,7 @@
 //!                              <shard> its next-to-last two characters (flatfs `next-to-last/2`)
 //! <dir>/pins/<cid>             one file per recursive pin (contents: the CID again)
 //! <dir>/tmp/                   temporary files; a file becomes visible only by rename
+//! <dir>/cache.log              the read-through cache's index (see `cache.rs`), when enabled
 //! ```
 
 use std::fs::{self, File, OpenOptions};
@@ -159,6 +160,25 @@ impl Layout {
             .read_to_end(&mut bytes)
             .map_err(|e| StoreError::io("read", path, e))?;
         Ok(bytes)
+    }
+
+    /// Removes the block file of `cid` (an evicted cache entry); absent is fine.
+    pub(crate) fn remove_block(&self, cid: &Cid) -> Result<(), StoreError> {
+        let path = self.block_path(cid);
+        match fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(StoreError::io("remove", &path, e)),
+        }
+    }
+
+    /// Writes a small file of the store folder (not a block) atomically and durably.
+    pub(crate) fn write_file_atomically(
+        &self,
+        dest: &Path,
+        bytes: &[u8],
+    ) -> Result<(), StoreError> {
+        self.write_atomic(dest, bytes, true)
     }
 
     /// Forces the block file of `cid` to disk.

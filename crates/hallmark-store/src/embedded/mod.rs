@@ -1,7 +1,9 @@
 //! [`EmbeddedStore`]: blocks as files in a folder of the data directory, no daemon.
 
+mod cache;
 mod car;
 mod layout;
+mod read_through;
 mod sink;
 
 use std::collections::HashSet;
@@ -16,7 +18,9 @@ use tracing::{debug, instrument};
 use crate::error::StoreError;
 use crate::store::{AddedContent, ContentStore};
 use crate::verified::{export_to_file, map_read_error, read_to_vec};
+pub use cache::CacheUsage;
 use layout::Layout;
+use read_through::ReadThrough;
 pub use sink::StoreSink;
 
 /// The embedded blockstore: one file per block under `blocks/`, pins under `pins/`.
@@ -24,9 +28,14 @@ pub use sink::StoreSink;
 /// Cheap to clone; clones share the folder. Every write is a temporary file renamed into place,
 /// so a crash never leaves a half-written block or pin under its final name; every read is
 /// verified against the block's CID. Blocking file I/O runs on tokio's blocking pool.
+///
+/// With [`with_read_through`](Self::with_read_through), a file whose blocks are not here is
+/// read through from the consortium's endpoints: every block verified before it is kept, kept
+/// in a size-capped cache that never evicts pinned or protected works.
 #[derive(Debug, Clone)]
 pub struct EmbeddedStore {
     layout: Arc<Layout>,
+    read_through: Option<Arc<ReadThrough>>,
 }
 
 impl EmbeddedStore {
@@ -36,7 +45,87 @@ impl EmbeddedStore {
         let layout = Layout::open(dir.as_ref())?;
         Ok(Self {
             layout: Arc::new(layout),
+            read_through: None,
         })
+    }
+
+    /// This store, reading blocks it lacks from `remote` and keeping them in a cache of at
+    /// most `max_cache_bytes` (least recently used works evicted first; pinned and
+    /// [protected](Self::protect) ones never). Reads the cache's index (`cache.log`).
+    pub fn with_read_through(
+        self,
+        remote: crate::RemoteBlocks,
+        max_cache_bytes: u64,
+    ) -> Result<Self, StoreError> {
+        let cache = cache::Cache::open(&self.layout, max_cache_bytes)?;
+        Ok(Self {
+            read_through: Some(Arc::new(ReadThrough { remote, cache })),
+            ..self
+        })
+    }
+
+    /// Makes `roots` (works the user holds) never evicted from the cache, replacing the
+    /// previous set. Pinned roots are never evicted anyway.
+    pub fn protect(&self, roots: impl IntoIterator<Item = Cid>) {
+        if let Some(rt) = &self.read_through {
+            rt.cache.set_protected(roots.into_iter().collect());
+        }
+    }
+
+    /// How much the read-through cache holds; `None` without read-through.
+    pub fn cache_usage(&self) -> Option<CacheUsage> {
+        self.read_through.as_ref().map(|rt| rt.cache.usage())
+    }
+
+    /// Reads the DAG under `root` through from the consortium's endpoints into this store
+    /// (blocks already here are not fetched again) and returns the bytes fetched. Fetching
+    /// more than `max_bytes` stops with [`StoreError::TooLarge`]. Without read-through a
+    /// missing block is [`StoreError::NotFound`].
+    pub async fn fetch_dag(&self, root: &Cid, max_bytes: u64) -> Result<u64, StoreError> {
+        match &self.read_through {
+            Some(rt) => read_through::fill(&self.layout, rt, root, max_bytes).await,
+            None => {
+                let layout = Arc::clone(&self.layout);
+                let root = *root;
+                blocking(move || {
+                    hallmark_unixfs::dag_cids(&root, |c| layout.get_block(c))
+                        .map_err(|e| map_read_error(&root, e))
+                })
+                .await?;
+                Ok(0)
+            }
+        }
+    }
+
+    /// Runs `read` on the local blocks; if a block is missing and read-through is on, reads
+    /// the DAG through (up to `max_bytes`) and runs it again.
+    async fn with_read_through_on_miss<T, F>(
+        &self,
+        root: &Cid,
+        max_bytes: u64,
+        read: F,
+    ) -> Result<T, StoreError>
+    where
+        F: Fn(Arc<Layout>) -> Result<T, StoreError> + Send + Sync + Clone + 'static,
+        T: Send + 'static,
+    {
+        let layout = Arc::clone(&self.layout);
+        let first = {
+            let read = read.clone();
+            blocking(move || read(layout)).await
+        };
+        match (first, &self.read_through) {
+            (Ok(value), Some(rt)) => {
+                rt.cache.touch(root);
+                Ok(value)
+            }
+            (Err(StoreError::NotFound { .. }), Some(rt)) => {
+                read_through::fill(&self.layout, rt, root, max_bytes).await?;
+                let layout = Arc::clone(&self.layout);
+                blocking(move || read(layout)).await
+            }
+            (result, _) => result,
+        }
     }
 
     /// The store folder.
@@ -150,7 +239,13 @@ impl ContentStore for EmbeddedStore {
     async fn get_block(&self, cid: &Cid) -> Result<Vec<u8>, StoreError> {
         let layout = Arc::clone(&self.layout);
         let cid = *cid;
-        blocking(move || layout.get_block(&cid)).await
+        let local = blocking(move || layout.get_block(&cid)).await;
+        match (local, &self.read_through) {
+            (Err(StoreError::NotFound { .. }), Some(rt)) => {
+                read_through::fetch_block(&self.layout, rt, &cid).await
+            }
+            (result, _) => result,
+        }
     }
 
     async fn has_block(&self, cid: &Cid) -> Result<bool, StoreError> {
@@ -166,17 +261,21 @@ impl ContentStore for EmbeddedStore {
     }
 
     async fn read_file(&self, cid: &Cid, max_bytes: u64) -> Result<Vec<u8>, StoreError> {
-        let layout = Arc::clone(&self.layout);
-        let cid = *cid;
-        blocking(move || read_to_vec(&cid, |c| layout.get_block(c), max_bytes)).await
+        let root = *cid;
+        self.with_read_through_on_miss(cid, max_bytes, move |layout| {
+            read_to_vec(&root, |c| layout.get_block(c), max_bytes)
+        })
+        .await
     }
 
     #[instrument(skip(self), err(Display))]
     async fn export_file_to(&self, cid: &Cid, dest: &Path) -> Result<u64, StoreError> {
-        let layout = Arc::clone(&self.layout);
-        let cid = *cid;
+        let root = *cid;
         let dest = dest.to_owned();
-        blocking(move || export_to_file(&cid, |c| layout.get_block(c), &dest)).await
+        self.with_read_through_on_miss(cid, u64::MAX, move |layout| {
+            export_to_file(&root, |c| layout.get_block(c), &dest)
+        })
+        .await
     }
 
     /// Verifies that the whole DAG is present and intact, forces its blocks to disk, then

@@ -5,7 +5,7 @@
 //! is verified against its CID.
 
 mod identity;
-mod rpc;
+pub(crate) mod rpc;
 mod upload;
 
 use std::collections::HashMap;

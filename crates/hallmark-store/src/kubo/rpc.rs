@@ -97,6 +97,13 @@ impl Rpc {
         Ok(self.client.post(url).query(query))
     }
 
+    /// A GET of `path` under the base URL (for a trustless gateway: `ipfs/<cid>`).
+    pub(crate) fn get_path(&self, path: &str, query: &[(&str, &str)]) -> RequestBuilder {
+        self.client
+            .get(format!("{}/{path}", self.shown))
+            .query(query)
+    }
+
     /// Sends a request; a transport failure is [`StoreError::Unreachable`] and an HTTP error is
     /// [`StoreError::Node`] with the node's message.
     pub(crate) async fn send(
