@@ -319,6 +319,25 @@ impl ChainClient {
         self.send(c.reinstate(role.as_u8(), account)).await
     }
 
+    /// Sends `wei` of the chain's native currency to `to` (gas money for a new member on a
+    /// chain that charges for gas; a zero-gas-price Besu network needs none).
+    pub async fn send_gas_money(&self, to: Address, wei: U256) -> ChainResult<TxOutcome> {
+        let transfer = alloy::contract::RawCallBuilder::new_raw(&self.provider, Bytes::new())
+            .to(to)
+            .value(wei);
+        self.send(transfer).await
+    }
+
+    /// The native-currency balance of `account`, in wei.
+    pub async fn gas_balance(&self, account: Address) -> ChainResult<U256> {
+        self.provider
+            .get_balance(account)
+            .await
+            .map_err(|e| ChainError::Rpc {
+                reason: format!("reading the balance of {account:#x}: {e}"),
+            })
+    }
+
     /// True when `account` holds `role` unsuspended.
     pub async fn has_role(&self, role: Role, account: Address) -> ChainResult<bool> {
         Ok(self

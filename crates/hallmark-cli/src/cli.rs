@@ -666,6 +666,21 @@ pub(crate) enum ConsortiumCommand {
     AddIssuer(RoleTarget),
     /// Appoint a content reviewer (allowed to freeze works).
     AddReviewer(RoleTarget),
+    /// Issue credits to a member (a top-up the consortium was paid for off chain), and gas
+    /// money when the account has none (council only).
+    AddCredits {
+        /// The account: a demo account name or a 0x address.
+        account: String,
+        /// Whole credits to issue.
+        #[arg(long)]
+        credits: u64,
+        /// Gas money in whole ether sent when the account has none (0 on a zero-gas-price
+        /// network).
+        #[arg(long, default_value_t = 1)]
+        gas: u64,
+        #[command(flatten)]
+        who: AsCouncil,
+    },
     /// Suspend an account's role.
     Suspend {
         /// The account: a demo account name or a 0x address.

@@ -67,7 +67,7 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 #[test]
-fn a_member_joins_through_a_signed_profile_and_bad_profiles_change_nothing() {
+fn two_installations_join_one_consortium_mint_share_media_buy_and_prove() {
     let node = Anvil::start();
     let dir = tempfile::tempdir().expect("tmp");
     let a = dir.path().join("installation-a");
@@ -362,4 +362,101 @@ fn a_member_joins_through_a_signed_profile_and_bad_profiles_change_nothing() {
         "B reads the cached media offline",
     );
     assert_eq!(std::fs::read(&again).expect("media on B"), bytes);
+
+    // The collector on B has her own keystore account; the council admits her and issues her
+    // credits (with gas money: this chain charges for gas).
+    let password = "correct horse battery";
+    let created = {
+        let mut command = cli().command(&b);
+        command
+            .args(["wallet", "create", "--label", "Bea"])
+            .env("HALLMARK_PASSWORD", password);
+        command.output().expect("wallet create")
+    };
+    let created = assert_ok(&created, "B creates a keystore account");
+    let bea = created
+        .split_whitespace()
+        .find(|w| w.starts_with("0x") && w.len() == 42)
+        .unwrap_or_else(|| panic!("an address in: {created}"))
+        .to_owned();
+    assert_ok(
+        &cli().run(&a, &["consortium", "add-member", &bea]),
+        "the council admits Bea",
+    );
+    let funded = assert_ok(
+        &cli().run(&a, &["consortium", "add-credits", &bea, "--credits", "100"]),
+        "the council issues Bea credits",
+    );
+    assert!(
+        funded.contains("100 credits") && funded.contains("gas money"),
+        "{funded}"
+    );
+
+    // The artist lists the work; Bea buys it at the price she confirms, signing on B.
+    assert_ok(
+        &cli().run(&a, &["list", &token, "--price", "15", "--as", "issuer"]),
+        "A lists the work",
+    );
+    let run_as_bea = |args: &[&str]| {
+        let mut command = cli().command(&b);
+        command.args(args).env("HALLMARK_PASSWORD", password);
+        command.output().expect("run")
+    };
+    assert_ok(&run_as_bea(&["sync"]), "B syncs the listing");
+    assert_code(
+        &run_as_bea(&["buy", &token, "--price", "14", "--as", &bea]),
+        "chain.price_mismatch",
+    );
+    assert_ok(
+        &run_as_bea(&["buy", &token, "--price", "15", "--as", &bea]),
+        "Bea buys",
+    );
+
+    // A sees the sale: the token is Bea's, and the artist was paid (15 credits less the
+    // platform fee of 2.5 %).
+    assert_ok(&cli().run(&a, &["sync"]), "A syncs the sale");
+    let shown = assert_ok(&cli().run(&a, &["show", &token, "--json"]), "A shows it");
+    assert!(
+        shown.to_lowercase().contains(&bea.to_lowercase()),
+        "{shown}"
+    );
+    // The royalty (10 % of 15.00 credits, in cents) was paid to the artist by the market.
+    let shown: serde_json::Value = serde_json::from_str(&shown).expect("show JSON");
+    let payouts: Vec<&serde_json::Value> = shown["provenance"]
+        .as_array()
+        .expect("provenance")
+        .iter()
+        .filter(|e| e["kind"] == "payout")
+        .collect();
+    let issuer = format!("{:#x}", accounts.issuer.address());
+    assert!(
+        payouts
+            .iter()
+            .any(|p| p["amount"] == 150 && p["counterparty"] == issuer.as_str()),
+        "a 1.50-credit royalty to the artist: {payouts:?}"
+    );
+
+    // Bea proves ownership on B; A verifies the bundle against the consortium's chain.
+    let bundle = dir.path().join("bea-proof.zip");
+    assert_ok(
+        &run_as_bea(&[
+            "prove",
+            &token,
+            "--as",
+            &bea,
+            "--challenge",
+            "4711",
+            "-o",
+            s(&bundle),
+        ]),
+        "Bea exports her proof",
+    );
+    let report = assert_ok(
+        &cli().run(&a, &["verify", s(&bundle), "--challenge", "4711"]),
+        "A verifies Bea's proof",
+    );
+    assert!(
+        report.to_lowercase().contains(&bea.to_lowercase()),
+        "{report}"
+    );
 }

@@ -46,6 +46,12 @@ pub(crate) async fn run(cli: &Cli, command: &ConsortiumCommand) -> Result<(), Fa
             reason,
             who,
         } => (role(*r), account, who.signer, Some(*reason)),
+        ConsortiumCommand::AddCredits {
+            account,
+            credits: amount,
+            gas,
+            who,
+        } => return add_credits(cli, account, *amount, *gas, who.signer).await,
     };
     let account = parse_account(target)?;
     let attester = signer(cli, council)?.address();
@@ -66,6 +72,40 @@ pub(crate) async fn run(cli: &Cli, command: &ConsortiumCommand) -> Result<(), Fa
     print_line(&format!(
         "{role:?} role {verb} for {account:#x} (block {})",
         tx.block_number
+    ))
+}
+
+/// `hallmark consortium add-credits`.
+async fn add_credits(
+    cli: &Cli,
+    target: &str,
+    amount: u64,
+    gas_ether: u64,
+    council: crate::cli::Signer,
+) -> Result<(), Failure> {
+    let account = parse_account(target)?;
+    let (credited, gassed) = as_account(cli, council, async |client| {
+        let credited = client.mint_credit(account, credits(amount)).await?;
+        let gassed = if gas_ether > 0 && client.gas_balance(account).await?.is_zero() {
+            let wei = hallmark_chain::U256::from(gas_ether)
+                * hallmark_chain::U256::from(10u64).pow(hallmark_chain::U256::from(18u64));
+            Some(client.send_gas_money(account, wei).await?)
+        } else {
+            None
+        };
+        Ok((credited, gassed))
+    })
+    .await?;
+    print_line(&format!(
+        "{amount} credits issued to {account:#x} (block {}){}",
+        credited.block_number,
+        match gassed {
+            Some(tx) => format!(
+                ", and {gas_ether} ether of gas money (block {})",
+                tx.block_number
+            ),
+            None => String::new(),
+        }
     ))
 }
 
