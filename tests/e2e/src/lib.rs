@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder};
+use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use tokio::process::{Child, Command};
 
@@ -169,4 +169,119 @@ pub fn app_binary() -> PathBuf {
         app.display()
     );
     app.canonicalize().expect("app path")
+}
+
+/// An X screenshot of the whole (virtual) screen, once the frame painted.
+pub async fn screenshot(name: &str) {
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    screenshot_now(name);
+}
+
+/// Waits until the text of `css` satisfies `ok`; returns it. (Read as `textContent`:
+/// WebKitWebDriver's element text is empty for some styled elements.)
+pub async fn wait_text(client: &Client, css: &str, secs: u64, ok: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    let mut last = String::new();
+    loop {
+        let value = client
+            .execute(
+                "const e = document.querySelector(arguments[0]); return e ? e.textContent : null;",
+                vec![serde_json::json!(css)],
+            )
+            .await;
+        if let Ok(serde_json::Value::String(text)) = value {
+            let text = text.trim().to_owned();
+            if ok(&text) {
+                return text;
+            }
+            last = text;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{css} never became ready; last text {last:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
+/// Chooses the switcher's option `value` (`demo:N` or `wallet:0x…`).
+pub async fn select_account(client: &Client, value: &str) {
+    js(
+        client,
+        &format!(
+            "const s = document.querySelector('#account-select');
+             s.value = '{value}'; s.dispatchEvent(new Event('change')); return 0;"
+        ),
+    )
+    .await;
+    // The app answers with the accounts, the active one selected: wait for that.
+    let selected = format!(
+        "const s = document.querySelector('#account-select');
+         const o = s && [...s.options].find(o => o.value === '{value}');
+         return !!(o && o.selected && o.defaultSelected);"
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while js(client, &selected).await != serde_json::json!(true) {
+        assert!(
+            Instant::now() < deadline,
+            "the app did not switch to {value}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits until exactly `count` images match `css` and all of them decoded (served by media://).
+pub async fn wait_images(client: &Client, css: &str, count: usize) {
+    let script = format!(
+        "const imgs = [...document.querySelectorAll({css:?})];
+         return imgs.length === {count} && imgs.every(i => i.complete && i.naturalWidth > 0);"
+    );
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while js(client, &script).await != serde_json::json!(true) {
+        assert!(
+            Instant::now() < deadline,
+            "{count} image(s) at {css} did not load"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Scrolls `css` to the middle of the window (clear of the sticky top bar) and clicks it. An
+/// element the page is re-rendering (not there, or replaced since it was found) is looked up
+/// again for up to 5 s.
+pub async fn click(client: &Client, css: &str) -> Result<(), fantoccini::error::CmdError> {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        match click_once(client, css).await {
+            Err(e) if e.is_no_such_element() || e.to_string().contains("stale") => {
+                if Instant::now() >= deadline {
+                    return Err(e);
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            done => return done,
+        }
+    }
+}
+
+async fn click_once(client: &Client, css: &str) -> Result<(), fantoccini::error::CmdError> {
+    let element = client.find(Locator::Css(css)).await?;
+    client
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center'}); return 0;",
+            vec![serde_json::to_value(&element).unwrap_or_default()],
+        )
+        .await?;
+    element.click().await
+}
+
+/// Replaces the text of the input `css`.
+pub async fn type_into(
+    client: &Client,
+    css: &str,
+    text: &str,
+) -> Result<(), fantoccini::error::CmdError> {
+    let input = client.find(Locator::Css(css)).await?;
+    input.clear().await?;
+    input.send_keys(text).await
 }

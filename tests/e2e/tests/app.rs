@@ -10,43 +10,13 @@ use std::time::{Duration, Instant};
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
-use hallmark_e2e::{Driver, app_binary, js, rss_mib, screenshot_now};
+use hallmark_e2e::{
+    Driver, app_binary, click, js, rss_mib, screenshot, select_account, type_into, wait_images,
+    wait_text,
+};
 use hallmark_testkit::pictures;
 use hallmark_unixfs::{ImportSettings, NullSink, import_reader};
 use sha2::{Digest, Sha256};
-
-/// An X screenshot of the whole (virtual) screen, once the frame painted.
-async fn screenshot(name: &str) {
-    tokio::time::sleep(Duration::from_millis(400)).await;
-    screenshot_now(name);
-}
-
-/// Waits until the text of `css` satisfies `ok`; returns it. (Read as `textContent`:
-/// WebKitWebDriver's element text is empty for some styled elements.)
-async fn wait_text(client: &Client, css: &str, secs: u64, ok: impl Fn(&str) -> bool) -> String {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    let mut last = String::new();
-    loop {
-        let value = client
-            .execute(
-                "const e = document.querySelector(arguments[0]); return e ? e.textContent : null;",
-                vec![serde_json::json!(css)],
-            )
-            .await;
-        if let Ok(serde_json::Value::String(text)) = value {
-            let text = text.trim().to_owned();
-            if ok(&text) {
-                return text;
-            }
-            last = text;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{css} never became ready; last text {last:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(150)).await;
-    }
-}
 
 /// Wraps the page's `window.__TAURI__` event `listen` and core `invoke` (which the UI's wasm
 /// looks up at each call) to count, from now on, the listeners each event has (registered, and
@@ -198,32 +168,6 @@ async fn switch_account(client: &Client, index: u32) {
     select_account(client, &format!("demo:{index}")).await;
 }
 
-/// Chooses the switcher's option `value` (`demo:N` or `wallet:0x…`).
-async fn select_account(client: &Client, value: &str) {
-    js(
-        client,
-        &format!(
-            "const s = document.querySelector('#account-select');
-             s.value = '{value}'; s.dispatchEvent(new Event('change')); return 0;"
-        ),
-    )
-    .await;
-    // The app answers with the accounts, the active one selected: wait for that.
-    let selected = format!(
-        "const s = document.querySelector('#account-select');
-         const o = s && [...s.options].find(o => o.value === '{value}');
-         return !!(o && o.selected && o.defaultSelected);"
-    );
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while js(client, &selected).await != serde_json::json!(true) {
-        assert!(
-            Instant::now() < deadline,
-            "the app did not switch to {value}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 /// Fills the mint form's title, reviews the summary and signs; returns the summary's text.
 async fn mint(client: &Client, title: &str) -> Result<String, fantoccini::error::CmdError> {
     type_into(client, "#mint-title", title).await?;
@@ -231,22 +175,6 @@ async fn mint(client: &Client, title: &str) -> Result<String, fantoccini::error:
     let summary = wait_text(client, "#mint-confirm", 10, |t| t.contains(title)).await;
     click(client, "#mint-sign").await?;
     Ok(summary)
-}
-
-/// Waits until exactly `count` images match `css` and all of them decoded (served by media://).
-async fn wait_images(client: &Client, css: &str, count: usize) {
-    let script = format!(
-        "const imgs = [...document.querySelectorAll({css:?})];
-         return imgs.length === {count} && imgs.every(i => i.complete && i.naturalWidth > 0);"
-    );
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while js(client, &script).await != serde_json::json!(true) {
-        assert!(
-            Instant::now() < deadline,
-            "{count} image(s) at {css} did not load"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
 }
 
 async fn ingest(client: &Client, path: &Path) {
@@ -298,27 +226,6 @@ fn textured_pair(original: &Path, mirrored: &Path) {
     image::DynamicImage::ImageRgb8(copy)
         .save(mirrored)
         .expect("jpeg");
-}
-
-async fn click(client: &Client, css: &str) -> Result<(), fantoccini::error::CmdError> {
-    let element = client.find(Locator::Css(css)).await?;
-    client
-        .execute(
-            "arguments[0].scrollIntoView({block: 'center'}); return 0;",
-            vec![serde_json::to_value(&element).unwrap_or_default()],
-        )
-        .await?;
-    element.click().await
-}
-
-async fn type_into(
-    client: &Client,
-    css: &str,
-    text: &str,
-) -> Result<(), fantoccini::error::CmdError> {
-    let input = client.find(Locator::Css(css)).await?;
-    input.clear().await?;
-    input.send_keys(text).await
 }
 
 /// Seeded noise: a picture no other picture of the journey looks like.

@@ -2,8 +2,9 @@
 //! a timeline.
 
 use hallmark_api::{
-    AccountInfo, EventKind, ExportProofRequest, MarketRequest, MediaKind, MetadataStatus, Role,
-    TimelineEntry, WorkDetail, WorkDetailRequest, commands, media_url,
+    AccountInfo, ApiError, EventKind, ExportProofReport, ExportProofRequest, MarketRequest,
+    MediaKind, MetadataStatus, Role, TimelineEntry, WorkDetail, WorkDetailRequest, commands,
+    media_url,
 };
 use leptos::prelude::*;
 
@@ -113,20 +114,28 @@ pub fn WorkPage(
         version.track();
         async move { api::invoke::<commands::WorkDetail>(&WorkDetailRequest { token_id }).await }
     });
+    // Kept here, not in the panel: every new block reloads the detail and draws the panel
+    // again, and a confirmation open (or a trade under way) must survive that.
+    let (trade, proof) = (TradeState::new(), ProofState::new(token_id));
     view! {
         <section class="page">
             <button id="work-back" class="link" on:click=move |_| back()>{t(Text::BackToExplore)}</button>
             {move || match detail.get() {
                 None => view! { <p class="muted">{t(Text::Loading)}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error" id="work-error" role="alert">{e.to_string()}</p> }.into_any(),
-                Some(Ok(d)) => view! { <Detail d=d accounts=accounts /> }.into_any(),
+                Some(Ok(d)) => view! { <Detail d=d accounts=accounts trade=trade proof=proof /> }.into_any(),
             }}
         </section>
     }
 }
 
 #[component]
-fn Detail(d: WorkDetail, accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView {
+fn Detail(
+    d: WorkDetail,
+    accounts: RwSignal<Vec<AccountInfo>>,
+    trade: TradeState,
+    proof: ProofState,
+) -> impl IntoView {
     let lang = use_lang();
     let card = d.card.clone();
     let unavailable = matches!(
@@ -189,8 +198,8 @@ fn Detail(d: WorkDetail, accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView 
                     ))}
                 </p>
                 {blocked.then(|| view! { <p class="note" id="work-trade-note">{blocked_note}</p> })}
-                {(!blocked).then(|| view! { <TradePanel card=card.clone() royalty_bps=d.royalty_bps accounts=accounts /> })}
-                <ProofPanel token_id=card.token_id owner=card.owner.clone() accounts=accounts />
+                {(!blocked).then(|| view! { <TradePanel card=card.clone() royalty_bps=d.royalty_bps accounts=accounts state=trade /> })}
+                <ProofPanel token_id=card.token_id owner=card.owner.clone() accounts=accounts state=proof />
                 {d.description.clone().map(|t| view! { <p class="description">{t}</p> })}
                 {(!d.attributes.is_empty()).then(|| view! {
                     <div class="attributes">
@@ -218,6 +227,40 @@ fn Detail(d: WorkDetail, accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView 
     }
 }
 
+/// A work page's trading state: the transaction waiting for confirmation, the last error, what
+/// is typed, and the trade under way.
+#[derive(Clone, Copy)]
+struct TradeState {
+    pending: RwSignal<Option<MarketRequest>>,
+    error: RwSignal<Option<Message>>,
+    price_text: RwSignal<String>,
+    gift_to: RwSignal<String>,
+    trade: Action<MarketRequest, ()>,
+}
+
+impl TradeState {
+    fn new() -> Self {
+        let pending = RwSignal::new(None::<MarketRequest>);
+        let error = RwSignal::new(None::<Message>);
+        let trade = Action::new_local(move |request: &MarketRequest| {
+            let request = request.clone();
+            async move {
+                match api::invoke::<commands::MarketAction>(&request).await {
+                    Ok(_) => pending.set(None),
+                    Err(e) => error.set(Some(Message::Raw(e.to_string()))),
+                }
+            }
+        });
+        Self {
+            pending,
+            error,
+            price_text: RwSignal::new(String::new()),
+            gift_to: RwSignal::new(String::new()),
+            trade,
+        }
+    }
+}
+
 /// What the active account can do with this token, with a confirmation step that says in plain
 /// words what will be signed.
 #[component]
@@ -225,19 +268,15 @@ fn TradePanel(
     card: hallmark_api::WorkCard,
     royalty_bps: u16,
     accounts: RwSignal<Vec<AccountInfo>>,
+    state: TradeState,
 ) -> impl IntoView {
-    // The transaction waiting for confirmation.
-    let pending = RwSignal::new(None::<MarketRequest>);
-    let error = RwSignal::new(None::<Message>);
-    let trade = Action::new_local(move |request: &MarketRequest| {
-        let request = request.clone();
-        async move {
-            match api::invoke::<commands::MarketAction>(&request).await {
-                Ok(_) => pending.set(None),
-                Err(e) => error.set(Some(Message::Raw(e.to_string()))),
-            }
-        }
-    });
+    let TradeState {
+        pending,
+        error,
+        price_text,
+        gift_to,
+        trade,
+    } = state;
     let busy = trade.pending();
     let sign = move || {
         if let Some(request) = pending.get_untracked() {
@@ -245,8 +284,6 @@ fn TradePanel(
             trade.dispatch(request);
         }
     };
-    // What is typed survives the panel's redraws (the accounts change with every block).
-    let (price_text, gift_to) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let active = move || accounts.with(|a| a.iter().find(|x| x.active).cloned());
     let (token, price, owner) = (card.token_id, card.price_cents, card.owner);
     view! {
@@ -377,16 +414,38 @@ fn TradeConfirm(
     }
 }
 
+/// A work page's proof state (kept across the panel's redraws, like [`TradeState`]): the
+/// confirmation open, and the export under way or done.
+#[derive(Clone, Copy)]
+struct ProofState {
+    confirming: RwSignal<bool>,
+    export: Action<(), Result<ExportProofReport, ApiError>>,
+}
+
+impl ProofState {
+    fn new(token_id: u64) -> Self {
+        let export = Action::new_local(move |_: &()| async move {
+            let request = ExportProofRequest {
+                token_id: token_id.to_string(),
+            };
+            api::invoke::<commands::ExportProof>(&request).await
+        });
+        Self {
+            confirming: RwSignal::new(false),
+            export,
+        }
+    }
+}
+
 /// For the holder: write the evidence bundle and its certificate (signed in the Rust core).
 #[component]
-fn ProofPanel(token_id: u64, owner: String, accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView {
-    let confirming = RwSignal::new(false);
-    let export = Action::new_local(move |_: &()| async move {
-        let request = ExportProofRequest {
-            token_id: token_id.to_string(),
-        };
-        api::invoke::<commands::ExportProof>(&request).await
-    });
+fn ProofPanel(
+    token_id: u64,
+    owner: String,
+    accounts: RwSignal<Vec<AccountInfo>>,
+    state: ProofState,
+) -> impl IntoView {
+    let ProofState { confirming, export } = state;
     let (busy, result) = (export.pending(), export.value());
     let owner = StoredValue::new(owner);
     let signer = move || {
