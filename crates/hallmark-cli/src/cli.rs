@@ -916,6 +916,20 @@ pub(crate) enum IpfsCommand {
     /// Pins keep content in the store.
     #[command(subcommand)]
     Pin(PinCommand),
+    /// Keep the credentials of an IPFS node behind an authenticating proxy (sent as its
+    /// `Authorization` header only): a bearer token from $HALLMARK_IPFS_TOKEN, or with `--basic
+    /// USER` the password from $HALLMARK_IPFS_PASSWORD. Kept in keystores/ipfs-auth.json (mode
+    /// 0600), never in config.json.
+    Auth {
+        /// The node's URL (its RPC API or gateway).
+        url: String,
+        /// Basic authentication with this user name.
+        #[arg(long, value_name = "USER", conflicts_with = "remove")]
+        basic: Option<String>,
+        /// Forget the node's credentials.
+        #[arg(long)]
+        remove: bool,
+    },
 }
 
 /// `hallmark ipfs pin …`.

@@ -207,3 +207,97 @@ fn chain_and_ipfs_behind_tls_trust_the_consortium_ca_and_refuse_bad_certificates
     );
     assert_ok(&cli().run(&data, &["sync"]), "sync after the faults");
 }
+
+/// A one-request-at-a-time HTTP server on loopback that answers 401 to everything and hands
+/// each request's `Authorization` header to the test.
+fn recording_server() -> (String, std::sync::mpsc::Receiver<String>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut head = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => head.extend_from_slice(&buf[..n]),
+                }
+            }
+            let text = String::from_utf8_lossy(&head).to_string();
+            let auth = text
+                .lines()
+                .find_map(|l| {
+                    let (name, value) = l.split_once(':')?;
+                    name.eq_ignore_ascii_case("authorization")
+                        .then(|| value.trim().to_owned())
+                })
+                .unwrap_or_default();
+            let _ = tx.send(auth);
+            let _ = stream.write_all(
+                b"HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+        }
+    });
+    (url, rx)
+}
+
+#[test]
+fn an_ipfs_node_behind_authentication_gets_its_credentials_and_they_never_leak() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).expect("data");
+    let (node, requests) = recording_server();
+    // The member reads other people's works through this node.
+    let mut config = Config::load(Some(data.clone())).expect("config");
+    config.consortium_ipfs.read = vec![hallmark_engine::ReadEndpoint {
+        kind: hallmark_engine::ReadKind::KuboRpc,
+        url: node.clone(),
+    }];
+    config.save().expect("save");
+    let secret = "s3cret-bearer-token-91";
+    let kept = {
+        let mut command = cli().command(&data);
+        command
+            .args(["ipfs", "auth", &node])
+            .env("HALLMARK_IPFS_TOKEN", secret);
+        command.output().expect("ipfs auth")
+    };
+    assert!(kept.status.success(), "{}", stderr(&kept));
+    let file = data.join("keystores/ipfs-auth.json");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).expect("kept").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the credentials file is private");
+    }
+    // A block this node does not give: the request carries the header, the refusal is said
+    // plainly, and the secret is in no output, log line or config file.
+    let cid = "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy";
+    let out = cli().run(&data, &["-vvv", "ipfs", "cat", cid]);
+    assert!(!out.status.success());
+    let sent = requests
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("a request reached the node");
+    assert_eq!(sent, format!("Bearer {secret}"));
+    for text in [
+        String::from_utf8_lossy(&kept.stdout).to_string(),
+        stderr(&kept),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        stderr(&out),
+        std::fs::read_to_string(data.join("config.json")).expect("config"),
+    ] {
+        assert!(!text.contains(secret), "the secret leaked: {text}");
+    }
+    assert!(stderr(&out).contains("401"), "{}", stderr(&out));
+    // Removed: the next request goes without it.
+    let removed = cli().run(&data, &["ipfs", "auth", &node, "--remove"]);
+    assert!(removed.status.success(), "{}", stderr(&removed));
+    while requests.try_recv().is_ok() {}
+    let _ = cli().run(&data, &["ipfs", "cat", cid]);
+    let sent = requests
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("a request");
+    assert_eq!(sent, "");
+}

@@ -151,9 +151,16 @@ impl Engine {
             path: config.data_dir.clone(),
             reason: e.to_string(),
         })?;
+        let auth = crate::ipfs_auth::IpfsAuth::load(&config.data_dir)?;
         let store = match &config.ipfs {
-            IpfsBackend::Embedded => AnyStore::Embedded(open_embedded(&config)?),
-            IpfsBackend::Kubo { api_url } => AnyStore::Kubo(KuboStore::new(api_url)?),
+            IpfsBackend::Embedded => AnyStore::Embedded(open_embedded(&config, &auth)?),
+            IpfsBackend::Kubo { api_url } => {
+                let node = KuboStore::new(api_url)?;
+                AnyStore::Kubo(match auth.header_for(api_url) {
+                    Some(value) => node.with_authorization(&value)?,
+                    None => node,
+                })
+            }
         };
         let chain = match &config.chain {
             ChainConfig::Rpc { url, .. } => {
@@ -574,13 +581,17 @@ impl Drop for Inner {
 
 /// The embedded store of `config`, reading missing blocks through from the consortium's read
 /// endpoints when it has any.
-fn open_embedded(config: &Config) -> Result<EmbeddedStore, EngineError> {
+fn open_embedded(
+    config: &Config,
+    auth: &crate::ipfs_auth::IpfsAuth,
+) -> Result<EmbeddedStore, EngineError> {
     let store = EmbeddedStore::open(config.ipfs_dir())?;
     let ipfs = &config.consortium_ipfs;
     if ipfs.read.is_empty() {
         return Ok(store);
     }
-    let remote = hallmark_store::RemoteBlocks::new(&ipfs.read)?;
+    let remote =
+        hallmark_store::RemoteBlocks::with_authorization(&ipfs.read, |url| auth.header_for(url))?;
     Ok(store.with_read_through(remote, ipfs.cache_max_bytes())?)
 }
 

@@ -17,6 +17,7 @@ mod error;
 mod fault;
 mod fsutil;
 mod health;
+mod ipfs_auth;
 mod job;
 pub mod journal;
 mod library;
@@ -51,6 +52,7 @@ pub use health::{
     Availability, AvailabilityRecord, FixAction, HealthEntry, HealthReport, HealthRequest,
     ItemHealth, LOCAL_BACKEND,
 };
+pub use ipfs_auth::{IpfsCredential, remove_ipfs_credential, set_ipfs_credential};
 pub use job::CancelToken;
 pub use journal::{MintStep, UnfinishedMint};
 pub use library::{Library, LibraryItem};

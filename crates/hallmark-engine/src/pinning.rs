@@ -220,11 +220,14 @@ struct TokenFileOut<'a> {
 
 /// Writes `bytes` to `path` with mode 0600 from the first byte: a fresh temporary file in the
 /// same folder, fsync, rename, fsync of the folder.
-fn write_secret_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_secret_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     let tmp = dir.join(format!(
-        ".{TOKENS_FILE}.{}.{}.tmp",
+        ".{}.{}.{}.tmp",
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("secret"),
         std::process::id(),
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -251,7 +254,7 @@ fn write_secret_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// Creates the secrets folder (mode 0700) if it does not exist.
-fn ensure_secret_dir(dir: &Path) -> std::io::Result<()> {
+pub(crate) fn ensure_secret_dir(dir: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::DirBuilderExt;
     if dir.is_dir() {
         return Ok(());

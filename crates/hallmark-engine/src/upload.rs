@@ -44,6 +44,11 @@ impl Engine {
             source,
         };
         let node = KuboStore::new(&url).map_err(failed)?;
+        let node = match crate::ipfs_auth::IpfsAuth::load(&self.config().data_dir)?.header_for(&url)
+        {
+            Some(value) => node.with_authorization(&value).map_err(failed)?,
+            None => node,
+        };
         if let AnyStore::Kubo(own) = self.store()
             && own.url() == node.url()
         {

@@ -104,14 +104,34 @@ impl RemoteBlocks {
     /// Clients of `endpoints`; a URL that is not usable (or plain http to another machine
     /// without the user's opt-in) is an error. Nothing is sent yet.
     pub fn new(endpoints: &[ReadEndpoint]) -> Result<Self, StoreError> {
+        Self::with_authorization(endpoints, |_| None)
+    }
+
+    /// [`new`](Self::new), sending the `Authorization` header `authorization(url)` gives for
+    /// an endpoint (see [`KuboStore::with_authorization`]).
+    pub fn with_authorization(
+        endpoints: &[ReadEndpoint],
+        authorization: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, StoreError> {
         let sources = endpoints
             .iter()
             .map(|endpoint| {
+                let auth = authorization(&endpoint.url);
                 Ok(match endpoint.kind {
-                    ReadKind::KuboRpc => Source::Kubo(KuboStore::new(&endpoint.url)?),
-                    ReadKind::Gateway => Source::Gateway(Gateway {
-                        http: Rpc::new(&endpoint.url)?,
-                    }),
+                    ReadKind::KuboRpc => {
+                        let node = KuboStore::new(&endpoint.url)?;
+                        Source::Kubo(match auth {
+                            Some(value) => node.with_authorization(&value)?,
+                            None => node,
+                        })
+                    }
+                    ReadKind::Gateway => {
+                        let mut http = Rpc::new(&endpoint.url)?;
+                        if let Some(value) = auth {
+                            http.authorize(&value)?;
+                        }
+                        Source::Gateway(Gateway { http })
+                    }
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;

@@ -29,6 +29,8 @@ enum Answer {
     Blocks(Arc<HashMap<String, Vec<u8>>>),
     /// The same bytes for every request.
     Always(Vec<u8>),
+    /// The blocks, only to requests carrying this `Authorization` header (401 otherwise).
+    Authorized(String, Arc<HashMap<String, Vec<u8>>>),
 }
 
 /// Starts an HTTP/1.1 gateway on 127.0.0.1 and returns its URL.
@@ -49,15 +51,37 @@ async fn gateway(answer: Answer) -> String {
                 }
                 let text = String::from_utf8_lossy(&head);
                 let path = text.split_whitespace().nth(1).unwrap_or("/").to_owned();
-                let cid = path
-                    .trim_start_matches("/ipfs/")
-                    .split('?')
-                    .next()
+                // A gateway's `/ipfs/<cid>?format=raw`, or Kubo RPC's `block/get?arg=<cid>&…`.
+                let cid = match path.split_once("arg=") {
+                    Some((_, rest)) => rest.split('&').next().unwrap_or(""),
+                    None => path
+                        .trim_start_matches("/ipfs/")
+                        .split('?')
+                        .next()
+                        .unwrap_or(""),
+                }
+                .to_owned();
+                let authorization = text
+                    .lines()
+                    .find_map(|l| {
+                        l.strip_prefix("authorization: ")
+                            .or_else(|| l.strip_prefix("Authorization: "))
+                    })
+                    .map(str::trim)
                     .unwrap_or("")
                     .to_owned();
                 let body = match &answer {
                     Answer::Blocks(blocks) => blocks.get(&cid).cloned(),
                     Answer::Always(bytes) => Some(bytes.clone()),
+                    Answer::Authorized(expected, blocks) => {
+                        if authorization != *expected {
+                            let _ = stream
+                                .write_all(b"HTTP/1.1 401 Unauthorized\r\nContent-Length: 12\r\nConnection: close\r\n\r\nunauthorized")
+                                .await;
+                            return;
+                        }
+                        blocks.get(&cid).cloned()
+                    }
                 };
                 let response = match body {
                     Some(body) => {
@@ -292,4 +316,46 @@ async fn the_cache_evicts_least_recently_used_works_but_never_pinned_or_protecte
         store.read_file(&roots[2], MB).await.expect("again"),
         files[2]
     );
+}
+
+#[tokio::test]
+async fn a_node_behind_authentication_gets_the_header_and_its_secret_never_shows() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = fresh_bytes(50_000);
+    let (root, blocks) = blocks_of(&data);
+    let secret = "Bearer s3cret-token-42";
+    let node = gateway(Answer::Authorized(secret.to_owned(), Arc::new(blocks))).await;
+    let endpoints = [
+        ReadEndpoint {
+            kind: ReadKind::KuboRpc,
+            url: node.clone(),
+        },
+        gateway_endpoint(&node),
+    ];
+    for endpoint in &endpoints {
+        let remote = RemoteBlocks::with_authorization(std::slice::from_ref(endpoint), |url| {
+            (url == node).then(|| secret.to_owned())
+        })
+        .expect("endpoints");
+        assert!(
+            !format!("{remote:?}").contains("s3cret"),
+            "the secret in Debug"
+        );
+        let store = EmbeddedStore::open(dir.path().join(format!("{:?}", endpoint.kind)))
+            .expect("open")
+            .with_read_through(remote, 64 * MB)
+            .expect("read-through");
+        assert_eq!(store.read_file(&root, MB).await.expect("read"), data);
+    }
+    // Without it the node refuses, and the error says so without any secret.
+    let store = member(&dir.path().join("anonymous"), &endpoints[..1], 64 * MB);
+    let e = store.read_file(&root, MB).await.expect_err("refused");
+    assert_eq!(e.code(), "store.node_error", "{e}");
+    assert!(e.to_string().contains("401"), "{e}");
+    // A value that cannot be a header is refused without being quoted.
+    let e = hallmark_store::KuboStore::new(&node)
+        .expect("client")
+        .with_authorization("Bearer bad\nvalue")
+        .expect_err("not a header");
+    assert!(!e.to_string().contains("bad"), "{e}");
 }

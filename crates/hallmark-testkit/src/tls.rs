@@ -122,6 +122,9 @@ impl TlsProxy {
                         _ = &mut stopped => break,
                         accepted = listener.accept() => {
                             let Ok((client, _)) = accepted else { continue };
+                            // As production terminators do: without it, Nagle's algorithm and
+                            // delayed ACKs hold each small response for ~40 ms.
+                            let _ = client.set_nodelay(true);
                             let acceptor = acceptor.clone();
                             tokio::spawn(async move {
                                 // A refused handshake (the client distrusts the certificate)
@@ -132,6 +135,7 @@ impl TlsProxy {
                                 else {
                                     return;
                                 };
+                                let _ = backend.set_nodelay(true);
                                 let _ = tokio::io::copy_bidirectional(&mut tls, &mut backend).await;
                             });
                         }

@@ -22,11 +22,46 @@ pub(crate) async fn run(cli: &Cli, command: &IpfsCommand) -> Result<(), Failure>
             parse_cid(cid)?;
         }
         IpfsCommand::Pin(PinCommand::Ls) => {}
+        IpfsCommand::Auth { url, basic, remove } => {
+            return auth(cli, url, basic.as_deref(), *remove);
+        }
     }
     let engine = open_engine(cli).await?;
     let result = run_with(&engine, command).await;
     engine.shutdown().await;
     result
+}
+
+/// `hallmark ipfs auth`: the secret comes from the environment, never from the command line
+/// (where other users could read it in the process list).
+fn auth(cli: &Cli, url: &str, basic: Option<&str>, remove: bool) -> Result<(), Failure> {
+    let data_dir = hallmark_engine::Config::load(cli.data_dir.clone())?.data_dir;
+    if remove {
+        let removed = hallmark_engine::remove_ipfs_credential(&data_dir, url)?;
+        return print_line(if removed {
+            "credentials removed"
+        } else {
+            "no credentials were kept for this node"
+        });
+    }
+    let secret = |var: &str| {
+        std::env::var(var)
+            .ok()
+            .filter(|v| !v.is_empty())
+            .map(zeroize::Zeroizing::new)
+            .ok_or_else(|| Failure::bad_input(format!("set {var} to the node's secret")))
+    };
+    let credential = match basic {
+        Some(user) => hallmark_engine::IpfsCredential::Basic {
+            user: user.to_owned(),
+            password: secret("HALLMARK_IPFS_PASSWORD")?.to_string(),
+        },
+        None => hallmark_engine::IpfsCredential::Bearer(secret("HALLMARK_IPFS_TOKEN")?.to_string()),
+    };
+    let origin = hallmark_engine::set_ipfs_credential(&data_dir, url, &credential)?;
+    print_line(&format!(
+        "credentials kept for {origin} (sent only to it, from the next start)"
+    ))
 }
 
 async fn run_with(engine: &hallmark_engine::Engine, command: &IpfsCommand) -> Result<(), Failure> {
@@ -77,6 +112,8 @@ async fn run_with(engine: &hallmark_engine::Engine, command: &IpfsCommand) -> Re
             }
             Ok(())
         }
+        // Handled before the engine opens.
+        IpfsCommand::Auth { .. } => Ok(()),
     }
 }
 

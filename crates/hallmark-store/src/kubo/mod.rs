@@ -99,6 +99,14 @@ impl KuboStore {
         })
     }
 
+    /// This client, sending `value` (`Bearer <token>` or `Basic <base64>`) as the
+    /// `Authorization` header of every call, for a node behind an authenticating proxy. The
+    /// value is marked sensitive and never appears in messages or logs.
+    pub fn with_authorization(mut self, value: &str) -> Result<Self, StoreError> {
+        self.rpc.authorize(value)?;
+        Ok(self)
+    }
+
     /// The node's API address.
     pub fn url(&self) -> &str {
         self.rpc.url()

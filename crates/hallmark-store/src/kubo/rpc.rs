@@ -4,6 +4,7 @@
 use std::error::Error as _;
 use std::time::Duration;
 
+use reqwest::header::{AUTHORIZATION, HeaderValue};
 use reqwest::{Client, RequestBuilder, Response, Url};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -33,6 +34,8 @@ pub(crate) struct Rpc {
     api: Url,
     shown: String,
     client: Client,
+    /// The `Authorization` header sent with every request (marked sensitive: never logged).
+    authorization: Option<HeaderValue>,
 }
 
 impl Rpc {
@@ -73,7 +76,32 @@ impl Rpc {
             .no_proxy()
             .build()
             .map_err(|e| invalid(&e.to_string()))?;
-        Ok(Self { api, shown, client })
+        Ok(Self {
+            api,
+            shown,
+            client,
+            authorization: None,
+        })
+    }
+
+    /// Sends `value` as the `Authorization` header of every request (`Bearer …` or
+    /// `Basic …`). A value that cannot be a header is an error that does not quote it.
+    pub(crate) fn authorize(&mut self, value: &str) -> Result<(), StoreError> {
+        let mut header =
+            HeaderValue::from_str(value.trim()).map_err(|_| StoreError::InvalidUrl {
+                url: self.shown.clone(),
+                reason: "its authorization is not a valid HTTP header value".to_owned(),
+            })?;
+        header.set_sensitive(true);
+        self.authorization = Some(header);
+        Ok(())
+    }
+
+    fn authorized(&self, request: RequestBuilder) -> RequestBuilder {
+        match &self.authorization {
+            Some(value) => request.header(AUTHORIZATION, value.clone()),
+            None => request,
+        }
     }
 
     /// The node's address as shown in messages.
@@ -94,14 +122,16 @@ impl Rpc {
                 url: format!("{}{endpoint}", self.api),
                 reason: e.to_string(),
             })?;
-        Ok(self.client.post(url).query(query))
+        Ok(self.authorized(self.client.post(url).query(query)))
     }
 
     /// A GET of `path` under the base URL (for a trustless gateway: `ipfs/<cid>`).
     pub(crate) fn get_path(&self, path: &str, query: &[(&str, &str)]) -> RequestBuilder {
-        self.client
-            .get(format!("{}/{path}", self.shown))
-            .query(query)
+        self.authorized(
+            self.client
+                .get(format!("{}/{path}", self.shown))
+                .query(query),
+        )
     }
 
     /// Sends a request; a transport failure is [`StoreError::Unreachable`] and an HTTP error is
