@@ -9,6 +9,10 @@
 //! `evidence.json`). [`build_bundle`] makes one; [`verify_offline`] checks everything that can
 //! be checked from the bytes alone and [`online::verify_online`] re-checks the rest against a
 //! node. A README inside explains how to check each claim with standard tools.
+//!
+//! A bundle records its chain's [`Consensus`]: the block hash is keccak-256 of the RLP header
+//! on an Ethereum chain, and Besu's QBFT hash (the header without its commit seals, [`qbft`]) on
+//! a QBFT chain; [`block_hash`] computes either.
 
 mod anchor;
 mod bundle;
