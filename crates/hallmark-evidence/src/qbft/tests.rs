@@ -285,6 +285,15 @@ fn malformed_extra_data_is_refused_with_a_reason() {
             "r is not in [1, n)",
         ),
         (
+            // s = n, secp256k1's order.
+            outer(&format!(
+                "{vanity}c0c080f843b841{}{}00",
+                "0000000000000000000000000000000000000000000000000000000000000001",
+                "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141"
+            )),
+            "s is not in [1, n)",
+        ),
+        (
             outer(&format!("{vanity}c0c080{}", seal(1, 27))),
             "recovery id is 27",
         ),
