@@ -68,8 +68,8 @@ pub use pinning::{
 };
 pub use profile::{
     Consensus, ConsortiumProfile, PROFILE_FORMAT, ProfileBody, ProfileChain, ProfileCheck,
-    ProfileIpfs, ProfileOptions, ProfilePinning, ReadEndpoint, ReadKind, check_profile,
-    consortium_dir, export_profile, use_profile,
+    ProfileIpfs, ProfileOptions, ProfilePinning, ReadEndpoint, ReadKind, chain_consensus,
+    check_profile, consortium_dir, export_profile, use_profile,
 };
 pub use proof::{
     ExportedProof, FileIdentity, MAX_EMBEDDED_MEDIA, Proof, ProveRequest, verify_bundle_at,

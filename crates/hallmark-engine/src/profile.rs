@@ -24,15 +24,9 @@ use crate::fsutil::write_atomically;
 /// The `format` of the profiles this version writes and reads.
 pub const PROFILE_FORMAT: &str = "hallmark-consortium-profile/1";
 
-/// How the chain's block hash is computed (evidence bundles record it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Consensus {
-    /// Ethereum's: keccak256 of the RLP header (anvil, geth, Besu with Clique/ethash).
-    Ethereum,
-    /// Besu QBFT: the header hashed without the commit seals in `extraData`.
-    Qbft,
-}
+/// How the chain's block hash is computed (evidence bundles record it); one type with the
+/// evidence model's, from `hallmark-domain`.
+pub use hallmark_domain::Consensus;
 
 /// The chain of a consortium.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -314,6 +308,32 @@ pub fn consortium_dir(config: &Config) -> PathBuf {
     config.data_dir.join("consortium")
 }
 
+/// How the block hashes of the chain `config` points at are computed: the consensus of the
+/// consortium profile the data folder joined (kept in [`consortium_dir`] by [`use_profile`]) when
+/// that profile is of this chain; Ethereum's otherwise (the dev chain, or a node configured by
+/// hand). Evidence bundles record it.
+pub fn chain_consensus(config: &Config) -> Result<Consensus, EngineError> {
+    let ChainConfig::Rpc { chain_id, .. } = &config.chain else {
+        return Ok(Consensus::Ethereum);
+    };
+    let path = consortium_dir(config).join("profile.json");
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Consensus::Ethereum),
+        Err(e) => {
+            return Err(EngineError::ProfileInvalid {
+                reason: format!("cannot read {}: {e}", path.display()),
+            });
+        }
+    };
+    let chain = ConsortiumProfile::parse(&bytes)?.body.chain;
+    Ok(if chain.chain_id == *chain_id {
+        chain.consensus
+    } else {
+        Consensus::Ethereum
+    })
+}
+
 /// Checks `profile` ([`check_profile`]) and makes it this data folder's consortium: the deployment
 /// record, the profile and its CA certificates go into the data folder, then `config.json` points
 /// at the profile's chain, IPFS node and pinning services. Nothing is written when a check fails.
@@ -476,4 +496,68 @@ pub async fn export_profile(
     let profile = body.sign(council)?;
     check_profile(&profile, config).await?;
     Ok(profile)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile(chain_id: u64, consensus: Consensus) -> Vec<u8> {
+        let body = ProfileBody {
+            format: PROFILE_FORMAT.to_owned(),
+            name: "test".to_owned(),
+            chain: ProfileChain {
+                chain_id,
+                genesis_hash: B256::repeat_byte(1),
+                consensus,
+                rpc_urls: vec!["http://127.0.0.1:8545".to_owned()],
+                ws_urls: Vec::new(),
+            },
+            deployment: Deployment {
+                chain_id,
+                consortium: Address::repeat_byte(1),
+                works: Address::repeat_byte(2),
+                credit: Address::repeat_byte(3),
+                market: Address::repeat_byte(4),
+                licences: Address::repeat_byte(5),
+                reviews: Address::repeat_byte(6),
+                block: 1,
+            },
+            ipfs: ProfileIpfs::default(),
+            pinning: Vec::new(),
+            ca_certificates: Vec::new(),
+            signed_by: Address::ZERO,
+        };
+        let council = hallmark_chain::dev_signer(0).expect("a dev key");
+        body.sign(&council)
+            .expect("signed")
+            .to_file_bytes()
+            .expect("json")
+    }
+
+    #[test]
+    fn the_chain_consensus_is_the_joined_profiles_when_it_is_of_this_chain() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let mut config = Config::embedded(dir.path().to_owned());
+        // The dev chain, and an RPC chain without a profile: Ethereum.
+        assert_eq!(chain_consensus(&config).expect("read"), Consensus::Ethereum);
+        config.chain = ChainConfig::Rpc {
+            url: "http://127.0.0.1:8545".to_owned(),
+            chain_id: 2024,
+        };
+        assert_eq!(chain_consensus(&config).expect("read"), Consensus::Ethereum);
+
+        let file = consortium_dir(&config).join("profile.json");
+        std::fs::create_dir_all(consortium_dir(&config)).expect("mkdir");
+        std::fs::write(&file, profile(2024, Consensus::Qbft)).expect("write");
+        assert_eq!(chain_consensus(&config).expect("read"), Consensus::Qbft);
+
+        // A profile of another chain does not speak for this one.
+        std::fs::write(&file, profile(7, Consensus::Qbft)).expect("write");
+        assert_eq!(chain_consensus(&config).expect("read"), Consensus::Ethereum);
+
+        // A damaged profile is an error, not a guess.
+        std::fs::write(&file, b"{").expect("write");
+        assert!(chain_consensus(&config).is_err());
+    }
 }

@@ -146,11 +146,13 @@ impl Engine {
         };
 
         let deployment = client.deployment().clone();
+        let consensus = crate::profile::chain_consensus(self.config())?;
         let registration_tx = parse_b256(&view.registered_tx, "registration transaction")?;
         let registration = hallmark_evidence::collect::registration_block(
             client.provider(),
             view.registered_block,
             registration_tx,
+            consensus,
         )
         .await?;
         let head = self
@@ -163,7 +165,7 @@ impl Engine {
             .await?;
 
         let inputs = ProofInputs {
-            chain: chain_info(&deployment),
+            chain: chain_info(&deployment, consensus),
             token: TokenInfo {
                 token_id: U256::from(token_id),
                 work_id: U256::from(work_id),
@@ -306,9 +308,12 @@ impl Engine {
                 .ok(),
             _ => None,
         };
+        // The anchor's consensus is informative: the consortium check compares the chain id and
+        // the contracts, and the block hash is checked by the bundle's own rule and the node.
+        let consensus = crate::profile::chain_consensus(self.config()).unwrap_or_default();
         Some(Anchor {
             name,
-            chain: chain_info(&deployment),
+            chain: chain_info(&deployment, consensus),
             genesis_hash,
         })
     }
@@ -493,12 +498,16 @@ impl Engine {
 }
 
 /// The chain and contracts of a deployment, as a bundle names them.
-fn chain_info(deployment: &hallmark_chain::Deployment) -> ChainInfo {
+fn chain_info(
+    deployment: &hallmark_chain::Deployment,
+    consensus: hallmark_evidence::Consensus,
+) -> ChainInfo {
     ChainInfo {
         chain_id: deployment.chain_id,
         works: deployment.works,
         market: deployment.market,
         licences: deployment.licences,
         consortium: deployment.consortium,
+        consensus,
     }
 }

@@ -6,6 +6,8 @@ use alloy::primitives::{B256, Bytes};
 use alloy::providers::{DynProvider, Provider};
 use alloy::rlp::Encodable;
 
+use hallmark_domain::Consensus;
+
 use crate::error::EvidenceError;
 use crate::model::Registration;
 
@@ -14,11 +16,15 @@ fn chain_error(what: &str, e: impl std::fmt::Display) -> EvidenceError {
 }
 
 /// The block that includes `tx_hash` (expected at `block_number`), with every transaction and
-/// receipt in their canonical encodings.
+/// receipt in their canonical encodings. The node's block hash must be the hash of the header
+/// by the chain's `consensus` (a bundle records it, and its verifier re-derives the hash that
+/// way): a mismatch, e.g. a QBFT chain taken for an Ethereum one, is refused here rather than
+/// sealed into a bundle that cannot verify.
 pub async fn registration_block(
     provider: &DynProvider,
     block_number: u64,
     tx_hash: B256,
+    consensus: Consensus,
 ) -> Result<Registration, EvidenceError> {
     let block = provider
         .get_block_by_number(BlockNumberOrTag::Number(block_number))
@@ -36,6 +42,17 @@ pub async fn registration_block(
 
     let mut header_rlp = Vec::new();
     block.header.inner.encode(&mut header_rlp);
+    let derived = crate::qbft::block_hash(consensus, &header_rlp).map_err(|e| {
+        EvidenceError::Invalid(format!(
+            "block {block_number} is not a {consensus} block: {e}"
+        ))
+    })?;
+    if derived != block.header.hash {
+        return Err(EvidenceError::Invalid(format!(
+            "the node names block {block_number} {:#x}, but its {consensus} hash is {derived:#x}: is the chain's consensus really {consensus}?",
+            block.header.hash
+        )));
+    }
     let mut transactions = Vec::new();
     let mut transaction_index = None;
     for (i, tx) in block.transactions.into_transactions().enumerate() {

@@ -9,6 +9,10 @@
 //! `evidence.json`). [`build_bundle`] makes one; [`verify_offline`] checks everything that can
 //! be checked from the bytes alone and [`online::verify_online`] re-checks the rest against a
 //! node. A README inside explains how to check each claim with standard tools.
+//!
+//! A bundle records its chain's [`Consensus`]: the block hash is keccak-256 of the RLP header
+//! on an Ethereum chain, and Besu's QBFT hash (the header without its commit seals, [`qbft`]) on
+//! a QBFT chain; [`block_hash`] computes either.
 
 mod anchor;
 mod bundle;
@@ -18,18 +22,21 @@ mod error;
 mod model;
 pub mod online;
 mod prove;
+pub mod qbft;
 pub mod seal;
 mod verify;
 
 pub use anchor::{Anchor, CONSORTIUM_CHECK, Conclusion, GENESIS_CHECK};
 pub use bundle::{BundleFiles, MAX_ENTRIES, MAX_JSON_BYTES, MAX_MEDIA_BYTES};
 pub use error::EvidenceError;
+pub use hallmark_domain::Consensus;
 pub use model::{
     ChainInfo, EVIDENCE_FILE, Evidence, FORMAT, LicenceEntry, MEDIA_DIR, METADATA_FILE,
     README_FILE, Registration, SEAL_FILE, Seal, Statement, TokenInfo, Transfer, TransferKind,
     WorkInfo,
 };
 pub use prove::{ProofInputs, build_bundle, media_file_name};
+pub use qbft::{QbftError, block_hash};
 pub use verify::{Check, Parsed, Report, Status, Summary, VerifyOptions, verify_offline};
 
 /// Reads and verifies a bundle file offline; `Err` only when it is not a bundle at all.

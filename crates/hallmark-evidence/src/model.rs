@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use alloy::primitives::{Address, B256, Bytes, U256};
+use hallmark_domain::Consensus;
 use serde::{Deserialize, Serialize};
 
 /// The `format` of the bundles this crate writes and reads.
@@ -62,6 +63,11 @@ pub struct ChainInfo {
     pub licences: Address,
     /// HallmarkConsortium.
     pub consortium: Address,
+    /// Which rule defines the chain's block hashes: `ethereum` (keccak-256 of the RLP header)
+    /// or `qbft` (Besu's QBFT hash, without the commit seals). Absent in bundles of an Ethereum
+    /// chain, so those are byte for byte what they were before the field existed.
+    #[serde(default, skip_serializing_if = "Consensus::is_ethereum")]
+    pub consensus: Consensus,
 }
 
 /// The proven token.
@@ -110,7 +116,8 @@ pub struct Registration {
     pub tx_hash: B256,
     /// The block number.
     pub block_number: u64,
-    /// The block hash (keccak-256 of `header_rlp`).
+    /// The block hash: keccak-256 of `header_rlp` on an Ethereum chain, Besu's QBFT hash of it
+    /// on a QBFT chain ([`ChainInfo::consensus`]).
     pub block_hash: B256,
     /// The block time (unix seconds).
     pub timestamp: u64,

@@ -3,6 +3,7 @@
 
 use alloy::primitives::{B256, U256};
 use alloy::signers::local::PrivateKeySigner;
+use hallmark_domain::Consensus;
 use sha2::{Digest, Sha256};
 
 use crate::bundle::BundleFiles;
@@ -167,7 +168,7 @@ checked by hand with standard tools, without Hallmark and without its servers:
    metadata.json's sha-256 is the registered metadata hash {metadata_hash}
    and `ipfs add --only-hash --cid-version=1 metadata.json` prints {metadata_cid}.
 3. The registration. registration.header_rlp in evidence.json is the RLP block header of block
-   {block}; its keccak-256 is the block hash {block_hash}. The transactions and receipts
+   {block}; {hash_rule} is the block hash {block_hash}. The transactions and receipts
    listed there rebuild the header's transactionsRoot and receiptsRoot (EIP-2718 encodings);
    the receipt of transaction {tx} holds the WorkRegistered event of contract {works}.
    Ask any node of chain {chain_id}:
@@ -189,6 +190,11 @@ checked by hand with standard tools, without Hallmark and without its servers:
         tx = registration.tx_hash,
         works = chain.works,
         chain_id = chain.chain_id,
+        hash_rule = match chain.consensus {
+            Consensus::Ethereum => "its keccak-256",
+            Consensus::Qbft =>
+                "on this Besu QBFT chain (chain.consensus = qbft) its keccak-256 once\n   extraData is re-encoded without the commit seals and with round 0",
+        },
     )
 }
 

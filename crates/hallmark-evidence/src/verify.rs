@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use alloy::consensus::proofs::{calculate_receipt_root, calculate_transaction_root};
 use alloy::consensus::{Header, ReceiptEnvelope, TxEnvelope};
 use alloy::eips::eip2718::Decodable2718;
-use alloy::primitives::{Address, B256, Log, U256, keccak256};
+use alloy::primitives::{Address, B256, Log, U256};
 use alloy::rlp::Decodable;
 use alloy::sol_types::SolEvent;
 use hallmark_chain::EDITION_BASE;
@@ -587,10 +587,12 @@ fn decode_block(evidence: &Evidence) -> Result<Block, String> {
 fn check_header(evidence: &Evidence, block: &Result<Block, String>) -> Outcome {
     let block = block.as_ref().map_err(|e| Verdict::Fail(e.clone()))?;
     let r = &evidence.registration;
-    let hash = keccak256(&r.header_rlp);
+    let consensus = evidence.chain.consensus;
+    let hash = crate::qbft::block_hash(consensus, &r.header_rlp)
+        .map_err(|e| Verdict::Fail(format!("the bundle says the chain is {consensus}, but {e}")))?;
     if hash != r.block_hash {
         return fail(format!(
-            "the header hashes to {hash:#x}, the evidence names block {:#x}",
+            "the header hashes to {hash:#x} ({consensus} block hash), the evidence names block {:#x}",
             r.block_hash
         ));
     }

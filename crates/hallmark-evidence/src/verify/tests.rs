@@ -11,11 +11,13 @@ use alloy::consensus::{
 };
 use alloy::eips::eip2718::Encodable2718;
 use alloy::primitives::{Address, B256, Bytes, Log, TxKind, U256, keccak256};
+use alloy::rlp::Decodable;
 use alloy::signers::SignerSync;
 use alloy::signers::local::PrivateKeySigner;
 use alloy::sol_types::SolEvent;
 use hallmark_chain::bindings::HallmarkWorks;
 use hallmark_chain::{EDITION_BASE, dev_signer};
+use hallmark_domain::Consensus;
 use hallmark_unixfs::{ImportSettings, NullSink, import_reader};
 use sha2::{Digest, Sha256};
 
@@ -85,6 +87,7 @@ fn chain() -> ChainInfo {
         market: Address::repeat_byte(0x22),
         licences: Address::repeat_byte(0x33),
         consortium: Address::repeat_byte(0x44),
+        consensus: Consensus::Ethereum,
     }
 }
 
@@ -719,6 +722,111 @@ fn a_header_that_does_not_decode_fails_every_block_check() {
         ],
         "header RLP",
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// A Besu QBFT chain: the block hash leaves the commit seals out
+
+/// The honest inputs on a QBFT chain: the registration header carries QBFT extraData sealed by
+/// 3 validators, and the block hash is Besu's on-chain hash of it.
+fn qbft_inputs() -> ProofInputs {
+    use crate::qbft::{Encoding, QbftExtraData, commit_seal_hash, onchain_block_hash};
+    let mut inputs = inputs(true, true);
+    inputs.chain.consensus = Consensus::Qbft;
+    let validators: Vec<PrivateKeySigner> = (5..9).map(signer).collect();
+    let mut extra =
+        QbftExtraData::genesis(validators.iter().map(PrivateKeySigner::address).collect());
+    extra.round = 2;
+    let mut header =
+        Header::decode(&mut inputs.registration.header_rlp.as_ref()).expect("the header");
+    header.extra_data = extra.encode(Encoding::All).into();
+    let to_sign = commit_seal_hash(&header).expect("qbft");
+    extra.seals = validators[..3]
+        .iter()
+        .map(|v| {
+            let signature = v.sign_hash_sync(&to_sign).expect("sign");
+            let mut seal = [0u8; 65];
+            seal[..32].copy_from_slice(&signature.r().to_be_bytes::<32>());
+            seal[32..64].copy_from_slice(&signature.s().to_be_bytes::<32>());
+            seal[64] = u8::from(signature.v());
+            seal
+        })
+        .collect();
+    header.extra_data = extra.encode(Encoding::All).into();
+    let header_rlp = alloy::rlp::encode(&header);
+    inputs.registration.block_hash = onchain_block_hash(&header).expect("qbft");
+    assert_ne!(inputs.registration.block_hash, keccak256(&header_rlp));
+    inputs.registration.header_rlp = header_rlp.into();
+    inputs
+}
+
+fn qbft_bundle() -> BundleFiles {
+    build_bundle(qbft_inputs(), &holder()).expect("build")
+}
+
+#[test]
+fn a_qbft_bundle_whose_header_carries_seals_verifies() {
+    let files = qbft_bundle();
+    let report = verify(&files);
+    assert!(report.passed(), "{report:#?}");
+    assert!(
+        detail(&report, "block.header")
+            .contains(&format!("{:#x}", qbft_inputs().registration.block_hash))
+    );
+    let json =
+        String::from_utf8(files.get(EVIDENCE_FILE).expect("evidence").to_vec()).expect("utf-8");
+    assert!(json.contains("\"consensus\": \"qbft\""), "{json}");
+    let readme =
+        String::from_utf8(files.get(README_FILE).expect("readme").to_vec()).expect("utf-8");
+    assert!(readme.contains("without the commit seals"), "{readme}");
+}
+
+#[test]
+fn a_qbft_bundle_naming_the_keccak_of_its_sealed_header_fails() {
+    let mut inputs = qbft_inputs();
+    inputs.registration.block_hash = keccak256(&inputs.registration.header_rlp);
+    let report = verify(&build_bundle(inputs, &holder()).expect("build"));
+    assert_fails(&report, &["block.header"], "(qbft block hash)");
+}
+
+#[test]
+fn a_qbft_bundle_whose_extra_data_is_not_qbft_fails_the_header_check() {
+    // An Ethereum bundle (its header's extraData is empty) relabelled as QBFT.
+    let mut inputs = inputs(true, true);
+    inputs.chain.consensus = Consensus::Qbft;
+    let report = verify(&build_bundle(inputs, &holder()).expect("build"));
+    assert_fails(
+        &report,
+        &["block.header"],
+        "the bundle says the chain is qbft, but the extraData is empty",
+    );
+
+    let mut inputs = qbft_inputs();
+    let mut header =
+        Header::decode(&mut inputs.registration.header_rlp.as_ref()).expect("the header");
+    header.extra_data = Bytes::from_static(b"Besu 24.12 with IBFT 2.0");
+    inputs.registration.header_rlp = alloy::rlp::encode(&header).into();
+    let report = verify(&build_bundle(inputs, &holder()).expect("build"));
+    assert_fails(&report, &["block.header"], "is not QBFT");
+}
+
+#[test]
+fn an_ethereum_bundle_is_unchanged_and_cannot_pass_as_qbft() {
+    // The honest bundle is an Ethereum one: no consensus field is written, and one read
+    // without it is Ethereum.
+    let files = honest();
+    let json =
+        String::from_utf8(files.get(EVIDENCE_FILE).expect("evidence").to_vec()).expect("utf-8");
+    assert!(!json.contains("consensus"), "{json}");
+    assert_eq!(evidence(&files).chain.consensus, Consensus::Ethereum);
+    assert!(verify(&files).passed());
+
+    // A QBFT bundle relabelled as Ethereum: its block hash is not the header's keccak.
+    let files = qbft_bundle();
+    let mut evidence = evidence(&files);
+    evidence.chain.consensus = Consensus::Ethereum;
+    let report = verify(&with_evidence(files, &evidence, Some(&holder())));
+    assert_fails(&report, &["block.header"], "(ethereum block hash)");
 }
 
 #[test]
