@@ -253,7 +253,7 @@ pub async fn click(client: &Client, css: &str) -> Result<(), fantoccini::error::
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
         match click_once(client, css).await {
-            Err(e) if e.is_no_such_element() || e.to_string().contains("stale") => {
+            Err(e) if e.is_no_such_element() || e.is_stale_element_reference() => {
                 if Instant::now() >= deadline {
                     return Err(e);
                 }
