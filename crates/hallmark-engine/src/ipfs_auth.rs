@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use crate::error::EngineError;
-use crate::pinning::{ensure_secret_dir, write_secret_atomically};
+use crate::pinning::{ensure_secret_dir, read_secret_json, write_secret_atomically};
 
 const FILE: &str = "ipfs-auth.json";
 const VERSION: u32 = 1;
@@ -98,33 +98,10 @@ impl IpfsAuth {
     /// Reads `<data_dir>/keystores/ipfs-auth.json` (absent: no credentials). A file others
     /// could read is made private.
     pub(crate) fn load(data_dir: &Path) -> Result<Self, EngineError> {
-        use std::os::unix::fs::PermissionsExt;
         let path = path_in(data_dir);
-        let bytes = match std::fs::read(&path) {
-            Ok(bytes) => Zeroizing::new(bytes),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
-            Err(e) => {
-                return Err(EngineError::DataDir {
-                    path,
-                    reason: e.to_string(),
-                });
-            }
+        let Some(file) = read_secret_json::<AuthFile>(&path, "IPFS credentials file")? else {
+            return Ok(Self::default());
         };
-        if let Ok(meta) = std::fs::metadata(&path)
-            && meta.permissions().mode() & 0o077 != 0
-        {
-            tracing::warn!(path = %path.display(), "IPFS credentials were readable by others; made private");
-            let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
-        }
-        // The parser's message could quote a secret: only its position is reported.
-        let file: AuthFile = serde_json::from_slice(&bytes).map_err(|e| EngineError::DataDir {
-            path: path.clone(),
-            reason: format!(
-                "not an IPFS credentials file (JSON error at line {}, column {})",
-                e.line(),
-                e.column()
-            ),
-        })?;
         if file.version != VERSION {
             return Err(EngineError::DataDir {
                 path,

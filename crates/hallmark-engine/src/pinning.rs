@@ -265,6 +265,41 @@ pub(crate) fn ensure_secret_dir(dir: &Path) -> std::io::Result<()> {
         .create(dir)
 }
 
+/// Reads and parses a secrets file (absent: `None`). A file others could read is made private
+/// first; a parse error names only its position, never the text (it could quote a secret).
+pub(crate) fn read_secret_json<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    what: &str,
+) -> Result<Option<T>, EngineError> {
+    use std::os::unix::fs::PermissionsExt;
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => Zeroizing::new(bytes),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(EngineError::DataDir {
+                path: path.to_owned(),
+                reason: e.to_string(),
+            });
+        }
+    };
+    if let Ok(meta) = std::fs::metadata(path)
+        && meta.permissions().mode() & 0o077 != 0
+    {
+        warn!(path = %path.display(), "{what} was readable by others; made private");
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+    }
+    serde_json::from_slice(&bytes)
+        .map(Some)
+        .map_err(|e| EngineError::DataDir {
+            path: path.to_owned(),
+            reason: format!(
+                "not a {what} (JSON error at line {}, column {})",
+                e.line(),
+                e.column()
+            ),
+        })
+}
+
 /// `127.0.0.0/8`, `::1` or `localhost` endpoints.
 fn is_loopback_url(url: &reqwest::Url) -> bool {
     let Some(host) = url.host_str() else {
@@ -391,33 +426,10 @@ impl Engine {
 
     /// The access tokens (an absent file: none). A file others could read is made private.
     pub(crate) fn read_pinning_tokens(&self) -> Result<Tokens, EngineError> {
-        use std::os::unix::fs::PermissionsExt;
         let path = self.tokens_path();
-        let bytes = match std::fs::read(&path) {
-            Ok(bytes) => Zeroizing::new(bytes),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Tokens::default()),
-            Err(e) => {
-                return Err(EngineError::DataDir {
-                    path,
-                    reason: e.to_string(),
-                });
-            }
+        let Some(file) = read_secret_json::<TokenFile>(&path, "pinning token file")? else {
+            return Ok(Tokens::default());
         };
-        if let Ok(meta) = std::fs::metadata(&path)
-            && meta.permissions().mode() & 0o077 != 0
-        {
-            warn!(path = %path.display(), "pinning token file was readable by others; made private");
-            let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
-        }
-        // The parser's message could quote a value: only its position is reported.
-        let file: TokenFile = serde_json::from_slice(&bytes).map_err(|e| EngineError::DataDir {
-            path: path.clone(),
-            reason: format!(
-                "not a pinning token file (JSON error at line {}, column {})",
-                e.line(),
-                e.column()
-            ),
-        })?;
         if file.version != TOKENS_VERSION {
             return Err(EngineError::DataDir {
                 path,
