@@ -71,6 +71,13 @@ pub(crate) fn status(s: Status) -> CommandResult<api::AppStatus> {
         library_items: s.library_items,
         store_backend: s.store.backend,
         store_error: s.store.error,
+        consortium_upload: s.store.consortium_upload,
+        consortium_read: s.store.consortium_read,
+        cache: s.store.cache.map(|c| api::CacheStatus {
+            bytes: c.bytes,
+            max_bytes: c.max_bytes,
+            files: c.roots,
+        }),
         chain_kind: wire(&s.chain.kind)?,
         chain_rpc: s.chain.rpc_url,
         chain_id: s.chain.chain_id,

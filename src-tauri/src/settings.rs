@@ -3,7 +3,8 @@
 
 use hallmark_api::{ChainKind, ConsortiumJoined, JoinConsortiumRequest, Settings, StoreKind};
 use hallmark_engine::{
-    ChainConfig, Config, ConsortiumProfile, DEV_CHAIN_ID, Engine, IpfsBackend, consortium_dir,
+    ChainConfig, Config, ConsortiumProfile, DEV_CHAIN_ID, Engine, EngineError, IpfsBackend,
+    consortium_dir,
 };
 use tauri::State;
 
@@ -127,10 +128,22 @@ pub(crate) async fn join_consortium(
     engine: State<'_, Engine>,
     request: JoinConsortiumRequest,
 ) -> CommandResult<ConsortiumJoined> {
-    let path = crate::input::checked_path(&request.profile_path)?;
+    let profile = match &request.profile {
+        // Picked in the file dialog: its text came with the request.
+        Some(text) if text.len() > hallmark_api::MAX_PROFILE_BYTES => {
+            return Err(EngineError::ProfileInvalid {
+                reason: format!(
+                    "the chosen file has {} bytes; a profile has a few thousand",
+                    text.len()
+                ),
+            }
+            .into());
+        }
+        Some(text) => ConsortiumProfile::parse(text.as_bytes())?,
+        None => ConsortiumProfile::read(&crate::input::checked_path(&request.profile_path)?)?,
+    };
     let running = engine.config();
     let saved = Config::load(Some(running.data_dir.clone()))?;
-    let profile = ConsortiumProfile::read(&path)?;
     let (next, check) = hallmark_engine::use_profile(&profile, &saved).await?;
     let view = view(&next, running);
     Ok(ConsortiumJoined {

@@ -309,6 +309,9 @@ catalogue! {
     Backend: "Backend", "后端";
     Health: "Health", "健康状况";
     HealthOk: "ok", "正常";
+    UploadsTo: "New works uploaded to", "新作品上传至";
+    ReadsFrom: "Others' works read from", "他人作品读取自";
+    ReadThroughCache: "Cache of others' works", "他人作品缓存";
     LocalData: "Local data", "本地数据";
     Database: "Database", "数据库";
     WorksInLibrary: "Works in library", "作品库中的作品";
@@ -388,6 +391,10 @@ catalogue! {
         "导入联盟理事会发布的配置文件。Hallmark 会先对照联盟链核验——理事会签名、链及其首个区块、每个合约及其相互关联——核验通过后才做任何更改。";
     ProfilePath: "Profile file (full path)", "配置文件（完整路径）";
     CheckAndJoin: "Check and join", "核验并加入";
+    ChooseProfileFile: "Choose the profile file…", "选择配置文件…";
+    OrTypeProfilePath: "or type its full path:", "或输入其完整路径：";
+    ChosenProfile: "Chosen:", "已选择：";
+    ProfileUnreadable: "That file could not be read, or it is far larger than a profile.", "无法读取该文件，或它远大于一个配置文件。";
     JoinedConsortium: "Joined:", "已加入：";
     // Durability (durability.rs)
     Availability: "Availability of your works", "作品可用性";
@@ -506,6 +513,16 @@ pub fn not_verified(lang: Lang, failed: usize) -> String {
         (Lang::En, 1) => "Not verified: 1 check failed".to_owned(),
         (Lang::En, n) => format!("Not verified: {n} checks failed"),
         (Lang::Zh, n) => format!("未通过验证：{n} 项检查失败"),
+    }
+}
+
+/// `1.2 MiB of 2.0 GiB, 14 files (kept offline)`.
+pub fn cache_usage(lang: Lang, bytes: u64, max_bytes: u64, files: u64) -> String {
+    let (used, cap) = (crate::format::bytes(bytes), crate::format::bytes(max_bytes));
+    match (lang, files) {
+        (Lang::En, 1) => format!("{used} of {cap}, 1 file (kept offline)"),
+        (Lang::En, n) => format!("{used} of {cap}, {n} files (kept offline)"),
+        (Lang::Zh, n) => format!("已用 {used}，上限 {cap}，{n} 个文件（离线可用）"),
     }
 }
 

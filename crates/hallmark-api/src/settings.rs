@@ -39,9 +39,18 @@ pub struct Settings {
 /// Join the consortium of a profile file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JoinConsortiumRequest {
-    /// The profile file (`hallmark consortium profile export` writes it).
+    /// The profile file (`hallmark consortium profile export` writes it); unused when
+    /// `profile` is given.
+    #[serde(default)]
     pub profile_path: String,
+    /// The profile's text, as chosen in the file picker (a webview sees a picked file's
+    /// contents, never its path). A few kilobytes; at most [`MAX_PROFILE_BYTES`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
 }
+
+/// The largest profile the app accepts (one is a few kilobytes, with its CA certificates).
+pub const MAX_PROFILE_BYTES: usize = 1 << 20;
 
 /// A consortium joined: what was checked against its chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

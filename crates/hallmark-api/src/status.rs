@@ -15,6 +15,15 @@ pub struct AppStatus {
     pub store_backend: String,
     /// Why the store is unusable, if it is.
     pub store_error: Option<String>,
+    /// The consortium's IPFS node new works are uploaded to, if any.
+    #[serde(default)]
+    pub consortium_upload: Option<String>,
+    /// The endpoints other people's works are read through from (e.g. `Kubo RPC https://…`).
+    #[serde(default)]
+    pub consortium_read: Vec<String>,
+    /// What the cache of works read through holds, when read-through is on.
+    #[serde(default)]
+    pub cache: Option<CacheStatus>,
     /// `dev` (app-owned anvil) or `rpc` (consortium node).
     pub chain_kind: ChainKind,
     /// The chain's JSON-RPC URL once known.
@@ -31,6 +40,17 @@ pub struct AppStatus {
     pub market_contract: Option<String>,
     /// The block the contracts were deployed in.
     pub deployment_block: Option<u64>,
+}
+
+/// The cache of other people's works read through from the consortium.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CacheStatus {
+    /// Bytes held.
+    pub bytes: u64,
+    /// The cap.
+    pub max_bytes: u64,
+    /// Files (media, thumbnails, metadata) held.
+    pub files: u64,
 }
 
 /// Where the local catalog is relative to the chain.

@@ -126,16 +126,22 @@ impl Engine {
         if store.cache_usage().is_none() {
             return;
         }
-        let accounts = match self.wallet_accounts() {
-            Ok(accounts) => accounts,
+        let mut accounts: Vec<String> = match self.wallet_accounts() {
+            Ok(accounts) => accounts.into_iter().map(|a| a.address).collect(),
             Err(e) => {
                 tracing::warn!(error = %e, "cannot list the accounts whose works the cache keeps");
                 return;
             }
         };
+        // The demo accounts the app can sign as, too.
+        accounts.extend(
+            (0..crate::DEMO_ACCOUNTS.len())
+                .filter_map(|i| hallmark_chain::dev_signer(i).ok())
+                .map(|s| format!("{:#x}", s.address())),
+        );
         let mut roots = Vec::new();
         for account in accounts {
-            let works = match self.catalog().works_of_account(&account.address) {
+            let works = match self.catalog().works_of_account(&account) {
                 Ok(works) => works,
                 Err(e) => {
                     tracing::warn!(error = %e, "cannot list an account's works for the cache");

@@ -51,6 +51,12 @@ pub struct StoreStatus {
     pub backend: String,
     /// `None` when reachable, else why not.
     pub error: Option<String>,
+    /// The consortium's node new works are uploaded to, if any.
+    pub consortium_upload: Option<String>,
+    /// The endpoints other people's works are read through from.
+    pub consortium_read: Vec<String>,
+    /// What the read-through cache holds, when read-through is on.
+    pub cache: Option<hallmark_store::CacheUsage>,
 }
 
 /// Health of the chain connection.
@@ -405,6 +411,19 @@ impl Engine {
                 IpfsBackend::Kubo { api_url } => api_url.clone(),
             },
             error: self.inner.store.ping().await.err().map(|e| e.to_string()),
+            consortium_upload: self.inner.config.consortium_ipfs.upload.clone(),
+            consortium_read: self
+                .inner
+                .config
+                .consortium_ipfs
+                .read
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+            cache: match &self.inner.store {
+                AnyStore::Embedded(store) => store.cache_usage(),
+                AnyStore::Kubo(_) => None,
+            },
         };
         let (kind, chain_id) = match &self.inner.config.chain {
             ChainConfig::DevChain { chain_id, .. } => ("dev", *chain_id),

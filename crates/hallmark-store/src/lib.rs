@@ -18,6 +18,6 @@ mod verified;
 pub use embedded::{CacheUsage, EmbeddedStore, StoreSink};
 pub use error::StoreError;
 pub use kubo::{KuboStore, NodeIdentity, NodeVersion};
-pub use remote::{ReadEndpoint, ReadKind, RemoteBlocks};
+pub use remote::{HEDGE_AFTER, ReadEndpoint, ReadKind, RemoteBlocks};
 pub use store::{AddedContent, AnyStore, ContentStore};
 pub use verified::MAX_BLOCK_BYTES;

@@ -5,6 +5,10 @@
 //! it is returned, and a wrong or oversized answer from one endpoint moves on to the next.
 
 use std::fmt;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
 
 use hallmark_unixfs::Cid;
 use serde::{Deserialize, Serialize};
@@ -69,6 +73,9 @@ impl Gateway {
         })
     }
 }
+
+/// How long an endpoint may take before the next one is asked as well.
+pub const HEDGE_AFTER: Duration = Duration::from_secs(2);
 
 /// One endpoint, ready to use.
 #[derive(Debug, Clone)]
@@ -143,20 +150,49 @@ impl RemoteBlocks {
         self.sources.is_empty()
     }
 
-    /// The block `cid` from the first endpoint that has it, verified. When every endpoint
+    /// The block `cid` from the first endpoint that gives it, verified. Endpoints are asked in
+    /// order; the next one is also asked when the one before failed, or has not answered
+    /// within [`HEDGE_AFTER`] (a slow node does not hold the read up). When every endpoint
     /// fails, a single endpoint's error is returned as it is; several give
     /// [`StoreError::Unavailable`] with each one's reason.
     pub async fn fetch(&self, cid: &Cid) -> Result<Vec<u8>, StoreError> {
         let mut failures = Vec::new();
-        for source in &self.sources {
-            match source.fetch(cid).await {
-                Ok(block) => {
-                    debug!(%cid, from = source.url(), bytes = block.len(), "block read through");
-                    return Ok(block);
-                }
-                Err(e) => {
-                    debug!(%cid, from = source.url(), error = %e, "endpoint could not give the block");
-                    failures.push(e);
+        let mut asked = FuturesUnordered::new();
+        let mut next = 0;
+        let ask = |source: &Source| {
+            let source = source.clone();
+            let cid = *cid;
+            async move {
+                let result = source.fetch(&cid).await;
+                (source, result)
+            }
+        };
+        loop {
+            if asked.is_empty() {
+                let Some(source) = self.sources.get(next) else {
+                    break;
+                };
+                asked.push(ask(source));
+                next += 1;
+            }
+            let more = next < self.sources.len();
+            tokio::select! {
+                Some((source, result)) = asked.next() => match result {
+                    Ok(block) => {
+                        debug!(%cid, from = source.url(), bytes = block.len(), "block read through");
+                        return Ok(block);
+                    }
+                    Err(e) => {
+                        debug!(%cid, from = source.url(), error = %e, "endpoint could not give the block");
+                        failures.push(e);
+                    }
+                },
+                () = tokio::time::sleep(HEDGE_AFTER), if more => {
+                    if let Some(source) = self.sources.get(next) {
+                        debug!(%cid, slow = next, "an endpoint is slow; asking the next one too");
+                        asked.push(ask(source));
+                        next += 1;
+                    }
                 }
             }
         }

@@ -31,6 +31,8 @@ enum Answer {
     Always(Vec<u8>),
     /// The blocks, only to requests carrying this `Authorization` header (401 otherwise).
     Authorized(String, Arc<HashMap<String, Vec<u8>>>),
+    /// Nothing, ever: the connection stays open and silent (a stalled node).
+    Stall,
 }
 
 /// Starts an HTTP/1.1 gateway on 127.0.0.1 and returns its URL.
@@ -71,6 +73,10 @@ async fn gateway(answer: Answer) -> String {
                     .unwrap_or("")
                     .to_owned();
                 let body = match &answer {
+                    Answer::Stall => {
+                        tokio::time::sleep(std::time::Duration::from_secs(600)).await;
+                        return;
+                    }
                     Answer::Blocks(blocks) => blocks.get(&cid).cloned(),
                     Answer::Always(bytes) => Some(bytes.clone()),
                     Answer::Authorized(expected, blocks) => {
@@ -358,4 +364,26 @@ async fn a_node_behind_authentication_gets_the_header_and_its_secret_never_shows
         .with_authorization("Bearer bad\nvalue")
         .expect_err("not a header");
     assert!(!e.to_string().contains("bad"), "{e}");
+}
+
+#[tokio::test]
+async fn a_stalled_endpoint_does_not_hold_the_read_up() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = fresh_bytes(120_000);
+    let (root, blocks) = blocks_of(&data);
+    let stalled = gateway(Answer::Stall).await;
+    let honest = gateway(Answer::Blocks(Arc::new(blocks))).await;
+    let store = member(
+        &dir.path().join("a"),
+        &[gateway_endpoint(&stalled), gateway_endpoint(&honest)],
+        64 * MB,
+    );
+    let started = std::time::Instant::now();
+    assert_eq!(store.read_file(&root, MB).await.expect("read"), data);
+    let took = started.elapsed();
+    // The next endpoint is asked once the first has been silent for HEDGE_AFTER.
+    assert!(
+        took >= hallmark_store::HEDGE_AFTER && took < hallmark_store::HEDGE_AFTER * 4,
+        "{took:?}"
+    );
 }

@@ -647,7 +647,19 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         let refused = wait_text(&client, "#join-error", 20, |t| !t.is_empty()).await;
         assert!(refused.contains("profile.invalid"), "{refused}");
         assert_eq!(std::fs::read(data.path().join("config.json")).expect("config.json"), config_before);
-        type_into(&client, "#join-profile-path", profile.to_str().expect("utf-8")).await?;
+        // The real one through the file picker (WebDriver sets the file input's file; the
+        // webview reads its text, never its path).
+        client
+            .find(Locator::Css("#join-profile-file"))
+            .await?
+            .send_keys(profile.to_str().expect("utf-8"))
+            .await?;
+        wait_text(&client, "#join-picked", 10, |t| t == "harbour-guild.profile.json").await;
+        assert_eq!(
+            js(&client, "return document.querySelector('#join-profile-path').value;").await,
+            "",
+            "choosing a file clears the typed path"
+        );
         click(&client, "#join-button").await?;
         let joined = wait_text(&client, "#join-outcome", 30, |t| !t.is_empty()).await;
         eprintln!("join: {joined}");

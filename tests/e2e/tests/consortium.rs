@@ -259,6 +259,28 @@ async fn the_app_joins_a_consortium_sees_a_work_minted_elsewhere_buys_it_and_pro
             "{shown}"
         );
 
+        // Status says where works go and come from, and what the cache holds.
+        click(&client, "#nav-status").await?;
+        let read = wait_text(&client, "#store-read", 20, |t| !t.is_empty()).await;
+        assert!(read.contains(&kubo_url), "{read}");
+        wait_text(&client, "#store-upload", 5, |t| t.contains(&kubo_url)).await;
+        wait_text(&client, "#store-cache", 5, |t| {
+            t.contains("kept offline") && !t.contains(" 0 files")
+        })
+        .await;
+        js(
+            &client,
+            "document.querySelector('#store-cache').scrollIntoView({block: 'center'}); return 0;",
+        )
+        .await;
+        screenshot("c5-b-status").await;
+        click(&client, "#nav-collection").await?;
+        wait_text(&client, "#explore-grid .work .title", 20, |t| {
+            t.contains("Harbour at dawn")
+        })
+        .await;
+        click(&client, "#explore-grid .work").await?;
+
         // Bea exports her proof in the app; A verifies it against the consortium's chain.
         wait_text(&client, "#export-proof", 10, |t| !t.is_empty()).await;
         click(&client, "#export-proof").await?;

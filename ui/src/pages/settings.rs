@@ -1,7 +1,9 @@
 //! Settings: the network, the content store and the copy-detection thresholds, saved in the data
 //! folder's `config.json` and used from the next start.
 
-use hallmark_api::{ChainKind, JoinConsortiumRequest, Settings, StoreKind, commands};
+use hallmark_api::{
+    ChainKind, JoinConsortiumRequest, MAX_PROFILE_BYTES, Settings, StoreKind, commands,
+};
 use leptos::prelude::*;
 
 use super::ErrorBox;
@@ -135,6 +137,9 @@ fn Form(initial: Settings) -> impl IntoView {
 #[component]
 fn JoinCard(joined: Signal<String>, on_joined: Callback<()>) -> impl IntoView {
     let path = RwSignal::new(String::new());
+    // A file chosen in the picker: its name and text (the webview never sees its path).
+    let picked = RwSignal::new(None::<(String, String)>);
+    let unreadable = RwSignal::new(false);
     let join = Action::new_local(|request: &JoinConsortiumRequest| {
         let request = request.clone();
         async move { api::invoke::<commands::JoinConsortium>(&request).await }
@@ -147,10 +152,51 @@ fn JoinCard(joined: Signal<String>, on_joined: Callback<()>) -> impl IntoView {
             on_joined.run(());
         }
     });
+    let pick = move |ev: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        unreadable.set(false);
+        let file = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|input| input.files())
+            .and_then(|files| files.get(0));
+        let Some(file) = file else { return };
+        if file.size() > MAX_PROFILE_BYTES as f64 {
+            picked.set(None);
+            unreadable.set(true);
+            return;
+        }
+        let name = file.name();
+        leptos::task::spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                Ok(text) => match text.as_string() {
+                    Some(text) => {
+                        path.set(String::new());
+                        picked.set(Some((name, text)));
+                    }
+                    None => unreadable.set(true),
+                },
+                Err(_) => unreadable.set(true),
+            }
+        });
+    };
     let run = move || {
+        if busy.get_untracked() {
+            return;
+        }
+        if let Some((_, text)) = picked.get_untracked() {
+            join.dispatch(JoinConsortiumRequest {
+                profile_path: String::new(),
+                profile: Some(text),
+            });
+            return;
+        }
         let profile_path = path.get_untracked().trim().to_owned();
-        if !profile_path.is_empty() && !busy.get_untracked() {
-            join.dispatch(JoinConsortiumRequest { profile_path });
+        if !profile_path.is_empty() {
+            join.dispatch(JoinConsortiumRequest {
+                profile_path,
+                profile: None,
+            });
         }
     };
     view! {
@@ -161,14 +207,27 @@ fn JoinCard(joined: Signal<String>, on_joined: Callback<()>) -> impl IntoView {
                 <p class="small">{t(Text::JoinedConsortium)}" "<strong id="joined-consortium">{joined.get()}</strong></p>
             })}
             <form class="pathform" on:submit=move |ev| { ev.prevent_default(); run(); }>
+                <label class="filepick">
+                    {t(Text::ChooseProfileFile)}
+                    <input id="join-profile-file" type="file" accept=".json,application/json" on:change=pick />
+                </label>
+                {move || picked.with(|p| p.as_ref().map(|(name, _)| view! {
+                    <span class="small">{t(Text::ChosenProfile)}" "<strong id="join-picked">{name.clone()}</strong></span>
+                }))}
+                <span class="small muted">{t(Text::OrTypeProfilePath)}</span>
                 <input id="join-profile-path" type="text" spellcheck="false" placeholder="/home/you/guild.profile.json"
                     aria-label=t(Text::ProfilePath)
-                    prop:value=move || path.get() on:input=move |ev| path.set(event_target_value(&ev)) />
+                    prop:value=move || path.get()
+                    on:input=move |ev| {
+                        picked.set(None);
+                        path.set(event_target_value(&ev));
+                    } />
                 <button id="join-button" class="primary" type="submit"
-                    disabled=move || busy.get() || path.with(|p| p.trim().is_empty())>
+                    disabled=move || busy.get() || (picked.with(Option::is_none) && path.with(|p| p.trim().is_empty()))>
                     {t(Text::CheckAndJoin)}
                 </button>
             </form>
+            {move || unreadable.get().then(|| view! { <p class="error" id="join-unreadable" role="alert">{t(Text::ProfileUnreadable)}</p> })}
             {move || outcome.get().map(|r| match r {
                 Ok(joined) => view! {
                     <p class="ok" id="join-outcome" role="status">

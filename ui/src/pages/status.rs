@@ -111,6 +111,9 @@ pub fn StatusPage() -> impl IntoView {
                                 <h2>{t(Text::ContentStore)}</h2>
                                 <Row label=Text::Backend value=s.store_backend.clone() id="store-backend" />
                                 <Row label=Text::Health value=s.store_error.clone().unwrap_or_else(|| Text::HealthOk.text(lang).to_owned()) />
+                                {s.consortium_upload.clone().map(|u| view! { <Row label=Text::UploadsTo value=u id="store-upload" /> })}
+                                {(!s.consortium_read.is_empty()).then(|| view! { <Row label=Text::ReadsFrom value=s.consortium_read.join(", ") id="store-read" /> })}
+                                {s.cache.map(|c| view! { <Row label=Text::ReadThroughCache value=i18n::cache_usage(lang, c.bytes, c.max_bytes, c.files) id="store-cache" /> })}
                                 <h2>{t(Text::LocalData)}</h2>
                                 <Row label=Text::DataFolder value=s.data_dir.clone() />
                                 <Row label=Text::Database value=s.database.clone() />
