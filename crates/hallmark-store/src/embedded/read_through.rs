@@ -42,10 +42,8 @@ pub(super) async fn fetch_block(
 ) -> Result<Vec<u8>, StoreError> {
     let block = rt.remote.fetch(cid).await?;
     let size = block.len() as u64;
-    let kept = Arc::clone(layout);
     let cid = *cid;
-    let bytes = block.clone();
-    let written = blocking(move || kept.put_block(&cid, &bytes)).await?;
+    let (written, block) = keep(layout, cid, block).await?;
     if written {
         let layout = Arc::clone(layout);
         record(layout, rt, cid, vec![(cid, size)]).await?;
@@ -174,17 +172,27 @@ async fn visit(
     let block = rt.remote.fetch(&cid).await?;
     let size = block.len() as u64;
     fetched_so_far.fetch_add(size, Ordering::SeqCst);
-    let kept = Arc::clone(layout);
-    let (written, block) = blocking(move || {
-        let written = kept.put_block(&cid, &block)?;
-        Ok((written, block))
-    })
-    .await?;
+    let (written, block) = keep(layout, cid, block).await?;
     Ok(Visited {
         cid,
         node: is_node.then_some(block),
         fetched: if written { size } else { 0 },
     })
+}
+
+/// Writes a verified block on the blocking pool and hands it back, with whether it was
+/// written (it was not when a copy of the right size was already here).
+async fn keep(
+    layout: &Arc<Layout>,
+    cid: Cid,
+    block: Vec<u8>,
+) -> Result<(bool, Vec<u8>), StoreError> {
+    let kept = Arc::clone(layout);
+    blocking(move || {
+        let written = kept.put_block(&cid, &block)?;
+        Ok((written, block))
+    })
+    .await
 }
 
 async fn record(
