@@ -26,6 +26,9 @@ contract HallmarkConsortium {
     }
 
     mapping(Role => mapping(address => Grant)) private _grants;
+    /// @notice How many times a member was suspended: the market voids listings made before a
+    /// suspension, so they do not come back at their old price on reinstatement.
+    mapping(address => uint32) public memberSuspensions;
     /// @notice Council membership.
     mapping(address => bool) public isCouncil;
     /// @notice Number of council accounts (never drops to zero).
@@ -108,6 +111,7 @@ contract HallmarkConsortium {
         if (g.suspended) revert AlreadySuspended(role, account);
         g.suspended = true;
         g.suspendedReason = reason;
+        if (role == Role.Member) memberSuspensions[account] += 1;
         emit RoleSuspended(role, account, reason, msg.sender);
     }
 

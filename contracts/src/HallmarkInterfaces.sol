@@ -7,6 +7,7 @@ interface IHallmarkConsortium {
     function isMember(address account) external view returns (bool);
     function isIssuer(address account) external view returns (bool);
     function isReviewer(address account) external view returns (bool);
+    function memberSuspensions(address account) external view returns (uint32);
 }
 
 /// @notice One royalty payee and its share of the royalty, in basis points of the royalty.
@@ -21,6 +22,7 @@ interface IHallmarkWorks {
     function workOf(uint256 tokenId) external view returns (uint256);
     function acquiredAt(uint256 tokenId) external view returns (uint64);
     function frozenReason(uint256 workId) external view returns (uint16);
+    function freezesOf(uint256 workId) external view returns (uint32);
     function royaltyBpsOf(uint256 workId) external view returns (uint16);
     function royaltySplits(uint256 workId) external view returns (Split[] memory);
     function marketTransfer(address from, address to, uint256 tokenId) external;
@@ -33,8 +35,10 @@ interface IHallmarkCredit {
     function canHold(address account) external view returns (bool);
 }
 
-/// @notice The platform fee settings the licence contract reads from the market.
+/// @notice What the licence contract uses of the market: the platform fee settings, and ending
+/// a listing when a licence is accepted on its token.
 interface IHallmarkFeeConfig {
     function platformFeeBps() external view returns (uint16);
     function treasury() external view returns (address);
+    function voidListing(uint256 tokenId) external;
 }

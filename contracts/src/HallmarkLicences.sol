@@ -155,6 +155,8 @@ contract HallmarkLicences is HallmarkSettlement, ReentrancyGuard {
         active.offerId = offerId;
         emit LicenceAccepted(offerId, tokenId, msg.sender, starts, expires, o.fee);
         emit UpdateUser(tokenId, msg.sender, expires);
+        // A listing made before this licence no longer describes the token a buyer would get.
+        feeConfig.voidListing(tokenId);
         if (o.fee > 0) {
             _settle(tokenId, msg.sender, o.holder, o.fee, feeConfig.platformFeeBps(), feeConfig.treasury());
         }

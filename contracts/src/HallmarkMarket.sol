@@ -9,7 +9,10 @@ import {HallmarkSettlement} from "./HallmarkSettlement.sol";
 /// @notice The only place where works change hands: fixed-price sales in HallmarkCredit and gifts.
 /// Every sale pays the work's royalty splits and the platform fee. A council-set holding period
 /// must pass after a holder acquired a token before they can list, sell or gift it. A listing is
-/// void once the token changed hands.
+/// void once the token changed hands, once its work was frozen or its seller suspended (it does not
+/// come back at its old price after an unfreeze or a reinstatement), and a licence accepted on a
+/// listed token ends its listing (a buyer never pays the listed price for a token licensed after
+/// they looked).
 contract HallmarkMarket is HallmarkSettlement, ReentrancyGuard {
     /// @notice Upper bound of the platform fee, in basis points.
     uint16 public constant MAX_PLATFORM_FEE_BPS = 1_000;
@@ -17,14 +20,17 @@ contract HallmarkMarket is HallmarkSettlement, ReentrancyGuard {
     uint64 public constant MAX_HOLDING_PERIOD = 365 days;
     /// @notice The suite's interface version: clients refuse a suite whose version they do not
     /// speak (2: payments state the amount the payer confirmed; credit moves only through the
-    /// suite's contracts).
-    uint16 public constant SUITE_VERSION = 2;
+    /// suite's contracts; 3: a licence accepted on a listed token ends the listing, a freeze or a
+    /// suspension voids listings made before it).
+    uint16 public constant SUITE_VERSION = 3;
 
     /// @notice A fixed-price listing.
     struct Listing {
         address seller;
         uint64 holderSince;
         uint256 price;
+        uint32 workFreezes;
+        uint32 sellerSuspensions;
     }
 
     /// @notice Platform fee on every sale and licence, in basis points of the price.
@@ -34,10 +40,14 @@ contract HallmarkMarket is HallmarkSettlement, ReentrancyGuard {
     /// @notice Seconds a holder must keep a token after acquiring it before a resale or gift.
     uint64 public holdingPeriod;
 
+    /// @notice The licence contract, the only caller of `voidListing` (set once by the council).
+    address public licences;
+
     mapping(uint256 => Listing) private _listings;
 
     event PlatformFeeSet(uint16 feeBps, address treasury, address by);
     event HoldingPeriodSet(uint64 holdingPeriod, address by);
+    event LicencesSet(address licences, address by);
     event Listed(uint256 indexed tokenId, address indexed seller, uint256 price);
     event ListingCancelled(uint256 indexed tokenId, address indexed seller);
     event Sold(
@@ -54,6 +64,8 @@ contract HallmarkMarket is HallmarkSettlement, ReentrancyGuard {
     error HoldingPeriodTooLong(uint64 holdingPeriod, uint64 maxPeriod);
     error SelfTrade();
     error PriceMismatch(uint256 listed, uint256 stated);
+    error LicencesAlreadySet(address licences);
+    error NotLicences(address caller);
 
     constructor(
         IHallmarkConsortium consortium_,
@@ -79,6 +91,13 @@ contract HallmarkMarket is HallmarkSettlement, ReentrancyGuard {
         _setHoldingPeriod(seconds_);
     }
 
+    /// @notice Names the licence contract; once only, so no later key can point it elsewhere.
+    function setLicences(address licences_) external onlyCouncil {
+        if (licences != address(0)) revert LicencesAlreadySet(licences);
+        licences = licences_;
+        emit LicencesSet(licences_, msg.sender);
+    }
+
     function _setPlatformFee(uint16 feeBps, address treasury_) private {
         if (treasury_ == address(0)) revert ZeroAddress();
         if (feeBps > MAX_PLATFORM_FEE_BPS) revert FeeTooHigh(feeBps, MAX_PLATFORM_FEE_BPS);
@@ -99,7 +118,13 @@ contract HallmarkMarket is HallmarkSettlement, ReentrancyGuard {
     function list(uint256 tokenId, uint256 price) external {
         if (price == 0) revert InvalidPrice();
         _checkCanPart(msg.sender, tokenId);
-        _listings[tokenId] = Listing({seller: msg.sender, holderSince: works.acquiredAt(tokenId), price: price});
+        _listings[tokenId] = Listing({
+            seller: msg.sender,
+            holderSince: works.acquiredAt(tokenId),
+            price: price,
+            workFreezes: works.freezesOf(works.workOf(tokenId)),
+            sellerSuspensions: consortium.memberSuspensions(msg.sender)
+        });
         emit Listed(tokenId, msg.sender, price);
     }
 
@@ -129,6 +154,16 @@ contract HallmarkMarket is HallmarkSettlement, ReentrancyGuard {
         emit Sold(tokenId, l.seller, msg.sender, l.price, royalty, fee);
     }
 
+    /// @notice Ends a token's listing because a licence was accepted on it (the licence contract
+    /// only): what a buyer saw listed no longer describes what they would get.
+    function voidListing(uint256 tokenId) external {
+        if (msg.sender != licences) revert NotLicences(msg.sender);
+        address seller = _listings[tokenId].seller;
+        if (seller == address(0)) return;
+        delete _listings[tokenId];
+        emit ListingCancelled(tokenId, seller);
+    }
+
     /// @notice Gives a token the caller holds to another member (no price, so no royalty).
     function gift(uint256 tokenId, address to) external nonReentrant {
         if (!consortium.isMember(to)) revert NotMember(to);
@@ -156,6 +191,8 @@ contract HallmarkMarket is HallmarkSettlement, ReentrancyGuard {
         if (
             l.seller == address(0) || works.ownerOf(tokenId) != l.seller
                 || works.acquiredAt(tokenId) != l.holderSince
+                || works.freezesOf(works.workOf(tokenId)) != l.workFreezes
+                || consortium.memberSuspensions(l.seller) != l.sellerSuspensions
         ) revert NotListed(tokenId);
     }
 

@@ -67,6 +67,7 @@ contract HallmarkWorks is ERC721, EIP712, IERC2981, IERC4906 {
         uint32 minted;
         uint16 royaltyBps;
         uint16 frozenReason;
+        uint32 freezes;
     }
 
     /// @notice The consortium (roles).
@@ -282,6 +283,7 @@ contract HallmarkWorks is ERC721, EIP712, IERC2981, IERC4906 {
         if (w.creator == address(0)) revert UnknownWork(workId);
         if (w.frozenReason != 0) revert WorkFrozen(workId, w.frozenReason);
         w.frozenReason = reason;
+        w.freezes += 1;
         emit Frozen(workId, reason, msg.sender);
         _emitWorkMetadataUpdate(workId, w);
     }
@@ -364,6 +366,12 @@ contract HallmarkWorks is ERC721, EIP712, IERC2981, IERC4906 {
     }
 
     /// @notice The freeze reason of a work (0 = not frozen).
+    /// @notice How many times a work was frozen: a listing made before a freeze stays void after
+    /// the unfreeze.
+    function freezesOf(uint256 workId) external view returns (uint32) {
+        return _works[workId].freezes;
+    }
+
     function frozenReason(uint256 workId) external view returns (uint16) {
         return _works[workId].frozenReason;
     }

@@ -380,11 +380,20 @@ pub(crate) fn derive(
     Ok(())
 }
 
+/// A freeze (`reason` ≠ 0) or an unfreeze. A freeze voids the work's listings, as the market
+/// does: they do not come back at their old price after the unfreeze.
 fn set_frozen(tx: &Transaction<'_>, work_id: u64, reason: u16) -> rusqlite::Result<()> {
     tx.prepare_cached("UPDATE works SET frozen_reason = ?1 WHERE work_id = ?2")?
         .execute(params![reason, as_i64(work_id)])?;
     tx.prepare_cached("UPDATE tokens SET frozen = ?1 WHERE work_id = ?2")?
         .execute(params![reason != 0, as_i64(work_id)])?;
+    if reason != 0 {
+        tx.prepare_cached(
+            "UPDATE tokens SET price = NULL, seller = NULL, listed_seq = NULL, listed_at = NULL
+             WHERE work_id = ?1 AND price IS NOT NULL",
+        )?
+        .execute(params![as_i64(work_id)])?;
+    }
     Ok(())
 }
 
@@ -396,6 +405,15 @@ fn set_role_status(
 ) -> rusqlite::Result<()> {
     tx.prepare_cached("UPDATE members SET status = ?1 WHERE account = ?2 AND role = ?3")?
         .execute(params![status, account, role_name(role)])?;
+    // A suspended member's listings are void, as the market has them: a reinstatement does not
+    // bring them back.
+    if status == "suspended" && role_name(role) == "member" {
+        tx.prepare_cached(
+            "UPDATE tokens SET price = NULL, seller = NULL, listed_seq = NULL, listed_at = NULL
+             WHERE seller = ?1 AND price IS NOT NULL",
+        )?
+        .execute(params![account])?;
+    }
     Ok(())
 }
 

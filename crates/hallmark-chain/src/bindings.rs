@@ -76,6 +76,7 @@ sol! {
         error InvalidSplits();
         error LastCouncilMember();
         error LicenceActive(uint256 tokenId, uint64 expires);
+        error LicencesAlreadySet(address licences);
         error MissingAttestation();
         error MissingReason();
         error NotCouncil(address account);
@@ -83,6 +84,7 @@ sol! {
         error NotGranted(uint8 role, address account);
         error NotHolder(address account, uint256 tokenId);
         error NotIssuer(address account);
+        error NotLicences(address caller);
         error NotListed(uint256 tokenId);
         error NotMarket(address account);
         error NotMember(address account);

@@ -151,6 +151,11 @@ impl Deployment {
             licences.feeConfig().call().await.ok(),
             self.market,
         );
+        link(
+            "HallmarkMarket.licences()",
+            market.licences().call().await.ok(),
+            self.licences,
+        );
         if self.has_reviews() {
             let reviews = HallmarkReviews::new(self.reviews, provider);
             link(
@@ -230,7 +235,7 @@ pub struct DeployParams {
 }
 
 /// The suite interface this client speaks (`HallmarkMarket.SUITE_VERSION`).
-pub const SUITE_VERSION: u16 = 2;
+pub const SUITE_VERSION: u16 = 3;
 
 impl DeployParams {
     /// Defaults for a dev chain: 2.5 % fee to the council, no holding period.
@@ -443,7 +448,15 @@ async fn deploy_fresh(
     };
     let works_c = HallmarkWorks::new(works, provider);
     let credit_c = HallmarkCredit::new(credit, provider);
+    let market_c = HallmarkMarket::new(market, provider);
     let mut pending = Vec::new();
+    pending.push(
+        market_c
+            .setLicences(licences)
+            .send()
+            .await
+            .map_err(|e| wire("HallmarkMarket.setLicences", e))?,
+    );
     pending.push(
         works_c
             .setMarket(market)

@@ -714,6 +714,15 @@ impl From<Raw> for ChainError {
             Raw::NotFrozen(e) => Self::NotFrozen { work_id: e.workId },
             Raw::TransfersOnlyThroughMarket(_) => Self::TransfersOnlyThroughMarket,
             Raw::NotMarket(e) => Self::NotMarket { account: e.account },
+            Raw::NotLicences(_) => Self::Rejected {
+                rule: "NotLicences: only the licence contract ends a listing".to_owned(),
+            },
+            Raw::LicencesAlreadySet(e) => Self::Miswired {
+                what: format!(
+                    "HallmarkMarket.licences() is already {}, and is set once only",
+                    e.licences
+                ),
+            },
             Raw::VoucherExpired(e) => Self::VoucherExpired {
                 deadline: u64::try_from(e.deadline).unwrap_or(u64::MAX),
             },

@@ -6,7 +6,7 @@
 mod common;
 
 use common::{Env, err, u};
-use hallmark_chain::{ChainError, LicenceKind, LicenceTerms, U256};
+use hallmark_chain::{ChainError, LicenceKind, LicenceTerms, Role, U256};
 
 /// Finding 1: the seller re-lists at a higher price after the buyer saw the listing. Neither the
 /// client nor the contract lets the buyer pay more than the price they confirmed, and the market
@@ -173,5 +173,122 @@ async fn paying_the_seller_beside_the_market_is_refused() {
     assert_eq!(
         buyer.credit_balance(buyer.address()).await.unwrap(),
         buyer_before
+    );
+}
+
+/// Finding 7: the seller grants a friend a ten-year free licence right before the buyer's
+/// transaction. The licence's acceptance ends the listing, so the buyer's purchase at the price
+/// they saw fails and costs them nothing; nobody but the licence contract can end a listing that
+/// way, and the council cannot point the market at another licence contract later.
+#[tokio::test]
+async fn a_licence_granted_just_before_a_sale_ends_the_listing() {
+    let env = Env::new(3, 250, 0).await;
+    let (seller, buyer, friend) = (&env.members[0], &env.members[1], &env.members[2]);
+    let t = env
+        .register(
+            "licensed before sale",
+            seller.address(),
+            seller.address(),
+            1,
+            0,
+            vec![],
+        )
+        .await
+        .token_id;
+    let seen = u(100);
+    seller.list(t, seen).await.unwrap();
+    let terms = LicenceTerms {
+        token_id: t,
+        licensee: friend.address(),
+        kind: LicenceKind::Commercial,
+        scope_hash: common::sha(b"everything, for ten years"),
+        duration: 10 * 365 * 86_400,
+        fee: U256::ZERO,
+    };
+    let (offer, _) = seller.offer_licence(&terms).await.unwrap();
+    friend.accept_licence(offer, U256::ZERO).await.unwrap();
+
+    let before = buyer.credit_balance(buyer.address()).await.unwrap();
+    assert_eq!(
+        err(buyer.buy(t, seen).await),
+        ChainError::NotListed { token_id: t }
+    );
+    buyer
+        .approve_credit(env.deployment.market, seen)
+        .await
+        .unwrap();
+    assert_eq!(
+        err(buyer.submit(buyer.market().buy(t, seen)).await),
+        ChainError::NotListed { token_id: t }
+    );
+    assert_eq!(buyer.credit_balance(buyer.address()).await.unwrap(), before);
+    assert_eq!(
+        buyer.works().ownerOf(t).call().await.unwrap(),
+        seller.address()
+    );
+
+    // Only the licence contract ends a listing that way.
+    seller.list(t, seen).await.unwrap();
+    assert!(matches!(
+        err(seller.submit(seller.market().voidListing(t)).await),
+        ChainError::Rejected { .. }
+    ));
+    assert_eq!(
+        buyer.market().listingOf(t).call().await.unwrap().price,
+        seen
+    );
+    // And the market's licence contract is set once, at deployment.
+    assert!(matches!(
+        err(env
+            .council
+            .submit(env.council.market().setLicences(env.council.address()))
+            .await),
+        ChainError::Miswired { .. }
+    ));
+}
+
+/// Smaller finding: a listing survived a freeze or a suspension and came back at its old price
+/// when the work was unfrozen or the seller reinstated — long after the seller may have
+/// forgotten it, at a price from before the review. Both now void the listing for good.
+#[tokio::test]
+async fn a_listing_does_not_come_back_after_a_freeze_or_a_suspension() {
+    let env = Env::new(2, 250, 0).await;
+    let (seller, buyer) = (&env.members[0], &env.members[1]);
+    let minted = env
+        .register("reviewed", seller.address(), seller.address(), 1, 0, vec![])
+        .await;
+    let (t, w) = (minted.token_id, minted.work_id);
+    let old = u(100);
+
+    seller.list(t, old).await.unwrap();
+    env.reviewer.freeze_work(w, 7).await.unwrap();
+    env.council.unfreeze_work(w).await.unwrap();
+    assert_eq!(
+        err(buyer.buy(t, old).await),
+        ChainError::NotListed { token_id: t },
+        "the listing came back after the unfreeze"
+    );
+
+    seller.list(t, old).await.unwrap();
+    env.council
+        .suspend_role(Role::Member, seller.address(), 3)
+        .await
+        .unwrap();
+    env.council
+        .reinstate_role(Role::Member, seller.address())
+        .await
+        .unwrap();
+    assert_eq!(
+        err(buyer.buy(t, old).await),
+        ChainError::NotListed { token_id: t },
+        "the listing came back after the reinstatement"
+    );
+
+    // A listing made afterwards sells as usual.
+    seller.list(t, u(120)).await.unwrap();
+    buyer.buy(t, u(120)).await.unwrap();
+    assert_eq!(
+        buyer.works().ownerOf(t).call().await.unwrap(),
+        buyer.address()
     );
 }

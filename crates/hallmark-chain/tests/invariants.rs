@@ -1,8 +1,9 @@
 //! Randomised sequences of market, licence and review steps among several members, checked step
 //! by step against a model: every refusal is the typed error the model predicts, and after every
 //! step royalties and fees are paid in full (all balances match the model), no token is held by a
-//! non-member, frozen works never change hands, editions never exceed N and the holding period is
-//! never cut short.
+//! non-member, frozen works never change hands, editions never exceed N, the holding period is
+//! never cut short, and a token licensed, or its work frozen, after it was listed is never sold on
+//! that listing.
 
 #![allow(clippy::unwrap_used)] // tests may unwrap (house rules)
 
@@ -108,6 +109,8 @@ struct Model {
     works: Vec<WorkModel>,
     frozen: HashMap<U256, u16>,
     listings: HashMap<U256, (usize, u64)>, // seller, price
+    /// Listings a freeze voided: still stored (their seller may cancel them), never sold.
+    void_listings: HashMap<U256, usize>, // seller
     licence_epoch: HashMap<U256, u64>,     // epoch of the active licence's acceptance
     balances: Vec<U256>,                   // members, then treasury
     epoch: u64,
@@ -259,19 +262,26 @@ async fn run_case(env: &Env, works_spec: Vec<(u32, u16, Vec<u16>, usize)>, steps
                 expect(step, predicted, code(&result));
                 if result.is_ok() {
                     model.listings.insert(t.id, (actor, price));
+                    model.void_listings.remove(&t.id);
                 }
             }
             Step::Cancel { actor, token } => {
                 let t = pick(token);
-                let predicted = match model.listings.get(&t.id) {
+                let seller = model
+                    .listings
+                    .get(&t.id)
+                    .map(|(seller, _)| *seller)
+                    .or_else(|| model.void_listings.get(&t.id).copied());
+                let predicted = match seller {
                     None => Err("not_listed"),
-                    Some((seller, _)) if *seller != actor => Err("not_holder"),
+                    Some(seller) if seller != actor => Err("not_holder"),
                     Some(_) => Ok(()),
                 };
                 let result = env.members[actor].cancel_listing(t.id).await;
                 expect(step, predicted, code(&result));
                 if result.is_ok() {
                     model.listings.remove(&t.id);
+                    model.void_listings.remove(&t.id);
                 }
             }
             Step::Buy { actor, token } => {
@@ -291,6 +301,7 @@ async fn run_case(env: &Env, works_spec: Vec<(u32, u16, Vec<u16>, usize)>, steps
                 expect(step, predicted, code(&result));
                 if result.is_ok() {
                     let (seller, price) = model.listings.remove(&t.id).expect("listed");
+                    model.void_listings.remove(&t.id);
                     model.settle(t.id, actor, seller, price);
                     transfer(&mut model, t.id, actor);
                     SALES.fetch_add(1, Ordering::Relaxed);
@@ -308,6 +319,7 @@ async fn run_case(env: &Env, works_spec: Vec<(u32, u16, Vec<u16>, usize)>, steps
                 expect(step, predicted, code(&result));
                 if result.is_ok() {
                     model.listings.remove(&t.id);
+                    model.void_listings.remove(&t.id);
                     transfer(&mut model, t.id, to);
                     GIFTS.fetch_add(1, Ordering::Relaxed);
                 }
@@ -349,6 +361,9 @@ async fn run_case(env: &Env, works_spec: Vec<(u32, u16, Vec<u16>, usize)>, steps
                     expect(step, predicted, code(&result));
                     if result.is_ok() {
                         model.licence_epoch.insert(t.id, model.epoch);
+                        // Accepting a licence ends the token's listing (finding 7).
+                        model.listings.remove(&t.id);
+                        model.void_listings.remove(&t.id);
                         LICENCES.fetch_add(1, Ordering::Relaxed);
                         if fee > 0 {
                             model.settle(t.id, licensee, actor, fee);
@@ -367,6 +382,17 @@ async fn run_case(env: &Env, works_spec: Vec<(u32, u16, Vec<u16>, usize)>, steps
                 expect(step, predicted, code(&result));
                 if result.is_ok() {
                     model.frozen.insert(w, 7);
+                    // A freeze voids the work's listings for good.
+                    let voided: Vec<(U256, usize)> = model
+                        .listings
+                        .iter()
+                        .filter(|(token, _)| work_of(**token) == w)
+                        .map(|(token, (seller, _))| (*token, *seller))
+                        .collect();
+                    for (token, seller) in voided {
+                        model.listings.remove(&token);
+                        model.void_listings.insert(token, seller);
+                    }
                 }
             }
             Step::Unfreeze { token } => {
