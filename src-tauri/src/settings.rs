@@ -13,7 +13,7 @@ use crate::error::{CommandError, CommandResult};
 fn view(saved: &Config, running: &Config) -> Settings {
     let (network, rpc_url, chain_id) = match &saved.chain {
         ChainConfig::DevChain { chain_id, .. } => (ChainKind::Dev, String::new(), *chain_id),
-        ChainConfig::Rpc { url, chain_id } => (ChainKind::Rpc, url.clone(), *chain_id),
+        ChainConfig::Rpc { url, chain_id, .. } => (ChainKind::Rpc, url.clone(), *chain_id),
     };
     let (ipfs, kubo_url) = match &saved.ipfs {
         IpfsBackend::Embedded => (StoreKind::Embedded, String::new()),
@@ -42,7 +42,7 @@ fn view(saved: &Config, running: &Config) -> Settings {
 /// The name of the consortium whose profile this folder uses, if its chain is the saved one.
 fn joined_consortium(saved: &Config) -> Option<String> {
     let profile = ConsortiumProfile::read(&consortium_dir(saved).join("profile.json")).ok()?;
-    let ChainConfig::Rpc { url, chain_id } = &saved.chain else {
+    let ChainConfig::Rpc { url, chain_id, .. } = &saved.chain else {
         return None;
     };
     (profile.body.chain.chain_id == *chain_id && profile.body.chain.rpc_urls.contains(url))
@@ -86,10 +86,21 @@ pub(crate) async fn save_settings(
                 chain_id: DEV_CHAIN_ID,
             },
         },
-        ChainKind::Rpc => ChainConfig::Rpc {
-            url: request.rpc_url.trim().to_owned(),
-            chain_id: request.chain_id,
-        },
+        ChainKind::Rpc => {
+            let url = request.rpc_url.trim().to_owned();
+            // The WebSocket URL a joined profile set stays while the node does.
+            let ws_url = match &saved.chain {
+                ChainConfig::Rpc {
+                    url: old, ws_url, ..
+                } if *old == url => ws_url.clone(),
+                _ => None,
+            };
+            ChainConfig::Rpc {
+                url,
+                chain_id: request.chain_id,
+                ws_url,
+            }
+        }
     };
     saved.ipfs = match request.ipfs {
         StoreKind::Embedded => IpfsBackend::Embedded,

@@ -297,6 +297,8 @@ catalogue! {
     ChainStarting: "starting…", "正在启动…";
     StatusLede: "Hallmark runs on its own: a local chain it owns, an embedded content store and a SQLite catalog in your data folder.",
         "Hallmark 可独立运行：它自己管理的本地链、内置的内容存储，以及数据文件夹中的 SQLite 目录。";
+    StatusLedeConsortium: "Hallmark works with your consortium: its chain node and IPFS node below, with your own content store, cache and SQLite catalog in your data folder.",
+        "Hallmark 与您的联盟协同工作：下方是联盟的链节点和 IPFS 节点；您自己的内容存储、缓存和 SQLite 目录位于数据文件夹中。";
     Running: "running", "运行中";
     State: "State", "状态";
     DevChain: "local dev chain (anvil, owned by the app)", "本地开发链（anvil，由应用管理）";

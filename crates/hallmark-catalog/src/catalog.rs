@@ -454,13 +454,19 @@ impl Catalog {
         Ok(count)
     }
 
-    /// Metadata documents due for a (re)fetch at `now` (unix seconds), oldest first.
+    /// Metadata documents due for a (re)fetch at `now` (unix seconds): those waiting longest
+    /// first, and among equals the newest works' first — what Explore shows on its first page,
+    /// so a fresh member over a large consortium sees that page complete after one batch.
     pub fn due_metadata(&self, now: u64, limit: u32) -> CatalogResult<Vec<String>> {
         self.with(|c| {
             let mut stmt = c.prepare_cached(
                 "SELECT cid FROM metadata
                  WHERE status IN ('pending', 'unavailable') AND next_attempt_at <= ?1
-                 ORDER BY next_attempt_at, cid LIMIT ?2",
+                 ORDER BY next_attempt_at,
+                          (SELECT MAX(work_id) FROM works WHERE works.metadata_cid = metadata.cid)
+                          DESC,
+                          cid
+                 LIMIT ?2",
             )?;
             let rows = stmt.query_map(params![now as i64, limit], |r| r.get(0))?;
             rows.collect()

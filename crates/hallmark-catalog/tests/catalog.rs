@@ -510,7 +510,11 @@ fn search_ranks_and_handles_cjk_and_hostile_input() {
 fn metadata_failures_are_retried_and_shown() {
     let catalog = synced(&market_script());
     let now = 1_800_000_000;
-    assert_eq!(catalog.due_metadata(now, 10).expect("due").len(), 3);
+    // The newest works' documents first: Explore's first page is complete after one batch.
+    assert_eq!(
+        catalog.due_metadata(now, 10).expect("due"),
+        ["bafymeta3", "bafymeta2", "bafymeta1"]
+    );
     catalog
         .record_metadata(
             "bafymeta1",
@@ -538,8 +542,8 @@ fn metadata_failures_are_retried_and_shown() {
     let later = catalog.due_metadata(now + 31, 10).expect("due");
     assert_eq!(
         later,
-        ["bafymeta1", "bafymeta3"],
-        "invalid documents are not retried"
+        ["bafymeta3", "bafymeta1"],
+        "invalid documents are not retried (the newest work's first)"
     );
     let work = catalog.work(1).expect("q").expect("work");
     assert_eq!(work.media_status, "unavailable");

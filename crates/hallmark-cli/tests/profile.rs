@@ -78,6 +78,7 @@ fn two_installations_join_one_consortium_mint_share_media_buy_and_prove() {
     std::fs::write(&ca_file, ca.pem()).expect("CA file");
     let tls = TlsProxy::start(&ca.localhost_cert(), node.port());
     let public_url = tls.url("127.0.0.1");
+    let public_ws_url = public_url.replacen("https://", "wss://", 1);
     // The consortium's IPFS node (the js-ipfs test daemon) behind TLS too.
     let kubo_port: u16 = std::env::var("HALLMARK_TEST_KUBO_API")
         .expect("HALLMARK_TEST_KUBO_API is not set: run the tests with `make test`")
@@ -108,6 +109,8 @@ fn two_installations_join_one_consortium_mint_share_media_buy_and_prove() {
                 "Test Guild",
                 "--rpc",
                 &public_url,
+                "--ws",
+                &public_ws_url,
                 "--kubo",
                 &kubo_url,
                 "--ca",
@@ -119,6 +122,7 @@ fn two_installations_join_one_consortium_mint_share_media_buy_and_prove() {
     assert!(out.contains("Test Guild"), "{out}");
     let profile = ConsortiumProfile::read(&good).expect("the exported profile parses");
     assert_eq!(profile.body.chain.rpc_urls, vec![public_url.clone()]);
+    assert_eq!(profile.body.chain.ws_urls, vec![public_ws_url.clone()]);
     assert_eq!(profile.body.ca_certificates.len(), 1);
 
     // The council seeds roles and the issuer registers two works (as A's members would).
@@ -235,6 +239,17 @@ fn two_installations_join_one_consortium_mint_share_media_buy_and_prove() {
             ),
             "net.plain_http_refused",
         ),
+        (
+            "plain ws to another machine",
+            write(
+                "plain-ws.json",
+                &signed(
+                    &|b| b.chain.ws_urls = vec!["ws://10.1.2.3:8546".into()],
+                    council,
+                ),
+            ),
+            "net.plain_http_refused",
+        ),
     ];
     for (what, file, code) in &bad {
         let line = assert_code(
@@ -259,7 +274,8 @@ fn two_installations_join_one_consortium_mint_share_media_buy_and_prove() {
         config.chain,
         ChainConfig::Rpc {
             url: public_url,
-            chain_id: 31337
+            chain_id: 31337,
+            ws_url: Some(public_ws_url),
         }
     );
     assert_eq!(config.network.ca_certificates.len(), 1);

@@ -54,6 +54,7 @@ fn configure(config: &mut Config, chain_url: &str, kubo_url: &str, ca_files: &[&
     config.chain = ChainConfig::Rpc {
         url: chain_url.to_owned(),
         chain_id: 31337,
+        ws_url: None,
     };
     config.ipfs = IpfsBackend::Kubo {
         api_url: kubo_url.to_owned(),

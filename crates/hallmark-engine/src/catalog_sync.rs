@@ -11,6 +11,7 @@ use serde::Serialize;
 use tokio::sync::watch;
 use tracing::info;
 
+use crate::config::ChainConfig;
 use crate::engine::Engine;
 use crate::error::EngineError;
 
@@ -95,7 +96,15 @@ impl Engine {
         })
     }
 
-    async fn indexer(&self, config: IndexerConfig) -> Result<Indexer, EngineError> {
+    async fn indexer(&self, mut config: IndexerConfig) -> Result<Indexer, EngineError> {
+        if config.ws_url.is_none()
+            && let ChainConfig::Rpc {
+                ws_url: Some(ws_url),
+                ..
+            } = &self.config().chain
+        {
+            config.ws_url = Some(ws_url.clone());
+        }
         let not_ready = |reason: &str| EngineError::ChainNotReady {
             reason: reason.to_owned(),
         };
@@ -110,8 +119,20 @@ impl Engine {
 
     /// Fetches every metadata document that is due (new, or failed and due for a retry).
     pub async fn fetch_metadata(&self) -> Result<FetchReport, EngineError> {
+        self.fetch_metadata_reporting(|_| {}).await
+    }
+
+    /// [`fetch_metadata`](Self::fetch_metadata), calling `after_batch` after each batch of
+    /// 256 documents is recorded — the newest works' first, so a caller that
+    /// redraws then shows Explore's first page complete after the first batch.
+    pub async fn fetch_metadata_reporting(
+        &self,
+        after_batch: impl FnMut(&FetchReport),
+    ) -> Result<FetchReport, EngineError> {
         let fetcher = MetadataFetcher::new(self.store(), self.catalog(), METADATA_CONCURRENCY);
-        let report = fetcher.fetch_due(METADATA_BATCH).await?;
+        let report = fetcher
+            .fetch_due_reporting(METADATA_BATCH, after_batch)
+            .await?;
         // The media CIDs of held works are known once their metadata is.
         self.protect_held_works();
         Ok(report)
@@ -201,10 +222,16 @@ impl Engine {
         };
         let progress = indexer
             .follow(stop, notify, |progress| async move {
-                match self.fetch_metadata().await {
-                    Ok(report) if report.attempted > 0 => notify(&progress),
-                    Ok(_) => {}
-                    Err(e) => tracing::warn!(error = %e, "metadata fetch failed"),
+                // Each batch is shown as it arrives (titles and thumbnails of the newest first).
+                let fetched = self
+                    .fetch_metadata_reporting(|report| {
+                        if report.attempted > 0 {
+                            notify(&progress);
+                        }
+                    })
+                    .await;
+                if let Err(e) = fetched {
+                    tracing::warn!(error = %e, "metadata fetch failed");
                 }
             })
             .await?;

@@ -49,6 +49,10 @@ pub enum ChainConfig {
         url: String,
         /// The chain id the node must report.
         chain_id: u64,
+        /// WebSocket URL (`wss://`, or `ws://` under the plain-http rule) for new-block
+        /// notifications; `None` derives it from `url` (`https` → `wss`, same host and port).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ws_url: Option<String>,
     },
 }
 
@@ -302,7 +306,11 @@ impl Config {
             let chain_id = non_empty_env("HALLMARK_CHAIN_ID")
                 .and_then(|id| id.parse().ok())
                 .unwrap_or(DEV_CHAIN_ID);
-            self.chain = ChainConfig::Rpc { url, chain_id };
+            self.chain = ChainConfig::Rpc {
+                url,
+                chain_id,
+                ws_url: non_empty_env("HALLMARK_CHAIN_WS"),
+            };
         }
     }
 
@@ -317,9 +325,12 @@ impl Config {
             check_http_url(api_url).map_err(|r| invalid(format!("ipfs.api_url: {r}")))?;
             check_url_rule("ipfs.api_url", api_url, plain_http)?;
         }
-        if let ChainConfig::Rpc { url, .. } = &self.chain {
+        if let ChainConfig::Rpc { url, ws_url, .. } = &self.chain {
             check_http_url(url).map_err(|r| invalid(format!("chain.url: {r}")))?;
             check_url_rule("chain.url", url, plain_http)?;
+            if let Some(ws_url) = ws_url {
+                check_websocket_url_rule("chain.ws_url", ws_url, plain_http, invalid)?;
+            }
         }
         let t = &self.copy_detection;
         if t.max_distance > 128 || t.min_quality > 100 {
@@ -447,6 +458,26 @@ fn check_url_rule(
         }
         // The shape of the URL was checked by check_http_url.
         Err(_) => Ok(()),
+    }
+}
+
+/// A WebSocket URL: `ws`/`wss` with a host, under the plain-http rule.
+fn check_websocket_url_rule(
+    setting: &str,
+    url: &str,
+    plain_http: hallmark_net::PlainHttp,
+    invalid: impl Fn(String) -> EngineError,
+) -> Result<(), EngineError> {
+    match hallmark_net::check_websocket_url(url, plain_http) {
+        Ok(parsed) if parsed.host_str().is_some_and(|h| !h.is_empty()) => Ok(()),
+        Ok(_) => Err(invalid(format!("{setting}: {url:?} has no host"))),
+        Err(hallmark_net::UrlRefused::PlainHttpToRemote { url }) => {
+            Err(EngineError::PlainHttpRefused {
+                setting: setting.to_owned(),
+                url,
+            })
+        }
+        Err(other) => Err(invalid(format!("{setting}: {other}"))),
     }
 }
 
@@ -584,6 +615,31 @@ mod tests {
             let refused = data_dir.starts_with("Err(") && data_dir.contains("no home folder");
             assert!(from_account || refused, "{data_dir}");
         }
+    }
+
+    #[test]
+    fn a_chain_websocket_url_is_ws_or_wss_under_the_plain_http_rule() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let with_ws = |ws: &str| {
+            let mut config = Config::embedded(dir.path().to_owned());
+            config.chain = ChainConfig::Rpc {
+                url: "https://node.example:8545".to_owned(),
+                chain_id: 2024,
+                ws_url: Some(ws.to_owned()),
+            };
+            config.validate().err().map(|e| e.code().to_string())
+        };
+        assert_eq!(with_ws("wss://node.example:8546"), None);
+        assert_eq!(with_ws("ws://127.0.0.1:8545"), None);
+        assert_eq!(
+            with_ws("ws://node.example:8546").as_deref(),
+            Some("net.plain_http_refused")
+        );
+        assert_eq!(
+            with_ws("https://node.example:8546").as_deref(),
+            Some("config.invalid")
+        );
+        assert_eq!(with_ws("wss://").as_deref(), Some("config.invalid"));
     }
 
     #[test]

@@ -248,8 +248,20 @@ pub async fn check_profile(
             .iter()
             .map(|p| ("pinning", p.endpoint.as_str())),
     );
-    for (setting, url) in urls {
-        match hallmark_net::check_url(url, plain_http) {
+    let websockets = body
+        .chain
+        .ws_urls
+        .iter()
+        .map(|u| ("chain.ws_urls", u.as_str()));
+    let checks = urls
+        .into_iter()
+        .map(|(setting, url)| (setting, url, hallmark_net::check_url(url, plain_http)))
+        .chain(websockets.map(|(setting, url)| {
+            let checked = hallmark_net::check_websocket_url(url, plain_http);
+            (setting, url, checked)
+        }));
+    for (setting, _url, checked) in checks {
+        match checked {
             Ok(_) => {}
             Err(hallmark_net::UrlRefused::PlainHttpToRemote { url }) => {
                 return Err(EngineError::PlainHttpRefused {
@@ -376,6 +388,7 @@ pub async fn use_profile(
     next.chain = ChainConfig::Rpc {
         url: check.rpc_url.clone(),
         chain_id: body.chain.chain_id,
+        ws_url: body.chain.ws_urls.first().cloned(),
     };
     // The installation keeps its own store (the embedded one by default): new works are
     // uploaded to the consortium's node, and other people's are read through from its read
@@ -433,7 +446,7 @@ pub async fn export_profile(
     options: &ProfileOptions,
     council: &PrivateKeySigner,
 ) -> Result<ConsortiumProfile, EngineError> {
-    let ChainConfig::Rpc { url, chain_id } = &config.chain else {
+    let ChainConfig::Rpc { url, chain_id, .. } = &config.chain else {
         return Err(EngineError::ProfileInvalid {
             reason: "this data folder is on its own dev chain, which no other installation can \
                      reach; found a consortium with `hallmark consortium deploy --rpc URL` first"
@@ -544,6 +557,7 @@ mod tests {
         config.chain = ChainConfig::Rpc {
             url: "http://127.0.0.1:8545".to_owned(),
             chain_id: 2024,
+            ws_url: None,
         };
         assert_eq!(chain_consensus(&config).expect("read"), Consensus::Ethereum);
 

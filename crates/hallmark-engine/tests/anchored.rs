@@ -27,6 +27,7 @@ async fn own_suite(data: &Path, rpc: &str, council: PrivateKeySigner) -> Engine 
         chain: ChainConfig::Rpc {
             url: rpc.to_owned(),
             chain_id: DEV_CHAIN_ID,
+            ws_url: None,
         },
         ..Config::embedded(data.to_owned())
     };

@@ -64,6 +64,16 @@ impl<'a, S: ContentStore> MetadataFetcher<'a, S> {
 
     /// Fetches every document due now, in rounds of up to `batch`, until none is due.
     pub async fn fetch_due(&self, batch: u32) -> Result<FetchReport, IndexerError> {
+        self.fetch_due_reporting(batch, |_| {}).await
+    }
+
+    /// [`fetch_due`](Self::fetch_due), calling `after_batch` with the report so far after each
+    /// batch is recorded (a caller redraws what arrived: the newest works' documents come first).
+    pub async fn fetch_due_reporting(
+        &self,
+        batch: u32,
+        mut after_batch: impl FnMut(&FetchReport),
+    ) -> Result<FetchReport, IndexerError> {
         let mut report = FetchReport::default();
         loop {
             let now = now_secs();
@@ -94,6 +104,7 @@ impl<'a, S: ContentStore> MetadataFetcher<'a, S> {
                 }
                 self.catalog.record_metadata(&cid, &fetch, now)?;
             }
+            after_batch(&report);
         }
         if report.attempted > 0 {
             debug!(?report, "metadata fetched");

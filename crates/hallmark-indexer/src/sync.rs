@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use alloy::eips::BlockNumberOrTag;
 use alloy::primitives::B256;
-use alloy::providers::{DynProvider, Provider, ProviderBuilder};
+use alloy::providers::{DynProvider, Provider};
 use alloy::rpc::types::{Filter, Log};
 use hallmark_catalog::{BlockEvents, Catalog, LoggedEvent, Page, Rollback, SyncState};
 use hallmark_chain::Deployment;
@@ -441,40 +441,25 @@ impl Indexer {
     }
 
     /// A stream of new block numbers from a WebSocket subscription, if the node offers one.
-    async fn subscribe_heads(
-        &self,
-    ) -> Option<(DynProvider, futures_util::stream::BoxStream<'static, u64>)> {
-        use futures_util::StreamExt;
+    async fn subscribe_heads(&self) -> Option<futures_util::stream::BoxStream<'static, u64>> {
         let url = self.ws_url()?;
-        let connected = tokio::time::timeout(
-            Duration::from_secs(5),
-            ProviderBuilder::new()
-                .disable_recommended_fillers()
-                .connect_ws(alloy::providers::WsConnect::new(url.clone())),
+        let trust = hallmark_net::default_trust();
+        let subscribed = tokio::time::timeout(
+            Duration::from_secs(10),
+            crate::heads::subscribe_new_heads(&url, &trust),
         )
         .await;
-        let provider = match connected {
-            Ok(Ok(p)) => p.erased(),
+        match subscribed {
+            Ok(Ok(stream)) => {
+                info!(%url, "following new blocks through a WebSocket subscription");
+                Some(stream)
+            }
             Ok(Err(e)) => {
                 info!(%url, error = %e, "no WebSocket subscription; polling for new blocks");
-                return None;
+                None
             }
             Err(_) => {
-                info!(%url, "WebSocket connect timed out; polling for new blocks");
-                return None;
-            }
-        };
-        match provider.subscribe_blocks().await {
-            Ok(subscription) => {
-                info!(%url, "following new blocks through a WebSocket subscription");
-                let stream = subscription
-                    .into_stream()
-                    .map(|header| header.number)
-                    .boxed();
-                Some((provider, stream))
-            }
-            Err(e) => {
-                info!(%url, error = %e, "the node refused newHeads; polling for new blocks");
+                info!(%url, "WebSocket subscription timed out; polling for new blocks");
                 None
             }
         }
@@ -522,7 +507,7 @@ impl Indexer {
                 Err(e) => return Err(e),
             };
             let woken = match heads.as_mut() {
-                Some((_, stream)) => {
+                Some(stream) => {
                     tokio::select! {
                         head = stream.next() => match head {
                             Some(number) => { debug!(number, "new head"); true }

@@ -447,3 +447,77 @@ async fn following_falls_back_to_polling_without_websocket() {
         "seen after {seen:?}"
     );
 }
+
+/// The anvil's port, from its URL.
+fn port_of(url: &str) -> u16 {
+    url.rsplit(':')
+        .next()
+        .and_then(|p| p.trim_end_matches('/').parse().ok())
+        .expect("a port in the URL")
+}
+
+#[tokio::test]
+async fn following_wakes_on_new_heads_over_wss_with_the_consortium_ca() {
+    use hallmark_testkit::tls::{TestCa, TlsProxy};
+    let env = Env::new(1, 0, 0).await;
+    let ca = TestCa::new("Consortium CA");
+    let proxy = TlsProxy::start(&ca.localhost_cert(), port_of(&env.url()));
+    let wss = format!("wss://127.0.0.1:{}", proxy.port());
+
+    // Without the consortium's CA the subscription is refused, and says why.
+    let stranger = hallmark_net::Trust::system().without_system_roots();
+    let refused = hallmark_indexer::subscribe_new_heads(&wss, &stranger)
+        .await
+        .err()
+        .expect("an unknown CA is refused");
+    assert!(
+        matches!(
+            refused,
+            hallmark_indexer::HeadsError::Connect(hallmark_net::WebSocketError::Tls {
+                problem: hallmark_net::TlsProblem::UnknownAuthority,
+                ..
+            })
+        ),
+        "{refused:?}"
+    );
+    // Plain ws to another machine is refused before anything is sent.
+    let plain = hallmark_indexer::subscribe_new_heads("ws://192.0.2.1:8546", &stranger)
+        .await
+        .err()
+        .expect("plain ws to another machine");
+    assert!(
+        matches!(
+            refused_url(&plain),
+            Some(hallmark_net::UrlRefused::PlainHttpToRemote { .. })
+        ),
+        "{plain:?}"
+    );
+
+    // With it, the follower is woken by the subscription (polling every minute could not).
+    hallmark_net::set_default_trust(
+        hallmark_net::Trust::system()
+            .with_pem(ca.pem().as_bytes(), "the test CA")
+            .expect("the CA"),
+    );
+    let m = env.members[0].address();
+    let config = IndexerConfig {
+        poll_interval: std::time::Duration::from_secs(60),
+        ws_url: Some(wss),
+        ..IndexerConfig::default()
+    };
+    let seen = follow_until(&env, config, 1, async {
+        env.register("over wss", m, m, 1, 0, vec![]).await;
+    })
+    .await;
+    assert!(
+        seen < std::time::Duration::from_secs(5),
+        "seen after {seen:?}"
+    );
+}
+
+fn refused_url(error: &hallmark_indexer::HeadsError) -> Option<&hallmark_net::UrlRefused> {
+    match error {
+        hallmark_indexer::HeadsError::Connect(hallmark_net::WebSocketError::Refused(r)) => Some(r),
+        _ => None,
+    }
+}

@@ -4,6 +4,8 @@
 //! - **rustls with the ring provider** (no OpenSSL): [`client_builder`] hands reqwest a
 //!   preconfigured rustls config that trusts the system's roots plus the consortium's own CA
 //!   certificates ([`Trust`]).
+//! - **WebSockets too** ([`connect_websocket`]): `wss` with the same trust, for new-block
+//!   subscriptions.
 //! - **Plain http only to loopback** unless the user opted in ([`check_url`]): a remote node
 //!   reached over plain http could be read and rewritten by anyone on the path.
 //! - **TLS failures told apart** ([`TlsProblem::of`]): an unknown certificate authority, an
@@ -17,8 +19,10 @@ mod client;
 mod problem;
 mod scheme;
 mod trust;
+mod websocket;
 
 pub use client::{client_builder, default_client_builder};
 pub use problem::TlsProblem;
-pub use scheme::{PlainHttp, UrlRefused, check_url, is_loopback_host};
+pub use scheme::{PlainHttp, UrlRefused, check_url, check_websocket_url, is_loopback_host};
 pub use trust::{Trust, TrustError, default_trust, set_default_trust};
+pub use websocket::{Connection, WebSocket, WebSocketError, connect_websocket};

@@ -24,13 +24,15 @@ pub enum UrlRefused {
         /// Why.
         reason: String,
     },
-    /// Neither http nor https.
-    #[error("{url} uses {scheme}:, but only http: and https: are supported")]
+    /// Not a scheme this kind of connection speaks (http/https, or ws/wss).
+    #[error("{url} uses {scheme}:, but only {expected} are supported here")]
     Scheme {
         /// The URL.
         url: String,
         /// Its scheme.
         scheme: String,
+        /// The schemes that are (e.g. "http: and https:").
+        expected: String,
     },
     /// Plain http to another machine without the user's opt-in.
     #[error(
@@ -55,26 +57,42 @@ impl UrlRefused {
 
 /// Checks `url` against the plain-http rule and returns it parsed.
 pub fn check_url(url: &str, plain_http: PlainHttp) -> Result<reqwest::Url, UrlRefused> {
+    check_with_schemes(url, plain_http, "https", "http")
+}
+
+/// [`check_url`] for a WebSocket URL: `wss` anywhere, plain `ws` under the plain-http rule.
+pub fn check_websocket_url(url: &str, plain_http: PlainHttp) -> Result<reqwest::Url, UrlRefused> {
+    check_with_schemes(url, plain_http, "wss", "ws")
+}
+
+fn check_with_schemes(
+    url: &str,
+    plain_http: PlainHttp,
+    secure: &str,
+    plain: &str,
+) -> Result<reqwest::Url, UrlRefused> {
     let parsed = reqwest::Url::parse(url).map_err(|e| UrlRefused::Invalid {
         url: url.to_owned(),
         reason: e.to_string(),
     })?;
-    match parsed.scheme() {
-        "https" => Ok(parsed),
-        "http" => {
-            let loopback = parsed.host_str().is_some_and(is_loopback_host);
-            if loopback || plain_http == PlainHttp::Anywhere {
-                Ok(parsed)
-            } else {
-                Err(UrlRefused::PlainHttpToRemote {
-                    url: url.to_owned(),
-                })
-            }
-        }
-        other => Err(UrlRefused::Scheme {
+    let scheme = parsed.scheme();
+    if scheme == secure {
+        return Ok(parsed);
+    }
+    if scheme != plain {
+        return Err(UrlRefused::Scheme {
             url: url.to_owned(),
-            scheme: other.to_owned(),
-        }),
+            scheme: scheme.to_owned(),
+            expected: format!("{plain}: and {secure}:"),
+        });
+    }
+    let loopback = parsed.host_str().is_some_and(is_loopback_host);
+    if loopback || plain_http == PlainHttp::Anywhere {
+        Ok(parsed)
+    } else {
+        Err(UrlRefused::PlainHttpToRemote {
+            url: url.to_owned(),
+        })
     }
 }
 

@@ -79,7 +79,6 @@ pub fn StatusPage() -> impl IntoView {
     view! {
         <section class="page">
             <h1>{t(Text::Status)}</h1>
-            <p class="lede">{t(Text::StatusLede)}</p>
             <super::unfinished::UnfinishedMintsCard />
             {move || match status.get() {
                 None => view! { <p class="muted">{t(Text::Loading)}</p> }.into_any(),
@@ -94,7 +93,9 @@ pub fn StatusPage() -> impl IntoView {
                         (None, None) => Text::ChainStarting.text(lang).to_owned(),
                     };
                     let chain_kind = match s.chain_kind { ChainKind::Dev => Text::DevChain, ChainKind::Rpc => Text::ConsortiumNode };
+                    let lede = match s.chain_kind { ChainKind::Dev => Text::StatusLede, ChainKind::Rpc => Text::StatusLedeConsortium };
                     view! {
+                        <p class="lede" id="status-lede">{lede.text(lang)}</p>
                         <div class="cards">
                             <div class="card">
                                 <h2>{t(Text::Chain)}</h2>

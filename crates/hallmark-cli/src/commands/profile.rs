@@ -37,6 +37,7 @@ pub(crate) async fn deploy(cli: &Cli, args: &DeployArgs) -> Result<(), Failure> 
     config.chain = ChainConfig::Rpc {
         url: url.clone(),
         chain_id: deployment.chain_id,
+        ws_url: None,
     };
     config.validate()?;
     config.save()?;

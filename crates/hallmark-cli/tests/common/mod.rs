@@ -39,6 +39,7 @@ pub(crate) fn data_folder(data: &Path, url: &str, ipfs: IpfsBackend) -> Config {
         chain: ChainConfig::Rpc {
             url: url.to_owned(),
             chain_id: 31337,
+            ws_url: None,
         },
         limits: Default::default(),
         copy_detection: Default::default(),
