@@ -97,6 +97,7 @@ pub(crate) async fn verify(
         let summary = report.summary.clone();
         let conclusion = match report.conclusion() {
             Conclusion::Verified { .. } => BundleConclusion::Verified,
+            Conclusion::PartlyVerified { .. } => BundleConclusion::PartlyVerified,
             Conclusion::Consistent => BundleConclusion::Consistent,
             Conclusion::NotThisConsortium => BundleConclusion::NotThisConsortium,
             Conclusion::Failed => BundleConclusion::Failed,
@@ -121,6 +122,7 @@ pub(crate) async fn verify(
                         Status::Pass => CheckStatus::Pass,
                         Status::Fail => CheckStatus::Fail,
                         Status::Skip => CheckStatus::Skip,
+                        Status::Unanswered => CheckStatus::Unanswered,
                     },
                     detail: c.detail,
                 })

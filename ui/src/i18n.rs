@@ -591,6 +591,9 @@ templates! {
     last_verified(when: &str) => "last verified {when}", "上次验证 {when}";
     verified_on(consortium: &str) => "Verified: every check passed against {consortium}", "已验证：对照 {consortium} 所有检查均通过";
     not_from(consortium: &str) => "Not verified: this bundle is not from {consortium}", "未验证：该证据包并非来自 {consortium}";
+    partly_verified_on(consortium: &str, checks: &str)
+        => "Partly verified against {consortium}: no check failed, but its node keeps no state for an old block and could not answer {checks}. A missing archive is not a forgery; an archive node can verify it fully.",
+        "已对照 {consortium} 部分验证：没有检查失败，但其节点未保留旧区块的状态，无法回答 {checks}。缺少归档数据并不意味着伪造；归档节点可以完成全部验证。";
     kit_exported(works: u64, bundles: u64, size: &str) => "✓ Exit kit written: {works} work(s), {bundles} evidence bundle(s), {size}.", "✓ 退出工具包已写入：{works} 件作品、{bundles} 个证据包，共 {size}。";
     resumed_mint(work: &str, block: u64) => "✓ Finished: registered as work {work} in block {block}.", "✓ 已完成：已登记为作品 {work}，区块 {block}。";
     started_at(when: &str) => "started {when}", "开始于 {when}";

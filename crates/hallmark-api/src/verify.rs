@@ -174,6 +174,10 @@ hallmark_domain::wire_enum! {
         /// Every check passed, the bundle names the consortium's deployment and was checked
         /// against the consortium's own chain.
         Verified = "verified",
+        /// As verified, except for checks the consortium's node could not answer because it keeps
+        /// no state for an old block (their lines say which): nothing is false, but the bundle is
+        /// not fully verified until an archive node answers them.
+        PartlyVerified = "partly_verified",
         /// No check failed, but the bundle was not checked against the consortium's chain.
         Consistent = "consistent",
         /// The bundle (or the node it was checked against) is of another deployment or chain.
@@ -192,5 +196,8 @@ hallmark_domain::wire_enum! {
         Fail = "fail",
         /// Not checkable here.
         Skip = "skip",
+        /// Asked, but the node could not answer (it keeps no state for an old block): neither
+        /// true nor false.
+        Unanswered = "unanswered",
     }
 }

@@ -671,6 +671,68 @@ fn prove_verify_and_verify_file_from_the_cli() {
     assert!(unknown.starts_with("not registered"), "{unknown}");
 }
 
+/// Security finding 12: the dev chain restarts from its dumped state at every command, keeping the
+/// state of its head block only. An honest bundle whose statement block is no longer the head
+/// was "do not trust" (the contract cannot be asked at that block); it is partly verified, and
+/// the report names the check the node could not answer.
+#[test]
+fn an_honest_bundle_on_a_restarted_dev_chain_is_partly_verified_not_refused() {
+    let dir = TempDir::new().expect("tempdir");
+    let png = dir.path().join("work.png");
+    image::RgbImage::from_fn(90, 60, |x, y| image::Rgb([y as u8, (x * 3) as u8, 17]))
+        .save(&png)
+        .expect("png");
+    let ok = |o: Output| {
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let minted: Value = serde_json::from_str(&ok(hallmark(
+        dir.path(),
+        &["mint", path_str(&png), "--title", "Archive test", "--json"],
+    )))
+    .expect("json");
+    let token = minted["token_id"].as_u64().expect("token").to_string();
+    let bundle = dir.path().join("proof.zip");
+    ok(hallmark(
+        dir.path(),
+        &["prove", &token, "--as", "issuer", "-o", path_str(&bundle)],
+    ));
+    // The chain moves on (a listing keeps the holder), and restarts for the next command.
+    ok(hallmark(
+        dir.path(),
+        &["list", &token, "--price", "25", "--as", "issuer"],
+    ));
+
+    let report = ok(hallmark(dir.path(), &["verify", path_str(&bundle)]));
+    assert!(!report.contains("FAIL"), "{report}");
+    let line = report
+        .lines()
+        .find(|l| l.contains("online.statement"))
+        .expect("the statement check");
+    assert!(
+        line.starts_with("n/a   online.statement")
+            && line.contains("not answerable: the node keeps no state for block"),
+        "{report}"
+    );
+    assert!(report.contains("pass  online.owner"), "{report}");
+    let last = report.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("PARTLY VERIFIED against this data folder's dev chain")
+            && last.contains("could not answer online.statement"),
+        "{report}"
+    );
+    let json: Value = serde_json::from_str(&ok(hallmark(
+        dir.path(),
+        &["verify", path_str(&bundle), "--json"],
+    )))
+    .expect("json");
+    assert_eq!(json["conclusion"]["kind"], "partly_verified", "{json}");
+    assert_eq!(
+        json["conclusion"]["unanswered"],
+        serde_json::json!(["online.statement"])
+    );
+}
+
 #[test]
 fn near_copies_go_to_review_and_mint_once_approved() {
     let dir = TempDir::new().expect("tempdir");

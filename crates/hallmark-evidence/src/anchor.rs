@@ -41,6 +41,16 @@ pub enum Conclusion {
         /// The anchor's name.
         consortium: String,
     },
+    /// As [`Conclusion::Verified`], except for checks the consortium's node could not answer
+    /// because it keeps no state for an old block (a pruning node, a restarted dev chain): every
+    /// check it answered passed, nothing is false, but the bundle is not fully verified until an
+    /// archive node answers `unanswered` too. A missing archive is not a forgery.
+    PartlyVerified {
+        /// The anchor's name.
+        consortium: String,
+        /// The ids of the checks the node could not answer, e.g. `online.statement`.
+        unanswered: Vec<String>,
+    },
     /// No check failed, but the bundle was not checked against the consortium's chain (offline,
     /// no node, or no consortium named): consistent, not proven.
     Consistent,
@@ -118,7 +128,8 @@ const REQUIRED_ONLINE: [&str; 6] = [
 
 impl Report {
     /// What the report concludes: verified on the anchor's consortium only when the bundle names
-    /// its deployment and every chain check passed against its own chain.
+    /// its deployment and every chain check passed against its own chain; partly verified when
+    /// the chain checks passed except those the node could not answer (no state for an old block).
     pub fn conclusion(&self) -> Conclusion {
         let status = |id: &str| self.checks.iter().find(|c| c.id == id).map(|c| c.status);
         if status(CONSORTIUM_CHECK) == Some(Status::Fail)
@@ -129,13 +140,18 @@ impl Report {
         if self.checks.iter().any(|c| c.status == Status::Fail) {
             return Conclusion::Failed;
         }
+        let answered_or_not =
+            |id: &&str| matches!(status(id), Some(Status::Pass | Status::Unanswered));
         let anchored = status(CONSORTIUM_CHECK) == Some(Status::Pass)
-            && REQUIRED_ONLINE
-                .iter()
-                .all(|id| status(id) == Some(Status::Pass));
+            && REQUIRED_ONLINE.iter().all(answered_or_not);
+        let unanswered: Vec<String> = self.unanswered().map(|c| c.id.to_owned()).collect();
         match (&self.consortium, anchored) {
-            (Some(consortium), true) => Conclusion::Verified {
+            (Some(consortium), true) if unanswered.is_empty() => Conclusion::Verified {
                 consortium: consortium.clone(),
+            },
+            (Some(consortium), true) => Conclusion::PartlyVerified {
+                consortium: consortium.clone(),
+                unanswered,
             },
             _ => Conclusion::Consistent,
         }

@@ -10,7 +10,7 @@ use hallmark_chain::bindings::{HallmarkLicences, HallmarkMarket, HallmarkWorks};
 
 use crate::anchor::{Anchor, GENESIS_CHECK, check_genesis};
 use crate::model::Evidence;
-use crate::verify::{Outcome, Parsed, Report, Verdict, fail, pass};
+use crate::verify::{Outcome, Parsed, Report, Verdict, fail, pass, unanswered};
 
 /// How long each online call may take.
 pub const CALL_TIMEOUT: Duration = Duration::from_secs(10);
@@ -36,9 +36,9 @@ pub(crate) async fn timed<T, E: std::fmt::Display>(
 
 /// The hash of block 0 of the chain at `rpc_url`.
 pub async fn genesis_hash(rpc_url: &str) -> Result<alloy::primitives::B256, String> {
-    block_zero_hash(&connect(rpc_url)?)
-        .await
-        .map_err(|(Verdict::Fail(reason) | Verdict::Skip(reason))| reason)
+    block_zero_hash(&connect(rpc_url)?).await.map_err(
+        |(Verdict::Fail(reason) | Verdict::Skip(reason) | Verdict::Unanswered(reason))| reason,
+    )
 }
 
 /// The hash of the node's block 0; a node without one fails.
@@ -204,30 +204,100 @@ async fn check_owner(evidence: &Evidence, provider: &DynProvider) -> Outcome {
     }
 }
 
+/// `HallmarkWorks.verifyOwnershipStatement` at the statement's block. A node that keeps no state
+/// for that block (a pruning node, a restarted dev chain) cannot answer it: the check is then
+/// [`Verdict::Unanswered`], naming the block, and the contract is asked at the head instead (it
+/// must accept the signature there while the holder still holds the token); only a statement
+/// the chain contradicts fails.
 async fn check_statement(evidence: &Evidence, provider: &DynProvider) -> Outcome {
     let works = HallmarkWorks::new(evidence.chain.works, provider.clone());
     let s = &evidence.statement;
-    let accepted = timed(
-        "verifyOwnershipStatement",
-        works
-            .verifyOwnershipStatement(
-                s.holder,
-                s.token_id,
-                alloy::primitives::U256::from(s.block_number),
-                s.nonce,
-                s.signature.clone(),
-            )
-            .block(s.block_number.into())
-            .call(),
-    )
-    .await?;
-    if accepted {
-        pass(format!("accepted at block {}", s.block_number))
-    } else {
-        fail(format!(
-            "HallmarkWorks.verifyOwnershipStatement is false at block {}",
+    let verify = |at: Option<u64>| {
+        let call = works.verifyOwnershipStatement(
+            s.holder,
+            s.token_id,
+            alloy::primitives::U256::from(s.block_number),
+            s.nonce,
+            s.signature.clone(),
+        );
+        let call = match at {
+            Some(block) => call.block(block.into()),
+            None => call,
+        };
+        async move { call.call().await }
+    };
+    let error = match tokio::time::timeout(CALL_TIMEOUT, verify(Some(s.block_number))).await {
+        Ok(Ok(true)) => return pass(format!("accepted at block {}", s.block_number)),
+        Ok(Ok(false)) => {
+            return fail(format!(
+                "HallmarkWorks.verifyOwnershipStatement is false at block {}",
+                s.block_number
+            ));
+        }
+        Ok(Err(e)) => e.to_string(),
+        Err(_) => {
+            return fail(format!(
+                "verifyOwnershipStatement: no answer within {} s",
+                CALL_TIMEOUT.as_secs()
+            ));
+        }
+    };
+    let head = timed("head block", provider.get_block_number()).await?;
+    if s.block_number > head {
+        return fail(format!(
+            "the statement speaks of block {}, but the chain's head is block {head}",
             s.block_number
+        ));
+    }
+    if !keeps_no_state_for(provider, evidence, s.block_number).await {
+        return fail(format!("verifyOwnershipStatement: {error}"));
+    }
+    let not_answerable = format!(
+        "not answerable: the node keeps no state for block {} (it answered: {}), so whether the works contract accepted the statement there needs an archive node",
+        s.block_number,
+        shortened(&error)
+    );
+    let at_head = timed("verifyOwnershipStatement at the head", verify(None)).await?;
+    if at_head {
+        return unanswered(format!(
+            "{not_answerable}; at the head (block {head}) it accepts the statement"
+        ));
+    }
+    let owner = timed("owner", works.ownerOf(s.token_id).call()).await?;
+    if owner == s.holder {
+        fail(format!(
+            "at the head (block {head}) HallmarkWorks.verifyOwnershipStatement is false although {:#x} holds the token: the contract rejects the signature",
+            s.holder
         ))
+    } else {
+        unanswered(format!(
+            "{not_answerable}; at the head (block {head}) the token is held by {owner:#x}, so the contract cannot be asked there either"
+        ))
+    }
+}
+
+/// True when the node cannot read any state at `block` (the works contract's code there) while
+/// it can at its head: it keeps no state for that block, rather than refusing the call.
+async fn keeps_no_state_for(provider: &DynProvider, evidence: &Evidence, block: u64) -> bool {
+    let works = evidence.chain.works;
+    let then = tokio::time::timeout(
+        CALL_TIMEOUT,
+        provider
+            .get_code_at(works)
+            .block_id(block.into())
+            .into_future(),
+    )
+    .await;
+    let now = tokio::time::timeout(CALL_TIMEOUT, provider.get_code_at(works).into_future()).await;
+    matches!((then, now), (Ok(Err(_)), Ok(Ok(_))))
+}
+
+/// A node's error message, cut to a readable length.
+fn shortened(message: &str) -> String {
+    const MAX: usize = 200;
+    match message.char_indices().nth(MAX) {
+        Some((at, _)) => format!("{}…", &message[..at]),
+        None => message.to_owned(),
     }
 }
 
@@ -324,16 +394,14 @@ async fn check_contracts(evidence: &Evidence, provider: &DynProvider) -> Outcome
     }
 }
 
+/// Every licence record is the chain's: its offer (token, licensee, kind, terms, duration, fee,
+/// status); for an accepted one, the contract's `LicenceAccepted` event (licensee, start, end
+/// and fee, exactly once); the running licence (its licensee and end) is in the bundle.
 async fn check_licences(evidence: &Evidence, provider: &DynProvider) -> Outcome {
     let licences = HallmarkLicences::new(evidence.chain.licences, provider.clone());
     for entry in &evidence.licences {
-        let offer = timed(
-            "licence offer",
-            licences
-                .offerOf(alloy::primitives::U256::from(entry.offer_id))
-                .call(),
-        )
-        .await?;
+        let offer_id = alloy::primitives::U256::from(entry.offer_id);
+        let offer = timed("licence offer", licences.offerOf(offer_id).call()).await?;
         let status_ok = match entry.status.as_str() {
             "accepted" => offer.accepted,
             "revoked" => offer.revoked,
@@ -352,20 +420,88 @@ async fn check_licences(evidence: &Evidence, provider: &DynProvider) -> Outcome 
                 entry.offer_id
             ));
         }
+        if offer.accepted {
+            let accepted = acceptances(evidence, provider, offer_id).await?;
+            let [event] = accepted.as_slice() else {
+                return fail(format!(
+                    "licence offer {}: the chain records {} acceptances of it",
+                    entry.offer_id,
+                    accepted.len()
+                ));
+            };
+            let recorded = (Some(event.starts), Some(event.expires));
+            if (entry.starts, entry.expires) != recorded {
+                return fail(format!(
+                    "licence offer {}: the chain's acceptance starts at {} and ends at {}, the bundle says start {} and end {}",
+                    entry.offer_id,
+                    event.starts,
+                    event.expires,
+                    shown(entry.starts),
+                    shown(entry.expires)
+                ));
+            }
+            if event.licensee != entry.licensee
+                || event.tokenId != evidence.token.token_id
+                || event.fee != entry.fee
+            {
+                return fail(format!(
+                    "licence offer {}: the chain's acceptance names another licensee, token or fee",
+                    entry.offer_id
+                ));
+            }
+        }
     }
     let active = timed(
         "active licence",
         licences.activeLicence(evidence.token.token_id).call(),
     )
     .await?;
-    let offer_id = u64::try_from(active.offerId).unwrap_or(u64::MAX);
-    if active.offerId != alloy::primitives::U256::ZERO
-        && !evidence.licences.iter().any(|l| l.offer_id == offer_id)
-    {
-        return fail(format!(
-            "the running licence (offer {}) is left out of the bundle",
-            active.offerId
-        ));
+    if active.offerId != alloy::primitives::U256::ZERO {
+        let offer_id = u64::try_from(active.offerId).unwrap_or(u64::MAX);
+        let Some(entry) = evidence.licences.iter().find(|l| l.offer_id == offer_id) else {
+            return fail(format!(
+                "the running licence (offer {}) is left out of the bundle",
+                active.offerId
+            ));
+        };
+        if entry.licensee != active.user || entry.expires != Some(active.expires) {
+            return fail(format!(
+                "the running licence (offer {offer_id}) is {:#x}'s until {}, the bundle says {:#x}'s until {}",
+                active.user,
+                active.expires,
+                entry.licensee,
+                shown(entry.expires)
+            ));
+        }
     }
     pass(format!("{} records", evidence.licences.len()))
+}
+
+fn shown(time: Option<u64>) -> String {
+    time.map_or_else(|| "none".to_owned(), |t| t.to_string())
+}
+
+/// The licences contract's `LicenceAccepted` events of `offer_id`, from the work's registration
+/// on (an offer cannot be older than its token).
+async fn acceptances(
+    evidence: &Evidence,
+    provider: &DynProvider,
+    offer_id: alloy::primitives::U256,
+) -> Result<Vec<HallmarkLicences::LicenceAccepted>, Verdict> {
+    use alloy::rpc::types::Filter;
+    use alloy::sol_types::SolEvent;
+    let filter = Filter::new()
+        .address(evidence.chain.licences)
+        .event_signature(HallmarkLicences::LicenceAccepted::SIGNATURE_HASH)
+        .topic1(alloy::primitives::B256::from(offer_id))
+        .from_block(evidence.registration.block_number)
+        .to_block(BlockNumberOrTag::Latest);
+    let logs = timed("licence acceptances", provider.get_logs(&filter)).await?;
+    Ok(logs
+        .iter()
+        .filter(|log| log.address() == evidence.chain.licences)
+        .filter_map(|log| HallmarkLicences::LicenceAccepted::decode_log(&log.inner).ok())
+        .map(|log| log.data)
+        .filter(|event| event.offerId == offer_id)
+        .collect())
 }

@@ -34,6 +34,10 @@ pub enum Status {
     Fail,
     /// Not checkable here (e.g. the media is not included, no node was given).
     Skip,
+    /// Asked, but the node could not answer: it keeps no state for an old block (a pruning
+    /// node, a restarted dev chain). Neither true nor false: a missing archive is not a forgery,
+    /// but the claim is not proven either (an archive node can answer it).
+    Unanswered,
 }
 
 /// One line of a report.
@@ -98,11 +102,19 @@ impl Report {
         self.checks.iter().filter(|c| c.status == Status::Fail)
     }
 
+    /// The checks the node could not answer ([`Status::Unanswered`]).
+    pub fn unanswered(&self) -> impl Iterator<Item = &Check> {
+        self.checks
+            .iter()
+            .filter(|c| c.status == Status::Unanswered)
+    }
+
     pub(crate) fn push(&mut self, id: &'static str, title: &'static str, result: Outcome) {
         let (status, detail) = match result {
             Ok(detail) => (Status::Pass, detail),
             Err(Verdict::Fail(detail)) => (Status::Fail, detail),
             Err(Verdict::Skip(detail)) => (Status::Skip, detail),
+            Err(Verdict::Unanswered(detail)) => (Status::Unanswered, detail),
         };
         self.checks.push(Check {
             id,
@@ -120,6 +132,8 @@ pub(crate) enum Verdict {
     Fail(String),
     /// The claim cannot be checked here.
     Skip(String),
+    /// The node was asked but cannot answer (it keeps no state for the block asked about).
+    Unanswered(String),
 }
 
 /// A check's result: `Ok(detail)` passes.
@@ -131,6 +145,10 @@ pub(crate) fn fail(reason: impl Into<String>) -> Outcome {
 
 pub(crate) fn skip(reason: impl Into<String>) -> Outcome {
     Err(Verdict::Skip(reason.into()))
+}
+
+pub(crate) fn unanswered(reason: impl Into<String>) -> Outcome {
+    Err(Verdict::Unanswered(reason.into()))
 }
 
 pub(crate) fn pass(detail: impl Into<String>) -> Outcome {
@@ -795,27 +813,67 @@ fn check_provenance(evidence: &Evidence, block: &Result<Block, String>) -> Outco
     ))
 }
 
+/// Licence statuses a bundle may record.
+const LICENCE_STATUSES: [&str; 4] = ["offered", "revoked", "accepted", "void"];
+/// Licence kinds `HallmarkLicences.Kind` has (0..=4).
+const LICENCE_KINDS: u8 = 5;
+/// `HallmarkLicences.MAX_DURATION`: ten years.
+const MAX_LICENCE_DURATION: u64 = 3650 * 86_400;
+
+/// Each licence record is one the contract could have made: a known status and kind, a duration
+/// it allows, each offer once; an accepted licence has a start and an end exactly its duration
+/// apart (the contract sets `expires = starts + duration`), starting no earlier than the work's
+/// registration; an offer never accepted has neither.
 fn check_licences(evidence: &Evidence) -> Outcome {
+    let mut seen = std::collections::BTreeSet::new();
     for licence in &evidence.licences {
-        let known = ["offered", "revoked", "accepted", "void"];
-        if !known.contains(&licence.status.as_str()) {
+        let id = licence.offer_id;
+        if !seen.insert(id) {
+            return fail(format!("licence offer {id} is listed twice"));
+        }
+        if !LICENCE_STATUSES.contains(&licence.status.as_str()) {
             return fail(format!(
-                "licence {} has unknown status `{}`",
-                licence.offer_id, licence.status
+                "licence {id} has unknown status `{}`",
+                licence.status
             ));
         }
-        if let (Some(starts), Some(expires)) = (licence.starts, licence.expires)
-            && expires < starts
-        {
+        if licence.kind >= LICENCE_KINDS {
+            return fail(format!("licence {id} has unknown kind {}", licence.kind));
+        }
+        if licence.duration == 0 || licence.duration > MAX_LICENCE_DURATION {
             return fail(format!(
-                "licence {} ends before it starts",
-                licence.offer_id
+                "licence {id} has duration {} s (the contract allows 1 s to {MAX_LICENCE_DURATION} s)",
+                licence.duration
             ));
         }
-        if licence.status == "accepted" && licence.starts.is_none() {
+        if licence.status != "accepted" {
+            if licence.starts.is_some() || licence.expires.is_some() {
+                return fail(format!(
+                    "licence {id} is {}, not accepted, yet has a start or an end",
+                    licence.status
+                ));
+            }
+            continue;
+        }
+        let Some(starts) = licence.starts else {
+            return fail(format!("licence {id} is accepted without a start"));
+        };
+        let Some(expires) = licence.expires else {
+            return fail(format!("licence {id} is accepted without an end"));
+        };
+        if expires < starts {
+            return fail(format!("licence {id} ends before it starts"));
+        }
+        if expires - starts != licence.duration {
             return fail(format!(
-                "licence {} is accepted without a start",
-                licence.offer_id
+                "licence {id} runs {} s, but its duration is {} s",
+                expires - starts,
+                licence.duration
+            ));
+        }
+        if starts < evidence.registration.timestamp {
+            return fail(format!(
+                "licence {id} starts before the work was registered"
             ));
         }
     }

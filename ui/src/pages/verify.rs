@@ -69,15 +69,23 @@ fn Bundle(report: BundleReport) -> impl IntoView {
         .iter()
         .filter(|c| c.status == CheckStatus::Fail)
         .count();
+    let unanswered = report
+        .checks
+        .iter()
+        .filter(|c| c.status == CheckStatus::Unanswered)
+        .map(|c| c.id.clone())
+        .collect::<Vec<_>>()
+        .join(", ");
     let conclusion = report.conclusion;
     let consortium = report.consortium.clone().unwrap_or_default();
     let class = match conclusion {
         BundleConclusion::Verified => "verdict ok",
-        BundleConclusion::Consistent => "verdict warn",
+        BundleConclusion::PartlyVerified | BundleConclusion::Consistent => "verdict warn",
         BundleConclusion::NotThisConsortium | BundleConclusion::Failed => "verdict bad",
     };
     let verdict = tr(move |l| match conclusion {
         BundleConclusion::Verified => i18n::verified_on(l, &consortium),
+        BundleConclusion::PartlyVerified => i18n::partly_verified_on(l, &consortium, &unanswered),
         BundleConclusion::Consistent => Text::ConsistentOnly.text(l).to_owned(),
         BundleConclusion::NotThisConsortium => i18n::not_from(l, &consortium),
         BundleConclusion::Failed => i18n::not_verified(l, failed),
@@ -97,7 +105,7 @@ fn Bundle(report: BundleReport) -> impl IntoView {
             <tbody>
                 {report.checks.into_iter().map(|c| view! {
                     <tr class=c.status.as_str()>
-                        <td class="status">{match c.status { CheckStatus::Pass => "✓", CheckStatus::Fail => "✗", CheckStatus::Skip => "–" }}</td>
+                        <td class="status">{match c.status { CheckStatus::Pass => "✓", CheckStatus::Fail => "✗", CheckStatus::Skip => "–", CheckStatus::Unanswered => "?" }}</td>
                         <td><strong>{c.title}</strong><span class="mono small muted">{c.id}</span></td>
                         <td class="small">{c.detail}</td>
                     </tr>

@@ -186,6 +186,7 @@ fn render(report: &Report, conclusion: &Conclusion) -> String {
             Status::Pass => "pass",
             Status::Fail => "FAIL",
             Status::Skip => "skip",
+            Status::Unanswered => "n/a ",
         };
         out.push_str(&format!("{mark}  {:<20} {}", check.id, check.title));
         if !check.detail.is_empty() {
@@ -197,6 +198,13 @@ fn render(report: &Report, conclusion: &Conclusion) -> String {
         Conclusion::Verified { consortium } => {
             format!("VERIFIED: every check passed against {consortium}")
         }
+        Conclusion::PartlyVerified {
+            consortium,
+            unanswered,
+        } => format!(
+            "PARTLY VERIFIED against {consortium}: no check failed, but the node could not answer {} (it keeps no state for the old block it is about; a missing archive is not a forgery): check against an archive node (--rpc URL) to verify fully",
+            unanswered.join(", ")
+        ),
         Conclusion::Consistent => "CONSISTENT, NOT VERIFIED against the consortium's chain: no check failed, but the bundle was not checked against the chain of a consortium this data folder trusts".to_owned(),
         Conclusion::NotThisConsortium => format!(
             "NOT VERIFIED: not from {}",
@@ -300,4 +308,53 @@ pub(crate) fn stale_catalog_line(catalog: &hallmark_engine::CatalogFreshness) ->
         "note: answered from the local catalog ({as_of}): the chain could not be reached ({}), so later registrations and transfers are not included",
         catalog.chain_error.as_deref().unwrap_or("no reason given")
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hallmark_engine::evidence::Check;
+
+    fn check(id: &'static str, status: Status, detail: &str) -> Check {
+        Check {
+            id,
+            title: "a check",
+            status,
+            detail: detail.to_owned(),
+        }
+    }
+
+    /// Security finding 12: a check the node could not answer is named, and the conclusion says
+    /// the bundle is only partly verified (neither "VERIFIED" nor "NOT VERIFIED").
+    #[test]
+    fn a_check_the_node_could_not_answer_is_named_in_the_report() {
+        let report = Report {
+            checks: vec![
+                check("consortium", Status::Pass, "ok"),
+                check("online.owner", Status::Pass, "0x01"),
+                check(
+                    "online.statement",
+                    Status::Unanswered,
+                    "not answerable: the node keeps no state for block 18",
+                ),
+            ],
+            consortium: Some("the consortium of chain 31337".to_owned()),
+            ..Report::default()
+        };
+        let conclusion = Conclusion::PartlyVerified {
+            consortium: "the consortium of chain 31337".to_owned(),
+            unanswered: vec!["online.statement".to_owned()],
+        };
+        let text = render(&report, &conclusion);
+        assert!(text.contains("n/a   online.statement"), "{text}");
+        assert!(text.contains("keeps no state for block 18"), "{text}");
+        let last = text.lines().last().unwrap_or_default();
+        assert!(
+            last.starts_with(
+                "PARTLY VERIFIED against the consortium of chain 31337: no check failed, but the node could not answer online.statement"
+            ),
+            "{last}"
+        );
+        assert!(report.passed());
+    }
 }

@@ -1021,6 +1021,53 @@ fn malformed_licence_records_fail() {
     assert_fails(&report, &["licences"], "accepted without a start");
 }
 
+/// Security finding 11: a holder who extends a licence (or makes its dates disagree with its
+/// duration in any other way) and re-seals the bundle is caught offline.
+#[test]
+fn a_licence_extended_or_otherwise_inconsistent_and_resealed_fails() {
+    let starts = REGISTERED_AT + 100;
+    // Extended: the end moved ten days on, the duration left at one day.
+    let report = resealed(|_, e| e.licences[0].expires = Some(starts + 10 * 86_400));
+    assert_fails(
+        &report,
+        &["licences"],
+        "licence 1 runs 864000 s, but its duration is 86400 s",
+    );
+    // Moved back, starting before the work existed (its duration kept).
+    let report = resealed(|_, e| {
+        e.licences[0].starts = Some(REGISTERED_AT - 86_400);
+        e.licences[0].expires = Some(REGISTERED_AT);
+    });
+    assert_fails(
+        &report,
+        &["licences"],
+        "starts before the work was registered",
+    );
+    // Accepted with a start but no end.
+    let report = resealed(|_, e| e.licences[0].expires = None);
+    assert_fails(&report, &["licences"], "accepted without an end");
+    // Dates on an offer never accepted.
+    let report = resealed(|_, e| e.licences[0].status = "offered".to_owned());
+    assert_fails(
+        &report,
+        &["licences"],
+        "not accepted, yet has a start or an end",
+    );
+    // A duration or kind the contract never allows; one offer listed twice.
+    let report = resealed(|_, e| {
+        e.licences[0].duration = 0;
+        e.licences[0].expires = e.licences[0].starts;
+    });
+    assert_fails(&report, &["licences"], "duration 0 s");
+    let report = resealed(|_, e| e.licences[0].kind = 5);
+    assert_fails(&report, &["licences"], "unknown kind 5");
+    let report = resealed(|_, e| {
+        let again = e.licences[0].clone();
+        e.licences.push(again);
+    });
+    assert_fails(&report, &["licences"], "offer 1 is listed twice");
+}
+
 // ---------------------------------------------------------------------------------------------
 // The statement
 
@@ -1175,4 +1222,51 @@ fn a_bundle_without_its_media_explains_commands_that_run() {
     let files = build_bundle(inputs(true, true), &holder()).expect("build");
     let readme = String::from_utf8(files.files[README_FILE].clone()).expect("text");
     assert!(!readme.contains("ipfs cat "), "{readme}");
+}
+
+/// Security finding 12: a check the node could not answer (no state for an old block) makes the
+/// conclusion neither "failed" nor "verified", but "partly verified", naming the check.
+#[test]
+fn an_unanswered_check_is_partly_verified_never_failed_nor_verified() {
+    use crate::Conclusion;
+    let line = |id: &'static str, status: Status| super::Check {
+        id,
+        title: "a check",
+        status,
+        detail: String::new(),
+    };
+    let anchored = [
+        "consortium",
+        "online.genesis",
+        "online.chain",
+        "online.block",
+        "online.work",
+        "online.owner",
+    ]
+    .map(|id| line(id, Status::Pass));
+    let mut report = Report {
+        checks: anchored.to_vec(),
+        consortium: Some("the test consortium".to_owned()),
+        ..Report::default()
+    };
+    report
+        .checks
+        .push(line("online.statement", Status::Unanswered));
+    assert!(report.passed());
+    assert_eq!(
+        report.conclusion(),
+        Conclusion::PartlyVerified {
+            consortium: "the test consortium".to_owned(),
+            unanswered: vec!["online.statement".to_owned()],
+        }
+    );
+    // Answered, it is verified; any failure still fails; without a consortium, consistent.
+    report.checks.last_mut().expect("statement").status = Status::Pass;
+    assert!(matches!(report.conclusion(), Conclusion::Verified { .. }));
+    report.checks.last_mut().expect("statement").status = Status::Unanswered;
+    report.checks.push(line("online.provenance", Status::Fail));
+    assert_eq!(report.conclusion(), Conclusion::Failed);
+    report.checks.pop();
+    report.consortium = None;
+    assert_eq!(report.conclusion(), Conclusion::Consistent);
 }
