@@ -357,22 +357,23 @@ fn browse_filters_and_sorts() {
             sort: Sort::PriceAsc,
             ..Default::default()
         }),
-        [2_000_001, 3_000_001]
+        [2_000_001],
+        "work 3's listing was voided by its freeze"
     );
     assert_eq!(
         tokens(BrowseQuery {
             sort: Sort::PriceDesc,
             ..Default::default()
         }),
-        [3_000_001, 2_000_001]
+        [2_000_001]
     );
     assert_eq!(
         tokens(BrowseQuery {
             listed_only: true,
             ..Default::default()
         }),
-        [3_000_001, 2_000_001],
-        "newest listing first"
+        [2_000_001],
+        "a frozen work's listing is void, as the market has it"
     );
     assert_eq!(
         tokens(BrowseQuery {
@@ -390,11 +391,11 @@ fn browse_filters_and_sorts() {
     );
     assert_eq!(
         tokens(BrowseQuery {
-            min_price: Some(1000),
+            min_price: Some(800),
             max_price: Some(6000),
             ..Default::default()
         }),
-        [3_000_001]
+        [2_000_001]
     );
     assert_eq!(
         tokens(BrowseQuery {
@@ -890,4 +891,30 @@ proptest! {
         }
         prop_assert_eq!(seen, all);
     }
+}
+
+#[test]
+fn a_suspended_members_listings_are_void_and_stay_void_after_reinstatement() {
+    let mut script = market_script();
+    script
+        .block(vec![CatalogEvent::RoleSuspended {
+            role: 0,
+            account: addr(2),
+            reason: 4,
+            by: addr(98),
+        }])
+        .block(vec![CatalogEvent::RoleReinstated {
+            role: 0,
+            account: addr(2),
+            by: addr(98),
+        }]);
+    let catalog = synced(&script);
+    let listed = catalog
+        .browse(&BrowseQuery {
+            listed_only: true,
+            limit: 50,
+            ..Default::default()
+        })
+        .expect("browse");
+    assert!(listed.items.is_empty(), "{:?}", listed.items);
 }
