@@ -86,7 +86,14 @@ function main() {
       // No metadata hash: the bytecode then does not depend on absolute paths or comments.
       metadata: { bytecodeHash: "none", appendCBOR: false },
       outputSelection: {
-        "*": { "*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"] },
+        "*": {
+          "*": [
+            "abi",
+            "evm.bytecode.object",
+            "evm.deployedBytecode.object",
+            "evm.deployedBytecode.immutableReferences",
+          ],
+        },
       },
     },
   };
@@ -102,6 +109,10 @@ function main() {
     process.exit(1);
   }
   fs.mkdirSync(out, { recursive: true });
+  // Where each contract's runtime code holds its immutables (set by its constructor, so they
+  // differ per deployment): a client masks these byte ranges before comparing a deployed
+  // contract's code with this build's.
+  const immutables = {};
   for (const name of DEPLOYABLE) {
     const contract = output.contracts[`${name}.sol`]?.[name];
     if (!contract) throw new Error(`contract ${name} missing from ${name}.sol`);
@@ -110,6 +121,10 @@ function main() {
       bytecode: { object: "0x" + contract.evm.bytecode.object },
       deployedBytecode: { object: "0x" + contract.evm.deployedBytecode.object },
     };
+    immutables[name] = Object.values(contract.evm.deployedBytecode.immutableReferences || {})
+      .flat()
+      .map((r) => [r.start, r.length])
+      .sort((a, b) => a[0] - b[0]);
     const size = contract.evm.deployedBytecode.object.length / 2;
     if (size > 24576) throw new Error(`${name} runtime code is ${size} bytes, over the 24576-byte limit`);
     const file = path.join(out, `${name}.json`);
@@ -118,6 +133,10 @@ function main() {
     fs.renameSync(tmp, file);
     process.stdout.write(`${name}: ${size} bytes runtime -> ${path.relative(process.cwd(), file)}\n`);
   }
+  const file = path.join(out, "immutables.json");
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, JSON.stringify(immutables, null, 2) + "\n");
+  fs.renameSync(tmp, file);
 }
 
 try {

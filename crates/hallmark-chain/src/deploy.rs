@@ -1,9 +1,10 @@
 //! Deploying the suite once per chain and remembering where it is.
 //!
-//! [`deploy_suite`] is idempotent: it reads `<dir>/deployment-<chain_id>.json`, checks that code
-//! exists at each address, and deploys only when the file is missing or any of the five wired
-//! contracts is gone (they are wired to each other, so a partly missing suite is deployed again as
-//! a whole). The file is written atomically (temp file, fsync, rename).
+//! [`deploy_suite`] is idempotent: it reads `<dir>/deployment-<chain_id>.json`, checks that this
+//! build's code is at each address and the contracts are wired as recorded, and deploys only when
+//! the file is missing or (where replacing is allowed) any of the five wired contracts is gone
+//! (they are wired to each other, so a partly missing suite is deployed again as a whole). The
+//! file is written atomically (temp file, fsync, rename).
 //!
 //! HallmarkReviews came later than the rest of the suite and is wired to nothing but the
 //! consortium, so a record without it (written before it existed: no `reviews` field, read as
@@ -15,6 +16,10 @@
 //! [`SUITE_VERSION`] (older suites have none). An outdated suite is replaced by a fresh one when
 //! [`DeployParams::replace_outdated`] says so (the dev chain), and refused with
 //! [`ChainError::OutdatedSuite`] otherwise: a consortium's deployment is never replaced silently.
+//! The same holds for a recorded suite whose code is gone ([`ChainError::NotDeployed`]: an
+//! unsynced or wrong node) or is not this build's runtime code ([`ChainError::ForeignCode`]:
+//! compared byte for byte outside the immutables, whose values are checked as the suite's
+//! wiring). [`Deployment::verify`] runs every check before a client signs.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -83,9 +88,25 @@ impl Deployment {
         ]
     }
 
-    /// Fails with [`ChainError::NotDeployed`] when a contract has no code on the provider's chain.
+    /// Fails with [`ChainError::NotDeployed`] when a contract has no code on the provider's
+    /// chain, and with [`ChainError::ForeignCode`] when its runtime code is not this build's
+    /// (outside its immutables, which [`check_wiring`](Self::check_wiring) checks).
     pub async fn check_code(&self, provider: &DynProvider) -> ChainResult<()> {
         check_code_of(provider, &self.contracts()).await
+    }
+
+    /// Everything a client checks before it signs for this deployment: this build's code at
+    /// every address, this client's [`SUITE_VERSION`], and the contracts wired to each other as
+    /// recorded.
+    pub async fn verify(&self, provider: &DynProvider) -> ChainResult<()> {
+        let code = self.check_code(provider).await;
+        if let Err(ChainError::ForeignCode { .. }) = &code {
+            // An older or newer suite says so more helpfully than "foreign code".
+            check_suite_version(provider, self).await?;
+        }
+        code?;
+        check_suite_version(provider, self).await?;
+        self.check_wiring(provider).await
     }
 
     /// Fails with [`ChainError::Miswired`] unless the contracts point at each other as this
@@ -197,6 +218,8 @@ impl Deployment {
     }
 }
 
+/// Fails with [`ChainError::NotDeployed`] when a contract has no code, and with
+/// [`ChainError::ForeignCode`] when its code is not this build's.
 async fn check_code_of(
     provider: &DynProvider,
     contracts: &[(&'static str, Address)],
@@ -208,6 +231,12 @@ async fn check_code_of(
             .map_err(ChainError::from_rpc)?;
         if code.is_empty() {
             return Err(ChainError::NotDeployed {
+                contract: name.to_owned(),
+                address,
+            });
+        }
+        if !crate::build_code::is_build_code(name, &code) {
+            return Err(ChainError::ForeignCode {
                 contract: name.to_owned(),
                 address,
             });
@@ -229,8 +258,9 @@ pub struct DeployParams {
     pub holding_period: u64,
     /// ERC-7572 collection metadata URI.
     pub contract_uri: String,
-    /// Whether a recorded suite of another [`SUITE_VERSION`] is replaced by a fresh deployment
-    /// (the dev chain) instead of refused.
+    /// Whether a recorded suite that is missing, not this build's code, or of another
+    /// [`SUITE_VERSION`] is replaced by a fresh deployment (the dev chain, or an explicit
+    /// `consortium deploy --replace`) instead of refused.
     pub replace_outdated: bool,
 }
 
@@ -316,15 +346,28 @@ pub async fn deploy_suite(
     if let Some(mut existing) = read_deployment(&params.dir, chain_id)? {
         let checked = match check_code_of(&provider, &existing.core_contracts()).await {
             Ok(()) => check_suite_version(&provider, &existing).await,
+            Err(ChainError::ForeignCode { contract, address }) => {
+                // Another interface says so more helpfully than "foreign code".
+                check_suite_version(&provider, &existing)
+                    .await
+                    .and(Err(ChainError::ForeignCode { contract, address }))
+            }
             Err(e) => Err(e),
         };
         match checked {
             Ok(()) => {
+                existing.check_wiring(&provider).await?;
                 ensure_reviews(&provider, &params.dir, &mut existing).await?;
                 return Ok(existing);
             }
-            Err(ChainError::NotDeployed { contract, address }) => {
+            // A suite that is gone or not this build's is replaced only where that is asked for
+            // (the dev chain, or `consortium deploy --replace`): a consortium's record is never
+            // overwritten because a node is unsynced or lies.
+            Err(ChainError::NotDeployed { contract, address }) if params.replace_outdated => {
                 warn!(%contract, %address, "recorded suite is incomplete on this chain; deploying it again");
+            }
+            Err(ChainError::ForeignCode { contract, address }) if params.replace_outdated => {
+                warn!(%contract, %address, "recorded suite is not this build's; deploying a new one");
             }
             Err(ChainError::OutdatedSuite { found, expected }) if params.replace_outdated => {
                 warn!(

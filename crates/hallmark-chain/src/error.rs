@@ -474,6 +474,17 @@ pub enum ChainError {
         /// The address.
         address: Address,
     },
+    /// The code at a deployment's address is not this build's contract.
+    #[error(
+        "the code at {address} is not Hallmark's {contract} (not this build's code): the \
+         deployment record or the node cannot be trusted, and nothing was signed"
+    )]
+    ForeignCode {
+        /// The contract the record names there.
+        contract: String,
+        /// The address.
+        address: Address,
+    },
     /// The recorded suite speaks another interface than this client.
     #[error(
         "the consortium's contracts are {}, this Hallmark speaks version {expected}",
@@ -594,6 +605,7 @@ impl ChainError {
             Self::Unreachable { .. } => ErrorCode::ChainUnavailable,
             Self::ChainIdMismatch { .. } => ErrorCode::ChainChainIdMismatch,
             Self::NotDeployed { .. } => ErrorCode::ChainNotDeployed,
+            Self::ForeignCode { .. } => ErrorCode::ChainForeignCode,
             Self::OutdatedSuite { .. } => ErrorCode::ChainOutdatedSuite,
             Self::Miswired { .. } => ErrorCode::ChainMiswired,
             Self::Deploy { .. } => ErrorCode::ChainDeploy,

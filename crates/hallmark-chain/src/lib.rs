@@ -11,6 +11,7 @@
 //! The bindings come from the committed artifacts in `contracts/out/` (see `docs/contracts.md`).
 
 pub mod bindings;
+mod build_code;
 mod client;
 mod deploy;
 mod error;

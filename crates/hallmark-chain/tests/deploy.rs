@@ -260,3 +260,63 @@ async fn an_outdated_suite_is_replaced_on_the_dev_chain_and_refused_elsewhere() 
         Some(replaced)
     );
 }
+
+/// Finding 5: a recorded suite whose code is gone (a wrong or unsynced node) or is not this
+/// build's is never deployed again over the record silently; only the dev chain, or an explicit
+/// `consortium deploy --replace`, replaces it.
+#[tokio::test]
+async fn a_missing_or_foreign_suite_is_refused_unless_replacing_is_asked_for() {
+    let anvil = common::spawn_anvil();
+    let dir = tempfile::tempdir().unwrap();
+    let council = dev_signer(0).unwrap();
+    let dev = DeployParams::dev(dir.path());
+    let current = deploy_suite(&anvil.endpoint(), &council, &dev)
+        .await
+        .unwrap();
+    let consortium = DeployParams {
+        replace_outdated: false,
+        ..dev.clone()
+    };
+    let cases = [
+        (
+            "no code at the works address",
+            Deployment {
+                works: hallmark_chain::Address::repeat_byte(0x42),
+                ..current.clone()
+            },
+            "chain.not_deployed",
+        ),
+        (
+            "the licences address holds the credit contract",
+            Deployment {
+                licences: current.credit,
+                ..current.clone()
+            },
+            "chain.foreign_code",
+        ),
+    ];
+    for (what, record, code) in cases {
+        std::fs::write(
+            deployment_path(dir.path(), record.chain_id),
+            serde_json::to_vec_pretty(&record).unwrap(),
+        )
+        .unwrap();
+        let refused = deploy_suite(&anvil.endpoint(), &council, &consortium)
+            .await
+            .unwrap_err();
+        assert_eq!(refused.code().to_string(), code, "{what}: {refused}");
+        assert_eq!(
+            read_deployment(dir.path(), common::CHAIN_ID).unwrap(),
+            Some(record.clone()),
+            "{what}: the record was rewritten"
+        );
+        // Asked for (the dev chain): a new suite replaces it.
+        let replaced = deploy_suite(&anvil.endpoint(), &council, &dev)
+            .await
+            .unwrap();
+        assert_ne!(replaced, record, "{what}");
+        let provider =
+            hallmark_chain::connect_provider(&anvil.endpoint(), council.clone()).unwrap();
+        replaced.verify(&provider).await.unwrap();
+    }
+}

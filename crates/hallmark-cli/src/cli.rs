@@ -708,6 +708,10 @@ pub(crate) struct DeployArgs {
     /// Holding period before resale, in seconds (at most one year).
     #[arg(long, default_value_t = 0)]
     pub(crate) holding_period: u64,
+    /// Deploy a new suite when the one this data folder recorded for the chain is gone, is not
+    /// this build's code, or speaks another version (never done without this flag).
+    #[arg(long)]
+    pub(crate) replace: bool,
     /// Print the deployment as JSON.
     #[arg(long)]
     pub(crate) json: bool,

@@ -130,6 +130,8 @@ crate::wire_enum! {
         ChainOutdatedSuite = "chain.outdated_suite",
         /// The deployment's contracts are not wired to each other as it says.
         ChainMiswired = "chain.miswired",
+        /// A contract of the deployment is not this build's code.
+        ChainForeignCode = "chain.foreign_code",
         /// No payout is held for the account.
         ChainNothingToClaim = "chain.nothing_to_claim",
         /// No licence offer has this id.

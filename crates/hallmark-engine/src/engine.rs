@@ -134,6 +134,9 @@ struct Inner {
     follower: std::sync::atomic::AtomicBool,
     /// Whether a dev chain this engine starts is offered to the data folder's other processes.
     share_dev_chain: std::sync::atomic::AtomicBool,
+    /// The consortium's recorded deployment was verified against the chain (this build's code,
+    /// version and wiring) before the first signature of this process.
+    pub(crate) deployment_verified: std::sync::atomic::AtomicBool,
 }
 
 /// The engine. Cheap to clone; all clones share one store and one chain.
@@ -191,6 +194,7 @@ impl Engine {
                 similarity: std::sync::Mutex::new(None),
                 follower: std::sync::atomic::AtomicBool::new(false),
                 share_dev_chain: std::sync::atomic::AtomicBool::new(true),
+                deployment_verified: std::sync::atomic::AtomicBool::new(false),
             }),
         };
         engine.protect_held_works();
@@ -243,6 +247,19 @@ impl Engine {
     /// The local catalog of the chain (filled by [`Engine::sync_catalog`]).
     pub fn catalog(&self) -> &Arc<Catalog> {
         &self.inner.catalog
+    }
+
+    /// Whether the recorded deployment was verified against the chain in this process.
+    pub(crate) fn deployment_verified(&self) -> bool {
+        self.inner
+            .deployment_verified
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    pub(crate) fn set_deployment_verified(&self) {
+        self.inner
+            .deployment_verified
+            .store(true, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// The Hallmark contracts on the chain, once [`Engine::start_dev_chain`] deployed or found them.

@@ -189,10 +189,23 @@ impl Engine {
             .ok_or_else(|| EngineError::ChainNotReady {
                 reason: "the Hallmark contracts are not deployed on this chain".to_owned(),
             })?;
-        Ok(
-            ChainClient::connect(rpc.url(), signer, deployment, ConfirmationPolicy::default())
-                .await?,
+        let verify = matches!(self.config().chain, crate::ChainConfig::Rpc { .. })
+            && !self.deployment_verified();
+        let client = ChainClient::connect(
+            rpc.url(),
+            signer,
+            deployment.clone(),
+            ConfirmationPolicy::default(),
         )
+        .await?;
+        if verify {
+            // A consortium's record is a file in the data folder: before anything is signed for
+            // it (an approval to its market, above all), its addresses must hold this build's
+            // contracts, wired as recorded.
+            deployment.verify(client.provider()).await?;
+            self.set_deployment_verified();
+        }
+        Ok(client)
     }
 
     /// Ingests, checks, uploads and registers a work, minting edition 1 to the signer (who must

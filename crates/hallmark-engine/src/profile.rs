@@ -299,9 +299,8 @@ pub async fn check_profile(
         });
     }
     let deployment = &body.deployment;
-    deployment.check_code(&provider).await?;
-    hallmark_chain::check_suite_version(&provider, deployment).await?;
-    deployment.check_wiring(&provider).await?;
+    // This build's code at every address, this version, wired as recorded.
+    deployment.verify(&provider).await?;
     if !deployment.is_council(&provider, body.signed_by).await? {
         return Err(EngineError::ProfileSignerNotCouncil {
             signer: body.signed_by,

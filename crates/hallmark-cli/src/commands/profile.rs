@@ -30,8 +30,8 @@ pub(crate) async fn deploy(cli: &Cli, args: &DeployArgs) -> Result<(), Failure> 
         platform_fee_bps: args.platform_fee_bps,
         holding_period: args.holding_period,
         contract_uri: String::new(),
-        // A consortium's suite is never replaced behind its members' backs.
-        replace_outdated: false,
+        // A consortium's suite is never replaced behind its members' backs: only when asked.
+        replace_outdated: args.replace,
     };
     let deployment = hallmark_engine::deploy_suite(&url, &council, &params).await?;
     config.chain = ChainConfig::Rpc {
