@@ -199,6 +199,7 @@ async fn suite_on(data: &Path, rpc: &str) -> Engine {
         chain: ChainConfig::Rpc {
             url: rpc.to_owned(),
             chain_id: DEV_CHAIN_ID,
+            ws_url: None,
         },
         ..Config::embedded(data.to_owned())
     };
