@@ -528,9 +528,10 @@ async fn a_frozen_work_cannot_change_hands_until_the_council_unfreezes_it() {
         .approve_credit(env.deployment.market, u(1_000))
         .await
         .unwrap();
+    // The freeze voided the listing.
     assert_eq!(
         err(env.members[1].submit(market.buy(t, u(100))).await),
-        frozen
+        ChainError::NotListed { token_id: t }
     );
     assert_eq!(err(env.members[0].gift(t, m[1]).await), frozen);
     assert_eq!(err(env.members[0].list(t, u(5)).await), frozen);
@@ -546,6 +547,12 @@ async fn a_frozen_work_cannot_change_hands_until_the_council_unfreezes_it() {
         err(env.council.unfreeze_work(w).await),
         ChainError::NotFrozen { work_id: w }
     );
+    // The old listing stays void; a new one sells.
+    assert_eq!(
+        err(env.members[1].buy(t, u(100)).await),
+        ChainError::NotListed { token_id: t }
+    );
+    env.members[0].list(t, u(100)).await.unwrap();
     env.members[1].buy(t, u(100)).await.unwrap();
     assert_eq!(env.council.owner_of(t).await.unwrap(), m[1]);
 }
