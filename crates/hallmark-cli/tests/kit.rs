@@ -124,7 +124,7 @@ fn run_readme_calls(readme: &str, rpc: &str) -> usize {
             comment.strip_prefix("# the registration record: the answer starts with ")
         {
             assert!(text.starts_with(prefix), "{comment}\n{text}");
-            assert_eq!(text.len(), 2 + 10 * 64, "ten words");
+            assert_eq!(text.len(), 2 + 11 * 64, "eleven words");
         } else if let Some(rest) =
             comment.strip_prefix("# the work registered under this content hash: must answer work ")
         {
