@@ -1,22 +1,24 @@
 //! Account keys at rest: Web3 Secret Storage (v3) keystores encrypted with scrypt, and BIP-39
 //! recovery phrases (derivation path `m/44'/60'/0'/0/i`, as MetaMask and geth use).
 //!
-//! A keystore from elsewhere is hostile input: its size and its KDF cost are bounded before any
-//! decryption, so a file asking for gigabytes of scrypt memory is refused, not obeyed.
+//! A keystore from elsewhere is hostile input: its size, every field and its KDF cost are checked
+//! before any key derivation ([`crate::keystore`]), so a file asking for gigabytes of scrypt
+//! memory is refused, not obeyed, and a malformed one is an error, never a panic. New keystores
+//! get scrypt n = 2¹⁸, r = 8, p = 1 ([`ScryptCost::STANDARD`]).
 
+use std::io::Write;
 use std::path::Path;
 
 use alloy::signers::local::coins_bip39::English;
-use alloy::signers::local::{LocalSignerError, MnemonicBuilder, PrivateKeySigner};
+use alloy::signers::local::{MnemonicBuilder, PrivateKeySigner};
 use hallmark_domain::ErrorCode;
-use serde::Deserialize;
+use zeroize::Zeroizing;
+
+use crate::keystore::{self, KeystoreError};
+pub use crate::keystore::{MAX_PBKDF2_ROUNDS, MAX_SCRYPT_MEMORY, Malformed, ScryptCost, TooCostly};
 
 /// Largest keystore file read (real ones are under 1 KB).
 pub const MAX_KEYSTORE_BYTES: u64 = 64 * 1024;
-/// Most scrypt memory a keystore may ask for (`128 · r · n` bytes): geth's "standard" 256 MiB.
-pub const MAX_SCRYPT_MEMORY: u64 = 256 * 1024 * 1024;
-/// Most PBKDF2 rounds a keystore may ask for.
-pub const MAX_PBKDF2_ROUNDS: u64 = 10_000_000;
 
 /// Why a key could not be read, made or written.
 #[derive(Debug, thiserror::Error)]
@@ -25,17 +27,11 @@ pub enum KeyError {
     #[error("the password does not open this keystore")]
     WrongPassword,
     /// The file is not a Web3 Secret Storage v3 keystore.
-    #[error("this is not an Ethereum keystore file (Web3 Secret Storage v3): {reason}")]
-    NotAKeystore {
-        /// What is wrong.
-        reason: String,
-    },
+    #[error("this is not an Ethereum keystore file (Web3 Secret Storage v3): {0}")]
+    NotAKeystore(#[from] Malformed),
     /// The keystore asks for more work than Hallmark allows.
-    #[error("this keystore asks for too much key-derivation work ({reason}); refused")]
-    TooCostly {
-        /// Which parameter.
-        reason: String,
-    },
+    #[error("this keystore asks for too much key-derivation work ({0}); refused")]
+    TooCostly(#[from] TooCostly),
     /// The recovery phrase is not a valid BIP-39 English phrase.
     #[error(
         "the recovery phrase is not valid (12 to 24 English BIP-39 words with a correct checksum)"
@@ -56,10 +52,20 @@ impl KeyError {
     pub fn code(&self) -> ErrorCode {
         match self {
             Self::WrongPassword => ErrorCode::WalletWrongPassword,
-            Self::NotAKeystore { .. } => ErrorCode::WalletNotAKeystore,
-            Self::TooCostly { .. } => ErrorCode::WalletKeystoreTooCostly,
+            Self::NotAKeystore(_) => ErrorCode::WalletNotAKeystore,
+            Self::TooCostly(_) => ErrorCode::WalletKeystoreTooCostly,
             Self::BadPhrase => ErrorCode::WalletBadPhrase,
             Self::File { .. } => ErrorCode::WalletFile,
+        }
+    }
+}
+
+impl From<KeystoreError> for KeyError {
+    fn from(e: KeystoreError) -> Self {
+        match e {
+            KeystoreError::Malformed(m) => Self::NotAKeystore(m),
+            KeystoreError::TooCostly(c) => Self::TooCostly(c),
+            KeystoreError::WrongPassword => Self::WrongPassword,
         }
     }
 }
@@ -68,20 +74,6 @@ fn file_error(path: &Path, e: impl std::fmt::Display) -> KeyError {
     KeyError::File {
         path: path.display().to_string(),
         reason: e.to_string(),
-    }
-}
-
-fn from_local(e: LocalSignerError) -> KeyError {
-    match e {
-        LocalSignerError::EthKeystoreError(eth_keystore::KeystoreError::MacMismatch) => {
-            KeyError::WrongPassword
-        }
-        LocalSignerError::EthKeystoreError(e) => KeyError::NotAKeystore {
-            reason: e.to_string(),
-        },
-        other => KeyError::NotAKeystore {
-            reason: other.to_string(),
-        },
     }
 }
 
@@ -104,92 +96,88 @@ pub fn key_from_phrase(phrase: &str, index: u32) -> Result<PrivateKeySigner, Key
         .map_err(|_| KeyError::BadPhrase)
 }
 
-/// Encrypts `key` with `password` (scrypt, n = 2¹³) into `dir/file_name`.
+/// The keystore of `key` encrypted with `password` at scrypt `cost` (JSON bytes).
+pub fn encrypt_key(
+    key: &PrivateKeySigner,
+    password: &[u8],
+    cost: ScryptCost,
+) -> Result<Vec<u8>, KeyError> {
+    let secret = Zeroizing::new(<[u8; 32]>::from(key.credential().to_bytes()));
+    let address = format!("{:#x}", key.address());
+    Ok(keystore::encrypt(&secret, password, cost, Some(&address))?)
+}
+
+/// Writes `bytes` to `path` so that the old file (if any) stays whole until the new one is
+/// complete: a 0600 temp file in the same folder, fsync, rename over `path`, fsync of the folder.
+pub fn write_private_atomically(path: &Path, bytes: &[u8]) -> Result<(), KeyError> {
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let written = options.open(&tmp).and_then(|mut file| {
+        // An existing temp file keeps its mode on open: tighten it too.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        }
+        file.write_all(bytes)?;
+        file.sync_all()
+    });
+    if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, path)) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(file_error(path, e));
+    }
+    if let Ok(handle) = std::fs::File::open(dir) {
+        // Persists the rename; a failure only weakens durability, never the file.
+        let _ = handle.sync_all();
+    }
+    Ok(())
+}
+
+/// Encrypts `key` with `password` (scrypt n = 2¹⁸, r = 8, p = 1: [`ScryptCost::STANDARD`]) into
+/// `dir/file_name`, a 0600 file written atomically.
 pub fn write_keystore(
     key: &PrivateKeySigner,
     password: &[u8],
     dir: &Path,
     file_name: &str,
 ) -> Result<(), KeyError> {
-    let mut rng = rand::thread_rng();
-    let secret = key.credential().to_bytes();
-    PrivateKeySigner::encrypt_keystore(dir, &mut rng, secret, password, Some(file_name))
-        .map(|_| ())
-        .map_err(|e| match e {
-            LocalSignerError::EthKeystoreError(eth_keystore::KeystoreError::StdIo(e)) => {
-                file_error(&dir.join(file_name), e)
-            }
-            other => from_local(other),
-        })
+    let bytes = encrypt_key(key, password, ScryptCost::STANDARD)?;
+    write_private_atomically(&dir.join(file_name), &bytes)
 }
 
-#[derive(Deserialize)]
-struct Header {
-    version: u64,
-    crypto: Crypto,
-}
-
-#[derive(Deserialize)]
-struct Crypto {
-    kdf: String,
-    kdfparams: serde_json::Value,
-}
-
-/// Refuses files that are not v3 keystores or whose KDF would cost too much, before decrypting.
-fn check_keystore(path: &Path) -> Result<(), KeyError> {
+/// Reads a keystore file, refusing one far larger than any keystore.
+pub fn read_keystore_bytes(path: &Path) -> Result<Vec<u8>, KeyError> {
     let size = std::fs::metadata(path)
         .map_err(|e| file_error(path, e))?
         .len();
     if size > MAX_KEYSTORE_BYTES {
-        return Err(KeyError::NotAKeystore {
-            reason: format!("{size} bytes is far larger than a keystore"),
-        });
+        return Err(Malformed::TooLarge(size).into());
     }
-    let bytes = std::fs::read(path).map_err(|e| file_error(path, e))?;
-    let header: Header = serde_json::from_slice(&bytes).map_err(|e| KeyError::NotAKeystore {
-        reason: e.to_string(),
-    })?;
-    if header.version != 3 {
-        return Err(KeyError::NotAKeystore {
-            reason: format!("version {} (only 3 is defined)", header.version),
-        });
-    }
-    let param = |name: &str| header.crypto.kdfparams.get(name).and_then(|v| v.as_u64());
-    match header.crypto.kdf.as_str() {
-        "scrypt" => {
-            let (Some(n), Some(r), Some(p)) = (param("n"), param("r"), param("p")) else {
-                return Err(KeyError::NotAKeystore {
-                    reason: "scrypt parameters n, r and p are missing".to_owned(),
-                });
-            };
-            let memory = 128u64.saturating_mul(r).saturating_mul(n);
-            if memory > MAX_SCRYPT_MEMORY || p > 16 || !n.is_power_of_two() {
-                return Err(KeyError::TooCostly {
-                    reason: format!("scrypt n = {n}, r = {r}, p = {p}"),
-                });
-            }
-        }
-        "pbkdf2" => match param("c") {
-            Some(c) if c <= MAX_PBKDF2_ROUNDS => {}
-            c => {
-                return Err(KeyError::TooCostly {
-                    reason: format!("pbkdf2 c = {c:?}"),
-                });
-            }
-        },
-        other => {
-            return Err(KeyError::NotAKeystore {
-                reason: format!("unknown key derivation {other:?}"),
-            });
-        }
-    }
-    Ok(())
+    std::fs::read(path).map_err(|e| file_error(path, e))
 }
 
-/// Decrypts the keystore at `path` with `password`, after checking its size and KDF cost.
+/// Decrypts the keystore `bytes` with `password`: every field and the KDF cost are checked
+/// before any key derivation.
+pub fn decrypt_key(bytes: &[u8], password: &[u8]) -> Result<PrivateKeySigner, KeyError> {
+    let secret = keystore::decrypt(bytes, password)?;
+    PrivateKeySigner::from_slice(secret.as_slice()).map_err(|_| Malformed::BadKey.into())
+}
+
+/// Decrypts the keystore at `path` with `password`, after checking its size, its fields and its
+/// KDF cost.
 pub fn read_keystore(path: &Path, password: &[u8]) -> Result<PrivateKeySigner, KeyError> {
-    check_keystore(path)?;
-    PrivateKeySigner::decrypt_keystore(path, password).map_err(from_local)
+    decrypt_key(&read_keystore_bytes(path)?, password)
 }
 
 #[cfg(test)]
@@ -235,6 +223,14 @@ mod tests {
         let path = dir.path().join("k.json");
         let text = std::fs::read_to_string(&path).expect("read");
         assert!(text.contains("\"scrypt\""), "{text}");
+        // New keys get geth's "standard" cost, n = 2¹⁸ (finding 8), in a 0600 file.
+        assert!(text.contains("\"n\":262144"), "{text}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
         assert!(
             !text.contains(&hex::encode(key.credential().to_bytes())),
             "the key is not stored in clear"

@@ -16,6 +16,7 @@ mod client;
 mod deploy;
 mod error;
 pub mod keys;
+pub mod keystore;
 mod role;
 mod seed;
 mod signed;

@@ -32,6 +32,7 @@ Environment:
   HALLMARK_CHAIN_ID   the chain id HALLMARK_CHAIN_RPC must report (default 31337)
   HALLMARK_ANVIL      the anvil binary for the dev chain
   HALLMARK_PASSWORD   the keystore password when signing as a wallet account (--as 0x…)
+  HALLMARK_NEW_PASSWORD  the new password of `hallmark wallet password`
   RUST_LOG            log filter for stderr (overrides -v)
 
 Output: results on stdout; with --json, the JSON described in docs/cli.md. On failure, one
@@ -205,7 +206,8 @@ pub(crate) enum Command {
     Pinning(crate::commands::pinning::PinningCommand),
     /// Wallet accounts (scrypt keystores in the data folder) to sign with `--as 0x…`.
     ///
-    /// Keystores are opened with $HALLMARK_PASSWORD.
+    /// Keystores are opened with $HALLMARK_PASSWORD; `wallet password` takes the new one from
+    /// $HALLMARK_NEW_PASSWORD.
     #[command(subcommand)]
     Wallet(crate::commands::wallet::WalletCommand),
     /// Write an exit kit: your works, bundles and chain, checkable with standard tools.

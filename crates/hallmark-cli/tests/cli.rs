@@ -1074,7 +1074,7 @@ fn wallet_accounts_from_the_cli_join_and_sign() {
     let phrase = "test test test test test test test test test test test junk\n";
     let imported = ok(hallmark_wallet(
         dir.path(),
-        Some("another password"),
+        Some("violet kettle under granite"),
         phrase,
         &["wallet", "import-phrase", "--label", "Four", "--index", "6"],
     ));
@@ -1122,4 +1122,138 @@ fn wallet_accounts_from_the_cli_join_and_sign() {
     ));
     let shown = ok(hallmark(dir.path(), &["work", &token, "--as", "issuer"]));
     assert!(shown.to_lowercase().contains(&ada), "owner is Ada: {shown}");
+}
+
+/// Finding 8: `wallet password` re-encrypts (a wrong current password leaves the keystore byte
+/// for byte as it was); `wallet forget` needs the password or --yes and keeps the only copy of
+/// a key unless told otherwise; a guessable password is refused with an explanation.
+#[test]
+fn wallet_password_and_forget_from_the_cli() {
+    let dir = TempDir::new().expect("tempdir");
+    let ok = |o: Output| {
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let with_new = |current: &str, new: Option<&str>, args: &[&str]| {
+        let mut command = hallmark_cli!().command(dir.path());
+        command.args(args).env("HALLMARK_PASSWORD", current);
+        if let Some(new) = new {
+            command.env("HALLMARK_NEW_PASSWORD", new);
+        }
+        output_with_input(&mut command, "")
+    };
+    let o = hallmark_wallet(
+        dir.path(),
+        Some("password123"),
+        "",
+        &["wallet", "create", "--label", "Ada"],
+    );
+    assert_ne!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("wallet.guessable_password"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("easy to guess"), "{}", stderr(&o));
+
+    let created = ok(hallmark_wallet(
+        dir.path(),
+        Some("correct horse battery"),
+        "",
+        &["wallet", "create", "--label", "Ada"],
+    ));
+    let ada = created
+        .split_whitespace()
+        .next()
+        .expect("address")
+        .to_owned();
+    let keystore = dir.path().join("keystores").join(format!("{ada}.json"));
+    let before = std::fs::read(&keystore).expect("keystore");
+
+    let o = with_new(
+        "wrong password",
+        Some("violet kettle under granite"),
+        &["wallet", "password", &ada],
+    );
+    assert_ne!(o.status.code(), Some(0));
+    assert!(
+        stderr(&o).contains("wallet.wrong_password"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read(&keystore).expect("keystore"), before);
+    let o = with_new("correct horse battery", None, &["wallet", "password", &ada]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("HALLMARK_NEW_PASSWORD"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read(&keystore).expect("keystore"), before);
+    let changed = ok(with_new(
+        "correct horse battery",
+        Some("violet kettle under granite"),
+        &["wallet", "password", &ada],
+    ));
+    assert!(changed.contains("password changed"), "{changed}");
+    assert_ne!(std::fs::read(&keystore).expect("keystore"), before);
+
+    // Forget: no password and no --yes is refused; the old password is refused; the new one
+    // without a backup keeps the only copy.
+    let o = hallmark_wallet(dir.path(), None, "", &["wallet", "forget", &ada]);
+    assert!(stderr(&o).contains("wallet.unconfirmed"), "{}", stderr(&o));
+    let o = hallmark_wallet(
+        dir.path(),
+        Some("correct horse battery"),
+        "",
+        &["wallet", "forget", &ada],
+    );
+    assert!(
+        stderr(&o).contains("wallet.wrong_password"),
+        "{}",
+        stderr(&o)
+    );
+    let o = hallmark_wallet(
+        dir.path(),
+        Some("violet kettle under granite"),
+        "",
+        &["wallet", "forget", &ada],
+    );
+    assert!(stderr(&o).contains("wallet.only_copy"), "{}", stderr(&o));
+    assert!(keystore.exists());
+    ok(hallmark_wallet(
+        dir.path(),
+        None,
+        "",
+        &["wallet", "export", &ada],
+    ));
+    let forgotten = ok(hallmark_wallet(
+        dir.path(),
+        Some("violet kettle under granite"),
+        "",
+        &["wallet", "forget", &ada],
+    ));
+    assert!(
+        forgotten.contains("forgotten") && forgotten.contains("exports"),
+        "{forgotten}"
+    );
+    assert!(!keystore.exists());
+    let listed = ok(hallmark_wallet(dir.path(), None, "", &["wallet", "list"]));
+    assert!(!listed.contains(&ada), "{listed}");
+
+    // --yes forgets even the only copy, and says so.
+    let bob = ok(hallmark_wallet(
+        dir.path(),
+        Some("violet kettle under granite"),
+        "",
+        &["wallet", "create", "--label", "Bob"],
+    ));
+    let bob = bob.split_whitespace().next().expect("address").to_owned();
+    let gone = ok(hallmark_wallet(
+        dir.path(),
+        None,
+        "",
+        &["wallet", "forget", &bob, "--yes"],
+    ));
+    assert!(gone.contains("no exported backup"), "{gone}");
 }

@@ -212,6 +212,12 @@ crate::wire_enum! {
         WalletBadPhrase = "wallet.bad_phrase",
         /// A keystore file cannot be read or written.
         WalletFile = "wallet.file",
+        /// The password is easy to guess (strength estimate below 3 of 4).
+        WalletGuessablePassword = "wallet.guessable_password",
+        /// Forgetting an account needs its password or an explicit confirmation.
+        WalletUnconfirmed = "wallet.unconfirmed",
+        /// The keystore is the only copy of the key (no exported backup); it was kept.
+        WalletOnlyCopy = "wallet.only_copy",
         /// The mint journal in the data folder cannot be read or written.
         MintJournal = "mint.journal",
         /// An interrupted mint of this file must be finished first.

@@ -78,7 +78,8 @@ pub use refresh::RefreshReport;
 pub use rpc::RpcEndpoint;
 pub use upload::Uploaded;
 pub use wallet::{
-    ActiveAccount, DEMO_JOIN_CREDITS, MIN_PASSWORD_CHARS, Origin, WalletAccount, unlock_keystore,
+    ActiveAccount, DEMO_JOIN_CREDITS, Forgotten, MIN_PASSWORD_CHARS, MIN_PASSWORD_SCORE, Origin,
+    PasswordChanged, WalletAccount, unlock_keystore,
 };
 
 /// The media type of `bytes` from their first bytes, if it is one Hallmark accepts (never SVG

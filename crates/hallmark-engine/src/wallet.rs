@@ -24,6 +24,10 @@ use crate::fsutil;
 
 /// Fewest characters of a new keystore password.
 pub const MIN_PASSWORD_CHARS: usize = 8;
+/// Lowest `zxcvbn` strength score (0 to 4) a new keystore password may have: 3 means "more than
+/// 10⁸ guesses" (safely unguessable against an online attack, and with scrypt n = 2¹⁸ about
+/// a second per guess and 256 MiB per guessing thread against an offline one).
+pub const MIN_PASSWORD_SCORE: u8 = 3;
 /// Longest account label.
 pub(crate) const MAX_LABEL_CHARS: usize = 40;
 /// Credits a newcomer gets when joining the demo consortium on the dev chain.
@@ -72,6 +76,22 @@ pub struct WalletAccount {
     pub unlocked: bool,
 }
 
+/// What [`Engine::change_password`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasswordChanged {
+    /// An exported backup made before: it still opens with the old password (export again).
+    pub stale_backup: Option<PathBuf>,
+}
+
+/// What [`Engine::forget_account`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Forgotten {
+    /// `0x…`, lowercase.
+    pub address: String,
+    /// The exported backup that still holds the key, if any.
+    pub backup: Option<PathBuf>,
+}
+
 /// Who the app signs as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ActiveAccount {
@@ -117,14 +137,44 @@ fn checked_label(label: &str) -> Result<String, EngineError> {
     Ok(label.to_owned())
 }
 
-fn checked_new_password(password: &str) -> Result<(), EngineError> {
+/// Refuses a new keystore password shorter than [`MIN_PASSWORD_CHARS`] or whose `zxcvbn`
+/// estimate is below [`MIN_PASSWORD_SCORE`] (`context`: words the password should not be built
+/// from, such as the account's name), with zxcvbn's own warning and suggestions.
+fn checked_new_password(password: &str, context: &[&str]) -> Result<(), EngineError> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(EngineError::WalletRule {
             code: ErrorCode::WalletWeakPassword,
             reason: format!("choose a password of at least {MIN_PASSWORD_CHARS} characters"),
         });
     }
-    Ok(())
+    let mut inputs = vec!["hallmark", "wallet", "keystore", "password"];
+    inputs.extend(context.iter().copied().filter(|w| !w.trim().is_empty()));
+    let estimate = zxcvbn::zxcvbn(password, &inputs);
+    let score = u8::from(estimate.score());
+    if score >= MIN_PASSWORD_SCORE {
+        return Ok(());
+    }
+    let mut reason = format!(
+        "this password is easy to guess (strength {score} of 4; at least {MIN_PASSWORD_SCORE} is needed)"
+    );
+    if let Some(feedback) = estimate.feedback() {
+        if let Some(warning) = feedback.warning() {
+            reason.push_str(&format!(": {warning}"));
+        }
+        for suggestion in feedback.suggestions() {
+            reason.push_str(&format!(" {suggestion}"));
+        }
+    }
+    if !reason.ends_with('.') {
+        reason.push('.');
+    }
+    if !reason.contains("Add another word") {
+        reason.push_str(" A few unrelated words together are strong and easy to remember.");
+    }
+    Err(EngineError::WalletRule {
+        code: ErrorCode::WalletGuessablePassword,
+        reason,
+    })
 }
 
 fn now() -> u64 {
@@ -270,7 +320,7 @@ impl Engine {
         password: &str,
     ) -> Result<WalletAccount, EngineError> {
         let label = checked_label(label)?;
-        checked_new_password(password)?;
+        checked_new_password(password, &[&label])?;
         self.add_encrypted(keys::random_key(), label, Origin::Created, password)
             .await
     }
@@ -299,7 +349,7 @@ impl Engine {
         password: &str,
     ) -> Result<WalletAccount, EngineError> {
         let label = checked_label(label)?;
-        checked_new_password(password)?;
+        checked_new_password(password, &[&label])?;
         let phrase = phrase.to_owned();
         let key =
             tokio::task::spawn_blocking(move || keys::key_from_phrase(&phrase, index)).await??;
@@ -308,7 +358,8 @@ impl Engine {
     }
 
     /// Adds the account of a keystore file from another wallet (opened with its `password`,
-    /// which keeps protecting the copy kept here).
+    /// which keeps protecting the copy kept here; a keystore weaker than scrypt n = 2¹⁸ is
+    /// re-encrypted at that cost).
     pub async fn import_keystore(
         &self,
         label: &str,
@@ -316,23 +367,22 @@ impl Engine {
         password: &str,
     ) -> Result<WalletAccount, EngineError> {
         let label = checked_label(label)?;
-        let (source, secret) = (
-            path.to_owned(),
-            Zeroizing::new(password.as_bytes().to_vec()),
-        );
-        let key =
-            tokio::task::spawn_blocking(move || keys::read_keystore(&source, &secret)).await??;
-        let source = path.to_owned();
+        // Read once: the bytes checked and opened are the bytes kept.
+        let bytes = keys::read_keystore_bytes(path)?;
+        let (copy, secret) = (bytes.clone(), Zeroizing::new(password.as_bytes().to_vec()));
+        let key = tokio::task::spawn_blocking(move || keys::decrypt_key(&copy, &secret)).await??;
+        // The copy kept here is at least as costly to attack as a keystore made here: a weaker
+        // one (geth's "light" n = 2¹², Hallmark's earlier 2¹³, PBKDF2) is re-encrypted with the
+        // same password at n = 2¹⁸; a standard or stronger scrypt one is copied as is.
+        let strong = hallmark_chain::keystore::scrypt_cost(&bytes)
+            .is_some_and(keys::ScryptCost::at_least_standard);
+        if !strong {
+            return self
+                .add_encrypted(key, label, Origin::Keystore, password)
+                .await;
+        }
         self.add_key(key, label, Origin::Keystore, move |dir, name| {
-            let bytes = std::fs::read(&source).map_err(|e| EngineError::DataDir {
-                path: source.clone(),
-                reason: e.to_string(),
-            })?;
-            let target = dir.join(name);
-            fsutil::write_atomically(&target, &bytes).map_err(|e| EngineError::DataDir {
-                path: target,
-                reason: e.to_string(),
-            })
+            Ok(keys::write_private_atomically(&dir.join(name), &bytes)?)
         })
         .await
     }
@@ -382,6 +432,144 @@ impl Engine {
                 reason: e.to_string(),
             })?;
         Ok(target)
+    }
+
+    /// Where [`export_keystore`](Self::export_keystore) puts the backup of `address`.
+    fn backup_path(&self, address: Address) -> PathBuf {
+        self.config()
+            .data_dir
+            .join("exports")
+            .join(format!("keystore-{}", keystore_name(address)))
+    }
+
+    /// The exported backup of `address`, when one is there and is a well-formed keystore.
+    fn existing_backup(&self, address: Address) -> Option<PathBuf> {
+        let path = self.backup_path(address);
+        let bytes = std::fs::read(&path).ok()?;
+        hallmark_chain::keystore::check_keystore(&bytes)
+            .is_ok()
+            .then_some(path)
+    }
+
+    /// Re-encrypts the keystore of `address` with `new_password` (scrypt n = 2¹⁸), after
+    /// `current_password` opens it. The new keystore is a 0600 temp file, fsynced, then renamed
+    /// over the old one: a wrong password, a weak new one or a crash leaves the old file whole.
+    /// Returns an exported backup that still opens with the old password, if there is one.
+    pub async fn change_password(
+        &self,
+        address: &str,
+        current_password: &str,
+        new_password: &str,
+    ) -> Result<PasswordChanged, EngineError> {
+        let address = self.listed_address(address)?;
+        let label = self
+            .read_list()?
+            .accounts
+            .into_iter()
+            .find(|a| a.address == address)
+            .map(|a| a.label)
+            .unwrap_or_default();
+        // The new password is judged before the slow unlock.
+        checked_new_password(new_password, &[&label])?;
+        let path = self.keystore_dir().join(keystore_name(address));
+        let (current, new) = (
+            Zeroizing::new(current_password.as_bytes().to_vec()),
+            Zeroizing::new(new_password.as_bytes().to_vec()),
+        );
+        let key = tokio::task::spawn_blocking(move || -> Result<_, EngineError> {
+            let key = keys::read_keystore(&path, &current)?;
+            if key.address() != address {
+                return Err(EngineError::WalletRule {
+                    code: ErrorCode::WalletMismatch,
+                    reason: format!("the keystore of {address:#x} holds another key"),
+                });
+            }
+            let bytes = keys::encrypt_key(&key, &new, keys::ScryptCost::STANDARD)?;
+            keys::write_private_atomically(&path, &bytes)?;
+            Ok(key)
+        })
+        .await??;
+        info!(%address, "keystore password changed");
+        {
+            let mut state = self.wallet_state();
+            if state.unlocked.contains_key(&address) {
+                state.unlocked.insert(address, key);
+            }
+        }
+        Ok(PasswordChanged {
+            stale_backup: self.existing_backup(address),
+        })
+    }
+
+    /// Removes the account `address` from the wallet and deletes its keystore. It needs a
+    /// confirmation: `password` must open the keystore, or `confirmed` be true. And unless
+    /// `confirmed`, an account with no exported backup (`<data>/exports/`) is kept: the keystore
+    /// may be the only copy of the key ([`ErrorCode::WalletOnlyCopy`]).
+    pub async fn forget_account(
+        &self,
+        address: &str,
+        password: Option<&str>,
+        confirmed: bool,
+    ) -> Result<Forgotten, EngineError> {
+        let address = self.listed_address(address)?;
+        let path = self.keystore_dir().join(keystore_name(address));
+        match password {
+            Some(password) => {
+                let (source, secret) = (path.clone(), Zeroizing::new(password.as_bytes().to_vec()));
+                let key =
+                    tokio::task::spawn_blocking(move || keys::read_keystore(&source, &secret))
+                        .await??;
+                if key.address() != address {
+                    return Err(EngineError::WalletRule {
+                        code: ErrorCode::WalletMismatch,
+                        reason: format!("the keystore of {address:#x} holds another key"),
+                    });
+                }
+            }
+            None if confirmed => {}
+            None => {
+                return Err(EngineError::WalletRule {
+                    code: ErrorCode::WalletUnconfirmed,
+                    reason: format!("give the password of {address:#x} (or confirm) to forget it"),
+                });
+            }
+        }
+        let backup = self.existing_backup(address);
+        if backup.is_none() && !confirmed {
+            return Err(EngineError::WalletRule {
+                code: ErrorCode::WalletOnlyCopy,
+                reason: format!(
+                    "{address:#x} has no exported backup: this keystore may be the only copy of its key, so it was kept (export it first, or confirm that the key may be lost)"
+                ),
+            });
+        }
+        // The list first, then the file: a crash in between leaves an unlisted keystore (as
+        // adding does), never a listed account without its key.
+        let mut list = self.read_list()?;
+        list.accounts.retain(|a| a.address != address);
+        self.write_list(&list)?;
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(EngineError::DataDir {
+                    path,
+                    reason: e.to_string(),
+                });
+            }
+        }
+        {
+            let mut state = self.wallet_state();
+            state.unlocked.remove(&address);
+            if state.active == ActiveAccount::Wallet(address) {
+                state.active = ActiveAccount::Demo(crate::accounts::DEFAULT_ACCOUNT);
+            }
+        }
+        info!(%address, backup = backup.is_some(), "account forgotten");
+        Ok(Forgotten {
+            address: format!("{address:#x}"),
+            backup,
+        })
     }
 
     fn listed_address(&self, text: &str) -> Result<Address, EngineError> {
@@ -519,8 +707,31 @@ mod tests {
         for bad in ["", "   ", "a\nb", &"x".repeat(41)] {
             assert!(checked_label(bad).is_err(), "{bad:?}");
         }
-        assert!(checked_new_password("12345678").is_ok());
-        assert!(checked_new_password("1234567").is_err());
-        assert!(checked_new_password("密码密码密码密码").is_ok());
+        let code = |password: &str| checked_new_password(password, &["Ada"]).map_err(|e| e.code());
+        assert_eq!(code("1234567"), Err(ErrorCode::WalletWeakPassword));
+        for guessable in [
+            "12345678",
+            "password1",
+            "Ada12345",
+            "hallmark2024",
+            "qwertyuiop",
+        ] {
+            assert_eq!(
+                code(guessable),
+                Err(ErrorCode::WalletGuessablePassword),
+                "{guessable}"
+            );
+        }
+        for strong in [
+            "correct horse battery",
+            "violet kettle under granite",
+            "山川湖海风雨雷电云雪",
+        ] {
+            assert_eq!(code(strong), Ok(()), "{strong}");
+        }
+        let explained = checked_new_password("password1", &[]).expect_err("weak");
+        let text = explained.to_string();
+        assert!(text.contains("easy to guess"), "{text}");
+        assert!(text.contains("common"), "zxcvbn's warning is shown: {text}");
     }
 }

@@ -376,3 +376,219 @@ async fn keystores_and_their_backups_are_readable_by_their_owner_only() {
     assert_eq!(mode(&backup), 0o600);
     engine.shutdown().await;
 }
+
+/// Finding 8: a new keystore's password gets a strength estimate (zxcvbn); a guessable one is
+/// refused with zxcvbn's explanation, before any key is made.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guessable_password_is_refused_with_a_plain_explanation() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let engine = Engine::open(Config::embedded(dir.path().join("data")))
+        .await
+        .expect("engine");
+    for guessable in ["password123", "qwertyuiop", "Ada Lovelace 1"] {
+        let refused = engine
+            .create_account("Ada Lovelace", guessable)
+            .await
+            .expect_err(guessable);
+        assert_eq!(refused.code(), "wallet.guessable_password", "{guessable}");
+        assert!(refused.to_string().contains("easy to guess"), "{refused}");
+    }
+    let phrase = "test test test test test test test test test test test junk";
+    let refused = engine
+        .import_phrase("Phrase", phrase, 0, "letmein123")
+        .await
+        .expect_err("guessable");
+    assert_eq!(refused.code(), "wallet.guessable_password");
+    assert!(engine.wallet_accounts().expect("list").is_empty());
+    // The 8-character minimum still comes first.
+    assert_eq!(
+        engine
+            .create_account("Ada", "Xq7!")
+            .await
+            .expect_err("short")
+            .code(),
+        "wallet.weak_password"
+    );
+    engine
+        .create_account("Ada", PASSWORD)
+        .await
+        .expect("a strong password is accepted");
+    engine.shutdown().await;
+}
+
+fn keystore_n(path: &std::path::Path) -> u64 {
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(path).expect("read")).expect("json");
+    json["crypto"]["kdfparams"]["n"].as_u64().expect("n")
+}
+
+/// Finding 8: change-password re-encrypts at n = 2¹⁸ atomically; a wrong current password or a
+/// guessable new one leaves the keystore byte for byte as it was.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changing_the_password_reencrypts_and_a_wrong_one_changes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let engine = Engine::open(Config::embedded(data.clone()))
+        .await
+        .expect("engine");
+    // An account imported from a keystore of the earlier cost (n = 2¹³) ...
+    let key = hallmark_chain::keys::random_key();
+    let legacy = hallmark_chain::keys::encrypt_key(
+        &key,
+        PASSWORD.as_bytes(),
+        hallmark_chain::keys::ScryptCost {
+            log_n: 13,
+            r: 8,
+            p: 1,
+        },
+    )
+    .expect("encrypt");
+    let outside = dir.path().join("legacy.json");
+    std::fs::write(&outside, &legacy).expect("write");
+    let ada = engine
+        .import_keystore("Ada", &outside, PASSWORD)
+        .await
+        .expect("an n = 2^13 keystore opens");
+    let keystore = data.join("keystores").join(format!("{}.json", ada.address));
+    // ... is kept here at n = 2¹⁸.
+    assert_eq!(keystore_n(&keystore), 1 << 18);
+    let before = std::fs::read(&keystore).expect("read");
+
+    let wrong = engine
+        .change_password(
+            &ada.address,
+            "not the password",
+            "violet kettle under granite",
+        )
+        .await
+        .expect_err("wrong");
+    assert_eq!(wrong.code(), "wallet.wrong_password");
+    assert_eq!(std::fs::read(&keystore).expect("read"), before, "unchanged");
+    let weak = engine
+        .change_password(&ada.address, PASSWORD, "password123")
+        .await
+        .expect_err("weak");
+    assert_eq!(weak.code(), "wallet.guessable_password");
+    assert_eq!(std::fs::read(&keystore).expect("read"), before, "unchanged");
+
+    let changed = engine
+        .change_password(&ada.address, PASSWORD, "violet kettle under granite")
+        .await
+        .expect("change");
+    assert_eq!(changed.stale_backup, None);
+    let after = std::fs::read(&keystore).expect("read");
+    assert_ne!(after, before);
+    assert_eq!(keystore_n(&keystore), 1 << 18);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&keystore)
+            .expect("meta")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(data.join("keystores"))
+        .expect("dir")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    engine.lock_wallet();
+    assert_eq!(
+        engine
+            .unlock_account(&ada.address, PASSWORD)
+            .await
+            .expect_err("old password")
+            .code(),
+        "wallet.wrong_password"
+    );
+    engine
+        .unlock_account(&ada.address, "violet kettle under granite")
+        .await
+        .expect("new password");
+    // An earlier backup still opens with the old password: the change says so.
+    engine.export_keystore(&ada.address).expect("export");
+    let again = engine
+        .change_password(&ada.address, "violet kettle under granite", PASSWORD)
+        .await
+        .expect("change back");
+    assert!(again.stale_backup.is_some());
+    engine.shutdown().await;
+}
+
+/// Finding 8: forgetting an account needs its password (or a confirmation), and never deletes
+/// the only copy of a key without that confirmation.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forgetting_an_account_is_confirmed_and_keeps_the_only_copy() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let engine = Engine::open(Config::embedded(data.clone()))
+        .await
+        .expect("engine");
+    let ada = engine
+        .create_account("Ada", PASSWORD)
+        .await
+        .expect("create");
+    let keystore = data.join("keystores").join(format!("{}.json", ada.address));
+    let before = std::fs::read(&keystore).expect("read");
+    let code = |r: Result<hallmark_engine::Forgotten, hallmark_engine::EngineError>| {
+        r.expect_err("refused").code().as_str().to_owned()
+    };
+
+    assert_eq!(
+        code(engine.forget_account(&ada.address, None, false).await),
+        "wallet.unconfirmed"
+    );
+    assert_eq!(
+        code(
+            engine
+                .forget_account(&ada.address, Some("wrong password"), false)
+                .await
+        ),
+        "wallet.wrong_password"
+    );
+    // The right password, but no backup: the only copy is kept.
+    assert_eq!(
+        code(
+            engine
+                .forget_account(&ada.address, Some(PASSWORD), false)
+                .await
+        ),
+        "wallet.only_copy"
+    );
+    assert_eq!(
+        std::fs::read(&keystore).expect("read"),
+        before,
+        "kept whole"
+    );
+    assert_eq!(engine.wallet_accounts().expect("list").len(), 1);
+
+    let backup = engine.export_keystore(&ada.address).expect("export");
+    let forgotten = engine
+        .forget_account(&ada.address, Some(PASSWORD), false)
+        .await
+        .expect("forget");
+    assert_eq!(forgotten.backup.as_deref(), Some(backup.as_path()));
+    assert!(!keystore.exists());
+    assert!(backup.exists(), "the backup is not touched");
+    assert!(engine.wallet_accounts().expect("list").is_empty());
+    assert!(
+        engine.app_signer().is_ok(),
+        "signing falls back to the demo account"
+    );
+
+    // An explicit confirmation forgets even the only copy (and says there is no backup).
+    let bob = engine
+        .create_account("Bob", "violet kettle under granite")
+        .await
+        .expect("create");
+    let forgotten = engine
+        .forget_account(&bob.address, None, true)
+        .await
+        .expect("confirmed");
+    assert_eq!(forgotten.backup, None);
+    assert!(engine.wallet_accounts().expect("list").is_empty());
+    engine.shutdown().await;
+}

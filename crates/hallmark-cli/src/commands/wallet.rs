@@ -1,7 +1,8 @@
-//! `hallmark wallet list|create|import-phrase|import-keystore|export|join`: the wallet accounts
-//! of the data folder (scrypt keystores, see docs/wallet.md). Passwords come from
-//! `$HALLMARK_PASSWORD` and recovery phrases from standard input, never from the command line;
-//! any command then signs as a wallet account with `--as 0x…`.
+//! `hallmark wallet list|create|import-phrase|import-keystore|export|password|forget|join`: the
+//! wallet accounts of the data folder (scrypt keystores, see docs/wallet.md). Passwords come from
+//! `$HALLMARK_PASSWORD` (and a new one from `$HALLMARK_NEW_PASSWORD`) and recovery phrases from
+//! standard input, never from the command line; any command then signs as a wallet account with
+//! `--as 0x…`.
 
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -23,7 +24,8 @@ pub(crate) enum WalletCommand {
         #[arg(long)]
         json: bool,
     },
-    /// A new account with a random key, encrypted with $HALLMARK_PASSWORD (8+ characters).
+    /// A new account with a random key, encrypted with $HALLMARK_PASSWORD (8+ characters, not
+    /// easy to guess).
     Create {
         /// The account's name.
         #[arg(long)]
@@ -52,6 +54,23 @@ pub(crate) enum WalletCommand {
         /// The account's 0x address.
         address: String,
     },
+    /// Change an account's password: $HALLMARK_PASSWORD opens the keystore, which is then
+    /// re-encrypted with $HALLMARK_NEW_PASSWORD (replaced atomically; a wrong password changes
+    /// nothing).
+    Password {
+        /// The account's 0x address.
+        address: String,
+    },
+    /// Remove an account and delete its keystore, confirmed by its password ($HALLMARK_PASSWORD)
+    /// or --yes. Without --yes, an account with no exported backup is kept (its keystore may be
+    /// the only copy of the key).
+    Forget {
+        /// The account's 0x address.
+        address: String,
+        /// Forget it even without its password, and even when no backup was exported.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Dev chain only: the council admits the account to the demo consortium (member role,
     /// 1000 credits, gas money).
     Join {
@@ -64,6 +83,12 @@ fn password() -> Result<Zeroizing<String>, Failure> {
     std::env::var("HALLMARK_PASSWORD")
         .map(Zeroizing::new)
         .map_err(|_| Failure::bad_input("set HALLMARK_PASSWORD to the account's password"))
+}
+
+fn new_password() -> Result<Zeroizing<String>, Failure> {
+    std::env::var("HALLMARK_NEW_PASSWORD")
+        .map(Zeroizing::new)
+        .map_err(|_| Failure::bad_input("set HALLMARK_NEW_PASSWORD to the account's new password"))
 }
 
 fn phrase_from_stdin() -> Result<Zeroizing<String>, Failure> {
@@ -119,6 +144,36 @@ pub(crate) async fn run(cli: &Cli, command: &WalletCommand) -> Result<(), Failur
                     "keystore copied to {} (still encrypted with its password)",
                     path.display()
                 ));
+            }
+            WalletCommand::Password { address } => {
+                let changed = engine
+                    .change_password(address, &password()?, &new_password()?)
+                    .await?;
+                let mut text = format!("{address}: password changed (keystore re-encrypted)");
+                if let Some(backup) = changed.stale_backup {
+                    text.push_str(&format!(
+                        "\nthe backup {} still opens with the old password: export again (hallmark wallet export {address}) and delete the old copy",
+                        backup.display()
+                    ));
+                }
+                return print_line(&text);
+            }
+            WalletCommand::Forget { address, yes } => {
+                let password = std::env::var("HALLMARK_PASSWORD").ok().map(Zeroizing::new);
+                let forgotten = engine
+                    .forget_account(address, password.as_deref().map(String::as_str), *yes)
+                    .await?;
+                return print_line(&match forgotten.backup {
+                    Some(backup) => format!(
+                        "{} forgotten; its key is still in the backup {} (with the password it had when exported)",
+                        forgotten.address,
+                        backup.display()
+                    ),
+                    None => format!(
+                        "{} forgotten; no exported backup was found: the key is gone unless you kept another copy",
+                        forgotten.address
+                    ),
+                });
             }
             WalletCommand::Join { .. } => return Ok(()),
         };
