@@ -15,7 +15,7 @@ mod common;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
@@ -26,6 +26,7 @@ use hallmark_chain::{DemoAccounts, U256};
 use hallmark_engine::catalog::Catalog;
 use hallmark_engine::{Config, IpfsBackend};
 use hallmark_testkit::pictures;
+use hallmark_testkit::tmpfs::{fill, tmpfs_or_skip};
 
 // ---------------------------------------------------------------------------------------------
 // Processes and servers
@@ -490,101 +491,6 @@ fn kubo_closed_or_lying_is_refused_and_nothing_is_kept() {
 
 // ---------------------------------------------------------------------------------------------
 // Disk full and read-only (root: a small tmpfs)
-
-/// A tmpfs mounted on a fresh folder, unmounted on drop.
-struct Tmpfs {
-    dir: PathBuf,
-}
-
-impl Tmpfs {
-    /// Mounts `size` (e.g. `8m`), or says why not.
-    fn mount(parent: &Path, size: &str) -> Result<Self, String> {
-        let dir = parent.join("mnt");
-        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-        let status = Command::new("mount")
-            .args([
-                "-t",
-                "tmpfs",
-                "-o",
-                &format!("size={size},mode=0755"),
-                "tmpfs",
-            ])
-            .arg(&dir)
-            .stderr(Stdio::null())
-            .status()
-            .map_err(|e| e.to_string())?;
-        if status.success() {
-            Ok(Self { dir })
-        } else {
-            Err(format!("`mount -t tmpfs` failed ({status})"))
-        }
-    }
-
-    fn remount(&self, mode: &str) {
-        let status = Command::new("mount")
-            .args(["-o", &format!("remount,{mode}")])
-            .arg(&self.dir)
-            .status()
-            .expect("mount");
-        assert!(status.success(), "remount {mode}");
-    }
-}
-
-impl Drop for Tmpfs {
-    fn drop(&mut self) {
-        let unmounted = Command::new("umount")
-            .arg(&self.dir)
-            .status()
-            .is_ok_and(|s| s.success());
-        if !unmounted {
-            // Busy (a process still holds a file there): detach it now, freed when released.
-            let _ = Command::new("umount").arg("-l").arg(&self.dir).status();
-        }
-    }
-}
-
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
-}
-
-/// A tmpfs, or a printed reason to skip.
-fn tmpfs_or_skip(parent: &Path, size: &str, test: &str) -> Option<Tmpfs> {
-    if !is_root() {
-        eprintln!("skipped: {test} needs root to mount a tmpfs");
-        return None;
-    }
-    match Tmpfs::mount(parent, size) {
-        Ok(fs) => Some(fs),
-        Err(e) => {
-            eprintln!("skipped: {test}: {e}");
-            None
-        }
-    }
-}
-
-/// Fills the file system of `dir` with one file, then frees `keep` bytes of it.
-fn fill(dir: &Path, keep: u64) -> PathBuf {
-    let path = dir.join("filler");
-    let mut file = std::fs::File::create(&path).expect("filler");
-    let chunk = vec![0x5a_u8; 64 * 1024];
-    let mut written = 0u64;
-    loop {
-        match file.write(&chunk) {
-            Ok(0) => break,
-            Ok(n) => written += n as u64,
-            Err(e) if e.raw_os_error() == Some(28) => break,
-            Err(e) => panic!("filling: {e}"),
-        }
-    }
-    let _ = file.sync_all();
-    file.set_len(written.saturating_sub(keep))
-        .expect("free some");
-    path
-}
 
 #[test]
 fn a_full_disk_is_said_and_nothing_is_half_written() {

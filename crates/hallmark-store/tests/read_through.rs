@@ -387,3 +387,78 @@ async fn a_stalled_endpoint_does_not_hold_the_read_up() {
         "{took:?}"
     );
 }
+
+/// A full cache disk (issue 16, bad input): a read-through that runs out of space stops with
+/// `store.disk_full`, leaves no temporary file, and what was cached before still reads.
+#[tokio::test]
+async fn a_full_disk_stops_a_read_through_with_its_code_and_keeps_what_was_cached() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let Some(fs) = hallmark_testkit::tmpfs::tmpfs_or_skip(
+        dir.path(),
+        "4m",
+        "a_full_disk_stops_a_read_through_with_its_code_and_keeps_what_was_cached",
+    ) else {
+        return;
+    };
+    let node = node().await;
+    let settings = ImportSettings::kubo_v1();
+    let small = fresh_bytes(200_000);
+    let large = fresh_bytes(6_000_000);
+    let small_cid = node
+        .add_bytes(small.clone(), &settings)
+        .await
+        .expect("small")
+        .root;
+    let large_cid = node.add_bytes(large, &settings).await.expect("large").root;
+    let endpoints = [ReadEndpoint {
+        kind: ReadKind::KuboRpc,
+        url: node.url().to_owned(),
+    }];
+    let store = member(&fs.dir.join("member"), &endpoints, 64 * MB);
+    assert_eq!(
+        store.read_file(&small_cid, 8 * MB).await.expect("small"),
+        small
+    );
+
+    let full = store
+        .read_file(&large_cid, 16 * MB)
+        .await
+        .expect_err("6 MB do not fit on a 4 MB disk");
+    assert_eq!(full.code().to_string(), "store.disk_full", "{full}");
+    assert!(
+        !full.to_string().contains("ipfs/blocks"),
+        "an internal path: {full}"
+    );
+
+    // What was kept before is whole and still reads, offline.
+    drop(store);
+    let offline = member(
+        &fs.dir.join("member"),
+        &[gateway_endpoint(&closed_url().await)],
+        64 * MB,
+    );
+    assert_eq!(
+        offline.read_file(&small_cid, 8 * MB).await.expect("cached"),
+        small
+    );
+    // The large work's verified blocks that did fit may stay (a later read fetches the rest);
+    // no half-written block or temporary file is left, and offline it is simply not available.
+    let missing = offline
+        .read_file(&large_cid, 16 * MB)
+        .await
+        .expect_err("not all of it is here");
+    assert_ne!(missing.code().to_string(), "store.disk_full", "{missing}");
+    let mut temporaries = Vec::new();
+    let mut folders = vec![fs.dir.join("member")];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).expect("read dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if entry.file_name().to_string_lossy().contains("tmp") {
+                temporaries.push(path);
+            }
+        }
+    }
+    assert!(temporaries.is_empty(), "{temporaries:?}");
+}

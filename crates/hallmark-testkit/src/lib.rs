@@ -5,7 +5,8 @@
 //!   Hallmark settings;
 //! - [`anvil`]: a throwaway anvil dev chain on a port of its own, stopped on drop;
 //! - [`noise`]: seeded noise bytes;
-//! - [`pictures`]: seeded test pictures (noise, and detailed textures for the copy check).
+//! - [`pictures`]: seeded test pictures (noise, and detailed textures for the copy check);
+//! - [`tmpfs`]: a small tmpfs for disk-full and read-only tests (root).
 //!
 //! It depends on no Hallmark crate, so any crate of the workspace can use it in its tests.
 
@@ -14,6 +15,7 @@ pub mod cli;
 pub mod noise;
 pub mod pictures;
 pub mod tls;
+pub mod tmpfs;
 
 pub use anvil::{Anvil, AnvilBuilder};
 pub use cli::Hallmark;
