@@ -99,13 +99,7 @@ impl Deployment {
     /// every address, this client's [`SUITE_VERSION`], and the contracts wired to each other as
     /// recorded.
     pub async fn verify(&self, provider: &DynProvider) -> ChainResult<()> {
-        let code = self.check_code(provider).await;
-        if let Err(ChainError::ForeignCode { .. }) = &code {
-            // An older or newer suite says so more helpfully than "foreign code".
-            check_suite_version(provider, self).await?;
-        }
-        code?;
-        check_suite_version(provider, self).await?;
+        check_code_and_version(provider, self, &self.contracts()).await?;
         self.check_wiring(provider).await
     }
 
@@ -215,6 +209,24 @@ impl Deployment {
             .call()
             .await
             .map_err(ChainError::from_contract)
+    }
+}
+
+/// [`check_code_of`] `contracts`, then the market's [`SUITE_VERSION`]. Code that is not this
+/// build's is reported as [`ChainError::OutdatedSuite`] when the market speaks another version
+/// (more helpful than "foreign code"), else as [`ChainError::ForeignCode`].
+async fn check_code_and_version(
+    provider: &DynProvider,
+    deployment: &Deployment,
+    contracts: &[(&'static str, Address)],
+) -> ChainResult<()> {
+    match check_code_of(provider, contracts).await {
+        Ok(()) => check_suite_version(provider, deployment).await,
+        Err(foreign @ ChainError::ForeignCode { .. }) => {
+            check_suite_version(provider, deployment).await?;
+            Err(foreign)
+        }
+        Err(other) => Err(other),
     }
 }
 
@@ -344,16 +356,8 @@ pub async fn deploy_suite(
         .await
         .map_err(ChainError::from_rpc)?;
     if let Some(mut existing) = read_deployment(&params.dir, chain_id)? {
-        let checked = match check_code_of(&provider, &existing.core_contracts()).await {
-            Ok(()) => check_suite_version(&provider, &existing).await,
-            Err(ChainError::ForeignCode { contract, address }) => {
-                // Another interface says so more helpfully than "foreign code".
-                check_suite_version(&provider, &existing)
-                    .await
-                    .and(Err(ChainError::ForeignCode { contract, address }))
-            }
-            Err(e) => Err(e),
-        };
+        let checked =
+            check_code_and_version(&provider, &existing, &existing.core_contracts()).await;
         match checked {
             Ok(()) => {
                 existing.check_wiring(&provider).await?;
