@@ -27,6 +27,8 @@ const DEPLOYABLE = [
   "HallmarkMarket",
   "HallmarkLicences",
   "HallmarkReviews",
+  "HallmarkCouncil",
+  "HallmarkTimelock",
 ];
 const EXPECTED_SOLC = "0.8.30";
 

@@ -5,7 +5,7 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {IHallmarkConsortium} from "./HallmarkInterfaces.sol";
 
 /// @title HallmarkCredit
-/// @notice The settlement credit of the Hallmark market: an ERC-20 minted by the council only
+/// @notice The settlement credit of the Hallmark market: an ERC-20 minted by the council's governance only
 /// (prices are never in the native coin or any crypto asset). It moves only between active
 /// members and the system contracts (market, licences) the council designates. Two decimals, like
 /// a fiat amount in cents/fen. Credit never moves member to member: a transfer between two
@@ -21,7 +21,7 @@ contract HallmarkCredit is ERC20 {
 
     event SystemAccountSet(address indexed account, bool allowed, address by);
 
-    error NotCouncil(address account);
+    error NotGovernance(address account);
     error NotMember(address account);
     error ZeroAddress();
     error TransfersOnlyThroughSystem(address caller);
@@ -31,8 +31,9 @@ contract HallmarkCredit is ERC20 {
         consortium = consortium_;
     }
 
-    modifier onlyCouncil() {
-        if (!consortium.isCouncil(msg.sender)) revert NotCouncil(msg.sender);
+    /// @dev The consortium's governance timelock (the founding council while a deployment wires).
+    modifier onlyGovernance() {
+        if (!consortium.mayGovern(msg.sender)) revert NotGovernance(msg.sender);
         _;
     }
 
@@ -42,14 +43,15 @@ contract HallmarkCredit is ERC20 {
     }
 
     /// @notice Allows or disallows a system contract to hold and move credit.
-    function setSystemAccount(address account, bool allowed) external onlyCouncil {
+    function setSystemAccount(address account, bool allowed) external onlyGovernance {
         if (account == address(0)) revert ZeroAddress();
         isSystemAccount[account] = allowed;
         emit SystemAccountSet(account, allowed, msg.sender);
     }
 
-    /// @notice Mints credit to a member or system account (council only).
-    function mint(address to, uint256 amount) external onlyCouncil {
+    /// @notice Mints credit to a member or system account (governance only: a council majority,
+    /// after the time lock).
+    function mint(address to, uint256 amount) external onlyGovernance {
         _mint(to, amount);
     }
 

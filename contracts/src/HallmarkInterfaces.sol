@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 /// @notice The consortium views the other contracts rely on.
 interface IHallmarkConsortium {
     function isCouncil(address account) external view returns (bool);
+    function mayGovern(address account) external view returns (bool);
     function isMember(address account) external view returns (bool);
     function isIssuer(address account) external view returns (bool);
     function isReviewer(address account) external view returns (bool);

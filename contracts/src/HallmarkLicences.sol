@@ -105,6 +105,7 @@ contract HallmarkLicences is HallmarkSettlement, ReentrancyGuard {
         if (licensee == msg.sender) revert SelfLicence();
         if (duration == 0 || duration > MAX_DURATION) revert InvalidDuration(duration);
         _checkNotFrozen(tokenId);
+        if (fee > 0) _owed(tokenId, fee, feeConfig.platformFeeBps());
         offerId = ++offerCount;
         _offers[offerId] = Offer({
             tokenId: tokenId,

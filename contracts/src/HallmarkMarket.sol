@@ -22,7 +22,7 @@ contract HallmarkMarket is HallmarkSettlement, ReentrancyGuard {
     /// speak (2: payments state the amount the payer confirmed; credit moves only through the
     /// suite's contracts; 3: a licence accepted on a listed token ends the listing, a freeze or a
     /// suspension voids listings made before it).
-    uint16 public constant SUITE_VERSION = 3;
+    uint16 public constant SUITE_VERSION = 4;
 
     /// @notice A fixed-price listing.
     struct Listing {
@@ -82,17 +82,17 @@ contract HallmarkMarket is HallmarkSettlement, ReentrancyGuard {
     // ---- council settings ----
 
     /// @notice Sets the platform fee (capped at MAX_PLATFORM_FEE_BPS) and its treasury.
-    function setPlatformFee(uint16 feeBps, address treasury_) external onlyCouncil {
+    function setPlatformFee(uint16 feeBps, address treasury_) external onlyGovernance {
         _setPlatformFee(feeBps, treasury_);
     }
 
     /// @notice Sets the holding period (capped at MAX_HOLDING_PERIOD).
-    function setHoldingPeriod(uint64 seconds_) external onlyCouncil {
+    function setHoldingPeriod(uint64 seconds_) external onlyGovernance {
         _setHoldingPeriod(seconds_);
     }
 
     /// @notice Names the licence contract; once only, so no later key can point it elsewhere.
-    function setLicences(address licences_) external onlyCouncil {
+    function setLicences(address licences_) external onlyGovernance {
         if (licences != address(0)) revert LicencesAlreadySet(licences);
         licences = licences_;
         emit LicencesSet(licences_, msg.sender);
@@ -118,6 +118,7 @@ contract HallmarkMarket is HallmarkSettlement, ReentrancyGuard {
     function list(uint256 tokenId, uint256 price) external {
         if (price == 0) revert InvalidPrice();
         _checkCanPart(msg.sender, tokenId);
+        _owed(tokenId, price, platformFeeBps);
         _listings[tokenId] = Listing({
             seller: msg.sender,
             holderSince: works.acquiredAt(tokenId),

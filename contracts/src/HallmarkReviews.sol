@@ -129,7 +129,9 @@ contract HallmarkReviews {
     function decide(uint256 requestId, bool approve, string calldata reason) external {
         if (!consortium.isReviewer(msg.sender)) revert NotReviewer(msg.sender);
         Request storage r = _pending(requestId);
-        if (r.issuer == msg.sender) revert SelfReview(requestId);
+        // Nobody decides their own case: neither the issuer that submitted it nor the creator
+        // the work would be registered for.
+        if (r.issuer == msg.sender || r.creator == msg.sender) revert SelfReview(requestId);
         uint256 len = bytes(reason).length;
         if (len == 0) revert MissingReason();
         if (len > MAX_REASON_BYTES) revert ReasonTooLong(len, MAX_REASON_BYTES);

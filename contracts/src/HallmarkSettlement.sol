@@ -22,11 +22,12 @@ abstract contract HallmarkSettlement {
     event Payout(uint256 indexed tokenId, address indexed to, uint8 kind, uint256 amount, bool held);
     event HeldPayoutClaimed(address indexed account, uint256 amount);
 
-    error NotCouncil(address account);
+    error NotGovernance(address account);
     error NotMember(address account);
     error NothingToClaim();
     error CreditTransferFailed();
     error ZeroAddress();
+    error PriceTooLow(uint256 price, uint256 owed);
 
     constructor(IHallmarkConsortium consortium_, IHallmarkWorks works_, IHallmarkCredit credit_) {
         if (address(consortium_) == address(0) || address(works_) == address(0) || address(credit_) == address(0)) {
@@ -37,8 +38,9 @@ abstract contract HallmarkSettlement {
         credit = credit_;
     }
 
-    modifier onlyCouncil() {
-        if (!consortium.isCouncil(msg.sender)) revert NotCouncil(msg.sender);
+    /// @dev The consortium's governance timelock (the founding council while a deployment wires).
+    modifier onlyGovernance() {
+        if (!consortium.mayGovern(msg.sender)) revert NotGovernance(msg.sender);
         _;
     }
 
@@ -52,6 +54,23 @@ abstract contract HallmarkSettlement {
         _transferOut(msg.sender, amount);
     }
 
+    /// @dev The royalty and the platform fee owed on `price` for `tokenId`'s work, each rounded up
+    /// to a whole unit (a small price never pays them as zero); reverts `PriceTooLow` when they
+    /// leave nothing of the price.
+    function _owed(uint256 tokenId, uint256 price, uint16 feeBps)
+        internal
+        view
+        returns (uint256 royalty, uint256 fee)
+    {
+        royalty = _ceilBps(price, works.royaltyBpsOf(works.workOf(tokenId)));
+        fee = _ceilBps(price, feeBps);
+        if (royalty + fee > price) revert PriceTooLow(price, royalty + fee);
+    }
+
+    function _ceilBps(uint256 amount, uint256 bps) private pure returns (uint256) {
+        return (amount * bps + 9_999) / 10_000;
+    }
+
     /// @dev Splits `price` paid by `payer`: royalty (to the splits, rounding dust to the last split
     /// so the royalty is paid in full), platform fee (to `treasury`), proceeds to `seller`.
     function _settle(
@@ -63,8 +82,7 @@ abstract contract HallmarkSettlement {
         address treasury
     ) internal returns (uint256 royalty, uint256 fee) {
         uint256 workId = works.workOf(tokenId);
-        royalty = (price * works.royaltyBpsOf(workId)) / 10_000;
-        fee = (price * feeBps) / 10_000;
+        (royalty, fee) = _owed(tokenId, price, feeBps);
         if (royalty > 0) {
             Split[] memory splits = works.royaltySplits(workId);
             uint256 paid;

@@ -108,6 +108,7 @@ contract HallmarkWorks is ERC721, EIP712, IERC2981, IERC4906 {
 
     error ContentAlreadyRegistered(uint256 workId, uint256 firstTokenId, uint64 registeredAt);
     error NotCouncil(address account);
+    error NotGovernance(address account);
     error NotIssuer(address account);
     error NotReviewer(address account);
     error NotMember(address account);
@@ -144,17 +145,23 @@ contract HallmarkWorks is ERC721, EIP712, IERC2981, IERC4906 {
         _;
     }
 
+    /// @dev The consortium's governance timelock (the founding council while a deployment wires).
+    modifier onlyGovernance() {
+        if (!consortium.mayGovern(msg.sender)) revert NotGovernance(msg.sender);
+        _;
+    }
+
     // ---- council settings ----
 
     /// @notice Sets the market contract, the only mover of tokens.
-    function setMarket(address market_) external onlyCouncil {
+    function setMarket(address market_) external onlyGovernance {
         if (market_ == address(0)) revert ZeroAddress();
         market = market_;
         emit MarketSet(market_, msg.sender);
     }
 
     /// @notice Sets the ERC-7572 collection metadata URI.
-    function setContractURI(string calldata uri) external onlyCouncil {
+    function setContractURI(string calldata uri) external onlyGovernance {
         _contractURI = uri;
         emit ContractURIUpdated();
     }

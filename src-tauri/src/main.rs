@@ -10,6 +10,7 @@
 mod catalog;
 mod commands;
 mod convert;
+mod council;
 mod durability;
 mod error;
 mod input;
@@ -96,6 +97,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             proof::export_proof,
             review::review_queue,
             review::review_decide,
+            council::council_overview,
+            council::council_vote,
+            council::council_advance,
+            council::council_propose,
             settings::settings,
             settings::save_settings,
             settings::join_consortium,

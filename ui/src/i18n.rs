@@ -174,6 +174,7 @@ catalogue! {
     Mint: "Mint", "登记";
     Verify: "Verify", "验证";
     Review: "Review", "审核";
+    Council: "Council", "理事会";
     Status: "Status", "状态";
     Settings: "Settings", "设置";
     Language: "Language", "语言";
@@ -257,6 +258,40 @@ catalogue! {
     // Registered works beside a new one (matches.rs)
     ExactSameBytes: "the exact same bytes", "字节完全相同";
     NoPicture: "no picture", "无图片";
+    // Council (council.rs)
+    CouncilLede: "Changes to the consortium's dangerous powers — council seats, credit issuance, the market and its fees — run only after a majority of the council approved them and the time lock has passed. Every member sees them here before they run.",
+        "对联盟关键权力的变更——理事席位、积分发行、市场合约及其费用——只有在理事会多数批准且时间锁到期后才会执行。每位成员都能在执行前于此处看到它们。";
+    CouncilNoSeat: "Only council members propose and vote: switch to a council account to take part.", "只有理事会成员可以提议和表决：请切换到理事会账户参与。";
+    NoProposals: "No council proposals yet.", "暂无理事会提案。";
+    ProposeTitle: "Propose a change", "提议变更";
+    Propose: "Propose", "提议";
+    ChangeKind: "Change", "变更内容";
+    KindMintCredit: "Issue credit", "发行积分";
+    KindAddSeat: "Give a council seat", "增加理事席位";
+    KindRemoveSeat: "Take a council seat", "撤销理事席位";
+    KindFee: "Platform fee", "平台费";
+    KindHolding: "Holding period", "持有期";
+    AccountField: "Account (0x…)", "账户（0x…）";
+    CreditsField: "Credits", "积分";
+    FeeField: "Fee, % of each price", "费率（每笔价格的 %）";
+    TreasuryField: "Paid to (0x…)", "收款账户（0x…）";
+    DaysField: "Days", "天数";
+    NoteField: "Why (kept with the proposal)", "理由（随提案保存）";
+    PutInTimeLock: "Put in the time lock", "放入时间锁";
+    RunIt: "Run it", "执行";
+    ProposedNote: "Proposed: council members can approve it from the next block.", "已提议：理事会成员可从下一个区块起批准。";
+    VotedNote: "Your vote is on the chain.", "你的表决已上链。";
+    AdvancedNote: "Done: the proposal took its next step.", "完成：提案已进入下一步。";
+    UnknownCallNote: "This proposal makes a call the app cannot put into words: check it with `hallmark council show` before voting there.",
+        "此提案包含应用无法描述的调用：请先用 `hallmark council show` 核实，再在那里表决。";
+    ProposalPending: "not yet open", "尚未开放";
+    ProposalActive: "open for approval", "表决中";
+    ProposalCanceled: "withdrawn", "已撤回";
+    ProposalDefeated: "not approved", "未通过";
+    ProposalSucceeded: "approved", "已通过";
+    ProposalQueued: "in the time lock", "时间锁中";
+    ProposalExpired: "expired", "已过期";
+    ProposalExecuted: "done", "已执行";
     // Review (review.rs)
     PendingOnly: "Pending only", "仅看待审核";
     ReviewLede: "Mints that look like registered works wait here for a consortium reviewer. Nothing is blocked silently: CC0 works and licensed remixes are legitimate. Approve or reject with a reason; the decision and reason are kept on the chain.",
@@ -490,6 +525,69 @@ pub fn kind(lang: Lang, kind: &str) -> String {
     }
 }
 
+/// A duration in its largest whole unit: `2 days`, `90 minutes`, `0 seconds` (in `lang`).
+pub fn duration(lang: Lang, seconds: u64) -> String {
+    let (n, en, zh) = match seconds {
+        s if s > 0 && s % 86_400 == 0 => (s / 86_400, "day", "天"),
+        s if s > 0 && s % 3_600 == 0 => (s / 3_600, "hour", "小时"),
+        s if s > 0 && s % 60 == 0 => (s / 60, "minute", "分钟"),
+        s => (s, "second", "秒"),
+    };
+    match lang {
+        Lang::En if n == 1 => format!("1 {en}"),
+        Lang::En => format!("{n} {en}s"),
+        Lang::Zh => format!("{n} {zh}"),
+    }
+}
+
+/// A proposal's state in `lang`.
+pub fn proposal_state(lang: Lang, state: hallmark_api::ProposalState) -> &'static str {
+    use hallmark_api::ProposalState as S;
+    match state {
+        S::Pending => Text::ProposalPending.text(lang),
+        S::Active => Text::ProposalActive.text(lang),
+        S::Canceled => Text::ProposalCanceled.text(lang),
+        S::Defeated => Text::ProposalDefeated.text(lang),
+        S::Succeeded => Text::ProposalSucceeded.text(lang),
+        S::Queued => Text::ProposalQueued.text(lang),
+        S::Expired => Text::ProposalExpired.text(lang),
+        S::Executed => Text::ProposalExecuted.text(lang),
+    }
+}
+
+/// What a proposal's action does, in `lang`.
+pub fn council_action(lang: Lang, action: &hallmark_api::CouncilActionView) -> String {
+    use hallmark_api::CouncilActionView as A;
+    let short = |a: &str| crate::format::address(a);
+    match action {
+        A::MintCredit { to, amount_cents } => action_mint(
+            lang,
+            &crate::format::credits(lang, *amount_cents),
+            &short(to),
+        ),
+        A::AddCouncil { account } => action_add_seat(lang, &short(account)),
+        A::RemoveCouncil { account } => action_remove_seat(lang, &short(account)),
+        A::SetSystemAccount {
+            account,
+            allowed: true,
+        } => action_allow_system(lang, &short(account)),
+        A::SetSystemAccount {
+            account,
+            allowed: false,
+        } => action_stop_system(lang, &short(account)),
+        A::SetPlatformFee { bps, treasury } => action_fee(
+            lang,
+            &crate::format::percent_bps(u32::from(*bps)),
+            &short(treasury),
+        ),
+        A::SetHoldingPeriod { seconds } => action_holding(lang, &duration(lang, *seconds)),
+        A::SetMarket { market } => action_market(lang, &short(market)),
+        A::SetVotingPeriod { blocks } => action_voting(lang, blocks),
+        A::SetDelay { seconds } => action_delay(lang, &duration(lang, *seconds)),
+        A::Unknown { target, selector } => action_unknown(lang, &short(target), selector),
+    }
+}
+
 /// A review request's status from the engine in `lang`; unknown ones as they are.
 pub fn review_status(lang: Lang, status: &str) -> String {
     match status {
@@ -614,6 +712,27 @@ templates! {
         => "{distance} of 256 bits apart ({transform})", "相差 {distance}/256 位（{transform}）";
     work_titled(work: impl Display, title: &str) => "Work {work} · {title}", "作品 {work} · {title}";
     by_on(creator: &str, date: &str) => "by {creator} · {date}", "创作者 {creator} · {date}";
+    // Council
+    council_settings(seats: impl Display, blocks: impl Display, delay: &str)
+        => "{seats} seat(s) · a proposal is open for {blocks} blocks · approved changes wait {delay}",
+        "{seats} 个席位 · 提案开放 {blocks} 个区块 · 通过的变更等待 {delay}";
+    proposal_no(id: impl Display) => "Proposal {id}", "提案 {id}";
+    proposal_votes(approvals: impl Display, needed: impl Display, rejections: impl Display)
+        => "{approvals} approval(s), {needed} needed · {rejections} rejection(s)", "批准 {approvals}，需要 {needed} · 反对 {rejections}";
+    proposal_open_until(block: impl Display) => "open until block {block}", "开放至区块 {block}";
+    proposal_ready_at(date: &str) => "can run from {date}", "可于 {date} 起执行";
+    proposed_by(who: &str) => "proposed by {who}", "由 {who} 提议";
+    action_mint(amount: &str, to: &str) => "Issue {amount} to {to}", "向 {to} 发行 {amount}";
+    action_add_seat(who: &str) => "Give {who} a council seat", "给予 {who} 理事席位";
+    action_remove_seat(who: &str) => "Take {who}'s council seat", "撤销 {who} 的理事席位";
+    action_allow_system(who: &str) => "Let contract {who} hold and move credit", "允许合约 {who} 持有和转移积分";
+    action_stop_system(who: &str) => "Stop contract {who} from holding and moving credit", "禁止合约 {who} 持有和转移积分";
+    action_fee(percent: &str, to: &str) => "Set the platform fee to {percent} of each price, paid to {to}", "将平台费设为每笔价格的 {percent}，支付给 {to}";
+    action_holding(duration: &str) => "Make buyers hold a token for {duration} before reselling it", "买家须持有通证 {duration} 后才能转售";
+    action_market(who: &str) => "Make {who} the market: the only contract that can move every token", "将 {who} 设为市场合约：唯一可以转移所有通证的合约";
+    action_voting(blocks: impl Display) => "Keep each proposal open for {blocks} blocks", "每个提案开放 {blocks} 个区块";
+    action_delay(duration: &str) => "Make approved proposals wait {duration} before they run", "通过的提案须等待 {duration} 后执行";
+    action_unknown(target: &str, selector: &str) => "An unrecognised call to {target} (function {selector}): check it before voting", "对 {target} 的未识别调用（函数 {selector}）：表决前请核实";
     // Review
     request_no(id: impl Display) => "Request {id}", "申请 {id}";
     submitted_by(date: &str, issuer: &str) => "submitted {date} by issuer {issuer}", "由发行方 {issuer} 于 {date} 提交";

@@ -22,6 +22,8 @@ enum Page {
     Add,
     Verify,
     Review,
+    /// The council's proposals.
+    Council,
     Status,
     /// The gear at the right of the top bar.
     Settings,
@@ -30,7 +32,7 @@ enum Page {
 }
 
 impl Page {
-    const NAV: [Page; 8] = [
+    const NAV: [Page; 9] = [
         Page::Explore,
         Page::Collection,
         Page::Studio,
@@ -38,6 +40,7 @@ impl Page {
         Page::Add,
         Page::Verify,
         Page::Review,
+        Page::Council,
         Page::Status,
     ];
 
@@ -50,6 +53,7 @@ impl Page {
             Page::Add => Text::Mint,
             Page::Verify => Text::Verify,
             Page::Review => Text::Review,
+            Page::Council => Text::Council,
             Page::Status => Text::Status,
             Page::Settings => Text::Settings,
         }
@@ -64,6 +68,7 @@ impl Page {
             Page::Add => "nav-add",
             Page::Verify => "nav-verify",
             Page::Review => "nav-review",
+            Page::Council => "nav-council",
             Page::Status => "nav-status",
             Page::Settings => "nav-settings",
         }
@@ -181,6 +186,7 @@ fn App() -> impl IntoView {
                 Page::Add => view! { <pages::add::AddPage dropped=dropped on_added=move || library_version.update(|v| *v += 1) open_work=move |token| page.set(Page::Work(token)) /> }.into_any(),
                 Page::Verify => view! { <pages::verify::VerifyPage dropped=dropped /> }.into_any(),
                 Page::Review => view! { <pages::review::ReviewPage version=catalog_version accounts=accounts /> }.into_any(),
+                Page::Council => view! { <pages::council::CouncilPage version=catalog_version /> }.into_any(),
                 Page::Status => view! { <pages::status::StatusPage /> }.into_any(),
                 Page::Settings => view! { <pages::settings::SettingsPage accounts=accounts /> }.into_any(),
             }}

@@ -141,6 +141,18 @@ commands! {
     /// A reviewer's decision, signed as the active account.
     ReviewDecide, REVIEW_DECIDE = "review_decide": api::ReviewDecisionRequest => (),
         request: true, job: false;
+    /// The council's proposals and settings, and whether the active account holds a seat.
+    CouncilOverview, COUNCIL_OVERVIEW = "council_overview": () => api::CouncilOverview,
+        request: false, job: false;
+    /// Approves or rejects a proposal with the active account's seat.
+    CouncilVote, COUNCIL_VOTE = "council_vote": api::CouncilVoteRequest => api::CouncilProposal,
+        request: true, job: false;
+    /// Takes a proposal's next step (into the time lock, or run it).
+    CouncilAdvance, COUNCIL_ADVANCE = "council_advance": api::CouncilAdvanceRequest
+        => api::CouncilProposal, request: true, job: false;
+    /// Proposes one action, signed as the active account.
+    CouncilPropose, COUNCIL_PROPOSE = "council_propose": api::CouncilProposeRequest
+        => api::CouncilProposal, request: true, job: false;
     /// The saved settings.
     Settings, SETTINGS = "settings": () => api::Settings, request: false, job: false;
     /// Saves settings (they take effect at the next start); answers them as saved.
@@ -189,7 +201,7 @@ mod tests {
                 "{name}"
             );
         }
-        assert_eq!(ALL.len(), 26);
+        assert_eq!(ALL.len(), 30);
         assert_eq!(MINT_WORK, MintWork::NAME);
     }
 

@@ -6,6 +6,7 @@
 //! `hallmark_api::TypeName` names it whatever feature module it lives in.
 
 pub mod commands;
+mod council;
 mod durability;
 mod errors;
 pub mod events;
@@ -20,6 +21,7 @@ mod verify;
 mod wallet;
 
 pub use commands::Command;
+pub use council::*;
 pub use durability::*;
 pub use errors::*;
 pub use explore::*;

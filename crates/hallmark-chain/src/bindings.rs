@@ -34,15 +34,28 @@ sol!(
     HallmarkReviews,
     "../../contracts/out/HallmarkReviews.json"
 );
+sol!(
+    #[sol(rpc, all_derives)]
+    HallmarkCouncil,
+    "../../contracts/out/HallmarkCouncil.json"
+);
+sol!(
+    #[sol(rpc, all_derives)]
+    HallmarkTimelock,
+    "../../contracts/out/HallmarkTimelock.json"
+);
 
 sol! {
     /// Every custom error of the Hallmark contracts (and the OpenZeppelin errors they can raise).
     /// A test checks that each error in each artifact's ABI is listed here with the same selector.
     #[derive(Debug, PartialEq, Eq)]
     interface HallmarkErrors {
+        error AccessControlBadConfirmation();
+        error AccessControlUnauthorizedAccount(address account, bytes32 neededRole);
         error AlreadyCouncil(address account);
         error AlreadyGranted(uint8 role, address account);
         error AlreadySuspended(uint8 role, address account);
+        error CheckpointUnorderedInsertion();
         error ContentAlreadyRegistered(uint256 workId, uint256 firstTokenId, uint64 registeredAt);
         error CreditTransferFailed();
         error ERC20InsufficientAllowance(address spender, uint256 allowance, uint256 needed);
@@ -51,6 +64,8 @@ sol! {
         error ERC20InvalidReceiver(address receiver);
         error ERC20InvalidSender(address sender);
         error ERC20InvalidSpender(address spender);
+        error ERC5805FutureLookup(uint256 timepoint, uint48 clock);
+        error ERC6372InconsistentClock();
         error ERC721IncorrectOwner(address sender, uint256 tokenId, address owner);
         error ERC721InsufficientApproval(address operator, uint256 tokenId);
         error ERC721InvalidApprover(address approver);
@@ -62,10 +77,30 @@ sol! {
         error EditionsExhausted(uint256 workId, uint32 maxEditions);
         error EmptyContentHash();
         error EmptyMetadata();
+        error FailedCall();
         error FeeMismatch(uint256 fee, uint256 stated);
         error FeeTooHigh(uint16 feeBps, uint16 maxBps);
+        error GovernanceAlreadySet(address governance);
+        error GovernorAlreadyCastVote(address voter);
+        error GovernorAlreadyInitializedLatestProposalId();
+        error GovernorAlreadyQueuedProposal(uint256 proposalId);
+        error GovernorDisabledDeposit();
+        error GovernorInsufficientProposerVotes(address proposer, uint256 votes, uint256 threshold);
+        error GovernorInvalidProposalLength(uint256 targets, uint256 calldatas, uint256 values);
+        error GovernorInvalidSignature(address voter);
+        error GovernorInvalidVoteParams();
+        error GovernorInvalidVoteType();
+        error GovernorInvalidVotingPeriod(uint256 votingPeriod);
+        error GovernorNonexistentProposal(uint256 proposalId);
+        error GovernorNotQueuedProposal(uint256 proposalId);
+        error GovernorOnlyExecutor(address account);
+        error GovernorQueueNotImplemented();
+        error GovernorRestrictedProposer(address proposer);
+        error GovernorUnableToCancel(uint256 proposalId, address account);
+        error GovernorUnexpectedProposalState(uint256 proposalId, uint8 current, bytes32 expectedStates);
         error HoldingPeriod(uint64 until);
         error HoldingPeriodTooLong(uint64 holdingPeriod, uint64 maxPeriod);
+        error InvalidAccountNonce(address account, uint256 currentNonce);
         error InvalidDuration(uint64 duration);
         error InvalidEditions(uint32 maxEditions);
         error InvalidMatches(uint256 works, uint256 distances);
@@ -81,6 +116,7 @@ sol! {
         error MissingReason();
         error NotCouncil(address account);
         error NotFrozen(uint256 workId);
+        error NotGovernance(address account);
         error NotGranted(uint8 role, address account);
         error NotHolder(address account, uint256 tokenId);
         error NotIssuer(address account);
@@ -97,19 +133,28 @@ sol! {
         error OfferNotForYou(uint256 offerId, address licensee);
         error OfferVoid(uint256 offerId);
         error PriceMismatch(uint256 listed, uint256 stated);
+        error PriceTooLow(uint256 price, uint256 owed);
         error ReasonTooLong(uint256 length, uint256 maxLength);
         error ReentrancyGuardReentrantCall();
         error ReviewAlreadyOpen(uint256 requestId);
         error ReviewClosed(uint256 requestId, uint8 status);
+        error SafeCastOverflowedUintDowncast(uint8 bits, uint256 value);
+        error SeatsAreNotDelegable();
         error SelfLicence();
         error SelfReview(uint256 requestId);
         error SelfTrade();
         error StringTooLong(string str);
+        error TimelockInsufficientDelay(uint256 delay, uint256 minDelay);
+        error TimelockInvalidOperationLength(uint256 targets, uint256 payloads, uint256 values);
+        error TimelockUnauthorizedCaller(address caller);
+        error TimelockUnexecutedPredecessor(bytes32 predecessorId);
+        error TimelockUnexpectedOperationState(bytes32 operationId, bytes32 expectedStates);
         error TransfersOnlyThroughMarket();
         error TransfersOnlyThroughSystem(address caller);
         error UnknownOffer(uint256 offerId);
         error UnknownRequest(uint256 requestId);
         error UnknownWork(uint256 workId);
+        error VotesExpiredSignature(uint256 expiry);
         error VoucherExpired(uint256 deadline);
         error VoucherNonceUsed(address issuer, uint256 nonce);
         error VoucherNotForSender(address creator);

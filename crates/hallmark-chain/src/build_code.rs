@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::bindings::{
-    HallmarkConsortium, HallmarkCredit, HallmarkLicences, HallmarkMarket, HallmarkReviews,
-    HallmarkWorks,
+    HallmarkConsortium, HallmarkCouncil, HallmarkCredit, HallmarkLicences, HallmarkMarket,
+    HallmarkReviews, HallmarkTimelock, HallmarkWorks,
 };
 
 const IMMUTABLES: &str = include_str!("../../../contracts/out/immutables.json");
@@ -22,6 +22,8 @@ fn build_runtime(name: &str) -> Option<&'static [u8]> {
         "HallmarkMarket" => &HallmarkMarket::DEPLOYED_BYTECODE,
         "HallmarkLicences" => &HallmarkLicences::DEPLOYED_BYTECODE,
         "HallmarkReviews" => &HallmarkReviews::DEPLOYED_BYTECODE,
+        "HallmarkCouncil" => &HallmarkCouncil::DEPLOYED_BYTECODE,
+        "HallmarkTimelock" => &HallmarkTimelock::DEPLOYED_BYTECODE,
         _ => return None,
     };
     Some(code.as_ref())

@@ -21,6 +21,7 @@ use crate::bindings::{
 };
 use crate::deploy::Deployment;
 use crate::error::{ChainError, ChainResult};
+use crate::governance::{CouncilAction, ProposalState};
 use crate::role::Role;
 use crate::types::{
     ActiveLicence, LicenceTerms, Listing, MintVoucher, Minted, ReviewRecord, ReviewStatus,
@@ -279,7 +280,7 @@ impl ChainClient {
         Ok(receipt)
     }
 
-    async fn send<D: CallDecoder>(
+    pub(crate) async fn send<D: CallDecoder>(
         &self,
         call: CallBuilder<&DynProvider, D, Ethereum>,
     ) -> ChainResult<TxOutcome> {
@@ -354,10 +355,11 @@ impl ChainClient {
 
     // ---- credit ----
 
-    /// Mints credit to a member (council only).
-    pub async fn mint_credit(&self, to: Address, amount: U256) -> ChainResult<TxOutcome> {
-        let c = self.credit();
-        self.send(c.mint(to, amount)).await
+    /// Issues credit to a member through the council's governance, in one go where this account
+    /// alone can carry it (see [`ChainClient::enact_now`]).
+    pub async fn mint_credit(&self, to: Address, amount: U256) -> ChainResult<U256> {
+        self.enact_now(&[CouncilAction::MintCredit { to, amount }], "")
+            .await
     }
 
     /// Credit balance of an account, in units (2 decimals).
@@ -593,16 +595,46 @@ impl ChainClient {
         Ok(self.market().holdingPeriod().call().await?)
     }
 
-    /// Sets the holding period (council only).
-    pub async fn set_holding_period(&self, seconds: u64) -> ChainResult<TxOutcome> {
-        let m = self.market();
-        self.send(m.setHoldingPeriod(seconds)).await
+    /// Sets the holding period through the council's governance (see [`ChainClient::enact_now`]).
+    pub async fn set_holding_period(&self, seconds: u64) -> ChainResult<U256> {
+        self.enact_now(&[CouncilAction::SetHoldingPeriod { seconds }], "")
+            .await
     }
 
-    /// Sets the platform fee and its treasury (council only).
-    pub async fn set_platform_fee(&self, bps: u16, treasury: Address) -> ChainResult<TxOutcome> {
-        let m = self.market();
-        self.send(m.setPlatformFee(bps, treasury)).await
+    /// Sets the platform fee and its treasury through the council's governance (see
+    /// [`ChainClient::enact_now`]).
+    pub async fn set_platform_fee(&self, bps: u16, treasury: Address) -> ChainResult<U256> {
+        self.enact_now(&[CouncilAction::SetPlatformFee { bps, treasury }], "")
+            .await
+    }
+
+    /// [`ChainClient::enact`], failing with [`ChainError::Proposal`] unless the actions are done:
+    /// for a council this account alone is a majority of, with no time lock (the dev chain).
+    /// Each call gets its own proposal (the note is made unique). Returns the proposal id.
+    pub async fn enact_now(&self, actions: &[CouncilAction], note: &str) -> ChainResult<U256> {
+        let unique = format!(
+            "{note} (by {:#x}, nonce {})",
+            self.address(),
+            self.next_nonce().await?
+        );
+        let (id, state) = self.enact(actions, unique.trim()).await?;
+        if state == ProposalState::Executed {
+            Ok(id)
+        } else {
+            Err(ChainError::Proposal {
+                reason: format!(
+                    "council proposal {id} is {}: it runs once a majority of the council approved it and the time lock has passed (`hallmark council show {id}`)",
+                    state.describe()
+                ),
+            })
+        }
+    }
+
+    async fn next_nonce(&self) -> ChainResult<u64> {
+        self.provider
+            .get_transaction_count(self.address())
+            .await
+            .map_err(ChainError::from_rpc)
     }
 
     /// Payouts held for `account` by the market and the licences contract (claimable once it can

@@ -32,8 +32,8 @@ use serde::{Deserialize, Serialize};
 use tracing::{info, warn};
 
 use crate::bindings::{
-    HallmarkConsortium, HallmarkCredit, HallmarkLicences, HallmarkMarket, HallmarkReviews,
-    HallmarkWorks,
+    HallmarkConsortium, HallmarkCouncil, HallmarkCredit, HallmarkLicences, HallmarkMarket,
+    HallmarkReviews, HallmarkTimelock, HallmarkWorks,
 };
 use crate::client::connect_provider;
 use crate::error::{ChainError, ChainResult};
@@ -57,6 +57,13 @@ pub struct Deployment {
     /// before it existed, until [`deploy_reviews`] (or [`deploy_suite`]) adds it.
     #[serde(default)]
     pub reviews: Address,
+    /// HallmarkCouncil, the governor through which the council acts together
+    /// ([`Address::ZERO`] in a record of a suite from before governance: such a suite is outdated).
+    #[serde(default)]
+    pub council: Address,
+    /// HallmarkTimelock, which holds the dangerous powers and runs what the council approved.
+    #[serde(default)]
+    pub timelock: Address,
     /// Block of the first deployment transaction (where an indexer starts; contracts added later,
     /// such as HallmarkReviews on an upgraded record, were deployed after it).
     pub block: u64,
@@ -72,19 +79,27 @@ impl Deployment {
         all
     }
 
+    /// True when the record names the council's governor and time lock (every suite of this
+    /// [`SUITE_VERSION`] has them).
+    pub fn has_governance(&self) -> bool {
+        self.council != Address::ZERO && self.timelock != Address::ZERO
+    }
+
     /// True when the record names a HallmarkReviews contract.
     pub fn has_reviews(&self) -> bool {
         self.reviews != Address::ZERO
     }
 
     /// The contracts every record has (wired to each other, deployed together).
-    fn core_contracts(&self) -> [(&'static str, Address); 5] {
+    fn core_contracts(&self) -> [(&'static str, Address); 7] {
         [
             ("HallmarkConsortium", self.consortium),
             ("HallmarkWorks", self.works),
             ("HallmarkCredit", self.credit),
             ("HallmarkMarket", self.market),
             ("HallmarkLicences", self.licences),
+            ("HallmarkCouncil", self.council),
+            ("HallmarkTimelock", self.timelock),
         ]
     }
 
@@ -105,9 +120,71 @@ impl Deployment {
 
     /// Fails with [`ChainError::Miswired`] unless the contracts point at each other as this
     /// record says: every contract's consortium is HallmarkConsortium, the works, credit and
-    /// settlement links match, and the market and licences may move credit. A record with one
-    /// address swapped for another suite's contract (or any contract) fails here.
+    /// settlement links match, the market and licences may move credit, and the dangerous powers
+    /// belong to the recorded time lock, whose only proposer is the recorded council governor.
+    /// A record with one address swapped for another suite's contract (or any contract) fails
+    /// here.
     pub async fn check_wiring(&self, provider: &DynProvider) -> ChainResult<()> {
+        self.check_contract_links(provider).await?;
+        self.check_governance(provider).await
+    }
+
+    /// The governance half of [`check_wiring`](Self::check_wiring).
+    async fn check_governance(&self, provider: &DynProvider) -> ChainResult<()> {
+        let consortium = HallmarkConsortium::new(self.consortium, provider);
+        let council = HallmarkCouncil::new(self.council, provider);
+        let timelock = HallmarkTimelock::new(self.timelock, provider);
+        let links = [
+            (
+                "HallmarkConsortium.governance()",
+                consortium.governance().call().await.ok(),
+                self.timelock,
+            ),
+            (
+                "HallmarkCouncil.token()",
+                council.token().call().await.ok(),
+                self.consortium,
+            ),
+            (
+                "HallmarkCouncil.timelock()",
+                council.timelock().call().await.ok(),
+                self.timelock,
+            ),
+        ];
+        if let Some((what, found, expected)) = links
+            .into_iter()
+            .find(|(_, f, e)| f.unwrap_or(Address::ZERO) != *e)
+        {
+            return Err(ChainError::Miswired {
+                what: format!(
+                    "{what} is {:#x}, the record says {expected:#x}",
+                    found.unwrap_or(Address::ZERO)
+                ),
+            });
+        }
+        let proposer = timelock
+            .PROPOSER_ROLE()
+            .call()
+            .await
+            .map_err(ChainError::from_contract)?;
+        let holds = timelock
+            .hasRole(proposer, self.council)
+            .call()
+            .await
+            .map_err(ChainError::from_contract)?;
+        if !holds {
+            return Err(ChainError::Miswired {
+                what: format!(
+                    "HallmarkTimelock {:#x} does not take proposals from HallmarkCouncil {:#x}",
+                    self.timelock, self.council
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// The contract-to-contract half of [`check_wiring`](Self::check_wiring).
+    async fn check_contract_links(&self, provider: &DynProvider) -> ChainResult<()> {
         let works = HallmarkWorks::new(self.works, provider);
         let credit = HallmarkCredit::new(self.credit, provider);
         let market = HallmarkMarket::new(self.market, provider);
@@ -220,6 +297,13 @@ async fn check_code_and_version(
     deployment: &Deployment,
     contracts: &[(&'static str, Address)],
 ) -> ChainResult<()> {
+    if !deployment.has_governance() {
+        // A record from before governance: its suite is outdated (or the record was cut).
+        check_suite_version(provider, deployment).await?;
+        return Err(ChainError::Miswired {
+            what: "the deployment record names no HallmarkCouncil and HallmarkTimelock".into(),
+        });
+    }
     match check_code_of(provider, contracts).await {
         Ok(()) => check_suite_version(provider, deployment).await,
         Err(foreign @ ChainError::ForeignCode { .. }) => {
@@ -270,6 +354,10 @@ pub struct DeployParams {
     pub holding_period: u64,
     /// ERC-7572 collection metadata URI.
     pub contract_uri: String,
+    /// Blocks a council proposal is open for approval.
+    pub voting_blocks: u32,
+    /// Seconds an approved council proposal waits in the time lock before it runs.
+    pub delay_seconds: u64,
     /// Whether a recorded suite that is missing, not this build's code, or of another
     /// [`SUITE_VERSION`] is replaced by a fresh deployment (the dev chain, or an explicit
     /// `consortium deploy --replace`) instead of refused.
@@ -277,7 +365,7 @@ pub struct DeployParams {
 }
 
 /// The suite interface this client speaks (`HallmarkMarket.SUITE_VERSION`).
-pub const SUITE_VERSION: u16 = 3;
+pub const SUITE_VERSION: u16 = 4;
 
 impl DeployParams {
     /// Defaults for a dev chain: 2.5 % fee to the council, no holding period.
@@ -288,6 +376,9 @@ impl DeployParams {
             platform_fee_bps: 250,
             holding_period: 0,
             contract_uri: String::new(),
+            // Two blocks: a vote is checked against the latest block and lands in the next one.
+            voting_blocks: 2,
+            delay_seconds: 0,
             replace_outdated: true,
         }
     }
@@ -531,6 +622,8 @@ async fn deploy_fresh(
             });
         }
     }
+    let (council_governor, timelock) =
+        deploy_governance(provider, council, consortium, params).await?;
     Ok(Deployment {
         chain_id,
         consortium,
@@ -539,8 +632,65 @@ async fn deploy_fresh(
         market,
         licences,
         reviews,
+        council: council_governor,
+        timelock,
         block,
     })
+}
+
+/// Deploys the time lock and the council's governor, and hands the dangerous powers to the time
+/// lock (closing the founding council's wiring window). The time lock is deployed first, with
+/// the governor's address (the deployer's next contract) as its only proposer, anyone as
+/// executor and no admin: no account ever holds a role on it that governance did not grant.
+async fn deploy_governance(
+    provider: &DynProvider,
+    deployer: Address,
+    consortium: Address,
+    params: &DeployParams,
+) -> ChainResult<(Address, Address)> {
+    let nonce = provider
+        .get_transaction_count(deployer)
+        .await
+        .map_err(ChainError::from_rpc)?;
+    let expected_governor = deployer.create(nonce + 1);
+    let tx = HallmarkTimelock::deploy_builder(
+        provider,
+        U256::from(params.delay_seconds),
+        vec![expected_governor],
+        vec![Address::ZERO],
+    );
+    let (timelock, _) = deployed("HallmarkTimelock", tx).await?;
+    let tx = HallmarkCouncil::deploy_builder(provider, consortium, timelock, params.voting_blocks);
+    let (governor, _) = deployed("HallmarkCouncil", tx).await?;
+    if governor != expected_governor {
+        return Err(ChainError::Deploy {
+            contract: "HallmarkCouncil".into(),
+            reason: format!(
+                "deployed at {governor:#x}, not at {expected_governor:#x} where the time lock expects it (another transaction from {deployer:#x} ran during the deployment)"
+            ),
+        });
+    }
+    let consortium_c = HallmarkConsortium::new(consortium, provider);
+    let receipt = consortium_c
+        .setGovernance(timelock)
+        .send()
+        .await
+        .map_err(|e| ChainError::Deploy {
+            contract: "HallmarkConsortium.setGovernance".into(),
+            reason: ChainError::from_contract(e).to_string(),
+        })?
+        .get_receipt()
+        .await
+        .map_err(|e| ChainError::Deploy {
+            contract: "HallmarkConsortium.setGovernance".into(),
+            reason: e.to_string(),
+        })?;
+    if !receipt.status() {
+        return Err(ChainError::TxReverted {
+            tx_hash: receipt.transaction_hash,
+        });
+    }
+    Ok((governor, timelock))
 }
 
 async fn deployed(

@@ -48,6 +48,20 @@ pub enum ChainError {
         /// The account.
         account: Address,
     },
+    /// Only the consortium's governance (a council majority, after the time lock) may do this.
+    #[error(
+        "{account} cannot do this alone: it is a power of the council as a whole. Propose it (`hallmark council propose`); it runs once a majority of the council approved it and the time lock has passed"
+    )]
+    NotGovernance {
+        /// The account that tried.
+        account: Address,
+    },
+    /// A council proposal cannot take this step now (see the sentence).
+    #[error("{reason}")]
+    Proposal {
+        /// What is wrong, in words.
+        reason: String,
+    },
     /// The role was already granted to the account.
     #[error("{account} already holds the {role} role")]
     AlreadyGranted {
@@ -230,6 +244,18 @@ pub enum ChainError {
     /// A price must be positive.
     #[error("the price must be more than zero")]
     InvalidPrice,
+    /// The royalty and platform fee, each rounded up to a whole unit, would take the whole price.
+    #[error(
+        "a price of {} credits cannot pay the royalty and the platform fee ({} credits together, each rounded up to 0.01): ask more",
+        credit_text(*price),
+        credit_text(*owed)
+    )]
+    PriceTooLow {
+        /// The price (units of 0.01 credit).
+        price: U256,
+        /// Royalty plus fee (units).
+        owed: U256,
+    },
     /// The platform fee is above the cap.
     #[error("a platform fee of {fee_bps} basis points is above the {max_bps} cap")]
     FeeTooHigh {
@@ -394,8 +420,10 @@ pub enum ChainError {
         /// The limit.
         max: u64,
     },
-    /// The submitting issuer cannot decide its own request.
-    #[error("you submitted review request {request_id}, so another reviewer must decide it")]
+    /// Nobody decides their own case: not the submitting issuer, not the work's creator.
+    #[error(
+        "you submitted review request {request_id} or are the creator of its work, so another reviewer must decide it"
+    )]
     SelfReview {
         /// The request.
         request_id: U256,
@@ -541,6 +569,8 @@ impl ChainError {
             Self::NotIssuer { .. } => ErrorCode::ChainNotIssuer,
             Self::NotReviewer { .. } => ErrorCode::ChainNotReviewer,
             Self::NotCouncil { .. } => ErrorCode::ChainNotCouncil,
+            Self::NotGovernance { .. } => ErrorCode::ChainNotGovernance,
+            Self::Proposal { .. } => ErrorCode::ChainProposal,
             Self::AlreadyGranted { .. } => ErrorCode::ChainAlreadyGranted,
             Self::NotGranted { .. } => ErrorCode::ChainNotGranted,
             Self::AlreadySuspended { .. } => ErrorCode::ChainAlreadySuspended,
@@ -571,6 +601,7 @@ impl ChainError {
             Self::NotListed { .. } => ErrorCode::ChainNotListed,
             Self::NotHolder { .. } => ErrorCode::ChainNotHolder,
             Self::InvalidPrice => ErrorCode::ChainInvalidPrice,
+            Self::PriceTooLow { .. } => ErrorCode::ChainPriceTooLow,
             Self::FeeTooHigh { .. } => ErrorCode::ChainFeeTooHigh,
             Self::HoldingPeriodTooLong { .. } => ErrorCode::ChainHoldingPeriodTooLong,
             Self::SelfTrade => ErrorCode::ChainSelfTrade,
@@ -675,6 +706,42 @@ impl From<Raw> for ChainError {
             Raw::NotIssuer(e) => Self::NotIssuer { account: e.account },
             Raw::NotReviewer(e) => Self::NotReviewer { account: e.account },
             Raw::NotCouncil(e) => Self::NotCouncil { account: e.account },
+            Raw::NotGovernance(e) => Self::NotGovernance { account: e.account },
+            Raw::GovernanceAlreadySet(e) => Self::Miswired {
+                what: format!(
+                    "HallmarkConsortium.governance() is already {:#x}, and is set once only",
+                    e.governance
+                ),
+            },
+            Raw::SeatsAreNotDelegable(_) => Self::Proposal {
+                reason: "a council seat votes only for its holder and cannot be delegated".into(),
+            },
+            Raw::GovernorInsufficientProposerVotes(e) => Self::Proposal {
+                reason: format!(
+                    "{:#x} held no council seat at the last block, so it cannot propose",
+                    e.proposer
+                ),
+            },
+            Raw::GovernorAlreadyCastVote(e) => Self::Proposal {
+                reason: format!("{:#x} has already voted on this proposal", e.voter),
+            },
+            Raw::GovernorNonexistentProposal(e) => Self::Proposal {
+                reason: format!("there is no council proposal {}", e.proposalId),
+            },
+            Raw::GovernorUnexpectedProposalState(e) => Self::Proposal {
+                reason: format!(
+                    "council proposal {} is {} and cannot take this step now",
+                    e.proposalId,
+                    crate::governance::ProposalState::from_raw(e.current).describe()
+                ),
+            },
+            Raw::TimelockUnexpectedOperationState(_) => Self::Proposal {
+                reason: "the time lock is not ready to run this proposal yet (or it already ran)"
+                    .into(),
+            },
+            Raw::TimelockUnexecutedPredecessor(_) => Self::Proposal {
+                reason: "an earlier proposal this one depends on has not run yet".into(),
+            },
             Raw::AlreadyGranted(e) => Self::AlreadyGranted {
                 role: role_of(e.role),
                 account: e.account,
@@ -827,6 +894,10 @@ impl From<Raw> for ChainError {
             Raw::ReasonTooLong(e) => Self::ReviewReasonTooLong {
                 length: saturating_u64(e.length),
                 max: saturating_u64(e.maxLength),
+            },
+            Raw::PriceTooLow(e) => Self::PriceTooLow {
+                price: e.price,
+                owed: e.owed,
             },
             Raw::SelfReview(e) => Self::SelfReview {
                 request_id: e.requestId,

@@ -6,6 +6,9 @@
 //!   before the review queue existed.
 //! - [`ChainClient`] is one account's typed access: every operation of the contracts, each
 //!   refusal decoded into a [`ChainError`] (`HoldingPeriod { until }`, `NotMember { account }` …).
+//! - [`governance`]: the council acting together (HallmarkCouncil, OpenZeppelin's Governor,
+//!   and HallmarkTimelock, its TimelockController): proposals, approvals, the time lock, and
+//!   each proposal's actions in words.
 //! - [`seed_demo`] sets up a dev chain with anvil's public dev keys (dev only).
 //!
 //! The bindings come from the committed artifacts in `contracts/out/` (see `docs/contracts.md`).
@@ -15,6 +18,7 @@ mod build_code;
 mod client;
 mod deploy;
 mod error;
+pub mod governance;
 pub mod keys;
 pub mod keystore;
 mod role;
@@ -33,6 +37,7 @@ pub use deploy::{
     deploy_reviews, deploy_suite, deployment_path, read_deployment,
 };
 pub use error::{ChainError, ChainResult};
+pub use governance::{CouncilAction, GovernanceSettings, Proposal, ProposalState};
 pub use role::Role;
 pub use seed::{ANVIL_DEV_KEYS, DemoAccounts, demo_attestation, dev_signer, seed_demo};
 pub use signed::SignedTx;

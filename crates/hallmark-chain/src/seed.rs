@@ -9,6 +9,7 @@ use alloy::signers::local::PrivateKeySigner;
 
 use crate::client::ChainClient;
 use crate::error::{ChainError, ChainResult};
+use crate::governance::CouncilAction;
 use crate::role::Role;
 
 /// anvil's first ten dev private keys (public knowledge; dev chains only).
@@ -102,13 +103,20 @@ pub async fn seed_demo(
                 .await?;
         }
     }
+    // One council proposal issues every member's missing credit (the dev council is one seat
+    // with no time lock, so it runs at once).
+    let mut top_ups = Vec::new();
     for member in &accounts.members {
         let balance = council.credit_balance(member.address()).await?;
         if balance < credit_each {
-            council
-                .mint_credit(member.address(), credit_each - balance)
-                .await?;
+            top_ups.push(CouncilAction::MintCredit {
+                to: member.address(),
+                amount: credit_each - balance,
+            });
         }
+    }
+    if !top_ups.is_empty() {
+        council.enact_now(&top_ups, "demo credits").await?;
     }
     Ok(())
 }

@@ -10,13 +10,15 @@ use alloy::json_abi::JsonAbi;
 use alloy::sol_types::SolInterface;
 use hallmark_chain::bindings::HallmarkErrors::HallmarkErrorsErrors;
 
-const CONTRACTS: [&str; 6] = [
+const CONTRACTS: [&str; 8] = [
     "HallmarkConsortium",
     "HallmarkCredit",
     "HallmarkWorks",
     "HallmarkMarket",
     "HallmarkLicences",
     "HallmarkReviews",
+    "HallmarkCouncil",
+    "HallmarkTimelock",
 ];
 
 fn contracts_dir() -> PathBuf {

@@ -68,18 +68,18 @@ async fn a_record_without_the_review_queue_is_upgraded_in_place() {
     let params = DeployParams::dev(dir.path());
     let full = deploy_suite(&url, &council, &params).await.unwrap();
     assert_ne!(full.reviews, Address::ZERO);
-    assert_eq!(full.contracts().len(), 6);
+    assert_eq!(full.contracts().len(), 8);
     let provider = hallmark_chain::connect_provider(&url, council.clone()).unwrap();
     full.check_code(&provider).await.unwrap();
 
-    // An old record reads with no review queue; its code check covers the five it names.
+    // An old record reads with no review queue; its code check covers the seven it names.
     write_old_record(dir.path(), &full);
     let mut old = read_deployment(dir.path(), common::CHAIN_ID)
         .unwrap()
         .unwrap();
     assert_eq!(old.reviews, Address::ZERO);
     assert!(!old.has_reviews());
-    assert_eq!(old.contracts().len(), 5);
+    assert_eq!(old.contracts().len(), 7);
     old.check_code(&provider).await.unwrap();
     let client = ChainClient::connect(
         &url,

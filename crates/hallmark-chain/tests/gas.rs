@@ -122,9 +122,25 @@ async fn gas_per_operation() {
             .await
             .unwrap(),
     ));
+    // Credit issuance is a council proposal: propose, approve, queue, run.
+    let issue = [hallmark_chain::CouncilAction::MintCredit {
+        to: o,
+        amount: u(100),
+    }];
+    let (proposal, tx) = env.council.propose(&issue, "gas table").await.unwrap();
+    rows.push(("council propose (issue credit)", tx));
     rows.push((
-        "mint credit",
-        env.council.mint_credit(o, u(100)).await.unwrap(),
+        "council approve",
+        env.council.approve_proposal(proposal).await.unwrap(),
+    ));
+    env.advance(0).await;
+    rows.push((
+        "council queue (time lock)",
+        env.council.queue_proposal(proposal).await.unwrap(),
+    ));
+    rows.push((
+        "council execute (issue credit)",
+        env.council.execute_proposal(proposal).await.unwrap(),
     ));
     let review = |seed: &str, n: u64| ReviewSubmission {
         content_hash: common::sha(format!("review:{seed}").as_bytes()),

@@ -137,12 +137,28 @@ impl Model {
         Ok(())
     }
 
+    /// The royalty and fee owed on `price`, each rounded up to a whole unit as the contract does.
+    fn owed(&self, token: U256, price: u64) -> (U256, U256) {
+        let royalty_bps = self.work(token).3;
+        let ceil = |bps: u64| U256::from((price * bps).div_ceil(10_000));
+        (ceil(u64::from(royalty_bps)), ceil(FEE_BPS))
+    }
+
+    /// `price_too_low` when the rounded-up royalty and fee would take more than the price.
+    fn affordable(&self, token: U256, price: u64) -> Result<(), &'static str> {
+        let (royalty, fee) = self.owed(token, price);
+        if royalty + fee > U256::from(price) {
+            Err("price_too_low")
+        } else {
+            Ok(())
+        }
+    }
+
     /// Applies a settlement of `price` paid by `payer` to `seller` exactly as the contract does.
     fn settle(&mut self, token: U256, payer: usize, seller: usize, price: u64) {
-        let (_, _, _, royalty_bps, splits) = self.work(token).clone();
+        let (_, _, _, _, splits) = self.work(token).clone();
+        let (royalty, fee) = self.owed(token, price);
         let price = U256::from(price);
-        let royalty = price * U256::from(royalty_bps) / U256::from(10_000u64);
-        let fee = price * U256::from(FEE_BPS) / U256::from(10_000u64);
         let mut paid = U256::ZERO;
         if !royalty.is_zero() {
             for (i, (payee, bps)) in splits.iter().enumerate() {
@@ -180,6 +196,7 @@ fn code(result: &Result<impl std::fmt::Debug, ChainError>) -> &'static str {
         Err(ChainError::LicenceActive { .. }) => "licence_active",
         Err(ChainError::NotFrozen { .. }) => "not_frozen",
         Err(ChainError::EditionsExhausted { .. }) => "exhausted",
+        Err(ChainError::PriceTooLow { .. }) => "price_too_low",
         Err(other) => panic!("unexpected error {other:?}"),
     }
 }
@@ -256,7 +273,9 @@ async fn run_case(env: &Env, works_spec: Vec<(u32, u16, Vec<u16>, usize)>, steps
                 price,
             } => {
                 let t = pick(token);
-                let predicted = model.can_part(actor, &t);
+                let predicted = model
+                    .can_part(actor, &t)
+                    .and_then(|()| model.affordable(t.id, price));
                 let result = env.members[actor].list(t.id, u(price)).await;
                 check_holding_until(env, &result, t.id).await;
                 expect(step, predicted, code(&result));
@@ -345,6 +364,8 @@ async fn run_case(env: &Env, works_spec: Vec<(u32, u16, Vec<u16>, usize)>, steps
                     Err("self_licence")
                 } else if model.frozen.contains_key(&work_of(t.id)) {
                     Err("frozen")
+                } else if fee > 0 {
+                    model.affordable(t.id, fee)
                 } else {
                     Ok(())
                 };

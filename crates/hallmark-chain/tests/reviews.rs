@@ -255,6 +255,13 @@ async fn decisions_need_another_reviewer_and_a_reason() {
     let own = err(env.issuer.decide_review(id, true, "mine, trust me").await);
     assert_eq!(own, ChainError::SelfReview { request_id: id });
     assert_eq!(own.code(), "chain.review_self_review");
+    // Nor the creator the work would be registered for, once a reviewer (security.md, smaller
+    // items: a reviewer approving their own work).
+    grant(&env, Role::Reviewer, a).await;
+    assert_eq!(
+        err(env.members[0].decide_review(id, true, "my own, fine").await),
+        ChainError::SelfReview { request_id: id }
+    );
     // A written reason of 1 to 500 bytes (UTF-8 bytes, not characters).
     assert_eq!(
         err(env.reviewer.decide_review(id, false, "").await),

@@ -58,7 +58,10 @@ const GROUPS: &[(&str, &[&str])] = &[
         "Prove and verify",
         &["verify-file", "prove", "verify", "certificate"],
     ),
-    ("The consortium", &["consortium", "review", "freeze"]),
+    (
+        "The consortium",
+        &["consortium", "council", "review", "freeze"],
+    ),
     (
         "Keeping works available, and leaving",
         &["health", "refresh", "pinning", "export-kit", "import-kit"],
@@ -159,6 +162,14 @@ pub(crate) enum Command {
     /// Admit members, endorse issuers, appoint reviewers, suspend roles (council only).
     #[command(subcommand)]
     Consortium(ConsortiumCommand),
+    /// The council acting together: propose, approve, reject and run changes to the consortium's
+    /// dangerous powers (council seats, credit issuance, fees, the market).
+    ///
+    /// A proposal runs once a strict majority of the council seats approved it, its voting
+    /// period ended and the time lock's delay passed. Every step shows what the proposal does,
+    /// in words, decoded from its calls.
+    #[command(subcommand)]
+    Council(CouncilCommand),
     /// Offer, accept and look up time-limited usage-rights licences.
     #[command(subcommand)]
     Licence(LicenceCommand),
@@ -669,7 +680,9 @@ pub(crate) enum ConsortiumCommand {
     /// Appoint a content reviewer (allowed to freeze works).
     AddReviewer(RoleTarget),
     /// Issue credits to a member (a top-up the consortium was paid for off chain), and gas
-    /// money when the account has none (council only).
+    /// money when the account has none: proposes the issue to the council and approves it with
+    /// your seat; it completes at once where your seat alone is a majority and there is no time
+    /// lock (the dev chain), else `hallmark council` follows it.
     AddCredits {
         /// The account: a demo account name or a 0x address.
         account: String,
@@ -698,6 +711,143 @@ pub(crate) enum ConsortiumCommand {
     },
 }
 
+/// `hallmark council …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum CouncilCommand {
+    /// Propose a change; it runs once a majority of the council approved it and the time lock
+    /// has passed.
+    Propose {
+        /// What the proposal does.
+        #[command(subcommand)]
+        action: CouncilActionArg,
+    },
+    /// Every proposal, newest first, with where it stands.
+    List {
+        /// Print JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// One proposal: what it does, its votes, and when it can run.
+    Show {
+        /// The proposal id.
+        id: String,
+        /// Print JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Approve a proposal with your council seat (shows what you approve).
+    Approve(ProposalArgs),
+    /// Reject a proposal with your council seat.
+    Reject(ProposalArgs),
+    /// Take the next step of an approved proposal: into the time lock, or run it once the
+    /// delay has passed (any account may do this).
+    Execute(ProposalArgs),
+}
+
+/// A proposal and the council account that acts on it.
+#[derive(Debug, Args)]
+pub(crate) struct ProposalArgs {
+    /// The proposal id.
+    pub(crate) id: String,
+    #[command(flatten)]
+    pub(crate) who: AsCouncil,
+}
+
+/// What a council proposal does.
+#[derive(Debug, Subcommand)]
+pub(crate) enum CouncilActionArg {
+    /// Issue credits to a member (a top-up the consortium was paid for off chain).
+    MintCredit {
+        /// The account: a demo account name or a 0x address.
+        account: String,
+        /// Credits to issue (e.g. 500 or 12.50).
+        #[arg(long)]
+        credits: String,
+        #[command(flatten)]
+        common: ProposeCommon,
+    },
+    /// Give an account a council seat.
+    AddSeat {
+        /// The account: a demo account name or a 0x address.
+        account: String,
+        #[command(flatten)]
+        common: ProposeCommon,
+    },
+    /// Take an account's council seat.
+    RemoveSeat {
+        /// The account: a demo account name or a 0x address.
+        account: String,
+        #[command(flatten)]
+        common: ProposeCommon,
+    },
+    /// Set the platform fee and where it is paid.
+    SetFee {
+        /// Basis points of each price (at most 1000; 250 = 2.5 %).
+        #[arg(long)]
+        bps: u16,
+        /// The receiver: a demo account name or a 0x address.
+        #[arg(long)]
+        treasury: String,
+        #[command(flatten)]
+        common: ProposeCommon,
+    },
+    /// Set how long a buyer holds a token before reselling it.
+    SetHoldingPeriod {
+        /// Seconds (at most one year).
+        #[arg(long)]
+        seconds: u64,
+        #[command(flatten)]
+        common: ProposeCommon,
+    },
+    /// Point the works contract at another market (the only mover of tokens).
+    SetMarket {
+        /// The market contract's 0x address.
+        address: String,
+        #[command(flatten)]
+        common: ProposeCommon,
+    },
+    /// Allow or stop a contract holding and moving credit.
+    SetSystemAccount {
+        /// The contract's 0x address.
+        address: String,
+        /// Allow (true) or stop (false).
+        #[arg(long, action = clap::ArgAction::Set)]
+        allowed: bool,
+        #[command(flatten)]
+        common: ProposeCommon,
+    },
+    /// Set how many blocks a proposal is open for approval.
+    SetVotingPeriod {
+        /// Blocks (at least 1).
+        #[arg(long)]
+        blocks: u32,
+        #[command(flatten)]
+        common: ProposeCommon,
+    },
+    /// Set how long an approved proposal waits in the time lock.
+    SetDelay {
+        /// Seconds.
+        #[arg(long)]
+        seconds: u64,
+        #[command(flatten)]
+        common: ProposeCommon,
+    },
+}
+
+/// What every proposal takes besides its action.
+#[derive(Debug, Args)]
+pub(crate) struct ProposeCommon {
+    /// A note stored with the proposal (why; it also tells two proposals of the same change
+    /// apart).
+    #[arg(long, default_value = "")]
+    pub(crate) note: String,
+    /// Print JSON on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
+    #[command(flatten)]
+    pub(crate) who: AsCouncil,
+}
+
 /// `hallmark consortium deploy`.
 #[derive(Debug, Args)]
 pub(crate) struct DeployArgs {
@@ -710,6 +860,12 @@ pub(crate) struct DeployArgs {
     /// Holding period before resale, in seconds (at most one year).
     #[arg(long, default_value_t = 0)]
     pub(crate) holding_period: u64,
+    /// Blocks a council proposal is open for approval (43200: a day of Besu's 2-second blocks).
+    #[arg(long, default_value_t = 43_200, value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) voting_blocks: u32,
+    /// Seconds an approved council proposal waits in the time lock before it runs (a day).
+    #[arg(long, default_value_t = 86_400)]
+    pub(crate) time_lock: u64,
     /// Deploy a new suite when the one this data folder recorded for the chain is gone, is not
     /// this build's code, or speaks another version (never done without this flag).
     #[arg(long)]

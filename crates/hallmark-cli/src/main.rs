@@ -86,6 +86,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Gift(args) => block_on(commands::market::gift(cli, args)),
         Command::Freeze(args) => block_on(commands::market::freeze(cli, args)),
         Command::Consortium(command) => block_on(commands::consortium::run(cli, command)),
+        Command::Council(command) => block_on(commands::council::run(cli, command)),
         Command::Licence(command) => block_on(commands::consortium::licence(cli, command)),
         Command::Sync(args) => block_on(commands::catalog::sync(cli, args)),
         Command::Browse(args) => block_on(commands::catalog::browse(cli, args)),

@@ -12,21 +12,12 @@ mod common;
 use std::path::Path;
 use std::process::Output;
 
-use common::{Anvil, cli, register_and_list};
+use common::{Anvil, assert_ok, cli, register_and_list, stderr};
 use hallmark_chain::{
     ChainClient, ConfirmationPolicy, DemoAccounts, DeployParams, credits, deploy_suite, seed_demo,
 };
 use hallmark_engine::{ChainConfig, Config, ConsortiumProfile};
 use hallmark_testkit::tls::{TestCa, TlsProxy};
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn assert_ok(o: &Output, what: &str) -> String {
-    assert!(o.status.success(), "{what} failed: {}", stderr(o));
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 fn assert_code(o: &Output, code: &str) -> String {
     let err = stderr(o);
@@ -92,7 +83,21 @@ fn two_installations_join_one_consortium_mint_share_media_buy_and_prove() {
     // A founds the consortium on the node (over its loopback address) and publishes a profile
     // naming the node's https address and the CA that signs its certificate.
     let out = assert_ok(
-        &cli().run(&a, &["consortium", "deploy", "--rpc", &node.endpoint()]),
+        // A two-block vote and no time lock, so the seeding below runs at once (the council
+        // test covers the defaults).
+        &cli().run(
+            &a,
+            &[
+                "consortium",
+                "deploy",
+                "--rpc",
+                &node.endpoint(),
+                "--voting-blocks",
+                "2",
+                "--time-lock",
+                "0",
+            ],
+        ),
         "consortium deploy",
     );
     assert!(out.contains("HallmarkMarket"), "{out}");

@@ -54,6 +54,10 @@ crate::wire_enum! {
         ChainNotReviewer = "chain.not_reviewer",
         /// Only the council can do this.
         ChainNotCouncil = "chain.not_council",
+        /// Only the council as a whole (a majority, after the time lock) can do this.
+        ChainNotGovernance = "chain.not_governance",
+        /// A council proposal cannot take this step now.
+        ChainProposal = "chain.proposal",
         /// The account already holds that role.
         ChainAlreadyGranted = "chain.already_granted",
         /// The account does not hold that role.
@@ -114,6 +118,8 @@ crate::wire_enum! {
         ChainNotHolder = "chain.not_holder",
         /// A price must be more than zero.
         ChainInvalidPrice = "chain.invalid_price",
+        /// The royalty and platform fee (each rounded up to 0.01) would take the whole price.
+        ChainPriceTooLow = "chain.price_too_low",
         /// The platform fee is above the cap.
         ChainFeeTooHigh = "chain.fee_too_high",
         /// The holding period is above the cap.
@@ -162,7 +168,7 @@ crate::wire_enum! {
         ChainReviewInvalidMatches = "chain.review_invalid_matches",
         /// The review reason is too long.
         ChainReviewReasonTooLong = "chain.review_reason_too_long",
-        /// The submitting issuer cannot decide its own request.
+        /// Nobody decides their own case: not the issuer that submitted it, not the creator of its work.
         ChainReviewSelfReview = "chain.review_self_review",
         /// Only the submitting issuer withdraws a request.
         ChainReviewNotSubmitter = "chain.review_not_submitter",

@@ -11,6 +11,7 @@ mod catalog_sync;
 mod certificate;
 mod config;
 mod copycheck;
+mod council;
 pub mod devchain;
 mod engine;
 mod error;
@@ -39,11 +40,13 @@ pub use config::{
     NetworkConfig,
 };
 pub use copycheck::{CopyCheck, NearMatch};
+pub use council::CouncilState;
 pub use engine::{ChainStatus, ContractsStatus, Engine, Progress, Stage, Status, StoreStatus};
 pub use error::EngineError;
 pub use hallmark_chain::{
-    Address, B256, ChainClient, ChainError, ChainResult, DeployParams, Deployment,
-    PrivateKeySigner, U256, deploy_suite, dev_signer, edition_of, work_of,
+    Address, B256, ChainClient, ChainError, ChainResult, CouncilAction, DeployParams, Deployment,
+    GovernanceSettings, PrivateKeySigner, Proposal, ProposalState, U256, deploy_suite, dev_signer,
+    edition_of, work_of,
 };
 pub use hallmark_indexer::{IndexerConfig, SyncProgress};
 pub use hallmark_media::{Ingested, Limits, MediaKind, MediaType};

@@ -533,6 +533,8 @@ mod tests {
                 market: Address::repeat_byte(4),
                 licences: Address::repeat_byte(5),
                 reviews: Address::repeat_byte(6),
+                council: Address::repeat_byte(7),
+                timelock: Address::repeat_byte(8),
                 block: 1,
             },
             ipfs: ProfileIpfs::default(),

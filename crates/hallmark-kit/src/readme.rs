@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::{KitManifest, KitWork, kit_error};
 
 /// The contracts' built artifacts (ABI, bytecode); the kit copies only the ABI.
-const ARTIFACTS: [(&str, &str); 6] = [
+const ARTIFACTS: [(&str, &str); 8] = [
     (
         "HallmarkConsortium",
         include_str!("../../../contracts/out/HallmarkConsortium.json"),
@@ -37,6 +37,14 @@ const ARTIFACTS: [(&str, &str); 6] = [
     (
         "HallmarkReviews",
         include_str!("../../../contracts/out/HallmarkReviews.json"),
+    ),
+    (
+        "HallmarkCouncil",
+        include_str!("../../../contracts/out/HallmarkCouncil.json"),
+    ),
+    (
+        "HallmarkTimelock",
+        include_str!("../../../contracts/out/HallmarkTimelock.json"),
     ),
 ];
 
@@ -657,10 +665,12 @@ mod tests {
             market: hallmark_chain::Address::repeat_byte(4),
             licences: hallmark_chain::Address::repeat_byte(5),
             reviews: hallmark_chain::Address::repeat_byte(6),
+            council: hallmark_chain::Address::repeat_byte(7),
+            timelock: hallmark_chain::Address::repeat_byte(8),
             block: 1,
         };
         let abis = abis(&deployment).expect("abis");
-        assert_eq!(abis.len(), 6);
+        assert_eq!(abis.len(), 8);
         for (name, bytes) in abis {
             let value: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
             let entries = value.as_array().expect("an ABI is an array");

@@ -161,6 +161,33 @@ impl Anvil {
         self.port
     }
 
+    /// Moves the chain's clock `seconds` forward and mines `blocks` empty blocks (anvil's
+    /// `evm_increaseTime` and `evm_mine`).
+    pub fn advance(&self, seconds: u64, blocks: u32) {
+        self.rpc("evm_increaseTime", &format!("[{seconds}]"));
+        for _ in 0..blocks {
+            self.rpc("evm_mine", "[]");
+        }
+    }
+
+    /// One JSON-RPC call over a plain blocking HTTP/1.0 request; panics unless it answers
+    /// with a result.
+    fn rpc(&self, method: &str, params: &str) -> String {
+        use std::io::{Read, Write};
+        let body = format!(r#"{{"jsonrpc":"2.0","id":1,"method":"{method}","params":{params}}}"#);
+        let mut stream =
+            std::net::TcpStream::connect(("127.0.0.1", self.port)).expect("anvil listens");
+        let request = format!(
+            "POST / HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        stream.write_all(request.as_bytes()).expect("request");
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).expect("answer");
+        assert!(answer.contains("\"result\""), "{method}: {answer}");
+        answer
+    }
+
     /// Stops it with SIGTERM, so that it writes its `--dump-state` file, and waits up to
     /// `grace` before killing it.
     pub fn stop(mut self, grace: Duration) {

@@ -606,6 +606,30 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         eprintln!("refresh: {refreshed}");
         assert!(!refreshed.contains("error") && !refreshed.contains("fail"), "{refreshed}");
 
+        // The council (the dev chain's one seat): issuing credit is a proposal shown in words,
+        // approved, then put in the time lock and run, from the Council page.
+        switch_account(&client, 0).await;
+        click(&client, "#nav-council").await?;
+        wait_text(&client, "#council-settings", 30, |t| t.contains("1 seat(s)")).await;
+        type_into(&client, "#council-account", "0x90F79bf6EB2c4f870365E785982E1f101E93b906").await?;
+        type_into(&client, "#council-amount", "25").await?;
+        type_into(&client, "#council-note", "Prize of the harbour exhibition").await?;
+        click(&client, "#council-propose-button").await?;
+        let newest = "#council-proposals .proposal";
+        wait_text(&client, newest, 30, |t| t.contains("Issue 25.00 credits to 0x90f7…b906") && t.contains("open for approval")).await;
+        assert_labelled(&client, "Council").await;
+        screenshot("15b-council-proposal").await;
+        js(&client, "document.querySelector('#council-proposals .proposal button.primary').click(); return 0;").await;
+        wait_text(&client, newest, 30, |t| t.contains("approved") && t.contains("Put in the time lock")).await;
+        // With the dev chain's zero delay it runs as soon as it enters the time lock.
+        js(&client, "document.querySelector('#council-proposals .proposal button.primary').click(); return 0;").await;
+        let done = wait_text(&client, newest, 30, |t| t.contains("done")).await;
+        assert!(done.contains("1 approval(s), 1 needed"), "{done}");
+        screenshot("15c-council-done").await;
+        // A member sees the proposals but has no seat to vote with.
+        switch_account(&client, 3).await;
+        wait_text(&client, "#council-no-seat", 30, |t| t.contains("switch to a council account")).await;
+
         // Settings: saved in config.json, validated, used from the next start.
         click(&client, "#nav-settings").await?;
         wait_text(&client, "#settings-data-dir", 10, |t| !t.is_empty()).await;

@@ -67,7 +67,21 @@ async fn the_app_joins_a_consortium_sees_a_work_minted_elsewhere_buys_it_and_pro
 
     // A founds the consortium and publishes its profile; the council endorses the artist.
     ok(
-        &hallmark.run(&a, &["consortium", "deploy", "--rpc", &node.endpoint()]),
+        // A two-block council vote and no time lock: credits issued below run at once (the
+        // CLI's council test follows a proposal through a real vote and time lock).
+        &hallmark.run(
+            &a,
+            &[
+                "consortium",
+                "deploy",
+                "--rpc",
+                &node.endpoint(),
+                "--voting-blocks",
+                "2",
+                "--time-lock",
+                "0",
+            ],
+        ),
         "consortium deploy",
     );
     let profile = dir.path().join("harbour-guild.profile.json");

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod add;
+pub mod council;
 pub mod durability;
 pub mod explore;
 pub mod library;

@@ -12,7 +12,7 @@ use crate::cli::{Cli, ConsortiumCommand, DemoAccount, LicenceCommand, LicenceKin
 use crate::failure::Failure;
 
 /// A demo account name (`member1`…) or a `0x` address.
-fn parse_account(text: &str) -> Result<Address, Failure> {
+pub(crate) fn parse_account(text: &str) -> Result<Address, Failure> {
     use clap::ValueEnum;
     if let Ok(demo) = DemoAccount::from_str(text, true) {
         return Ok(demo_signer(demo)?.address());
@@ -84,8 +84,14 @@ async fn add_credits(
     council: crate::cli::Signer,
 ) -> Result<(), Failure> {
     let account = parse_account(target)?;
-    let (credited, gassed) = as_account(cli, council, async |client| {
-        let credited = client.mint_credit(account, credits(amount)).await?;
+    let actions = [hallmark_chain::CouncilAction::MintCredit {
+        to: account,
+        amount: credits(amount),
+    }];
+    let ((id, state), gassed) = as_account(cli, council, async |client| {
+        let enacted = client
+            .enact(&actions, "a top-up paid for off chain")
+            .await?;
         let gassed = if gas_ether > 0 && client.gas_balance(account).await?.is_zero() {
             let wei = hallmark_chain::U256::from(gas_ether)
                 * hallmark_chain::U256::from(10u64).pow(hallmark_chain::U256::from(18u64));
@@ -93,20 +99,26 @@ async fn add_credits(
         } else {
             None
         };
-        Ok((credited, gassed))
+        Ok((enacted, gassed))
     })
     .await?;
-    print_line(&format!(
-        "{amount} credits issued to {account:#x} (block {}){}",
-        credited.block_number,
-        match gassed {
-            Some(tx) => format!(
-                ", and {gas_ether} ether of gas money (block {})",
-                tx.block_number
-            ),
-            None => String::new(),
-        }
-    ))
+    let gas = match gassed {
+        Some(tx) => format!(
+            "; {gas_ether} ether of gas money sent (block {})",
+            tx.block_number
+        ),
+        None => String::new(),
+    };
+    if state == hallmark_chain::ProposalState::Executed {
+        print_line(&format!(
+            "{amount} credits issued to {account:#x} (council proposal {id}){gas}"
+        ))
+    } else {
+        print_line(&format!(
+            "council proposal {id} to issue {amount} credits to {account:#x} is {}; it runs once a majority of the council approved it and the time lock has passed (`hallmark council show {id}`){gas}",
+            state.describe()
+        ))
+    }
 }
 
 /// `hallmark licence …`.

@@ -3,6 +3,7 @@
 pub(crate) mod catalog;
 pub(crate) mod cid;
 pub(crate) mod consortium;
+pub(crate) mod council;
 pub(crate) mod health;
 pub(crate) mod ingest;
 pub(crate) mod ipfs;

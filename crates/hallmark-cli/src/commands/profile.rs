@@ -30,6 +30,8 @@ pub(crate) async fn deploy(cli: &Cli, args: &DeployArgs) -> Result<(), Failure> 
         platform_fee_bps: args.platform_fee_bps,
         holding_period: args.holding_period,
         contract_uri: String::new(),
+        voting_blocks: args.voting_blocks,
+        delay_seconds: args.time_lock,
         // A consortium's suite is never replaced behind its members' backs: only when asked.
         replace_outdated: args.replace,
     };

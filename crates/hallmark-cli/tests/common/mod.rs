@@ -146,3 +146,14 @@ pub(crate) fn next(seed: &mut u64) -> u64 {
         .wrapping_add(1_442_695_040_888_963_407);
     *seed >> 33
 }
+
+/// A command's stderr as text.
+pub(crate) fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Asserts that the command succeeded; its stdout.
+pub(crate) fn assert_ok(o: &std::process::Output, what: &str) -> String {
+    assert!(o.status.success(), "{what} failed: {}", stderr(o));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
