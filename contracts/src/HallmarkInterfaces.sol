@@ -29,6 +29,11 @@ interface IHallmarkWorks {
     function marketTransfer(address from, address to, uint256 tokenId) external;
 }
 
+/// @notice What the works contract asks the review queue: who holds a content hash under review.
+interface IHallmarkReviews {
+    function reservedFor(bytes32 contentHash) external view returns (uint256 requestId, address issuer);
+}
+
 /// @notice The settlement credit (an ERC-20 restricted to members and system contracts).
 interface IHallmarkCredit {
     function transferFrom(address from, address to, uint256 amount) external returns (bool);

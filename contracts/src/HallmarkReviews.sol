@@ -9,8 +9,13 @@ import {IHallmarkConsortium} from "./HallmarkInterfaces.sol";
 /// refused by HallmarkWorks, a near duplicate goes here first. The issuer submits the mint with
 /// the works it resembles and their perceptual distances; a reviewer other than the submitting
 /// issuer approves or rejects it with a written reason (CC0 works and remixes are legitimate).
-/// One content hash has at most one open (pending) or approved request; a rejected or withdrawn
-/// one may be submitted again. The matches and the metadata CID are only emitted (the queue
+/// One content hash has at most one open (pending) or approved request; a rejected, withdrawn or
+/// expired one may be submitted again. While a request is open (at most `REQUEST_TTL` after it
+/// was submitted) and for `REQUEST_TTL` after its approval, HallmarkWorks registers its content
+/// only for the submitting issuer (`reservedFor`): the queue publishes the content to reviewers,
+/// and another issuer who saw it cannot register it first. A request nobody decides expires, so
+/// a request opened to block someone else's work holds it for `REQUEST_TTL` at the most (a
+/// reviewer rejects it sooner). The matches and the metadata CID are only emitted (the queue
 /// cannot verify perceptual hashes; it records who claimed what and who decided).
 contract HallmarkReviews {
     /// @notice Where a request is. `None` is never stored (unknown request ids revert).
@@ -19,7 +24,8 @@ contract HallmarkReviews {
         Pending,
         Approved,
         Rejected,
-        Withdrawn
+        Withdrawn,
+        Expired
     }
 
     /// @notice One review request (the CID, matches and decision reason live in the events).
@@ -28,6 +34,7 @@ contract HallmarkReviews {
         uint64 submittedAt;
         Status status;
         address creator;
+        uint64 decidedAt;
         bytes32 contentHash;
         bytes32 metadataHash;
     }
@@ -36,6 +43,9 @@ contract HallmarkReviews {
     uint256 public constant MAX_MATCHES = 16;
     /// @notice Upper bound of a decision reason, in bytes (UTF-8).
     uint256 public constant MAX_REASON_BYTES = 500;
+    /// @notice How long a request stays open without a decision, and how long an approval
+    /// reserves its content for the submitting issuer.
+    uint64 public constant REQUEST_TTL = 30 days;
 
     /// @notice The consortium (roles).
     IHallmarkConsortium public immutable consortium;
@@ -105,7 +115,7 @@ contract HallmarkReviews {
         }
         uint256 latest = latestRequestOf[contentHash];
         if (latest != 0) {
-            Status s = _requests[latest].status;
+            Status s = _status(_requests[latest]);
             if (s == Status.Pending || s == Status.Approved) revert ReviewAlreadyOpen(latest);
         }
         requestId = ++requestCount;
@@ -114,6 +124,7 @@ contract HallmarkReviews {
             submittedAt: uint64(block.timestamp),
             status: Status.Pending,
             creator: creator,
+            decidedAt: 0,
             contentHash: contentHash,
             metadataHash: metadataHash
         });
@@ -136,6 +147,7 @@ contract HallmarkReviews {
         if (len == 0) revert MissingReason();
         if (len > MAX_REASON_BYTES) revert ReasonTooLong(len, MAX_REASON_BYTES);
         r.status = approve ? Status.Approved : Status.Rejected;
+        r.decidedAt = uint64(block.timestamp);
         emit ReviewDecided(requestId, r.contentHash, approve, msg.sender, reason);
     }
 
@@ -148,22 +160,45 @@ contract HallmarkReviews {
         emit ReviewWithdrawn(requestId, r.contentHash);
     }
 
-    /// @notice The record of a request.
-    function request(uint256 requestId) external view returns (Request memory) {
-        Request storage r = _requests[requestId];
+    /// @notice The record of a request, its status as of now (a pending request past its time
+    /// is `Expired`; an approval past its time is `Expired` too, for reservations).
+    function request(uint256 requestId) external view returns (Request memory r) {
+        r = _requests[requestId];
         if (r.status == Status.None) revert UnknownRequest(requestId);
-        return r;
+        r.status = _status(r);
     }
 
-    /// @notice True when the latest request for `contentHash` was approved.
+    /// @notice True when the latest request for `contentHash` was approved (and the approval
+    /// has not expired).
     function isApproved(bytes32 contentHash) external view returns (bool) {
         uint256 latest = latestRequestOf[contentHash];
-        return latest != 0 && _requests[latest].status == Status.Approved;
+        return latest != 0 && _status(_requests[latest]) == Status.Approved;
+    }
+
+    /// @notice The issuer whose open or approved request holds `contentHash` (zero when none).
+    function reservedFor(bytes32 contentHash) external view returns (uint256 requestId, address issuer) {
+        requestId = latestRequestOf[contentHash];
+        if (requestId == 0) return (0, address(0));
+        Request storage r = _requests[requestId];
+        Status s = _status(r);
+        if (s == Status.Pending || s == Status.Approved) issuer = r.issuer;
+    }
+
+    /// @dev The stored status, with time: open and approved requests expire after REQUEST_TTL.
+    function _status(Request memory r) private view returns (Status) {
+        if (r.status == Status.Pending && block.timestamp > uint256(r.submittedAt) + REQUEST_TTL) {
+            return Status.Expired;
+        }
+        if (r.status == Status.Approved && block.timestamp > uint256(r.decidedAt) + REQUEST_TTL) {
+            return Status.Expired;
+        }
+        return r.status;
     }
 
     function _pending(uint256 requestId) private view returns (Request storage r) {
         r = _requests[requestId];
         if (r.status == Status.None) revert UnknownRequest(requestId);
-        if (r.status != Status.Pending) revert ReviewClosed(requestId, r.status);
+        Status s = _status(r);
+        if (s != Status.Pending) revert ReviewClosed(requestId, s);
     }
 }

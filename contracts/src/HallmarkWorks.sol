@@ -8,7 +8,7 @@ import {IERC2981} from "@openzeppelin/contracts/interfaces/IERC2981.sol";
 import {IERC4906} from "@openzeppelin/contracts/interfaces/IERC4906.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
-import {IHallmarkConsortium, Split} from "./HallmarkInterfaces.sol";
+import {IHallmarkReviews, IHallmarkConsortium, Split} from "./HallmarkInterfaces.sol";
 
 /// @title HallmarkWorks
 /// @notice One ERC-721 contract for every registered work. A work is the exact bytes of a file
@@ -74,6 +74,9 @@ contract HallmarkWorks is ERC721, EIP712, IERC2981, IERC4906 {
     IHallmarkConsortium public immutable consortium;
     /// @notice The only contract allowed to move tokens.
     address public market;
+    /// @notice The review queue (set once, at deployment): content under review is reserved for
+    /// the issuer that submitted it.
+    IHallmarkReviews public reviews;
     /// @notice Number of registered works (work ids are 1..workCount).
     uint256 public workCount;
     /// @notice The work id registered for a content hash (0 = none).
@@ -107,6 +110,8 @@ contract HallmarkWorks is ERC721, EIP712, IERC2981, IERC4906 {
     event ContractURIUpdated();
 
     error ContentAlreadyRegistered(uint256 workId, uint256 firstTokenId, uint64 registeredAt);
+    error ContentUnderReview(uint256 requestId, address issuer);
+    error ReviewsAlreadySet(address reviews);
     error NotCouncil(address account);
     error NotGovernance(address account);
     error NotIssuer(address account);
@@ -154,6 +159,13 @@ contract HallmarkWorks is ERC721, EIP712, IERC2981, IERC4906 {
     // ---- council settings ----
 
     /// @notice Sets the market contract, the only mover of tokens.
+    /// @notice Names the review queue, once (at deployment).
+    function setReviews(IHallmarkReviews reviews_) external onlyGovernance {
+        if (address(reviews_) == address(0)) revert ZeroAddress();
+        if (address(reviews) != address(0)) revert ReviewsAlreadySet(address(reviews));
+        reviews = reviews_;
+    }
+
     function setMarket(address market_) external onlyGovernance {
         if (market_ == address(0)) revert ZeroAddress();
         market = market_;
@@ -217,6 +229,12 @@ contract HallmarkWorks is ERC721, EIP712, IERC2981, IERC4906 {
         uint256 existing = workIdByContentHash[input.contentHash];
         if (existing != 0) {
             revert ContentAlreadyRegistered(existing, existing * EDITION_BASE + 1, _works[existing].registeredAt);
+        }
+        if (address(reviews) != address(0)) {
+            // Content another issuer put up for review is theirs to register while the request
+            // is open or approved: the queue publishes it, and must not hand it to a front-runner.
+            (uint256 requestId, address holder) = reviews.reservedFor(input.contentHash);
+            if (holder != address(0) && holder != issuer) revert ContentUnderReview(requestId, holder);
         }
         if (input.metadataHash == bytes32(0) || bytes(input.metadataCid).length == 0) revert EmptyMetadata();
         if (input.maxEditions == 0 || input.maxEditions > MAX_EDITIONS) revert InvalidEditions(input.maxEditions);

@@ -57,6 +57,7 @@ sol! {
         error AlreadySuspended(uint8 role, address account);
         error CheckpointUnorderedInsertion();
         error ContentAlreadyRegistered(uint256 workId, uint256 firstTokenId, uint64 registeredAt);
+        error ContentUnderReview(uint256 requestId, address issuer);
         error CreditTransferFailed();
         error ERC20InsufficientAllowance(address spender, uint256 allowance, uint256 needed);
         error ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed);
@@ -138,6 +139,7 @@ sol! {
         error ReentrancyGuardReentrantCall();
         error ReviewAlreadyOpen(uint256 requestId);
         error ReviewClosed(uint256 requestId, uint8 status);
+        error ReviewsAlreadySet(address reviews);
         error SafeCastOverflowedUintDowncast(uint8 bits, uint256 value);
         error SeatsAreNotDelegable();
         error SelfLicence();

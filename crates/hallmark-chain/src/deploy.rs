@@ -6,11 +6,11 @@
 //! (they are wired to each other, so a partly missing suite is deployed again as a whole). The
 //! file is written atomically (temp file, fsync, rename).
 //!
-//! HallmarkReviews came later than the rest of the suite and is wired to nothing but the
-//! consortium, so a record without it (written before it existed: no `reviews` field, read as
-//! [`Address::ZERO`]) or whose HallmarkReviews has no code is completed in place: [`deploy_suite`]
-//! (or [`deploy_reviews`]) deploys only HallmarkReviews and rewrites the record, keeping every
-//! other address.
+//! HallmarkReviews came later than the rest of the suite, so a record without it (written before
+//! it existed: no `reviews` field, read as [`Address::ZERO`]) or whose HallmarkReviews has no
+//! code is completed in place: [`deploy_suite`] (or [`deploy_reviews`]) takes the queue the works
+//! contract is wired to (`HallmarkWorks.reviews()`, which reserves content under review), or
+//! deploys one for a suite without, and rewrites the record, keeping every other address.
 //!
 //! A recorded suite must also speak this client's interface: its market's `SUITE_VERSION` must be
 //! [`SUITE_VERSION`] (older suites have none). An outdated suite is replaced by a fresh one when
@@ -254,6 +254,11 @@ impl Deployment {
                 "HallmarkReviews.consortium()",
                 reviews.consortium().call().await.ok(),
                 self.consortium,
+            );
+            link(
+                "HallmarkWorks.reviews()",
+                works.reviews().call().await.ok(),
+                self.reviews,
             );
         }
         if let Some((what, found, expected)) = links.into_iter().find(|(_, f, e)| f != e) {
@@ -543,8 +548,24 @@ async fn ensure_reviews(
         }
         warn!(address = %deployment.reviews, "recorded HallmarkReviews is not on this chain; deploying it again");
     }
-    let tx = HallmarkReviews::deploy_builder(provider, deployment.consortium);
-    let (reviews, _) = deployed("HallmarkReviews", tx).await?;
+    // A suite wired to its review queue (every suite of this version) names it itself.
+    let wired = HallmarkWorks::new(deployment.works, provider)
+        .reviews()
+        .call()
+        .await
+        .unwrap_or(Address::ZERO);
+    let reviews = if wired != Address::ZERO
+        && !provider
+            .get_code_at(wired)
+            .await
+            .map_err(ChainError::from_rpc)?
+            .is_empty()
+    {
+        wired
+    } else {
+        let tx = HallmarkReviews::deploy_builder(provider, deployment.consortium);
+        deployed("HallmarkReviews", tx).await?.0
+    };
     deployment.reviews = reviews;
     let path = write_deployment(dir, deployment)?;
     info!(chain_id = deployment.chain_id, %reviews, path = %path.display(), "HallmarkReviews added to the recorded suite");
@@ -601,6 +622,13 @@ async fn deploy_fresh(
             .send()
             .await
             .map_err(|e| wire("HallmarkWorks.setMarket", e))?,
+    );
+    pending.push(
+        works_c
+            .setReviews(reviews)
+            .send()
+            .await
+            .map_err(|e| wire("HallmarkWorks.setReviews", e))?,
     );
     for system in [market, licences, treasury] {
         pending.push(

@@ -241,6 +241,17 @@ pub enum ChainError {
         /// The token.
         token_id: U256,
     },
+    /// Another issuer put this content up for review: it is theirs to register while the request
+    /// is open or approved.
+    #[error(
+        "these exact bytes are under review (request {request_id}) for issuer {issuer}, who alone may register them while the request is open or approved"
+    )]
+    ContentUnderReview {
+        /// The review request.
+        request_id: U256,
+        /// The issuer that submitted it.
+        issuer: Address,
+    },
     /// A price must be positive.
     #[error("the price must be more than zero")]
     InvalidPrice,
@@ -601,6 +612,7 @@ impl ChainError {
             Self::NotListed { .. } => ErrorCode::ChainNotListed,
             Self::NotHolder { .. } => ErrorCode::ChainNotHolder,
             Self::InvalidPrice => ErrorCode::ChainInvalidPrice,
+            Self::ContentUnderReview { .. } => ErrorCode::ChainContentUnderReview,
             Self::PriceTooLow { .. } => ErrorCode::ChainPriceTooLow,
             Self::FeeTooHigh { .. } => ErrorCode::ChainFeeTooHigh,
             Self::HoldingPeriodTooLong { .. } => ErrorCode::ChainHoldingPeriodTooLong,
@@ -894,6 +906,16 @@ impl From<Raw> for ChainError {
             Raw::ReasonTooLong(e) => Self::ReviewReasonTooLong {
                 length: saturating_u64(e.length),
                 max: saturating_u64(e.maxLength),
+            },
+            Raw::ContentUnderReview(e) => Self::ContentUnderReview {
+                request_id: e.requestId,
+                issuer: e.issuer,
+            },
+            Raw::ReviewsAlreadySet(e) => Self::Miswired {
+                what: format!(
+                    "HallmarkWorks.reviews() is already {:#x}, and is set once only",
+                    e.reviews
+                ),
             },
             Raw::PriceTooLow(e) => Self::PriceTooLow {
                 price: e.price,

@@ -248,6 +248,9 @@ pub enum ReviewStatus {
     Rejected,
     /// The submitting issuer withdrew the request; the content may be submitted again.
     Withdrawn,
+    /// Nobody decided it within 30 days, or its approval is older than 30 days; the content may
+    /// be submitted again.
+    Expired,
 }
 
 impl ReviewStatus {
@@ -258,6 +261,7 @@ impl ReviewStatus {
             Self::Approved => 2,
             Self::Rejected => 3,
             Self::Withdrawn => 4,
+            Self::Expired => 5,
         }
     }
 }
@@ -271,6 +275,7 @@ impl TryFrom<u8> for ReviewStatus {
             2 => Ok(Self::Approved),
             3 => Ok(Self::Rejected),
             4 => Ok(Self::Withdrawn),
+            5 => Ok(Self::Expired),
             other => Err(other),
         }
     }
@@ -283,6 +288,7 @@ impl fmt::Display for ReviewStatus {
             Self::Approved => "approved",
             Self::Rejected => "rejected",
             Self::Withdrawn => "withdrawn",
+            Self::Expired => "expired",
         })
     }
 }
@@ -330,10 +336,11 @@ mod tests {
             ReviewStatus::Approved,
             ReviewStatus::Rejected,
             ReviewStatus::Withdrawn,
+            ReviewStatus::Expired,
         ] {
             assert_eq!(ReviewStatus::try_from(status.as_u8()), Ok(status));
         }
         assert_eq!(ReviewStatus::try_from(0), Err(0));
-        assert_eq!(ReviewStatus::try_from(5), Err(5));
+        assert_eq!(ReviewStatus::try_from(6), Err(6));
     }
 }

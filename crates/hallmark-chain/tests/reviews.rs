@@ -474,3 +474,72 @@ async fn the_submitting_issuer_withdraws_a_pending_request() {
     );
     assert!(!env.issuer.is_review_approved(sha(b"never")).await.unwrap());
 }
+
+/// Finding 6: a review request publishes the content (its metadata CID names the media) before
+/// it is registered. Another issuer who reads the queue registers the same bytes first — or
+/// opens a request for someone else's content to block it forever. The works contract now
+/// registers content under review only for the issuer that submitted it, and a request nobody
+/// decides expires after 30 days (a reviewer rejects a squatting one sooner).
+#[tokio::test]
+async fn content_under_review_is_reserved_for_its_submitter_until_the_request_ends() {
+    let env = Env::new(2, 0, 0).await;
+    let (artist, copyist) = (env.members[0].address(), env.members[1].address());
+    grant(&env, Role::Issuer, copyist).await;
+    let front_runner = &env.members[1];
+    let input = common::work_input("reserved", artist, 1, 0, vec![]);
+    let mut s = submission("reserved", artist, &[(1, 12)]);
+    s.content_hash = input.content_hash;
+    let (id, _) = env.issuer.submit_review(&s).await.unwrap();
+
+    // The front-runner registers the published content first: refused, while pending …
+    let mut theirs = input.clone();
+    theirs.creator = copyist;
+    let under_review = ChainError::ContentUnderReview {
+        request_id: id,
+        issuer: env.issuer.address(),
+    };
+    assert_eq!(
+        err(front_runner.register_work(&theirs, copyist).await),
+        under_review
+    );
+    assert_eq!(under_review.code(), "chain.content_under_review");
+    // … and once approved; the submitting issuer registers it.
+    env.reviewer
+        .decide_review(id, true, "the artist's own variation")
+        .await
+        .unwrap();
+    assert_eq!(
+        err(front_runner.register_work(&theirs, copyist).await),
+        under_review
+    );
+    let minted = env.issuer.register_work(&input, artist).await.unwrap();
+    assert_eq!(env.issuer.owner_of(minted.token_id).await.unwrap(), artist);
+
+    // A squatting request holds content for 30 days at the most.
+    let squatted = common::work_input("squatted", artist, 1, 0, vec![]);
+    let mut claim = submission("squatted", copyist, &[(1, 20)]);
+    claim.content_hash = squatted.content_hash;
+    let (squat, _) = front_runner.submit_review(&claim).await.unwrap();
+    assert_eq!(
+        err(env.issuer.register_work(&squatted, artist).await),
+        ChainError::ContentUnderReview {
+            request_id: squat,
+            issuer: copyist
+        }
+    );
+    env.advance(30 * 86_400 + 1).await;
+    assert_eq!(
+        env.issuer.review(squat).await.unwrap().status,
+        ReviewStatus::Expired
+    );
+    assert_eq!(
+        err(env.reviewer.decide_review(squat, true, "too late").await),
+        ChainError::ReviewClosed {
+            request_id: squat,
+            status: ReviewStatus::Expired
+        }
+    );
+    env.issuer.register_work(&squatted, artist).await.unwrap();
+    // An approval not used within 30 days expires too: it reserves nothing any more.
+    assert!(!env.issuer.is_review_approved(s.content_hash).await.unwrap());
+}

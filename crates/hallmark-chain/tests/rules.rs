@@ -366,8 +366,9 @@ async fn a_sale_pays_every_royalty_split_and_the_platform_fee() {
     assert_eq!(buyer.owner_of(t).await.unwrap(), m[4]);
 
     let after = futures_balances(&env, &m).await;
-    let royalty = 10_001u64 * 1_000 / 10_000; // 1000
-    let fee = 10_001u64 * 250 / 10_000; // 250
+    // Royalty and fee round up to a whole unit (security.md: a tiny price still pays them).
+    let royalty = (10_001u64 * 1_000).div_ceil(10_000); // 1001
+    let fee = (10_001u64 * 250).div_ceil(10_000); // 251
     let shares = [royalty * 5_000 / 10_000, royalty * 3_000 / 10_000];
     let last = royalty - shares[0] - shares[1];
     assert_eq!(after[0] - before[0], u(shares[0]));

@@ -120,6 +120,8 @@ crate::wire_enum! {
         ChainInvalidPrice = "chain.invalid_price",
         /// The royalty and platform fee (each rounded up to 0.01) would take the whole price.
         ChainPriceTooLow = "chain.price_too_low",
+        /// Another issuer put these exact bytes up for review; they alone may register them now.
+        ChainContentUnderReview = "chain.content_under_review",
         /// The platform fee is above the cap.
         ChainFeeTooHigh = "chain.fee_too_high",
         /// The holding period is above the cap.

@@ -617,8 +617,8 @@ impl Engine {
                     .and_then(|r| r.reason)
                     .unwrap_or_else(|| "no reason recorded".to_owned()),
             }),
-            // Withdrawn: a new request is sent.
-            ReviewStatus::Withdrawn => Ok(()),
+            // Withdrawn or expired: a new request is sent.
+            ReviewStatus::Withdrawn | ReviewStatus::Expired => Ok(()),
         }
     }
 }
