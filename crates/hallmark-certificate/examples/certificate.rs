@@ -36,6 +36,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         bundle_sha256: "e3b98a4da31a127d4bde6e43033f66ba274cab0eb7eb1c70ec41402bf6273dd8"
             .to_owned(),
         issued_at: "2026-11-29 09:12:55 UTC".to_owned(),
+        demo_chain: false,
     };
     for round in 0..3 {
         let t = Instant::now();

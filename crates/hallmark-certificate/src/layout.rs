@@ -21,6 +21,7 @@ const GOLD: Color = [163, 131, 78];
 const RULE: Color = [221, 223, 227];
 const FRAME_LINE: Color = [196, 200, 207];
 const PLACEHOLDER: Color = [239, 240, 242];
+const DEMO_RED: Color = [176, 32, 32];
 
 /// Content margins (inside the frame).
 const LEFT: f32 = 104.0;
@@ -68,6 +69,9 @@ pub(crate) fn render_page(
     let mut c = Canvas::new(PAGE_W, PAGE_H, PAPER, &fonts);
 
     frame(&mut c);
+    if fields.demo_chain {
+        demo_band(&mut c);
+    }
     header(&mut c, fields);
     thumbnail_box(&mut c, thumbnail);
     let title_bottom = title(&mut c, &fields.title, THUMB_TOP + THUMB_H as f32 + 62.0);
@@ -90,16 +94,30 @@ fn frame(c: &mut Canvas<'_>) {
     c.stroke_rect(46.0, 46.0, w - 92.0, h - 92.0, 1.5, GOLD);
 }
 
+/// A red band across the top of a certificate from a local development chain.
+fn demo_band(c: &mut Canvas<'_>) {
+    c.fill_rect(LEFT - 40.0, 58.0, RIGHT - LEFT + 80.0, 40.0, DEMO_RED);
+    let style = Style::new(Face::Bold, 20.0, WHITE).tracked(2.0);
+    c.text_centered("DEMO CHAIN - NOT EVIDENCE", CENTER, 86.0, style);
+}
+
 fn header(c: &mut Canvas<'_>, fields: &CertificateFields) {
     let brand = Style::new(Face::Bold, 19.0, GOLD).tracked(7.0);
     c.text_centered("HALLMARK", CENTER, 122.0, brand);
     let heading = Style::new(Face::Bold, 50.0, NAVY);
     c.text_centered("Certificate of registration", CENTER, 188.0, heading);
     let sub = Style::new(Face::Regular, 18.0, MUTED);
-    let line = format!(
-        "The work below is registered on chain {} by the transaction and contract stated.",
-        fields.chain_id
-    );
+    let line = if fields.demo_chain {
+        format!(
+            "Chain {} is a local development chain that anyone can run with any history: this page proves nothing.",
+            fields.chain_id
+        )
+    } else {
+        format!(
+            "The work below is registered on chain {} by the transaction and contract stated.",
+            fields.chain_id
+        )
+    };
     let lines = wrap(c, &line, sub, RIGHT - LEFT);
     let mut y = 226.0;
     for l in lines.iter().take(2) {

@@ -100,6 +100,16 @@ pub struct CertificateFields {
     pub bundle_sha256: String,
     /// When the certificate was made, already formatted.
     pub issued_at: String,
+    /// The chain is a local development chain (see [`is_demo_chain`]): the page carries a red
+    /// "demo chain — not evidence" band and says that it proves nothing.
+    pub demo_chain: bool,
+}
+
+/// Whether `chain_id` is one that local development chains use (anvil and Hardhat 31337,
+/// Ganache and geth `--dev` 1337): anyone can run such a chain with any history, so a
+/// registration on it is no evidence of anything.
+pub fn is_demo_chain(chain_id: u64) -> bool {
+    matches!(chain_id, 1337 | 31337)
 }
 
 /// Why a certificate could not be made.

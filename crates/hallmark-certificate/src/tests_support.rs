@@ -19,5 +19,6 @@ pub(crate) fn fields() -> CertificateFields {
         metadata_cid: "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku".to_owned(),
         bundle_sha256: "e3b98a4d".repeat(8),
         issued_at: "2026-11-29 09:12:55 UTC".to_owned(),
+        demo_chain: false,
     }
 }

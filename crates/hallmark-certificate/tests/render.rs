@@ -39,6 +39,7 @@ fn fields() -> CertificateFields {
         metadata_cid: METADATA_CID.to_owned(),
         bundle_sha256: BUNDLE.to_owned(),
         issued_at: "2026-11-29 09:12:55 UTC".to_owned(),
+        demo_chain: false,
     }
 }
 
@@ -470,4 +471,38 @@ fn run(program: &str, args: &[&std::ffi::OsStr]) -> Result<String, Box<dyn std::
         return Err(format!("{program} complained: {stderr}").into());
     }
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// Security finding 9's residue: a certificate from a local development chain (anyone can run
+/// one with any history) says so in a red band and in its text, and nothing else does.
+#[test]
+fn a_demo_chain_certificate_says_it_is_not_evidence() -> TestResult {
+    assert!(hallmark_certificate::is_demo_chain(31337));
+    assert!(hallmark_certificate::is_demo_chain(1337));
+    assert!(!hallmark_certificate::is_demo_chain(20_261_207));
+    let red = |img: &RgbImage| {
+        (60..96)
+            .flat_map(|y| (100..1140).map(move |x| (x, y)))
+            .filter(|&(x, y)| {
+                let p = img.get_pixel(x, y).0;
+                p[0] > 150 && p[1] < 60 && p[2] < 60
+            })
+            .count()
+    };
+    let mut demo = fields();
+    demo.demo_chain = true;
+    let band = render_checked_png(&demo, None)?;
+    assert!(red(&band) > 20_000, "the red band is drawn");
+    assert_eq!(red(&render_checked_png(&fields(), None)?), 0);
+    let pdf = String::from_utf8_lossy(&render_pdf(&demo, None)?).into_owned();
+    assert!(
+        pdf.contains("(DEMO CHAIN - NOT EVIDENCE) Tj"),
+        "in the text layer"
+    );
+    assert!(
+        pdf.contains("this page proves nothing"),
+        "and in the heading"
+    );
+    dump("demo-chain.png", &render_png(&demo, None)?);
+    Ok(())
 }

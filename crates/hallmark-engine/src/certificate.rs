@@ -80,6 +80,7 @@ pub fn certificate_from_bundle(
         metadata_cid: e.work.metadata_cid.clone(),
         bundle_sha256: report.bundle_sha256.unwrap_or_default(),
         issued_at: format_utc(issued_at),
+        demo_chain: hallmark_certificate::is_demo_chain(e.chain.chain_id),
     };
     Ok(match format {
         CertificateFormat::Png => render_png(&fields, thumbnail.as_ref())?,
