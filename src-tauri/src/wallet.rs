@@ -31,13 +31,24 @@ pub(crate) async fn wallet(
 ) -> CommandResult<WalletReport> {
     let outcome = act(&engine, &request).await;
     wipe(&mut request);
-    let path = outcome?;
+    let done = outcome?;
     let accounts: Vec<AccountInfo> = accounts(&engine).await?;
     let _ = app.emit(events::CHAIN_CHANGED, ());
-    Ok(WalletReport { accounts, path })
+    Ok(WalletReport {
+        accounts,
+        path: done.path,
+        stale_backup: done.stale_backup,
+    })
 }
 
-async fn act(engine: &Engine, request: &WalletRequest) -> CommandResult<Option<String>> {
+/// Files an action wrote or left behind.
+#[derive(Default)]
+struct Done {
+    path: Option<String>,
+    stale_backup: Option<String>,
+}
+
+async fn act(engine: &Engine, request: &WalletRequest) -> CommandResult<Done> {
     match request {
         WalletRequest::Create { label, password } => {
             checked_secret(password)?;
@@ -74,11 +85,44 @@ async fn act(engine: &Engine, request: &WalletRequest) -> CommandResult<Option<S
         }
         WalletRequest::ExportKeystore { address } => {
             let path = engine.export_keystore(address)?;
-            return Ok(Some(path.display().to_string()));
+            return Ok(Done {
+                path: Some(path.display().to_string()),
+                stale_backup: None,
+            });
+        }
+        WalletRequest::ChangePassword {
+            address,
+            current_password,
+            new_password,
+        } => {
+            checked_secret(current_password)?;
+            checked_secret(new_password)?;
+            let changed = engine
+                .change_password(address, current_password, new_password)
+                .await?;
+            return Ok(Done {
+                path: None,
+                stale_backup: changed.stale_backup.map(|p| p.display().to_string()),
+            });
+        }
+        WalletRequest::Forget {
+            address,
+            password,
+            lose_key,
+        } => {
+            checked_secret(password)?;
+            if password.is_empty() {
+                return Err(CommandError::invalid(
+                    "type the account's password to forget it",
+                ));
+            }
+            engine
+                .forget_account(address, Some(password), *lose_key)
+                .await?;
         }
         WalletRequest::JoinDemo { address } => engine.join_demo_consortium(address).await?,
     }
-    Ok(None)
+    Ok(Done::default())
 }
 
 /// Overwrites the secrets the request carried.
@@ -86,7 +130,16 @@ fn wipe(request: &mut WalletRequest) {
     match request {
         WalletRequest::Create { password, .. }
         | WalletRequest::ImportKeystore { password, .. }
-        | WalletRequest::Unlock { password, .. } => password.zeroize(),
+        | WalletRequest::Unlock { password, .. }
+        | WalletRequest::Forget { password, .. } => password.zeroize(),
+        WalletRequest::ChangePassword {
+            current_password,
+            new_password,
+            ..
+        } => {
+            current_password.zeroize();
+            new_password.zeroize();
+        }
         WalletRequest::ImportPhrase {
             phrase, password, ..
         } => {

@@ -404,6 +404,16 @@ catalogue! {
     Unlock: "Unlock", "解锁";
     JoinDemo: "Join the demo consortium", "加入演示联盟";
     BackUpKeystore: "Back up the keystore", "备份密钥库";
+    ManageAccount: "Password, or forget this account", "修改密码或移除此账户";
+    ChangePassword: "Change the password", "修改密码";
+    CurrentPassword: "Current password", "当前密码";
+    NewPasswordAgain: "The new password again", "再次输入新密码";
+    PasswordChanged: "Password changed: the keystore is re-encrypted (scrypt, about a second to unlock).", "密码已修改：密钥库已重新加密（scrypt，解锁约需一秒）。";
+    ForgetAccount: "Forget this account", "移除此账户";
+    ForgetNote: "Removes the account from this computer and deletes its keystore. Back it up first: without a backup or the recovery phrase, the key and everything it holds are lost.",
+        "从本机移除此账户并删除其密钥库。请先备份：没有备份或助记词，私钥及其持有的一切都将丢失。";
+    LoseKey: "There is no backup; I accept that the key may be lost", "没有备份；我接受私钥可能丢失";
+    Forget: "Forget", "移除";
     CreateAccount: "Create an account", "创建账户";
     AccountName: "Name", "名称";
     NewPassword: "Password (at least 8 characters)", "密码（至少 8 个字符）";
@@ -698,6 +708,7 @@ templates! {
     kit_imported(works: u64, bundles: u64, files: u64) => "✓ Kit imported: {works} work(s), {bundles} bundle(s) verified, {files} files checked.", "✓ 工具包已导入：{works} 件作品，已验证 {bundles} 个证据包，已检查 {files} 个文件。";
     // Mint wizard and wallet
     creator_share(share: &str) => "You, the creator: {share}", "你（创作者）：{share}";
+    stale_backup(path: &str) => "The backup at {path} still opens with the old password: back up again.", "{path} 中的备份仍使用旧密码：请重新备份。";
     keystore_saved(path: &str) => "Keystore backed up to {path} (still encrypted with its password).", "密钥库已备份到 {path}（仍以其密码加密）。";
     // Explore
     collection_lede(who: &str) => "The tokens {who} holds.", "{who} 持有的通证。";

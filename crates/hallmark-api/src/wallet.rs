@@ -91,6 +91,25 @@ pub enum WalletRequest {
         /// `0x…`.
         address: String,
     },
+    /// Re-encrypts the account's keystore with a new password (judged for strength first).
+    ChangePassword {
+        /// `0x…`.
+        address: String,
+        /// The password that opens it now.
+        current_password: String,
+        /// The new one.
+        new_password: String,
+    },
+    /// Removes the account and deletes its keystore, after its password opened it. Refused when
+    /// no exported backup exists, unless `lose_key` says the key may be lost.
+    Forget {
+        /// `0x…`.
+        address: String,
+        /// Its password (the confirmation).
+        password: String,
+        /// The user accepts that this keystore may be the only copy of the key.
+        lose_key: bool,
+    },
     /// Dev chain only: the council admits the account to the demo consortium with credits.
     JoinDemo {
         /// `0x…`.
@@ -109,6 +128,8 @@ impl std::fmt::Debug for WalletRequest {
             Self::Use { .. } => "use",
             Self::ExportKeystore { .. } => "export_keystore",
             Self::JoinDemo { .. } => "join_demo",
+            Self::ChangePassword { .. } => "change_password",
+            Self::Forget { .. } => "forget",
         };
         write!(f, "WalletRequest::{action} {{ .. }}")
     }
@@ -121,6 +142,9 @@ pub struct WalletReport {
     pub accounts: Vec<AccountInfo>,
     /// A file the action wrote (an exported keystore).
     pub path: Option<String>,
+    /// After a password change: an exported backup that still opens with the old password.
+    #[serde(default)]
+    pub stale_backup: Option<String>,
 }
 
 hallmark_domain::wire_enum! {

@@ -2,11 +2,13 @@
 //! the canonical form of [`crate::container`].
 //!
 //! Reading is bounded: at most [`MAX_ENTRIES`] entries, [`MAX_JSON_BYTES`] per JSON document,
-//! [`MAX_MEDIA_BYTES`] for the media, safe relative names only; a damaged or hostile file is
+//! [`MAX_MEDIA_BYTES`] for the media, safe relative names only, every entry stored (no
+//! compression, so nothing inflates), and the sizes the entries declare adding up to no more
+//! than the file itself — all checked before an entry is read. A damaged or hostile file is
 //! refused with the reason, never partially trusted.
 
 use std::collections::BTreeMap;
-use std::io::{Cursor, Read, Seek, Write};
+use std::io::{Cursor, Read, Seek, SeekFrom, Write};
 
 use zip::ZipArchive;
 
@@ -57,7 +59,13 @@ impl BundleFiles {
     }
 
     /// Reads a bundle, enforcing every limit.
-    pub fn read<R: Read + Seek>(reader: R) -> Result<Self, EvidenceError> {
+    pub fn read<R: Read + Seek>(mut reader: R) -> Result<Self, EvidenceError> {
+        let unreadable = |e: std::io::Error| EvidenceError::NotABundle {
+            reason: format!("the file cannot be read: {e}"),
+        };
+        let file_len = reader.seek(SeekFrom::End(0)).map_err(unreadable)?;
+        reader.seek(SeekFrom::Start(0)).map_err(unreadable)?;
+        let mut declared = 0u64;
         let mut zip = ZipArchive::new(reader).map_err(|e| EvidenceError::NotABundle {
             reason: format!("not a readable zip: {e}"),
         })?;
@@ -89,6 +97,28 @@ impl BundleFiles {
             if entry.size() > limit {
                 return Err(EvidenceError::NotABundle {
                     reason: format!("`{name}` is {} bytes (at most {limit})", entry.size()),
+                });
+            }
+            // Checked before anything is read or allocated: a bundle's entries are stored as
+            // they are, so what they declare fits in the file.
+            if entry.compression() != zip::CompressionMethod::Stored
+                || entry.compressed_size() != entry.size()
+            {
+                return Err(EvidenceError::NotABundle {
+                    reason: format!(
+                        "`{name}` is compressed ({:?}, {} bytes declared as {}): a bundle's entries are stored as they are",
+                        entry.compression(),
+                        entry.compressed_size(),
+                        entry.size()
+                    ),
+                });
+            }
+            declared = declared.saturating_add(entry.size());
+            if declared > file_len {
+                return Err(EvidenceError::NotABundle {
+                    reason: format!(
+                        "its entries declare {declared} bytes up to `{name}`, more than the whole file ({file_len} bytes)"
+                    ),
                 });
             }
             let mut bytes = Vec::with_capacity(entry.size().min(limit) as usize);
@@ -169,6 +199,42 @@ mod tests {
         let bytes = bundle.to_bytes()?;
         assert_eq!(bytes, bundle.to_bytes()?);
         assert_eq!(BundleFiles::read(Cursor::new(bytes))?, bundle);
+        Ok(())
+    }
+
+    /// Smaller finding of security.md: declared sizes were trusted (a buffer of the declared size
+    /// was allocated before reading). A bundle whose media declares 3 GiB in a 2 KB file is
+    /// refused before anything is allocated.
+    #[test]
+    fn declared_sizes_larger_than_the_file_are_refused_before_reading() -> Result<(), EvidenceError>
+    {
+        let mut bytes = sample().to_bytes()?;
+        let huge = 3u32 << 30;
+        let mut patched = 0;
+        for at in 0..bytes.len().saturating_sub(46) {
+            let sizes = match bytes[at..at + 4] {
+                [0x50, 0x4b, 0x01, 0x02] => at + 20, // central directory header
+                [0x50, 0x4b, 0x03, 0x04] => at + 18, // local file header
+                _ => continue,
+            };
+            let name_len = usize::from(u16::from_le_bytes([bytes[sizes + 8], bytes[sizes + 9]]));
+            let name_at = if bytes[at + 2] == 0x01 {
+                at + 46
+            } else {
+                at + 30
+            };
+            if bytes.get(name_at..name_at + name_len) == Some(b"media/work.png".as_slice()) {
+                bytes[sizes..sizes + 4].copy_from_slice(&huge.to_le_bytes());
+                bytes[sizes + 4..sizes + 8].copy_from_slice(&huge.to_le_bytes());
+                patched += 1;
+            }
+        }
+        assert_eq!(patched, 2, "both headers of the media entry");
+        let Err(EvidenceError::NotABundle { reason }) = BundleFiles::read(Cursor::new(bytes))
+        else {
+            panic!("a 3 GiB declaration in a small file must be refused");
+        };
+        assert!(reason.contains("more than the whole file"), "{reason}");
         Ok(())
     }
 

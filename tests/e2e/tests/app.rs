@@ -709,6 +709,58 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         js(&client, "document.querySelector('#wallet').scrollIntoView({block: 'start'}); window.scrollBy(0, -70); return 0;").await;
         screenshot("16b-wallet").await;
 
+        // Ada changes her password: a guessable new one and a wrong current one are refused with
+        // their codes; then the keystore opens with the new password only.
+        let ada_row = format!("#wallet-{ada}");
+        js(&client, &format!("document.querySelector('{ada_row} .manage').open = true; return 0;")).await;
+        let change = |current: &'static str, new: &'static str| {
+            let client = client.clone();
+            let row = ada_row.clone();
+            async move {
+                type_into(&client, &format!("{row} .current-password"), current).await?;
+                type_into(&client, &format!("{row} .new-password"), new).await?;
+                type_into(&client, &format!("{row} .new-password-again"), new).await?;
+                click(&client, &format!("{row} .change-button")).await
+            }
+        };
+        change("correct horse battery", "password1234").await?;
+        let weak = wait_text(&client, "#wallet-error", 30, |t| !t.is_empty()).await;
+        assert!(weak.contains("wallet.guessable_password"), "{weak}");
+        change("not her password at all", "violet harbour lantern 42").await?;
+        wait_text(&client, "#wallet-error", 30, |t| t.contains("wallet.wrong_password")).await;
+        change("correct horse battery", "violet harbour lantern 42").await?;
+        wait_text(&client, "#wallet-password-changed", 60, |t| t.contains("Password changed")).await;
+        js(&client, &format!("document.querySelector('{ada_row} .manage').scrollIntoView({{block: 'center'}}); return 0;")).await;
+        screenshot("16e-wallet-password-changed").await;
+        click(&client, "#wallet-lock").await?;
+        wait_text(&client, &format!("{ada_row} .unlock"), 10, |t| t.contains("Unlock")).await;
+        type_into(&client, &format!("{ada_row} .unlock-password"), "correct horse battery").await?;
+        click(&client, &format!("{ada_row} .unlock-button")).await?;
+        wait_text(&client, "#wallet-error", 30, |t| t.contains("wallet.wrong_password")).await;
+        type_into(&client, &format!("{ada_row} .unlock-password"), "violet harbour lantern 42").await?;
+        click(&client, &format!("{ada_row} .unlock-button")).await?;
+        wait_text(&client, "#wallet-accounts", 30, |t| t.contains("unlocked") && t.contains("signing now")).await;
+
+        // A second account is forgotten: never without its password, and never silently when
+        // its keystore may be the only copy of the key.
+        type_into(&client, "#wallet-create-label", "Bo").await?;
+        type_into(&client, "#wallet-create-password", "amber quarry sextant 9").await?;
+        type_into(&client, "#wallet-create-repeat", "amber quarry sextant 9").await?;
+        click(&client, "#wallet-create-button").await?;
+        wait_text(&client, "#wallet-accounts", 30, |t| t.contains("Bo")).await;
+        let bo_row = "#wallet-accounts li:last-child";
+        js(&client, &format!("document.querySelector('{bo_row} .manage').open = true; return 0;")).await;
+        type_into(&client, &format!("{bo_row} .forget-password"), "amber quarry sextant 9").await?;
+        click(&client, &format!("{bo_row} .forget-button")).await?;
+        wait_text(&client, "#wallet-error", 30, |t| t.contains("wallet.only_copy")).await;
+        type_into(&client, &format!("{bo_row} .forget-password"), "amber quarry sextant 9").await?;
+        js(&client, &format!("document.querySelector('{bo_row} .lose-key').click(); return 0;")).await;
+        click(&client, &format!("{bo_row} .forget-button")).await?;
+        wait_text(&client, "#wallet-accounts", 30, |t| !t.contains("Bo")).await;
+        let keystores = std::fs::read_dir(data.path().join("keystores")).expect("keystores").count();
+        assert_eq!(keystores, 2, "Ada's keystore and the wallet list");
+        select_account(&client, &format!("wallet:{ada}")).await;
+
         // Durability: a pinning service (its token never shown again) that is down is reported
         // as a problem by the availability check, which reads every work back from the store;
         // the exit kit is exported and imported back.

@@ -29,15 +29,25 @@ pub fn WalletPanel(accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView {
     let (busy, answer) = (wallet.pending(), wallet.value());
     // Runs one action; `then` clears the form's secrets (the request has them) whatever the
     // outcome.
+    // Whether the last action was a password change (its success gets its own note).
+    let changing = RwSignal::new(false);
     let act = move |request: WalletRequest, then: Box<dyn FnOnce() + Send + Sync>| {
         if busy.get_untracked() {
             return;
         }
+        changing.set(matches!(request, WalletRequest::ChangePassword { .. }));
         wallet.clear();
         wallet.dispatch(request);
         then();
     };
     let notice = move || answer.get().and_then(Result::ok).and_then(|r| r.path);
+    let stale = move || {
+        answer
+            .get()
+            .and_then(Result::ok)
+            .and_then(|r| r.stale_backup)
+    };
+    let password_changed = move || changing.get() && answer.get().is_some_and(|a| a.is_ok());
     let error = move || answer.get().and_then(Result::err);
     let wallet_accounts = move || {
         accounts.with(|all| {
@@ -69,6 +79,12 @@ pub fn WalletPanel(accounts: RwSignal<Vec<AccountInfo>>) -> impl IntoView {
             </Show>
             {move || notice().map(|path| view! {
                 <p class="ok" id="wallet-notice" role="status">{tr(move |l| i18n::keystore_saved(l, &path))}</p>
+            })}
+            <Show when=password_changed>
+                <p class="ok" id="wallet-password-changed" role="status">{t(Text::PasswordChanged)}</p>
+            </Show>
+            {move || stale().map(|path| view! {
+                <p class="note" id="wallet-stale-backup" role="status">{tr(move |l| i18n::stale_backup(l, &path))}</p>
             })}
             {move || error().map(|e| view! { <ErrorBox error=e id="wallet-error" /> })}
         </div>
@@ -119,7 +135,7 @@ fn AccountRow(
                 {account.active.then(|| view! { " · " <strong>{t(Text::SigningNow)}</strong> })}
             </div>
             <div class="actions">
-                {if account.active {
+                {if account.active && account.unlocked {
                     ().into_any()
                 } else if account.unlocked {
                     view! {
@@ -156,7 +172,89 @@ fn AccountRow(
                     {t(Text::BackUpKeystore)}
                 </button>
             </div>
+            <ManageAccount address=address busy=busy act=act />
         </li>
+    }
+}
+
+/// Change the password, or forget the account (each with its password), folded away.
+#[component]
+fn ManageAccount(
+    address: String,
+    busy: Memo<bool>,
+    act: impl Fn(WalletRequest, Box<dyn FnOnce() + Send + Sync>) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let (current, new, again) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
+    let (forget_password, lose_key) = (RwSignal::new(String::new()), RwSignal::new(false));
+    let mismatch = RwSignal::new(false);
+    let (change_address, forget_address) = (address.clone(), address);
+    let clear = move || {
+        current.set(String::new());
+        new.set(String::new());
+        again.set(String::new());
+    };
+    let change = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if new.get_untracked() != again.get_untracked() {
+            mismatch.set(true);
+            return;
+        }
+        mismatch.set(false);
+        let request = WalletRequest::ChangePassword {
+            address: change_address.clone(),
+            current_password: current.get_untracked(),
+            new_password: new.get_untracked(),
+        };
+        act(request, Box::new(clear));
+    };
+    let forget = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let request = WalletRequest::Forget {
+            address: forget_address.clone(),
+            password: forget_password.get_untracked(),
+            lose_key: lose_key.get_untracked(),
+        };
+        act(
+            request,
+            Box::new(move || forget_password.set(String::new())),
+        );
+    };
+    let field = |value: RwSignal<String>,
+                 label: Text,
+                 class: &'static str,
+                 complete: &'static str| {
+        view! {
+            <input type="password" class=class autocomplete=complete aria-label=t(label) placeholder=t(label)
+                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
+        }
+    };
+    view! {
+        <details class="manage small">
+            <summary>{t(Text::ManageAccount)}</summary>
+            <form class="change-password" on:submit=change>
+                <strong>{t(Text::ChangePassword)}</strong>
+                {field(current, Text::CurrentPassword, "current-password", "current-password")}
+                {field(new, Text::NewPassword, "new-password", "new-password")}
+                {field(again, Text::NewPasswordAgain, "new-password-again", "new-password")}
+                <button type="submit" class="change-button" disabled=move || busy.get()>{t(Text::ChangePassword)}</button>
+                <Show when=move || mismatch.get()><p class="error" role="alert">{t(Text::PasswordsDiffer)}</p></Show>
+            </form>
+            <form class="forget" on:submit=forget>
+                <strong>{t(Text::ForgetAccount)}</strong>
+                <p class="muted">{t(Text::ForgetNote)}</p>
+                {field(forget_password, Text::Password, "forget-password", "current-password")}
+                <label class="check">
+                    <input type="checkbox" class="lose-key" prop:checked=move || lose_key.get()
+                        on:change=move |ev| lose_key.set(event_target_checked(&ev)) />
+                    {t(Text::LoseKey)}
+                </label>
+                <button type="submit" class="danger forget-button" disabled=move || busy.get()>{t(Text::Forget)}</button>
+            </form>
+        </details>
     }
 }
 
