@@ -34,16 +34,76 @@ sol!(
     HallmarkReviews,
     "../../contracts/out/HallmarkReviews.json"
 );
-sol!(
-    #[sol(rpc, all_derives)]
-    HallmarkCouncil,
-    "../../contracts/out/HallmarkCouncil.json"
-);
-sol!(
-    #[sol(rpc, all_derives)]
-    HallmarkTimelock,
-    "../../contracts/out/HallmarkTimelock.json"
-);
+// The governor and the time lock are OpenZeppelin's, with large ABIs of which the client uses a
+// few functions: they are bound by hand (bindings of the whole artifacts took minutes to compile),
+// and their code comes from the artifacts through `artifact_code`.
+sol! {
+    /// The functions of HallmarkCouncil (OpenZeppelin's Governor) the client calls.
+    #[sol(rpc)]
+    interface HallmarkCouncil {
+        event ProposalCreated(
+            uint256 proposalId,
+            address proposer,
+            address[] targets,
+            uint256[] values,
+            string[] signatures,
+            bytes[] calldatas,
+            uint256 voteStart,
+            uint256 voteEnd,
+            string description
+        );
+        function propose(address[] targets, uint256[] values, bytes[] calldatas, string description) external returns (uint256);
+        function castVote(uint256 proposalId, uint8 support) external returns (uint256);
+        function queue(uint256 proposalId) external returns (uint256);
+        function execute(uint256 proposalId) external payable returns (uint256);
+        function state(uint256 proposalId) external view returns (uint8);
+        function proposalDetails(uint256 proposalId) external view returns (address[] targets, uint256[] values, bytes[] calldatas, bytes32 descriptionHash);
+        function proposalDetailsAt(uint256 index) external view returns (uint256 proposalId, address[] targets, uint256[] values, bytes[] calldatas, bytes32 descriptionHash);
+        function proposalCount() external view returns (uint256);
+        function proposalVotes(uint256 proposalId) external view returns (uint256 againstVotes, uint256 forVotes, uint256 abstainVotes);
+        function proposalSnapshot(uint256 proposalId) external view returns (uint256);
+        function proposalDeadline(uint256 proposalId) external view returns (uint256);
+        function proposalEta(uint256 proposalId) external view returns (uint256);
+        function proposalProposer(uint256 proposalId) external view returns (address);
+        function quorum(uint256 timepoint) external view returns (uint256);
+        function votingPeriod() external view returns (uint256);
+        function setVotingPeriod(uint32 newVotingPeriod) external;
+        function token() external view returns (address);
+        function timelock() external view returns (address);
+    }
+}
+sol! {
+    /// The functions of HallmarkTimelock (OpenZeppelin's TimelockController) the client calls.
+    #[sol(rpc)]
+    interface HallmarkTimelock {
+        function PROPOSER_ROLE() external view returns (bytes32);
+        function hasRole(bytes32 role, address account) external view returns (bool);
+        function getMinDelay() external view returns (uint256);
+        function updateDelay(uint256 newDelay) external;
+        function schedule(address target, uint256 value, bytes data, bytes32 predecessor, bytes32 salt, uint256 delay) external;
+    }
+}
+
+/// The creation (`deployed == false`) or runtime code of a contract bound by hand above, from its
+/// committed artifact; empty for another name.
+pub fn artifact_code(name: &str, deployed: bool) -> alloy::primitives::Bytes {
+    let text = match name {
+        "HallmarkCouncil" => include_str!("../../../contracts/out/HallmarkCouncil.json"),
+        "HallmarkTimelock" => include_str!("../../../contracts/out/HallmarkTimelock.json"),
+        _ => return alloy::primitives::Bytes::new(),
+    };
+    let field = if deployed {
+        "deployedBytecode"
+    } else {
+        "bytecode"
+    };
+    serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|v| v.get(field)?.get("object")?.as_str().map(str::to_owned))
+        .and_then(|hex| alloy::primitives::hex::decode(hex).ok())
+        .map(alloy::primitives::Bytes::from)
+        .unwrap_or_default()
+}
 
 sol! {
     /// Every custom error of the Hallmark contracts (and the OpenZeppelin errors they can raise).

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::bindings::{
-    HallmarkConsortium, HallmarkCouncil, HallmarkCredit, HallmarkLicences, HallmarkMarket,
-    HallmarkReviews, HallmarkTimelock, HallmarkWorks,
+    HallmarkConsortium, HallmarkCredit, HallmarkLicences, HallmarkMarket, HallmarkReviews,
+    HallmarkWorks, artifact_code,
 };
 
 const IMMUTABLES: &str = include_str!("../../../contracts/out/immutables.json");
@@ -22,11 +22,22 @@ fn build_runtime(name: &str) -> Option<&'static [u8]> {
         "HallmarkMarket" => &HallmarkMarket::DEPLOYED_BYTECODE,
         "HallmarkLicences" => &HallmarkLicences::DEPLOYED_BYTECODE,
         "HallmarkReviews" => &HallmarkReviews::DEPLOYED_BYTECODE,
-        "HallmarkCouncil" => &HallmarkCouncil::DEPLOYED_BYTECODE,
-        "HallmarkTimelock" => &HallmarkTimelock::DEPLOYED_BYTECODE,
+        "HallmarkCouncil" => governance_code(0),
+        "HallmarkTimelock" => governance_code(1),
         _ => return None,
     };
     Some(code.as_ref())
+}
+
+/// The runtime code of HallmarkCouncil (0) or HallmarkTimelock (1), read once from the artifacts.
+fn governance_code(which: usize) -> &'static alloy::primitives::Bytes {
+    static CODE: OnceLock<[alloy::primitives::Bytes; 2]> = OnceLock::new();
+    &CODE.get_or_init(|| {
+        [
+            artifact_code("HallmarkCouncil", true),
+            artifact_code("HallmarkTimelock", true),
+        ]
+    })[which]
 }
 
 /// Byte ranges `(start, length)` of each contract's immutables in its runtime code.

@@ -28,6 +28,7 @@ use alloy::network::Ethereum;
 use alloy::primitives::{Address, U256};
 use alloy::providers::{DynProvider, Provider};
 use alloy::signers::local::PrivateKeySigner;
+use alloy::sol_types::SolValue;
 use serde::{Deserialize, Serialize};
 use tracing::{info, warn};
 
@@ -681,15 +682,23 @@ async fn deploy_governance(
         .await
         .map_err(ChainError::from_rpc)?;
     let expected_governor = deployer.create(nonce + 1);
-    let tx = HallmarkTimelock::deploy_builder(
-        provider,
+    let args = (
         U256::from(params.delay_seconds),
         vec![expected_governor],
         vec![Address::ZERO],
-    );
-    let (timelock, _) = deployed("HallmarkTimelock", tx).await?;
-    let tx = HallmarkCouncil::deploy_builder(provider, consortium, timelock, params.voting_blocks);
-    let (governor, _) = deployed("HallmarkCouncil", tx).await?;
+    )
+        .abi_encode_params();
+    let (timelock, _) = deployed(
+        "HallmarkTimelock",
+        raw_deploy(provider, "HallmarkTimelock", &args),
+    )
+    .await?;
+    let args = (consortium, timelock, params.voting_blocks).abi_encode_params();
+    let (governor, _) = deployed(
+        "HallmarkCouncil",
+        raw_deploy(provider, "HallmarkCouncil", &args),
+    )
+    .await?;
     if governor != expected_governor {
         return Err(ChainError::Deploy {
             contract: "HallmarkCouncil".into(),
@@ -719,6 +728,18 @@ async fn deploy_governance(
         });
     }
     Ok((governor, timelock))
+}
+
+/// The deployment of a contract bound by hand (its creation code from the artifact, then the
+/// ABI-encoded constructor arguments).
+fn raw_deploy<'a>(
+    provider: &'a DynProvider,
+    name: &str,
+    constructor_args: &[u8],
+) -> alloy::contract::RawCallBuilder<&'a DynProvider, Ethereum> {
+    let mut code = crate::bindings::artifact_code(name, false).to_vec();
+    code.extend_from_slice(constructor_args);
+    alloy::contract::RawCallBuilder::new_raw_deploy(provider, code.into())
 }
 
 async fn deployed(

@@ -472,13 +472,13 @@ impl ChainClient {
     /// Puts an approved proposal into the time lock.
     pub async fn queue_proposal(&self, id: U256) -> ChainResult<TxOutcome> {
         let governor = self.council_governor();
-        self.send(governor.queue_1(id)).await
+        self.send(governor.queue(id)).await
     }
 
     /// Runs a queued proposal whose delay has passed (any account may).
     pub async fn execute_proposal(&self, id: U256) -> ChainResult<TxOutcome> {
         let governor = self.council_governor();
-        self.send(governor.execute_1(id)).await
+        self.send(governor.execute(id)).await
     }
 
     /// Approves proposal `id` (votes for it with our seat).
