@@ -149,8 +149,8 @@ async fn every_event_reaches_the_catalog_and_paging_does_not_matter() {
     assert_eq!(earnings.royalties, 75, "5 % of 15 credits to the creator");
     assert_eq!(
         earnings.proceeds,
-        1500 - 75 - 37,
-        "the rest minus the 2.5 % fee"
+        1500 - 75 - 38,
+        "the rest minus the 2.5 % fee (37.5 hundredths, rounded up)"
     );
     assert_eq!(
         paged
