@@ -707,7 +707,8 @@ fn role_of(raw: u8) -> Role {
     Role::try_from(raw).unwrap_or(Role::Member)
 }
 
-fn saturating_u64(value: U256) -> u64 {
+/// A chain number as `u64`, `u64::MAX` when larger.
+pub(crate) fn saturating_u64(value: U256) -> u64 {
     u64::try_from(value).unwrap_or(u64::MAX)
 }
 

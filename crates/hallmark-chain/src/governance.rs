@@ -20,7 +20,7 @@ use crate::bindings::{
 };
 use crate::client::ChainClient;
 use crate::deploy::{Deployment, credit_text};
-use crate::error::{ChainError, ChainResult};
+use crate::error::{ChainError, ChainResult, saturating_u64};
 use crate::types::TxOutcome;
 
 /// One dangerous power used through the council's governance.
@@ -266,7 +266,10 @@ impl CouncilAction {
                 duration_words(*seconds)
             ),
             Self::Unknown { target, data } => {
-                let selector = data.get(..4).map(hex_of).unwrap_or_else(|| "none".into());
+                let selector = data
+                    .get(..4)
+                    .map(alloy::primitives::hex::encode)
+                    .unwrap_or_else(|| "none".into());
                 format!(
                     "An unrecognised call to {target:#x} (function selector 0x{selector}, {} bytes): check it before approving",
                     data.len()
@@ -274,10 +277,6 @@ impl CouncilAction {
             }
         }
     }
-}
-
-fn hex_of(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A duration in the largest whole unit that fits ("2 days", "90 minutes", "0 seconds").
@@ -426,9 +425,9 @@ impl ChainClient {
         let voting = self.council_governor().votingPeriod().call().await?;
         let delay = self.timelock().getMinDelay().call().await?;
         Ok(GovernanceSettings {
-            seats: saturating(seats),
-            voting_blocks: saturating(voting),
-            delay_seconds: saturating(delay),
+            seats: saturating_u64(seats),
+            voting_blocks: saturating_u64(voting),
+            delay_seconds: saturating_u64(delay),
         })
     }
 
@@ -586,7 +585,7 @@ impl ChainClient {
 
     /// True when a queued proposal's delay has passed (as of the latest block).
     pub async fn proposal_ready(&self, id: U256) -> ChainResult<bool> {
-        let eta = saturating(self.council_governor().proposalEta(id).call().await?);
+        let eta = saturating_u64(self.council_governor().proposalEta(id).call().await?);
         let latest = self
             .provider()
             .get_block_by_number(alloy::eips::BlockNumberOrTag::Latest)
@@ -628,22 +627,22 @@ impl ChainClient {
             }
         };
         Ok(Proposal {
-            id: saturating(id),
+            id: saturating_u64(id),
             proposer: governor.proposalProposer(id).call().await?,
             actions,
             state: self.proposal_state(id).await?,
-            approvals: saturating(votes.forVotes),
-            rejections: saturating(votes.againstVotes),
-            needed: saturating(needed),
-            deadline_block: saturating(governor.proposalDeadline(id).call().await?),
-            ready_at: saturating(governor.proposalEta(id).call().await?),
+            approvals: saturating_u64(votes.forVotes),
+            rejections: saturating_u64(votes.againstVotes),
+            needed: saturating_u64(needed),
+            deadline_block: saturating_u64(governor.proposalDeadline(id).call().await?),
+            ready_at: saturating_u64(governor.proposalEta(id).call().await?),
         })
     }
 
     /// Every proposal, newest first.
     pub async fn proposals(&self) -> ChainResult<Vec<Proposal>> {
         let governor = self.council_governor();
-        let count = saturating(governor.proposalCount().call().await?);
+        let count = saturating_u64(governor.proposalCount().call().await?);
         let mut all = Vec::new();
         for index in (0..count).rev() {
             let d = governor.proposalDetailsAt(U256::from(index)).call().await?;
@@ -654,10 +653,6 @@ impl ChainClient {
         }
         Ok(all)
     }
-}
-
-fn saturating(value: U256) -> u64 {
-    u64::try_from(value).unwrap_or(u64::MAX)
 }
 
 #[cfg(test)]

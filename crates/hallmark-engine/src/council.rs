@@ -24,7 +24,7 @@ pub struct CouncilState {
 impl Engine {
     /// The council's settings and proposals (read without signing).
     pub async fn council_state(&self) -> Result<CouncilState, EngineError> {
-        let reader = self.chain_client(reader_key()?).await?;
+        let reader = self.reader_client().await?;
         let settings = reader.governance_settings().await?;
         let has_seat = match self.active_address() {
             Some(address) => reader.is_council(address).await?,
@@ -102,6 +102,14 @@ impl Engine {
         with_readiness(&client, client.proposal(id).await?).await
     }
 
+    /// A client of the deployed contracts that only reads: its key is a fixed, public one
+    /// (nothing is ever signed with it).
+    pub async fn reader_client(&self) -> Result<ChainClient, EngineError> {
+        let key = PrivateKeySigner::from_bytes(&B256::with_last_byte(1))
+            .map_err(|e| EngineError::Task(format!("reader key: {e}")))?;
+        self.chain_client(key).await
+    }
+
     /// The address the app signs as, locked or not.
     fn active_address(&self) -> Option<Address> {
         match self.wallet_state().active {
@@ -112,12 +120,6 @@ impl Engine {
             },
         }
     }
-}
-
-/// A fixed, public key that only reads (nothing is ever signed with it).
-fn reader_key() -> Result<PrivateKeySigner, EngineError> {
-    PrivateKeySigner::from_bytes(&B256::with_last_byte(1))
-        .map_err(|e| EngineError::Task(format!("reader key: {e}")))
 }
 
 async fn with_readiness(

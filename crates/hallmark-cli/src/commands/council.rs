@@ -3,8 +3,7 @@
 use std::str::FromStr;
 
 use hallmark_chain::{
-    Address, ChainClient, ChainResult, CouncilAction, PrivateKeySigner, Proposal, ProposalState,
-    U256, format_utc,
+    Address, ChainClient, ChainResult, CouncilAction, Proposal, ProposalState, U256, format_utc,
 };
 
 use super::market::{parse_credits, parse_id, with_chain};
@@ -122,11 +121,8 @@ async fn as_reader<T>(
     cli: &Cli,
     op: impl AsyncFnOnce(&ChainClient) -> ChainResult<T>,
 ) -> Result<T, Failure> {
-    // A fixed, public key: it only reads (nothing is ever signed with it).
-    let reader = PrivateKeySigner::from_bytes(&hallmark_chain::B256::with_last_byte(1))
-        .map_err(|e| Failure::bad_input(format!("reader key: {e}")))?;
     with_chain(cli, async |engine| {
-        let client = engine.chain_client(reader).await?;
+        let client = engine.reader_client().await?;
         Ok(op(&client).await?)
     })
     .await
