@@ -24,6 +24,7 @@ ANVIL_NPM=@foundry-rs/anvil-linux-amd64@1.7.1
 SOLC_NPM=solc@0.8.30
 OZ_NPM=@openzeppelin/contracts@5.4.0
 BINARYEN_NPM=binaryen@132.0.0
+ETHERS_NPM=ethers@6.17.0
 TAURI_DRIVER_VERSION=2.1.0
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' "$ROOT/ui/Cargo.lock")
 
@@ -47,8 +48,9 @@ apt_install() {
 }
 
 npm_tools() {
-  # anvil (dev chain), solc-js + OpenZeppelin (contracts), binaryen (wasm-opt 132: Debian's 108 breaks output)
-  local dir=$TOOLS/npm want="$ANVIL_NPM $SOLC_NPM $OZ_NPM $BINARYEN_NPM"
+  # anvil (dev chain), solc-js + OpenZeppelin (contracts), binaryen (wasm-opt 132: Debian's 108 breaks
+  # output), ethers (the independent EIP-712 check of evidence bundles, tools/evidence)
+  local dir=$TOOLS/npm want="$ANVIL_NPM $SOLC_NPM $OZ_NPM $BINARYEN_NPM $ETHERS_NPM"
   mkdir -p "$dir"
   if [ "$(cat "$dir/.installed" 2>/dev/null)" != "$want" ]; then
     log "npm install $want"

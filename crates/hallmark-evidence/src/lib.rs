@@ -24,6 +24,7 @@ pub mod online;
 mod prove;
 pub mod qbft;
 pub mod seal;
+mod typed_data;
 mod verify;
 
 pub use anchor::{Anchor, CONSORTIUM_CHECK, Conclusion, GENESIS_CHECK};
@@ -31,12 +32,13 @@ pub use bundle::{BundleFiles, MAX_ENTRIES, MAX_JSON_BYTES, MAX_MEDIA_BYTES};
 pub use error::EvidenceError;
 pub use hallmark_domain::Consensus;
 pub use model::{
-    ChainInfo, EVIDENCE_FILE, Evidence, FORMAT, LicenceEntry, MEDIA_DIR, METADATA_FILE,
+    ChainInfo, EVIDENCE_FILE, Evidence, FORMAT, FORMAT_1, LicenceEntry, MEDIA_DIR, METADATA_FILE,
     README_FILE, Registration, SEAL_FILE, Seal, Statement, TokenInfo, Transfer, TransferKind,
     WorkInfo,
 };
 pub use prove::{ProofInputs, build_bundle, media_file_name};
 pub use qbft::{QbftError, block_hash};
+pub use typed_data::{DOMAIN_NAME, DOMAIN_VERSION, DomainSpec, Member, TypedDataSpec};
 pub use verify::{Check, Parsed, Report, Status, Summary, VerifyOptions, verify_offline};
 
 /// Reads and verifies a bundle file offline; `Err` only when it is not a bundle at all.

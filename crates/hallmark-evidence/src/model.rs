@@ -10,8 +10,39 @@ use alloy::primitives::{Address, B256, Bytes, U256};
 use hallmark_domain::Consensus;
 use serde::{Deserialize, Serialize};
 
-/// The `format` of the bundles this crate writes and reads.
-pub const FORMAT: &str = "hallmark-evidence/1";
+use crate::typed_data::TypedDataSpec;
+
+/// 256-bit numbers are written as decimal strings (JSON numbers lose precision above 2^53 in
+/// most readers); reading also takes the `0x` hex strings of format 1.
+mod decimal {
+    use alloy::primitives::U256;
+    use serde::Serializer;
+
+    pub(crate) fn serialize<S: Serializer>(value: &U256, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(value)
+    }
+
+    pub(crate) mod option {
+        use alloy::primitives::U256;
+        use serde::Serializer;
+
+        pub(crate) fn serialize<S: Serializer>(
+            value: &Option<U256>,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match value {
+                Some(value) => serializer.collect_str(value),
+                None => serializer.serialize_none(),
+            }
+        }
+    }
+}
+
+/// The `format` of the bundles this crate writes: the EIP-712 domain and types as data
+/// (`eip712`), and 256-bit numbers as decimal strings.
+pub const FORMAT: &str = "hallmark-evidence/2";
+/// The first format, still read: no `eip712`, 256-bit numbers as `0x` hex strings.
+pub const FORMAT_1: &str = "hallmark-evidence/1";
 /// Name of the evidence document inside the bundle.
 pub const EVIDENCE_FILE: &str = "evidence.json";
 /// Name of the holder's seal inside the bundle.
@@ -33,6 +64,10 @@ pub struct Evidence {
     pub created_at: u64,
     /// Where the work is registered.
     pub chain: ChainInfo,
+    /// The EIP-712 domain and types of the statement and the seal (format 2; absent in
+    /// format 1, whose domain and types are only described in docs/copyright.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eip712: Option<TypedDataSpec>,
     /// The token the holder proves.
     pub token: TokenInfo,
     /// The registered work.
@@ -75,8 +110,10 @@ pub struct ChainInfo {
 #[serde(deny_unknown_fields)]
 pub struct TokenInfo {
     /// Token id (`work_id * 1_000_000 + edition`).
+    #[serde(serialize_with = "decimal::serialize")]
     pub token_id: U256,
     /// Work id.
+    #[serde(serialize_with = "decimal::serialize")]
     pub work_id: U256,
     /// Edition (1-based).
     pub edition: u32,
@@ -156,6 +193,7 @@ pub struct Transfer {
     /// New holder.
     pub to: Address,
     /// Sale price in credit units.
+    #[serde(serialize_with = "decimal::option::serialize")]
     pub price: Option<U256>,
     /// Block.
     pub block: u64,
@@ -180,6 +218,7 @@ pub struct LicenceEntry {
     /// Seconds.
     pub duration: u64,
     /// Fee in credit units.
+    #[serde(serialize_with = "decimal::serialize")]
     pub fee: U256,
     /// `offered`, `revoked`, `accepted` or `void`.
     pub status: String,
@@ -197,10 +236,12 @@ pub struct Statement {
     /// The holder.
     pub holder: Address,
     /// The token.
+    #[serde(serialize_with = "decimal::serialize")]
     pub token_id: U256,
     /// The block the statement speaks of (the holder held the token then).
     pub block_number: u64,
     /// The verifier's challenge, or a random nonce when none was given.
+    #[serde(serialize_with = "decimal::serialize")]
     pub nonce: U256,
     /// 65-byte `r ‖ s ‖ v` EIP-712 signature.
     pub signature: Bytes,

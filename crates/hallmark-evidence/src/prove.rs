@@ -13,6 +13,7 @@ use crate::model::{
     README_FILE, Registration, SEAL_FILE, Seal, TokenInfo, Transfer, WorkInfo,
 };
 use crate::seal::{sign_seal, sign_statement};
+use crate::typed_data::TypedDataSpec;
 
 /// Everything a bundle is made of, gathered by the caller (catalog, chain, store).
 #[derive(Debug, Clone)]
@@ -104,6 +105,7 @@ pub fn build_bundle(
     let evidence = Evidence {
         format: FORMAT.to_owned(),
         created_at: inputs.created_at,
+        eip712: Some(TypedDataSpec::for_chain(&inputs.chain)),
         chain: inputs.chain,
         token: inputs.token,
         work,
@@ -180,6 +182,11 @@ checked by hand with standard tools, without Hallmark and without its servers:
    verifyOwnershipStatement(holder, tokenId, blockNumber, nonce, signature).
    seal.json is the holder's EIP-712 EvidenceSeal(bytes32 evidenceSha256,uint256 tokenId,
    address holder) over the exact bytes of evidence.json in the same domain.
+   The domain and both types are in evidence.json as data (\"eip712\", written as
+   eth_signTypedData_v4 takes them), so any EIP-712 library checks both signatures, e.g. with
+   ethers: verifyTypedData(eip712.domain, {{OwnershipStatement: eip712.types.OwnershipStatement}},
+   {{holder, tokenId, blockNumber, nonce}}, statement.signature) must give the holder.
+   Numbers of 256 bits (token and work ids, the nonce, prices and fees) are decimal strings.
 ",
         content = hex::encode(work.content_hash),
         cid = work.content_cid,

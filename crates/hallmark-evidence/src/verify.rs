@@ -21,7 +21,9 @@ use sha2::{Digest, Sha256};
 
 use crate::anchor::{Anchor, CONSORTIUM_CHECK, check_deployment};
 use crate::bundle::BundleFiles;
-use crate::model::{EVIDENCE_FILE, Evidence, FORMAT, METADATA_FILE, SEAL_FILE, Seal, TransferKind};
+use crate::model::{
+    EVIDENCE_FILE, Evidence, FORMAT, FORMAT_1, METADATA_FILE, SEAL_FILE, Seal, TransferKind,
+};
 use crate::seal::{recover, seal_hash, statement_hash};
 
 /// The outcome of one check.
@@ -243,7 +245,12 @@ pub fn verify_offline(files: &BundleFiles, options: &VerifyOptions) -> (Report, 
     report.push(
         "format",
         "bundle format is supported",
-        check_format(&evidence),
+        check_format(files, &evidence),
+    );
+    report.push(
+        "eip712",
+        "the EIP-712 domain and types are the works contract's",
+        check_typed_data(&evidence),
     );
     report.push(
         "files",
@@ -333,14 +340,101 @@ pub fn verify_offline(files: &BundleFiles, options: &VerifyOptions) -> (Report, 
     (report, Some(Parsed { evidence, seal }))
 }
 
-fn check_format(evidence: &Evidence) -> Outcome {
-    if evidence.format == FORMAT {
-        pass(FORMAT)
+/// Where `evidence.json` holds 256-bit numbers: decimal strings in format 2, `0x` hex in 1.
+const NUMBER_FIELDS: [&str; 6] = [
+    "/token/token_id",
+    "/token/work_id",
+    "/statement/token_id",
+    "/statement/nonce",
+    "/provenance/*/price",
+    "/licences/*/fee",
+];
+
+/// The 256-bit numbers of `evidence.json` as written, by JSON pointer.
+fn written_numbers(document: &serde_json::Value) -> Vec<(String, &serde_json::Value)> {
+    let mut found = Vec::new();
+    for field in NUMBER_FIELDS {
+        match field.split_once("/*") {
+            Some((list, member)) => {
+                let items = document.pointer(list).and_then(|v| v.as_array());
+                for (index, item) in items.into_iter().flatten().enumerate() {
+                    if let Some(value) = item.pointer(member).filter(|v| !v.is_null()) {
+                        found.push((format!("{list}/{index}{member}"), value));
+                    }
+                }
+            }
+            None => found.extend(document.pointer(field).map(|v| (field.to_owned(), v))),
+        }
+    }
+    found
+}
+
+fn check_format(files: &BundleFiles, evidence: &Evidence) -> Outcome {
+    let decimal = match evidence.format.as_str() {
+        FORMAT => true,
+        FORMAT_1 => false,
+        other => {
+            return fail(format!(
+                "format is `{other}`, expected `{FORMAT}` (or `{FORMAT_1}`)"
+            ));
+        }
+    };
+    let document = files
+        .get(EVIDENCE_FILE)
+        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(bytes).ok())
+        .unwrap_or_default();
+    let misspelt: Vec<String> = written_numbers(&document)
+        .into_iter()
+        .filter(|(_, value)| {
+            let text = value.as_str().unwrap_or_default();
+            let well_written = if decimal {
+                !text.is_empty()
+                    && text.bytes().all(|b| b.is_ascii_digit())
+                    && (text == "0" || !text.starts_with('0'))
+            } else {
+                text.starts_with("0x")
+            };
+            !well_written
+        })
+        .map(|(pointer, value)| format!("{pointer} is {value}"))
+        .collect();
+    if misspelt.is_empty() {
+        pass(&evidence.format)
     } else {
+        let rule = if decimal {
+            "a decimal string without leading zeros"
+        } else {
+            "a 0x hex string"
+        };
         fail(format!(
-            "format is `{}`, expected `{FORMAT}`",
-            evidence.format
+            "in `{}` a 256-bit number is {rule}: {}",
+            evidence.format,
+            misspelt.join(", ")
         ))
+    }
+}
+
+fn check_typed_data(evidence: &Evidence) -> Outcome {
+    match (&evidence.eip712, evidence.format.as_str()) {
+        (None, FORMAT_1) => pass(format!(
+            "{FORMAT_1} carries no EIP-712 data; its domain and types are those of format 2"
+        )),
+        (None, _) => fail("`eip712` is missing: the domain and types must be in the bundle"),
+        (Some(_), FORMAT_1) => fail(format!("`eip712` is not part of {FORMAT_1}")),
+        (Some(spec), _) => {
+            let differences = spec.differences(&evidence.chain);
+            if differences.is_empty() {
+                pass(format!(
+                    "domain {} version {}, chain {}, contract {:#x}",
+                    spec.domain.name,
+                    spec.domain.version,
+                    spec.domain.chain_id,
+                    spec.domain.verifying_contract
+                ))
+            } else {
+                fail(differences.join("; "))
+            }
+        }
     }
 }
 

@@ -7,7 +7,9 @@
 
 use std::io::Cursor;
 
-use hallmark_evidence::{BundleFiles, FORMAT, Report, Status, VerifyOptions, verify_bytes};
+use hallmark_evidence::{
+    BundleFiles, FORMAT, FORMAT_1, Report, Status, VerifyOptions, verify_bytes,
+};
 
 const GOLDEN: &[u8] = include_bytes!("golden/evidence-bundle-1.zip");
 
@@ -53,15 +55,20 @@ fn every_golden_bundle_verifies_offline() {
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or_default();
-        if name.starts_with("evidence-bundle-") && name.ends_with(".zip") {
-            golden_bundle_verifies(&std::fs::read(&path).expect("a golden bundle"));
+        let generation = name
+            .strip_prefix("evidence-bundle-")
+            .and_then(|rest| rest.strip_suffix(".zip"));
+        if let Some(generation) = generation {
+            // Generation 1 is format 1 (numbers in hex, no EIP-712 data); later ones are format 2.
+            let format = if generation == "1" { FORMAT_1 } else { FORMAT };
+            golden_bundle_verifies(&std::fs::read(&path).expect("a golden bundle"), format);
             generations += 1;
         }
     }
-    assert!(generations >= 1, "no golden bundle in {folder:?}");
+    assert!(generations >= 2, "golden bundles missing from {folder:?}");
 }
 
-fn golden_bundle_verifies(bytes: &[u8]) {
+fn golden_bundle_verifies(bytes: &[u8], format: &str) {
     let (report, parsed) = verify_bytes(bytes, &VerifyOptions::default()).expect("a bundle");
     assert!(report.passed(), "{:#?}", failed(&report));
     for check in &report.checks {
@@ -74,7 +81,7 @@ fn golden_bundle_verifies(bytes: &[u8]) {
     }
     assert!(report.checks.iter().any(|c| c.id == "container"));
     let evidence = parsed.expect("parsed").evidence;
-    assert_eq!(evidence.format, FORMAT);
+    assert_eq!(evidence.format, format);
     assert_eq!(evidence.work.title.as_deref(), Some("Golden"));
     // Written again, its files give its exact bytes.
     let files = BundleFiles::read(Cursor::new(bytes)).expect("a bundle");
@@ -137,4 +144,99 @@ fn any_other_change_to_the_zip_structure_fails_the_container_check() {
     commented[end + 20] = 4;
     commented.extend_from_slice(b"note");
     assert_eq!(failed(&verify(&commented)), ["container"]);
+}
+
+/// The tools' npm folder (`scripts/setup.sh test` installs ethers there).
+fn node_modules() -> std::path::PathBuf {
+    let tools = std::env::var_os("HALLMARK_TOOLS")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .map(|home| std::path::PathBuf::from(home).join(".local/hallmark-tools"))
+        })
+        .expect("HOME or HALLMARK_TOOLS");
+    let modules = tools.join("npm/node_modules");
+    assert!(
+        modules.join("ethers").is_dir(),
+        "ethers is not installed in {modules:?} (run `scripts/setup.sh test`)"
+    );
+    modules
+}
+
+/// `tools/evidence/verify-typed-data.cjs` (ethers, outside Hallmark's Rust) on these documents:
+/// its exit status and its JSON line.
+fn ethers_check(evidence: &[u8], seal: &[u8]) -> (Option<i32>, serde_json::Value) {
+    let dir = tempfile::TempDir::new().expect("tempdir");
+    let (evidence_path, seal_path) = (
+        dir.path().join("evidence.json"),
+        dir.path().join("seal.json"),
+    );
+    std::fs::write(&evidence_path, evidence).expect("write");
+    std::fs::write(&seal_path, seal).expect("write");
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tools/evidence/verify-typed-data.cjs");
+    let output = std::process::Command::new("node")
+        .arg(script)
+        .arg(&evidence_path)
+        .arg(&seal_path)
+        .env("NODE_PATH", node_modules())
+        .output()
+        .expect("node runs");
+    let line = String::from_utf8_lossy(&output.stdout);
+    let result = serde_json::from_str(line.trim()).unwrap_or_else(|_| {
+        panic!(
+            "no JSON from the ethers check: {line}{}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (output.status.code(), result)
+}
+
+/// The independent verifier of issue 17 (ethers' EIP-712) checks a format-2 bundle from its own
+/// data alone: the statement and the seal recover to the holder from the domain and types in
+/// `evidence.json` and its decimal numbers; a changed number is caught by both verifiers.
+#[test]
+fn ethers_checks_a_format_2_bundle_from_its_own_eip712_data() {
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    let bytes = std::fs::read(folder.join("evidence-bundle-2.zip")).expect("generation 2");
+    let files = BundleFiles::read(Cursor::new(bytes.as_slice())).expect("a bundle");
+    let (evidence, seal) = (
+        files.get("evidence.json").expect("evidence"),
+        files.get("seal.json").expect("seal"),
+    );
+    let (status, result) = ethers_check(evidence, seal);
+    assert_eq!(status, Some(0), "{result}");
+    let (report, parsed) = verify_bytes(&bytes, &VerifyOptions::default()).expect("a bundle");
+    assert!(report.passed());
+    let holder = parsed
+        .expect("parsed")
+        .evidence
+        .statement
+        .holder
+        .to_checksum(None);
+    assert_eq!(result["statement_signer"], holder.as_str(), "{result}");
+    assert_eq!(result["seal_signer"], holder.as_str(), "{result}");
+
+    // One digit of the nonce changed (not re-sealed): ethers recovers someone else for the
+    // statement and the seal no longer names these bytes; Hallmark's verifier fails both too.
+    let text = String::from_utf8(evidence.to_vec()).expect("utf-8");
+    let nonce_at = text.find("\"nonce\": \"").expect("the nonce") + 10;
+    let mut changed = text.into_bytes();
+    changed[nonce_at] = if changed[nonce_at] == b'1' {
+        b'2'
+    } else {
+        b'1'
+    };
+    let (status, result) = ethers_check(&changed, seal);
+    assert_eq!(status, Some(1), "{result}");
+    assert_ne!(result["statement_signer"], holder.as_str());
+    assert_eq!(result["seal_names_these_bytes"], false);
+    let mut tampered = files.clone();
+    tampered.files.insert("evidence.json".to_owned(), changed);
+    let (report, _) = hallmark_evidence::verify_offline(&tampered, &VerifyOptions::default());
+    let failed = failed(&report);
+    assert!(
+        failed.contains(&"seal") && failed.contains(&"statement.signature"),
+        "{failed:?}"
+    );
 }

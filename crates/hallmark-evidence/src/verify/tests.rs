@@ -39,9 +39,10 @@ const NONCE: u64 = 424_242;
 const TITLE: &str = "Harbour at dawn";
 
 /// Every check the offline verifier runs, in its order.
-const CHECKS: [&str; 17] = [
+const CHECKS: [&str; 18] = [
     "documents",
     "format",
+    "eip712",
     "files",
     "seal",
     "media.sha256",
@@ -319,11 +320,27 @@ fn evidence(files: &BundleFiles) -> Evidence {
 
 /// `evidence` written into `files`, and a seal over it by `sealer` (`None`: the old seal stays).
 fn with_evidence(
-    mut files: BundleFiles,
+    files: BundleFiles,
     evidence: &Evidence,
     sealer: Option<&PrivateKeySigner>,
 ) -> BundleFiles {
     let bytes = serde_json::to_vec_pretty(evidence).expect("json");
+    with_evidence_bytes(files, bytes, evidence, sealer)
+}
+
+/// The holder seals `document`, `evidence.json` exactly as written there.
+fn sealed_document(files: BundleFiles, document: &serde_json::Value) -> BundleFiles {
+    let bytes = serde_json::to_vec_pretty(document).expect("json");
+    let evidence: Evidence = serde_json::from_slice(&bytes).expect("still evidence");
+    with_evidence_bytes(files, bytes, &evidence, Some(&holder()))
+}
+
+fn with_evidence_bytes(
+    mut files: BundleFiles,
+    bytes: Vec<u8>,
+    evidence: &Evidence,
+    sealer: Option<&PrivateKeySigner>,
+) -> BundleFiles {
     if let Some(sealer) = sealer {
         let seal = Seal {
             holder: sealer.address(),
@@ -473,8 +490,144 @@ fn a_missing_or_malformed_document_fails_alone() {
 
 #[test]
 fn an_unsupported_format_fails() {
-    let report = resealed(|_, e| e.format = "hallmark-evidence/2".to_owned());
-    assert_fails(&report, &["format"], "`hallmark-evidence/2`");
+    let report = resealed(|_, e| e.format = "hallmark-evidence/3".to_owned());
+    assert_fails(&report, &["format"], "`hallmark-evidence/3`");
+}
+
+/// The honest bundle's evidence as format 1 wrote it: no `eip712`, numbers in `0x` hex.
+fn as_format_1(files: &BundleFiles) -> serde_json::Value {
+    let mut document: serde_json::Value =
+        serde_json::from_slice(files.get(EVIDENCE_FILE).expect("evidence")).expect("json");
+    document["format"] = "hallmark-evidence/1".into();
+    document.as_object_mut().expect("object").remove("eip712");
+    let hex = |value: &mut serde_json::Value| {
+        if let Some(text) = value.as_str() {
+            let number: U256 = text.parse().expect("decimal");
+            *value = format!("{number:#x}").into();
+        }
+    };
+    for pointer in [
+        "/token/token_id",
+        "/token/work_id",
+        "/statement/token_id",
+        "/statement/nonce",
+    ] {
+        hex(document.pointer_mut(pointer).expect(pointer));
+    }
+    for list in ["provenance", "licences"] {
+        for item in document[list].as_array_mut().expect("list") {
+            for member in ["price", "fee"] {
+                if let Some(value) = item.get_mut(member) {
+                    hex(value);
+                }
+            }
+        }
+    }
+    document
+}
+
+#[test]
+fn format_2_writes_numbers_in_decimal_and_the_eip712_data() {
+    let files = honest();
+    let document: serde_json::Value =
+        serde_json::from_slice(files.get(EVIDENCE_FILE).expect("evidence")).expect("json");
+    assert_eq!(document["format"], "hallmark-evidence/2");
+    assert_eq!(document["token"]["token_id"], token_id().to_string());
+    assert_eq!(document["statement"]["nonce"], NONCE.to_string());
+    let prices: Vec<&serde_json::Value> = document["provenance"]
+        .as_array()
+        .expect("provenance")
+        .iter()
+        .map(|t| &t["price"])
+        .collect();
+    assert!(
+        prices.iter().any(|p| p
+            .as_str()
+            .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))),
+        "{prices:?}"
+    );
+    assert_eq!(document["eip712"]["domain"]["name"], "HallmarkWorks");
+    assert_eq!(
+        document["eip712"]["types"]["OwnershipStatement"][3],
+        serde_json::json!({"name": "nonce", "type": "uint256"})
+    );
+    assert!(detail(&verify(&files), "eip712").contains("domain HallmarkWorks version 1"));
+}
+
+#[test]
+fn a_format_1_bundle_still_verifies() {
+    let files = honest();
+    let old = sealed_document(files.clone(), &as_format_1(&files));
+    let report = verify(&old);
+    assert!(report.passed(), "{report:#?}");
+    assert!(detail(&report, "eip712").contains("carries no EIP-712 data"));
+    assert_eq!(detail(&report, "format"), "hallmark-evidence/1");
+}
+
+#[test]
+fn a_number_written_in_the_other_formats_notation_fails_the_format() {
+    let files = honest();
+    let mut document = as_format_1(&files);
+    document["format"] = "hallmark-evidence/2".into();
+    document["eip712"] =
+        serde_json::from_slice::<serde_json::Value>(files.get(EVIDENCE_FILE).expect("evidence"))
+            .expect("json")["eip712"]
+            .clone();
+    assert_fails(
+        &verify(&sealed_document(files.clone(), &document)),
+        &["format"],
+        "a decimal string",
+    );
+
+    let mut document = as_format_1(&files);
+    document["statement"]["nonce"] = NONCE.to_string().into();
+    assert_fails(
+        &verify(&sealed_document(files.clone(), &document)),
+        &["format"],
+        "/statement/nonce",
+    );
+
+    let mut document: serde_json::Value =
+        serde_json::from_slice(files.get(EVIDENCE_FILE).expect("evidence")).expect("json");
+    document["token"]["work_id"] =
+        format!("00{}", document["token"]["work_id"].as_str().expect("text")).into();
+    assert_fails(
+        &verify(&sealed_document(files, &document)),
+        &["format"],
+        "/token/work_id",
+    );
+}
+
+#[test]
+fn eip712_data_that_is_missing_or_not_the_signing_domain_fails() {
+    let report = resealed(|_, e| e.eip712 = None);
+    assert_fails(&report, &["eip712"], "`eip712` is missing");
+
+    let report = resealed(|_, e| {
+        if let Some(spec) = e.eip712.as_mut() {
+            spec.domain.verifying_contract = Address::repeat_byte(0x42);
+        }
+    });
+    assert_fails(&report, &["eip712"], "verifyingContract");
+
+    let report = resealed(|_, e| {
+        if let Some(spec) = e.eip712.as_mut() {
+            spec.domain.chain_id += 1;
+        }
+    });
+    assert_fails(&report, &["eip712"], "chainId");
+
+    let files = honest();
+    let mut document = as_format_1(&files);
+    document["eip712"] =
+        serde_json::from_slice::<serde_json::Value>(files.get(EVIDENCE_FILE).expect("evidence"))
+            .expect("json")["eip712"]
+            .clone();
+    assert_fails(
+        &verify(&sealed_document(files, &document)),
+        &["eip712"],
+        "not part of",
+    );
 }
 
 #[test]
