@@ -33,7 +33,7 @@ APT_RUN=(build-essential pkg-config curl libssl-dev
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev
   rustc-web cargo-web rust-web-src rust-web-llvm lld-22
   ffmpeg)
-APT_TEST=(xvfb xauth webkit2gtk-driver imagemagick util-linux iproute2 hyperfine python3 bc fonts-wqy-microhei poppler-utils)
+APT_TEST=(xvfb xauth webkit2gtk-driver xdotool imagemagick util-linux iproute2 hyperfine python3 bc fonts-wqy-microhei poppler-utils)
 
 apt_install() {
   local missing=() p

@@ -32,6 +32,7 @@ fn main() {
         "settings",
         "save_settings",
         "join_consortium",
+        "choose_file",
     ];
     let attributes = tauri_build::Attributes::new()
         .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));

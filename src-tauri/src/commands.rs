@@ -11,7 +11,7 @@ use tauri::{AppHandle, Emitter, State};
 
 use crate::convert;
 use crate::error::{CommandError, CommandResult};
-use crate::input::checked_path;
+use crate::files::FileGrants;
 use crate::jobs::Jobs;
 
 /// Health of the chain, the store and the local data.
@@ -23,15 +23,16 @@ pub(crate) async fn app_status(engine: State<'_, Engine>) -> CommandResult<AppSt
 
 /// Ingests a file: progress is emitted as `ingest-progress` events; cancellable as job `job`.
 #[tauri::command]
-#[tracing::instrument(skip_all, fields(path = %request.path))]
+#[tracing::instrument(skip_all)]
 pub(crate) async fn ingest_file(
     app: AppHandle,
     engine: State<'_, Engine>,
     jobs: State<'_, Jobs>,
+    grants: State<'_, FileGrants>,
     request: IngestRequest,
     job: Option<String>,
 ) -> CommandResult<IngestReport> {
-    let path = checked_path(&request.path)?;
+    let path = grants.file(&request.file)?;
     let job = jobs.start(job)?;
     let ingested = engine
         .ingest_job(&path, &job.token, move |p| {
@@ -87,15 +88,16 @@ pub(crate) async fn library_page(
 /// Registers a work on-chain, signed in the Rust core (keys never reach the webview). Each step
 /// is emitted as a `mint-progress` event; cancellable as job `job` until the transaction is sent.
 #[tauri::command]
-#[tracing::instrument(skip_all, fields(path = %request.path))]
+#[tracing::instrument(skip_all)]
 pub(crate) async fn mint_work(
     app: AppHandle,
     engine: State<'_, Engine>,
     jobs: State<'_, Jobs>,
+    grants: State<'_, FileGrants>,
     request: MintWorkRequest,
     job: Option<String>,
 ) -> CommandResult<MintWorkReport> {
-    let mint = checked_mint(&request)?;
+    let mint = checked_mint(&request, grants.file(&request.file)?)?;
     let signer = engine.app_signer()?;
     let running = jobs.start(job.clone())?;
     let emitter = app.clone();
@@ -184,8 +186,9 @@ fn checked_sha256(text: &str) -> CommandResult<&str> {
 }
 
 /// The mint form as the engine's request (text trimmed, empty attribute rows dropped, the
-/// licence defaulted), checked by the engine's rules ([`MintRequest::validate`]).
-fn checked_mint(request: &MintWorkRequest) -> CommandResult<MintRequest> {
+/// licence defaulted), checked by the engine's rules ([`MintRequest::validate`]); `path` is the
+/// file the user chose.
+fn checked_mint(request: &MintWorkRequest, path: std::path::PathBuf) -> CommandResult<MintRequest> {
     let description = request.description.trim();
     let licence = request.licence.trim();
     let attributes = request
@@ -209,7 +212,7 @@ fn checked_mint(request: &MintWorkRequest) -> CommandResult<MintRequest> {
         })
         .collect::<CommandResult<Vec<_>>>()?;
     let mint = MintRequest {
-        path: checked_path(&request.path)?,
+        path,
         name: request.title.trim().to_owned(),
         description: (!description.is_empty()).then(|| description.to_owned()),
         licence: if licence.is_empty() {
@@ -234,7 +237,7 @@ mod tests {
     fn mint_forms_are_validated() {
         use hallmark_api::{AttributeInput, ShareInput};
         let good = MintWorkRequest {
-            path: "/tmp/a.png".into(),
+            file: hallmark_api::FileToken("f3a9".into()),
             title: " Sunrise ".into(),
             description: String::new(),
             licence: String::new(),
@@ -255,7 +258,8 @@ mod tests {
                 bps: 2500,
             }],
         };
-        let Ok(mint) = checked_mint(&good) else {
+        let path = || std::path::PathBuf::from("/tmp/a.png");
+        let Ok(mint) = checked_mint(&good, path()) else {
             panic!("a valid form was refused")
         };
         assert_eq!((mint.name.as_str(), mint.description), ("Sunrise", None));
@@ -290,14 +294,10 @@ mod tests {
                     address: "nobody".into(),
                     bps: 100,
                 }],
-                ..good.clone()
-            },
-            MintWorkRequest {
-                path: "a.png".into(),
                 ..good
             },
         ] {
-            assert!(checked_mint(&bad).is_err(), "{bad:?}");
+            assert!(checked_mint(&bad, path()).is_err(), "{bad:?}");
         }
     }
 

@@ -16,7 +16,7 @@ use zeroize::Zeroize;
 
 use crate::convert;
 use crate::error::{CommandError, CommandResult};
-use crate::input::checked_path;
+use crate::files::FileGrants;
 use crate::jobs::Jobs;
 
 /// How long a fix waits for re-requested remote pins.
@@ -127,6 +127,7 @@ pub(crate) async fn pinning(
 pub(crate) async fn kit(
     engine: State<'_, Engine>,
     jobs: State<'_, Jobs>,
+    grants: State<'_, FileGrants>,
     request: KitRequest,
     job: Option<String>,
 ) -> CommandResult<KitOutcome> {
@@ -159,8 +160,8 @@ pub(crate) async fn kit(
                 bytes: report.bytes,
             })
         }
-        KitRequest::Import { path } => {
-            let path = checked_path(&path)?;
+        KitRequest::Import { folder } => {
+            let path = grants.folder(&folder)?;
             let report = job.token.run(engine.import_kit(&path)).await?;
             Ok(KitOutcome {
                 path: report.kit.display().to_string(),

@@ -1,32 +1,9 @@
-//! The shell's checks of what the UI sends: one rule for a file path and one for an address,
-//! used by every command.
-
-use std::path::PathBuf;
+//! The shell's check of an address the UI sends, used by every command. (Files come only by
+//! token: [`crate::files`].)
 
 use hallmark_engine::Address;
 
 use crate::error::{CommandError, CommandResult};
-
-/// Longest path accepted from the UI.
-const MAX_PATH_BYTES: usize = 4096;
-
-/// A path from the UI: trimmed, non-empty, at most 4096 bytes, no NUL, absolute.
-pub(crate) fn checked_path(text: &str) -> CommandResult<PathBuf> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(CommandError::invalid("choose a file first"));
-    }
-    if text.len() > MAX_PATH_BYTES || text.contains('\0') {
-        return Err(CommandError::invalid("that is not a file path"));
-    }
-    let path = PathBuf::from(text);
-    if !path.is_absolute() {
-        return Err(CommandError::invalid(
-            "give the full path of the file (starting with /)",
-        ));
-    }
-    Ok(path)
-}
 
 /// An address from the UI: `0x` and exactly 40 hex digits (either case), trimmed.
 pub(crate) fn checked_address(text: &str) -> CommandResult<Address> {
@@ -49,27 +26,6 @@ pub(crate) fn checked_address_text(text: &str) -> CommandResult<String> {
 mod tests {
     use super::*;
     use hallmark_api::ErrorCode;
-
-    #[test]
-    fn paths_are_validated() {
-        for bad in [
-            "",
-            "   ",
-            "relative/file.png",
-            "/a\0b",
-            &format!("/{}", "a".repeat(5000)),
-        ] {
-            assert_eq!(
-                checked_path(bad).err().map(|e| e.code()),
-                Some(ErrorCode::RequestInvalid),
-                "{bad:?}"
-            );
-        }
-        assert_eq!(
-            checked_path(" /tmp/x.png ").ok(),
-            Some(PathBuf::from("/tmp/x.png"))
-        );
-    }
 
     #[test]
     fn addresses_need_0x_and_40_hex_digits() {

@@ -13,6 +13,7 @@ mod convert;
 mod council;
 mod durability;
 mod error;
+mod files;
 mod input;
 mod jobs;
 mod market;
@@ -73,6 +74,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         .manage(engine.clone())
         .manage(catalog::CatalogSync::new())
         .manage(jobs::Jobs::default())
+        .manage(files::FileGrants::default())
         .invoke_handler(tauri::generate_handler![
             commands::app_status,
             commands::ingest_file,
@@ -104,7 +106,14 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             settings::settings,
             settings::save_settings,
             settings::join_consortium,
+            files::choose_file,
         ])
+        .on_window_event(|window, event| {
+            // A drop comes from the system, never from the page: the files are the user's choice.
+            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                files::dropped(window.app_handle(), paths);
+            }
+        })
         .register_asynchronous_uri_scheme_protocol(
             hallmark_api::MEDIA_SCHEME,
             |ctx, request, responder| {

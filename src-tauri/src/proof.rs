@@ -3,7 +3,7 @@
 
 use hallmark_api::{
     BundleConclusion, BundleReport, CheckLine, CheckStatus, CopyCheckReport, ExportProofReport,
-    ExportProofRequest, FileReport, MatchedWork, PathRequest, VerifyOutcome, VerifyRequest,
+    ExportProofRequest, FileReport, FileRequest, MatchedWork, VerifyOutcome, VerifyRequest,
 };
 use hallmark_engine::evidence::{Conclusion, Status, VerifyOptions};
 use hallmark_engine::{Engine, NearMatch, U256};
@@ -11,7 +11,7 @@ use tauri::State;
 
 use crate::convert;
 use crate::error::{CommandError, CommandResult};
-use crate::input::checked_path;
+use crate::files::FileGrants;
 use crate::jobs::Jobs;
 
 /// A near copy, as a match.
@@ -46,9 +46,10 @@ pub(crate) fn registered(engine: &Engine, work_id: u64) -> CommandResult<Matched
 #[tracing::instrument(skip_all)]
 pub(crate) async fn copy_check(
     engine: State<'_, Engine>,
-    request: PathRequest,
+    grants: State<'_, FileGrants>,
+    request: FileRequest,
 ) -> CommandResult<CopyCheckReport> {
-    let path = checked_path(&request.path)?;
+    let path = grants.file(&request.file)?;
     let check = engine.copy_check_file(&path).await?;
     let exact = check.exact.map(|id| registered(&engine, id)).transpose()?;
     Ok(CopyCheckReport {
@@ -73,10 +74,11 @@ pub(crate) async fn copy_check(
 pub(crate) async fn verify(
     engine: State<'_, Engine>,
     jobs: State<'_, Jobs>,
+    grants: State<'_, FileGrants>,
     request: VerifyRequest,
     job: Option<String>,
 ) -> CommandResult<VerifyOutcome> {
-    let path = checked_path(&request.path)?;
+    let path = grants.file(&request.file)?;
     let challenge = match request.challenge.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(text) => Some(

@@ -9,6 +9,7 @@ use hallmark_engine::{
 use tauri::State;
 
 use crate::error::{CommandError, CommandResult};
+use crate::files::FileGrants;
 
 fn view(saved: &Config, running: &Config) -> Settings {
     let (network, rpc_url, chain_id) = match &saved.chain {
@@ -34,6 +35,7 @@ fn view(saved: &Config, running: &Config) -> Settings {
         min_quality: saved.copy_detection.min_quality,
         restart_needed: same(saved) != same(running) || next_data_dir(running).is_some(),
         next_data_dir: next_data_dir(running).unwrap_or_default(),
+        next_data_folder: None,
         data_dir_fixed: Config::data_dir_from_env(),
         consortium: joined_consortium(saved).unwrap_or_default(),
     }
@@ -47,6 +49,29 @@ fn joined_consortium(saved: &Config) -> Option<String> {
     };
     (profile.body.chain.chain_id == *chain_id && profile.body.chain.rpc_urls.contains(url))
         .then_some(profile.body.name)
+}
+
+/// The data folder a save asks for: one the user chose in the folder dialog, else the running
+/// folder or the one already chosen, as shown; a typed path is never taken.
+fn chosen_data_dir(
+    request: &Settings,
+    running: &Config,
+    grants: &FileGrants,
+) -> CommandResult<Option<std::path::PathBuf>> {
+    if let Some(token) = &request.next_data_folder {
+        return grants.folder(token).map(Some);
+    }
+    let shown = request.next_data_dir.trim();
+    if shown.is_empty() {
+        return Ok(None);
+    }
+    let running_dir = running.data_dir.display().to_string();
+    if shown == running_dir || Some(shown) == next_data_dir(running).as_deref() {
+        return Ok(Some(std::path::PathBuf::from(shown)));
+    }
+    Err(CommandError::invalid(
+        "choose the data folder with Choose… (a typed path is not accepted)",
+    ))
 }
 
 /// The folder the next start opens, when it is not the running one.
@@ -74,6 +99,7 @@ pub(crate) async fn settings(engine: State<'_, Engine>) -> CommandResult<Setting
 #[tracing::instrument(skip_all)]
 pub(crate) async fn save_settings(
     engine: State<'_, Engine>,
+    grants: State<'_, FileGrants>,
     request: Settings,
 ) -> CommandResult<Settings> {
     let running = engine.config();
@@ -111,8 +137,7 @@ pub(crate) async fn save_settings(
     saved.copy_detection.max_distance = request.max_distance;
     saved.copy_detection.min_quality = request.min_quality;
     saved.validate()?;
-    let chosen = request.next_data_dir.trim();
-    let chosen = (!chosen.is_empty()).then(|| std::path::PathBuf::from(chosen));
+    let chosen = chosen_data_dir(&request, running, &grants)?;
     if let Some(dir) = &chosen
         && *dir != running.data_dir
     {
@@ -139,20 +164,18 @@ pub(crate) async fn join_consortium(
     engine: State<'_, Engine>,
     request: JoinConsortiumRequest,
 ) -> CommandResult<ConsortiumJoined> {
-    let profile = match &request.profile {
-        // Picked in the file dialog: its text came with the request.
-        Some(text) if text.len() > hallmark_api::MAX_PROFILE_BYTES => {
-            return Err(EngineError::ProfileInvalid {
-                reason: format!(
-                    "the chosen file has {} bytes; a profile has a few thousand",
-                    text.len()
-                ),
-            }
-            .into());
+    // Picked in the webview's file picker: its text came with the request.
+    let text = &request.profile;
+    if text.len() > hallmark_api::MAX_PROFILE_BYTES {
+        return Err(EngineError::ProfileInvalid {
+            reason: format!(
+                "the chosen file has {} bytes; a profile has a few thousand",
+                text.len()
+            ),
         }
-        Some(text) => ConsortiumProfile::parse(text.as_bytes())?,
-        None => ConsortiumProfile::read(&crate::input::checked_path(&request.profile_path)?)?,
-    };
+        .into());
+    }
+    let profile = ConsortiumProfile::parse(text.as_bytes())?;
     let running = engine.config();
     let saved = Config::load(Some(running.data_dir.clone()))?;
     let (next, check) = hallmark_engine::use_profile(&profile, &saved).await?;

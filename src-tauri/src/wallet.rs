@@ -8,7 +8,8 @@ use tauri::{AppHandle, Emitter, State};
 use zeroize::Zeroize;
 
 use crate::error::{CommandError, CommandResult};
-use crate::input::{checked_address, checked_path};
+use crate::files::FileGrants;
+use crate::input::checked_address;
 use crate::market::accounts;
 
 /// Longest password or phrase accepted (scrypt hashes whatever it gets).
@@ -27,9 +28,10 @@ fn checked_secret(secret: &str) -> CommandResult<()> {
 pub(crate) async fn wallet(
     app: AppHandle,
     engine: State<'_, Engine>,
+    grants: State<'_, FileGrants>,
     mut request: WalletRequest,
 ) -> CommandResult<WalletReport> {
-    let outcome = act(&engine, &request).await;
+    let outcome = act(&engine, &grants, &request).await;
     wipe(&mut request);
     let done = outcome?;
     let accounts: Vec<AccountInfo> = accounts(&engine).await?;
@@ -48,7 +50,7 @@ struct Done {
     stale_backup: Option<String>,
 }
 
-async fn act(engine: &Engine, request: &WalletRequest) -> CommandResult<Done> {
+async fn act(engine: &Engine, grants: &FileGrants, request: &WalletRequest) -> CommandResult<Done> {
     match request {
         WalletRequest::Create { label, password } => {
             checked_secret(password)?;
@@ -68,11 +70,11 @@ async fn act(engine: &Engine, request: &WalletRequest) -> CommandResult<Done> {
         }
         WalletRequest::ImportKeystore {
             label,
-            path,
+            file,
             password,
         } => {
             checked_secret(password)?;
-            let path = checked_path(path)?;
+            let path = grants.file(file)?;
             engine.import_keystore(label, &path, password).await?;
         }
         WalletRequest::Unlock { address, password } => {

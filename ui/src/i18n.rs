@@ -205,8 +205,8 @@ catalogue! {
     KindVideo: "video", "视频";
     // Mint (add.rs)
     MintTitle: "Mint a work", "登记作品";
-    MintLede: "Drop an image, audio or video file anywhere on this window, or type its path. Hallmark reads the real type from the bytes, checks size and pixel limits, computes its sha-256 and IPFS content address, and stores it locally.",
-        "将图片、音频或视频文件拖放到窗口任意位置，或输入它的路径。Hallmark 会根据字节识别真实类型，检查大小和像素上限，计算 sha-256 与 IPFS 内容地址，并保存在本地。";
+    MintLede: "Drop an image, audio or video file anywhere on this window, or choose one. Hallmark reads the real type from the bytes, checks size and pixel limits, computes its sha-256 and IPFS content address, and stores it locally.",
+        "将图片、音频或视频文件拖放到窗口任意位置，或选择一个文件。Hallmark 会根据字节识别真实类型，检查大小和像素上限，计算 sha-256 与 IPFS 内容地址，并保存在本地。";
     DropFile: "⬇ Drop a file here", "⬇ 将文件拖放到这里";
     Ingest: "Ingest", "导入";
     Ingesting: "Ingesting…", "正在导入…";
@@ -422,7 +422,7 @@ catalogue! {
     ImportAccount: "Import an account", "导入账户";
     RecoveryPhrase: "Recovery phrase", "助记词";
     KeystoreFile: "Keystore file", "密钥库文件";
-    KeystorePath: "Keystore file (full path)", "密钥库文件（完整路径）";
+    KeystorePath: "Keystore file", "密钥库文件";
     AccountIndex: "Account in the phrase (0 = first)", "助记词中的账户序号（0 为第一个）";
     KeystorePassword: "The keystore's password", "密钥库的密码";
     Import: "Import", "导入";
@@ -436,10 +436,8 @@ catalogue! {
     JoinConsortium: "Join a consortium", "加入联盟";
     JoinConsortiumLede: "Import the profile file your consortium's council published. Hallmark checks it against the consortium's chain — the council's signature, the chain and its first block, every contract and how they are wired — before anything changes.",
         "导入联盟理事会发布的配置文件。Hallmark 会先对照联盟链核验——理事会签名、链及其首个区块、每个合约及其相互关联——核验通过后才做任何更改。";
-    ProfilePath: "Profile file (full path)", "配置文件（完整路径）";
     CheckAndJoin: "Check and join", "核验并加入";
     ChooseProfileFile: "Choose the profile file…", "选择配置文件…";
-    OrTypeProfilePath: "or type its full path:", "或输入其完整路径：";
     ChosenProfile: "Chosen:", "已选择：";
     ProfileUnreadable: "That file could not be read, or it is far larger than a profile.", "无法读取该文件，或它远大于一个配置文件。";
     JoinedConsortium: "Joined:", "已加入：";
@@ -454,9 +452,10 @@ catalogue! {
         "无需 Hallmark 也能证明并保存作品所需的一切：CAR 格式的媒体与元数据、证据包、合约地址与 ABI，以及用标准工具核验的说明。";
     ExportKit: "Export an exit kit", "导出退出工具包";
     ImportKit: "Import a kit", "导入工具包";
-    KitFolder: "Kit folder (full path)", "工具包文件夹（完整路径）";
-    FilePath: "File to add (full path)", "要添加的文件（完整路径）";
-    BundleOrFilePath: "Evidence bundle or media file (full path)", "证据包或媒体文件（完整路径）";
+    KitFolder: "Kit folder", "工具包文件夹";
+    ChooseFile: "Choose a file…", "选择文件…";
+    ChooseFolder: "Choose a folder…", "选择文件夹…";
+    NoFileChosen: "no file chosen", "未选择文件";
     PinningServices: "Pinning services", "固定服务";
     PinningLede: "Remote IPFS Pinning Service API endpoints (an IPFS Cluster, a commercial service). New works are pinned there after registration; tokens are kept beside the keystores and never shown again.",
         "远程 IPFS 固定服务 API 端点（IPFS Cluster 或商业服务）。新作品登记后会在此固定；访问令牌与密钥库一同保存，不再显示。";

@@ -75,12 +75,6 @@ impl Page {
     }
 }
 
-/// Payload of Tauri's `tauri://drag-drop` window event.
-#[derive(serde::Deserialize)]
-struct Dropped {
-    paths: Vec<String>,
-}
-
 /// The top bar's language switch; the choice is kept for the next start.
 #[component]
 fn LanguageSwitch(lang: RwSignal<Lang>) -> impl IntoView {
@@ -128,15 +122,19 @@ fn App() -> impl IntoView {
         }
     });
     // The last file dropped on the window, numbered; the open page takes it (one listener).
-    let dropped = RwSignal::new((0u32, String::new()));
-    api::listen::<Dropped>("tauri://drag-drop", move |d| {
-        if let Some(first) = d.paths.into_iter().next() {
-            dropped.update(|(seq, path)| {
-                *seq += 1;
-                *path = first;
-            });
-        }
-    });
+    // The shell grants each dropped file and names it by a token (never a path the page sends).
+    let dropped: pages::Dropped = RwSignal::new((0u32, None));
+    api::listen::<Vec<hallmark_api::ChosenFile>>(
+        hallmark_api::events::FILES_DROPPED,
+        move |files| {
+            if let Some(first) = files.into_iter().next() {
+                dropped.update(|(seq, file)| {
+                    *seq += 1;
+                    *file = Some(first);
+                });
+            }
+        },
+    );
     let accounts = RwSignal::new(Vec::<hallmark_api::AccountInfo>::new());
     pages::account::load_accounts(accounts);
     api::listen(

@@ -127,7 +127,7 @@ commands! {
     Earnings, EARNINGS = "earnings": api::EarningsRequest => api::Earnings,
         request: true, job: false;
     /// The copy check of a file before it is minted.
-    CopyCheck, COPY_CHECK = "copy_check": api::PathRequest => api::CopyCheckReport,
+    CopyCheck, COPY_CHECK = "copy_check": api::FileRequest => api::CopyCheckReport,
         request: true, job: false;
     /// Verifies an evidence bundle or identifies a media file.
     Verify, VERIFY = "verify": api::VerifyRequest => api::VerifyOutcome,
@@ -158,6 +158,9 @@ commands! {
     /// Saves settings (they take effect at the next start); answers them as saved.
     SaveSettings, SAVE_SETTINGS = "save_settings": api::Settings => api::Settings,
         request: true, job: false;
+    /// Opens the shell's file dialog; answers the file the user chose (`None`: cancelled).
+    ChooseFile, CHOOSE_FILE = "choose_file": api::ChooseFileRequest => Option<api::ChosenFile>,
+        request: true, job: false;
     /// Checks a consortium profile against its chain and joins it (from the next start).
     JoinConsortium, JOIN_CONSORTIUM = "join_consortium": api::JoinConsortiumRequest
         => api::ConsortiumJoined, request: true, job: false;
@@ -177,16 +180,16 @@ mod tests {
             r#"{"request":{"job_id":"mint-1"}}"#
         );
         let verify = api::VerifyRequest {
-            path: "/tmp/a.zip".into(),
+            file: api::FileToken("f3a9".into()),
             challenge: None,
         };
         assert_eq!(
             json(&args::<Verify>(&verify, Some("verify-1"))),
-            r#"{"request":{"path":"/tmp/a.zip","challenge":null},"job":"verify-1"}"#
+            r#"{"request":{"file":"f3a9","challenge":null},"job":"verify-1"}"#
         );
         assert_eq!(
             json(&args::<Verify>(&verify, None)),
-            r#"{"request":{"path":"/tmp/a.zip","challenge":null}}"#
+            r#"{"request":{"file":"f3a9","challenge":null}}"#
         );
         assert_eq!(json(&args::<AppStatus>(&(), None)), "null");
     }
@@ -201,7 +204,7 @@ mod tests {
                 "{name}"
             );
         }
-        assert_eq!(ALL.len(), 30);
+        assert_eq!(ALL.len(), 31);
         assert_eq!(MINT_WORK, MintWork::NAME);
     }
 

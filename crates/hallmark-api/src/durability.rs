@@ -122,10 +122,10 @@ pub struct PinningServiceView {
 pub enum KitRequest {
     /// Every work the account holds or created, into `<data>/exports/kit-<time>/`.
     Export,
-    /// The kit folder at `path` (absolute): every file and block checked before anything is kept.
+    /// The kit folder the user chose: every file and block checked before anything is kept.
     Import {
-        /// The kit folder.
-        path: String,
+        /// The kit folder, as the user chose it.
+        folder: crate::FileToken,
     },
 }
 

@@ -8,3 +8,5 @@ pub const CHAIN_CHANGED: &str = "chain-changed";
 pub const CATALOG_CHANGED: &str = "catalog-changed";
 /// Payload: [`MintProgress`](crate::MintProgress). A mint reached its next step.
 pub const MINT_PROGRESS: &str = "mint-progress";
+/// Files dropped on the window: `Vec<ChosenFile>`, each with the token requests name it by.
+pub const FILES_DROPPED: &str = "files-dropped";

@@ -13,8 +13,8 @@ pub fn media_url(cid: &str) -> String {
 /// Ingest a media file from the local disk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IngestRequest {
-    /// Absolute path of the file (from the file drop or typed by the user).
-    pub path: String,
+    /// The file, as the user chose it (dialog or drop).
+    pub file: crate::FileToken,
 }
 
 /// What ingest found out about a file.

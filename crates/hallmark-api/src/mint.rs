@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 /// Register an ingested file as a work on-chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MintWorkRequest {
-    /// The file (already ingested; ingesting again is free).
-    pub path: String,
+    /// The file, as the user chose it (already ingested; ingesting again is free).
+    pub file: crate::FileToken,
     /// Title.
     pub title: String,
     /// Longer text (empty for none).

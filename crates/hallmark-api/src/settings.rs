@@ -28,6 +28,11 @@ pub struct Settings {
     /// The data folder the next start will use, if another one was chosen (empty: this one).
     #[serde(default)]
     pub next_data_dir: String,
+    /// On save: the folder the user chose in the folder dialog for the next start. Without it,
+    /// `next_data_dir` may only be empty, the running folder or the one already chosen (a typed
+    /// path is never accepted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_data_folder: Option<crate::FileToken>,
     /// `$HALLMARK_DATA_DIR` fixes the data folder: it cannot be changed here.
     #[serde(default)]
     pub data_dir_fixed: bool,
@@ -39,14 +44,10 @@ pub struct Settings {
 /// Join the consortium of a profile file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JoinConsortiumRequest {
-    /// The profile file (`hallmark consortium profile export` writes it); unused when
-    /// `profile` is given.
-    #[serde(default)]
-    pub profile_path: String,
-    /// The profile's text, as chosen in the file picker (a webview sees a picked file's
-    /// contents, never its path). A few kilobytes; at most [`MAX_PROFILE_BYTES`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile: Option<String>,
+    /// The profile's text (`hallmark consortium profile export` writes it), as chosen in the
+    /// webview's file picker: the webview sees a picked file's contents, never its path. A few
+    /// kilobytes; at most [`MAX_PROFILE_BYTES`].
+    pub profile: String,
 }
 
 /// The largest profile the app accepts (one is a few kilobytes, with its CA certificates).

@@ -2,11 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A file on the local disk.
+/// A file the user chose.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PathRequest {
-    /// Absolute path.
-    pub path: String,
+pub struct FileRequest {
+    /// The file, as the user chose it (dialog or drop).
+    pub file: crate::FileToken,
 }
 
 /// A registered work that a file matches or resembles.
@@ -50,8 +50,8 @@ pub struct CopyCheckReport {
 /// Verify a file: an evidence bundle (`.zip`) or a media file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VerifyRequest {
-    /// Absolute path.
-    pub path: String,
+    /// The bundle or media file, as the user chose it (dialog or drop).
+    pub file: crate::FileToken,
     /// For a bundle: the challenge the statement must carry (a decimal number).
     pub challenge: Option<String>,
 }

@@ -67,8 +67,8 @@ pub enum WalletRequest {
     ImportKeystore {
         /// The account's name.
         label: String,
-        /// Absolute path of the `.json` file.
-        path: String,
+        /// The `.json` file, as the user chose it.
+        file: crate::FileToken,
         /// The file's password.
         password: String,
     },

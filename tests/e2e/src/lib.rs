@@ -285,3 +285,77 @@ pub async fn type_into(
     input.clear().await?;
     input.send_keys(text).await
 }
+
+/// Runs `xdotool` with `args` on the test's X display; its output.
+fn xdotool(args: &[&str]) -> String {
+    let output = std::process::Command::new("xdotool")
+        .args(args)
+        .output()
+        .expect("xdotool runs (scripts/setup.sh test installs it)");
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+/// The X windows of the app's file dialog (titled "Hallmark: choose …").
+fn dialog_windows() -> Vec<String> {
+    xdotool(&["search", "--onlyvisible", "--name", "^Hallmark: choose"])
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Chooses `path` in the app's own file dialog as a user would: clicks `button`, waits for the
+/// native GTK dialog, types the path into its location field (Ctrl+L) and presses Enter. The
+/// dialog is a real window WebDriver cannot reach, so the keys come from xdotool on the same X
+/// display. Returns when the dialog has closed.
+pub async fn choose_in_dialog(
+    client: &Client,
+    button: &str,
+    path: &Path,
+) -> Result<(), fantoccini::error::CmdError> {
+    click(client, button).await?;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let window = loop {
+        if let Some(window) = dialog_windows().pop() {
+            break window;
+        }
+        assert!(Instant::now() < deadline, "the file dialog did not open");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    // Let GTK map and lay out the dialog before it takes keys.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    xdotool(&["windowfocus", "--sync", &window]);
+    xdotool(&["key", "--clearmodifiers", "ctrl+l"]);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let text = path.to_str().expect("a UTF-8 path");
+    // A folder is typed with a final `/`: Enter then opens it, and "_Use this folder" (Alt+U)
+    // chooses the folder the dialog shows.
+    let typed = if path.is_dir() {
+        format!("{}/", text.trim_end_matches('/'))
+    } else {
+        text.to_owned()
+    };
+    xdotool(&["type", "--delay", "15", &typed]);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // An inline completion the location field may have added is selected: drop it.
+    xdotool(&["key", "Delete", "Return"]);
+    let opened = Instant::now() + Duration::from_secs(2);
+    while !dialog_windows().is_empty() && Instant::now() < opened {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    if !dialog_windows().is_empty() && path.is_dir() {
+        xdotool(&["windowfocus", "--sync", &window]);
+        xdotool(&["key", "--clearmodifiers", "alt+u"]);
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !dialog_windows().is_empty() {
+        if Instant::now() >= deadline {
+            screenshot_now("dialog-stuck");
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the file dialog did not close after choosing {text}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    Ok(())
+}

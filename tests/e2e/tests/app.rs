@@ -11,8 +11,8 @@ use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use hallmark_e2e::{
-    Driver, app_binary, click, js, rss_mib, screenshot, select_account, type_into, wait_images,
-    wait_text,
+    Driver, app_binary, choose_in_dialog, click, js, rss_mib, screenshot, select_account,
+    type_into, wait_images, wait_text,
 };
 use hallmark_testkit::pictures;
 use hallmark_unixfs::{ImportSettings, NullSink, import_reader};
@@ -177,29 +177,42 @@ async fn mint(client: &Client, title: &str) -> Result<String, fantoccini::error:
     Ok(summary)
 }
 
+/// Chooses `path` in the Add page's file dialog; the ingest starts as soon as it is chosen.
 async fn ingest(client: &Client, path: &Path) {
-    // Under the sticky top bar a button cannot be clicked: bring the form to the middle.
-    js(
-        client,
-        "document.querySelector('#ingest-path').scrollIntoView({block: 'center'}); return 0;",
-    )
-    .await;
-    let input = client
-        .find(Locator::Css("#ingest-path"))
+    choose_in_dialog(client, "#ingest-choose", path)
         .await
-        .expect("path field");
-    input.clear().await.expect("clear");
-    input
-        .send_keys(&path.display().to_string())
-        .await
-        .expect("type");
+        .expect("choose the file");
+}
+
+/// Picks `profile` in the Join card's file picker (WebDriver sets the file input's file; the
+/// webview reads its text, never its path) and waits until the card shows its name.
+async fn pick_profile(client: &Client, profile: &Path) -> Result<(), fantoccini::error::CmdError> {
     client
-        .find(Locator::Css("#ingest-button"))
+        .find(Locator::Css("#join-profile-file"))
+        .await?
+        .send_keys(profile.to_str().expect("utf-8"))
+        .await?;
+    let name = profile
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("a name");
+    wait_text(client, "#join-picked", 10, |t| t == name).await;
+    Ok(())
+}
+
+/// What the shell answers when the page itself invokes `command` with `args` (a script in the
+/// webview, bypassing the UI): `ok` or the error it got.
+async fn invoke_from_page(client: &Client, command: &str, args: serde_json::Value) -> String {
+    let answer = client
+        .execute_async(
+            "const [command, args, done] = arguments;
+             window.__TAURI__.core.invoke(command, args)
+               .then(() => done('ok'), e => done(typeof e === 'string' ? e : JSON.stringify(e)));",
+            vec![serde_json::json!(command), args],
+        )
         .await
-        .expect("button")
-        .click()
-        .await
-        .expect("click");
+        .expect("the script ran");
+    answer.as_str().unwrap_or_default().to_owned()
 }
 
 /// A detailed picture (PDQ quality well above 50), and `mirrored`: the same picture flipped,
@@ -405,9 +418,29 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         assert!(refused.contains("work 1"), "{refused}");
         assert_eq!(role(&client, "#mint-error").await, "alert", "announced");
 
-        // Bad input: clear errors with stable codes, nothing recorded.
-        ingest(&client, &files.path().join("missing.png")).await;
-        let error = wait_text(&client, "#ingest-error", 20, |t| !t.is_empty()).await;
+        // A script in the page cannot make the shell read a file the user did not choose: a
+        // path where the token belongs, a made-up token, the old path field — all refused.
+        for args in [
+            serde_json::json!({"request": {"file": "/etc/hostname"}, "job": "probe-1"}),
+            serde_json::json!({"request": {"file": "0123456789abcdef0123456789abcdef"}, "job": "probe-2"}),
+            serde_json::json!({"request": {"path": "/etc/hostname"}, "job": "probe-3"}),
+        ] {
+            let answer = invoke_from_page(&client, "ingest_file", args.clone()).await;
+            assert_ne!(answer, "ok", "{args}");
+            assert!(answer.contains("request.invalid") || answer.contains("missing field `file`"), "{answer}");
+        }
+        let answer = invoke_from_page(&client, "verify", serde_json::json!({"request": {"file": "/etc/hostname", "challenge": null}, "job": "probe-4"})).await;
+        assert!(answer.contains("request.invalid"), "{answer}");
+
+        // Bad input: clear errors with stable codes, nothing recorded. A chosen file that is
+        // gone by the time it is added again:
+        let gone = files.path().join("gone.png");
+        std::fs::copy(&svg, &gone).expect("copy");
+        ingest(&client, &gone).await;
+        wait_text(&client, "#ingest-error", 20, |t| !t.is_empty()).await;
+        std::fs::remove_file(&gone).expect("remove");
+        click(&client, "#ingest-button").await?;
+        let error = wait_text(&client, "#ingest-error", 20, |t| t.contains("media.not_found")).await;
         assert!(error.contains("media.not_found"), "{error}");
         assert_eq!(role(&client, "#ingest-error").await, "alert", "announced");
         ingest(&client, &svg).await;
@@ -532,8 +565,7 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         screenshot("12-proof").await;
         // … and the Verify page checks it, offline and against the chain.
         click(&client, "#nav-verify").await?;
-        type_into(&client, "#verify-path", &bundle).await?;
-        click(&client, "#verify-button").await?;
+        choose_in_dialog(&client, "#verify-choose", Path::new(&bundle)).await?;
         wait_text(&client, "#verify-verdict", 60, |t| t.contains("Verified: every check passed")).await;
         assert_eq!(role(&client, "#verify-verdict").await, "status", "announced");
         assert_labelled(&client, "Verify").await;
@@ -542,8 +574,7 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         assert!(checks.contains("online.owner"), "{checks}");
         screenshot("13-verify-bundle").await;
         // A media file: who registered it and who holds it.
-        type_into(&client, "#verify-path", &work.display().to_string()).await?;
-        click(&client, "#verify-button").await?;
+        choose_in_dialog(&client, "#verify-choose", &work).await?;
         wait_text(&client, "#verify-verdict", 60, |t| t.contains("Registered: work 1")).await;
         let facts = wait_text(&client, ".result", 5, |t| t.contains("held by")).await;
         assert!(facts.contains(&ada), "{facts}");
@@ -666,24 +697,14 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         let truncated = files.path().join("truncated.profile.json");
         std::fs::write(&truncated, &text[..text.len() / 3]).expect("truncated");
         let config_before = std::fs::read(data.path().join("config.json")).expect("config.json");
-        type_into(&client, "#join-profile-path", truncated.to_str().expect("utf-8")).await?;
+        pick_profile(&client, &truncated).await?;
         click(&client, "#join-button").await?;
         let refused = wait_text(&client, "#join-error", 20, |t| !t.is_empty()).await;
         assert!(refused.contains("profile.invalid"), "{refused}");
         assert_eq!(std::fs::read(data.path().join("config.json")).expect("config.json"), config_before);
         // The real one through the file picker (WebDriver sets the file input's file; the
         // webview reads its text, never its path).
-        client
-            .find(Locator::Css("#join-profile-file"))
-            .await?
-            .send_keys(profile.to_str().expect("utf-8"))
-            .await?;
-        wait_text(&client, "#join-picked", 10, |t| t == "harbour-guild.profile.json").await;
-        assert_eq!(
-            js(&client, "return document.querySelector('#join-profile-path').value;").await,
-            "",
-            "choosing a file clears the typed path"
-        );
+        pick_profile(&client, &profile).await?;
         click(&client, "#join-button").await?;
         let joined = wait_text(&client, "#join-outcome", 30, |t| !t.is_empty()).await;
         eprintln!("join: {joined}");
@@ -784,7 +805,8 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         let kit = wait_text(&client, "#kit-path", 5, |t| !t.is_empty()).await;
         assert!(Path::new(&kit).join("manifest.json").is_file(), "{kit}");
         assert!(Path::new(&kit).join("SHA256SUMS").is_file(), "{kit}");
-        type_into(&client, "#kit-import-path", &kit).await?;
+        choose_in_dialog(&client, "#kit-import-choose", Path::new(&kit)).await?;
+        wait_text(&client, "#kit-import-choose-name", 5, |t| !t.is_empty() && kit.ends_with(t)).await;
         click(&client, "#kit-import").await?;
         wait_text(&client, "#kit-result", 60, |t| t.contains("Kit imported")).await;
         screenshot("19-kit").await;

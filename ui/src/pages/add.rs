@@ -1,27 +1,27 @@
-//! The "Add a work" page: the first step of minting. A file (dropped on the window or typed as a
-//! path) is sniffed, checked, hashed and stored; the page shows its content address and any
+//! The "Add a work" page: the first step of minting. A file (dropped on the window or chosen in
+//! the shell's file dialog) is sniffed, checked, hashed and stored; the page shows its content address and any
 //! exact copy already in the library.
 
 use hallmark_api::{
-    CopyCheckReport, IngestProgress, IngestReport, IngestRequest, PathRequest, commands, events,
-    media_url,
+    ChosenFile, CopyCheckReport, FilePurpose, FileRequest, FileToken, IngestProgress, IngestReport,
+    IngestRequest, commands, events, media_url,
 };
 use leptos::prelude::*;
 
-use super::ErrorBox;
 use super::matches::MatchGrid;
 use super::mint::MintForm;
+use super::{ChooseFile, Dropped, ErrorBox};
 use crate::i18n::{self, Text, t, tr};
 use crate::{api, format};
 
 /// The ingest form, its progress and its result.
 #[component]
 pub fn AddPage(
-    dropped: RwSignal<(u32, String)>,
+    dropped: Dropped,
     on_added: impl Fn() + Copy + Send + Sync + 'static,
     open_work: impl Fn(u64) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let path = RwSignal::new(String::new());
+    let chosen = RwSignal::new(None::<ChosenFile>);
     let job = RwSignal::new(String::new());
     let progress = RwSignal::new(None::<IngestProgress>);
     let ingest = Action::new_local(move |(request, id): &(IngestRequest, String)| {
@@ -37,12 +37,13 @@ pub fn AddPage(
     let (busy, result) = (ingest.pending(), ingest.value());
 
     let run = move || {
-        let request = IngestRequest {
-            path: path.get_untracked().trim().to_owned(),
+        let Some(file) = chosen.get_untracked() else {
+            return;
         };
-        if request.path.is_empty() || busy.get_untracked() {
+        if busy.get_untracked() {
             return;
         }
+        let request = IngestRequest { file: file.token };
         ingest.clear();
         progress.set(None);
         let id = api::job_id("ingest");
@@ -51,7 +52,7 @@ pub fn AddPage(
     };
     api::listen::<IngestProgress>(events::INGEST_PROGRESS, move |p| progress.set(Some(p)));
     super::take_dropped_files(dropped, move |file| {
-        path.set(file);
+        chosen.set(Some(file));
         run();
     });
 
@@ -61,20 +62,13 @@ pub fn AddPage(
             <p class="lede">{t(Text::MintLede)}</p>
             <div class="dropzone">
                 <div class="drop-hint">{t(Text::DropFile)}</div>
-                <form class="pathform" on:submit=move |ev| { ev.prevent_default(); run(); }>
-                    <input
-                        id="ingest-path"
-                        type="text"
-                        placeholder="/home/you/Pictures/work.png"
-                        aria-label=t(Text::FilePath)
-                        spellcheck="false"
-                        prop:value=move || path.get()
-                        on:input=move |ev| path.set(event_target_value(&ev))
-                    />
-                    <button id="ingest-button" class="primary" type="submit" disabled=move || busy.get() || path.with(|p| p.trim().is_empty())>
+                <div class="pathform">
+                    <ChooseFile id="ingest-choose" purpose=FilePurpose::Media chosen=chosen on_chosen=run disabled=busy />
+                    <button id="ingest-button" class="primary" type="button" on:click=move |_| run()
+                        disabled=move || busy.get() || chosen.with(Option::is_none)>
                         {tr(move |l| if busy.get() { Text::Ingesting } else { Text::Ingest }.text(l).into())}
                     </button>
-                </form>
+                </div>
                 <p class="muted small">{t(Text::AcceptedFormats)}</p>
             </div>
             <Show when=move || busy.get()>
@@ -86,7 +80,7 @@ pub fn AddPage(
                 </div>
             </Show>
             {move || result.get().map(|outcome| match outcome {
-                Ok(report) => view! { <Report report=report path=path.get_untracked() open_work=open_work /> }.into_any(),
+                Ok(report) => view! { <Report report=report file=chosen.get_untracked().map(|c| c.token).unwrap_or_default() open_work=open_work /> }.into_any(),
                 Err(e) => view! { <ErrorBox error=e id="ingest-error" /> }.into_any(),
             })}
         </section>
@@ -127,7 +121,7 @@ fn ProgressBar(progress: RwSignal<Option<IngestProgress>>) -> impl IntoView {
 #[component]
 fn Report(
     report: IngestReport,
-    path: String,
+    file: FileToken,
     open_work: impl Fn(u64) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let item = report.item;
@@ -166,8 +160,8 @@ fn Report(
                     let names = copies.iter().map(|c| c.file_name.clone()).collect::<Vec<_>>().join(", ");
                     view! { <p class="warn" id="copy-check" role="status">{tr(move |l| i18n::exact_copy_of(l, &names))}</p> }.into_any()
                 }}
-                <RegistryCheck path=path.clone() />
-                <MintForm path=path default_title=title_from(&item.file_name) open_work=open_work />
+                <RegistryCheck file=file.clone() />
+                <MintForm file=file default_title=title_from(&item.file_name) open_work=open_work />
             </div>
         </div>
     }
@@ -175,9 +169,9 @@ fn Report(
 
 /// The copy check against every registered work: exact bytes, then near copies side by side.
 #[component]
-fn RegistryCheck(path: String) -> impl IntoView {
+fn RegistryCheck(file: FileToken) -> impl IntoView {
     let report = LocalResource::new(move || {
-        let request = PathRequest { path: path.clone() };
+        let request = FileRequest { file: file.clone() };
         async move { api::invoke::<commands::CopyCheck>(&request).await }
     });
     view! {

@@ -81,7 +81,7 @@ pub fn HealthCard() -> impl IntoView {
 /// Export the exit kit of the active account's works, or import one.
 #[component]
 pub fn KitCard() -> impl IntoView {
-    let path = RwSignal::new(String::new());
+    let folder = RwSignal::new(None::<hallmark_api::ChosenFile>);
     let kit = Action::new_local(move |request: &KitRequest| {
         let request = request.clone();
         let export = matches!(request, KitRequest::Export);
@@ -106,12 +106,13 @@ pub fn KitCard() -> impl IntoView {
             <button id="kit-export" class="primary" type="button" disabled=move || busy.get() on:click=move |_| run(KitRequest::Export)>
                 {t(Text::ExportKit)}
             </button>
-            <form class="pathform" on:submit=move |ev| { ev.prevent_default(); run(KitRequest::Import { path: path.get_untracked() }); }>
-                <input id="kit-import-path" type="text" spellcheck="false" placeholder="/home/you/hallmark-kit"
-                    aria-label=t(Text::KitFolder)
-                    prop:value=move || path.get() on:input=move |ev| path.set(event_target_value(&ev)) />
-                <button id="kit-import" type="submit" disabled=move || busy.get()>{t(Text::ImportKit)}</button>
-            </form>
+            <div class="pathform" role="group" aria-label=t(Text::KitFolder)>
+                <super::ChooseFile id="kit-import-choose" purpose=hallmark_api::FilePurpose::Kit chosen=folder on_chosen=|| () disabled=busy />
+                <button id="kit-import" type="button" disabled=move || busy.get() || folder.with(Option::is_none)
+                    on:click=move |_| if let Some(chosen) = folder.get_untracked() { run(KitRequest::Import { folder: chosen.token }) }>
+                    {t(Text::ImportKit)}
+                </button>
+            </div>
             {move || outcome.get().map(|(export, r)| match r {
                 Ok(k) => view! {
                     <p class="ok" id="kit-result" role="status">

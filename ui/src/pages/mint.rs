@@ -3,7 +3,7 @@
 //! the Rust core, with each step shown and a cancel button until the transaction is sent.
 
 use hallmark_api::{
-    AttributeInput, ErrorCode, MintProgress, MintStage, MintWorkReport, MintWorkRequest,
+    AttributeInput, ErrorCode, FileToken, MintProgress, MintStage, MintWorkReport, MintWorkRequest,
     ShareInput, commands, events,
 };
 use leptos::prelude::*;
@@ -67,11 +67,11 @@ impl Draft {
         }
     }
 
-    /// The request for the file at `path` (unparsable numbers become values the shell refuses
+    /// The request for the chosen `file` (unparsable numbers become values the shell refuses
     /// with a clear error).
-    fn request(&self, path: &str) -> MintWorkRequest {
+    fn request(&self, file: &FileToken) -> MintWorkRequest {
         MintWorkRequest {
-            path: path.to_owned(),
+            file: file.clone(),
             title: self.title.get_untracked(),
             description: self.description.get_untracked(),
             licence: self.licence.get_untracked(),
@@ -100,10 +100,10 @@ impl Draft {
     }
 }
 
-/// The mint of the file at `path`: details, summary, registration and its outcome.
+/// The mint of the chosen `file`: details, summary, registration and its outcome.
 #[component]
 pub fn MintForm(
-    path: String,
+    file: FileToken,
     default_title: String,
     open_work: impl Fn(u64) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -139,7 +139,7 @@ pub fn MintForm(
     let review = move || {
         if !busy.get_untracked() {
             register.clear();
-            confirming.set(Some(draft.request(&path)));
+            confirming.set(Some(draft.request(&file)));
         }
     };
     let sign = move || {

@@ -16,18 +16,76 @@ pub mod verify;
 pub mod wallet;
 pub mod work;
 
+use hallmark_api::{ChooseFileRequest, ChosenFile, FilePurpose, commands};
 use leptos::prelude::*;
+
+use crate::api;
+use crate::i18n::{Text, t};
+
+/// The last file dropped on the window, numbered: the shell granted it and named it by a token.
+pub type Dropped = RwSignal<(u32, Option<ChosenFile>)>;
 
 /// Calls `take` with every file dropped on the window after the calling page opened (the app
 /// numbers the drops; earlier ones belong to other pages).
-pub fn take_dropped_files(dropped: RwSignal<(u32, String)>, take: impl Fn(String) + 'static) {
+pub fn take_dropped_files(dropped: Dropped, take: impl Fn(ChosenFile) + 'static) {
     let seen = dropped.get_untracked().0;
     Effect::new(move |_| {
         let (seq, file) = dropped.get();
-        if seq > seen {
+        if seq > seen
+            && let Some(file) = file
+        {
             take(file);
         }
     });
+}
+
+/// "Choose…": the shell's file dialog for `purpose`, then the chosen file's name. The page
+/// names the file by the token the shell issued (`chosen`); it never sends a path.
+#[component]
+pub fn ChooseFile(
+    /// The button's id; the chosen name is shown in `<id>-name`.
+    id: &'static str,
+    purpose: FilePurpose,
+    chosen: RwSignal<Option<ChosenFile>>,
+    /// Called once a file is chosen.
+    on_chosen: impl Fn() + Copy + 'static,
+    #[prop(into)] disabled: Signal<bool>,
+    /// Leaves the chosen name out (the page shows the choice itself).
+    #[prop(optional)]
+    hide_name: bool,
+) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let choose = move |_| {
+        if open.get_untracked() {
+            return;
+        }
+        open.set(true);
+        leptos::task::spawn_local(async move {
+            let picked = api::invoke::<commands::ChooseFile>(&ChooseFileRequest { purpose }).await;
+            open.set(false);
+            if let Ok(Some(file)) = picked {
+                chosen.set(Some(file));
+                on_chosen();
+            }
+        });
+    };
+    let none = t(Text::NoFileChosen);
+    let label = if purpose.is_folder() {
+        Text::ChooseFolder
+    } else {
+        Text::ChooseFile
+    };
+    view! {
+        <span class="choose-file">
+            <button id=id type="button" on:click=choose disabled=move || disabled.get() || open.get()>
+                {t(label)}
+            </button>
+            <span id=format!("{id}-name") class="mono small chosen-name" hidden=hide_name title=move || chosen.with(|c| c.as_ref().map(|c| c.display.clone()).unwrap_or_default())>
+                {move || chosen.with(|c| c.as_ref().map(|c| c.name.clone()))
+                    .unwrap_or_else(|| none().to_owned())}
+            </span>
+        </span>
+    }
 }
 
 /// An error from the shell, announced to screen readers: its message and its stable code.

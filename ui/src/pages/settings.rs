@@ -59,6 +59,8 @@ fn Form(initial: Settings) -> impl IntoView {
         initial.next_data_dir.clone()
     });
     let data_dir_fixed = initial.data_dir_fixed;
+    // A folder chosen in the shell's folder dialog (a typed path is never accepted).
+    let chosen_folder = RwSignal::new(None::<hallmark_api::ChosenFile>);
     let consortium = initial.consortium.clone();
     let save = move || {
         let request = Settings {
@@ -80,6 +82,7 @@ fn Form(initial: Settings) -> impl IntoView {
                 .unwrap_or(u8::MAX),
             restart_needed: false,
             next_data_dir: next_data_dir.get_untracked(),
+            next_data_folder: chosen_folder.get_untracked().map(|c| c.token),
             data_dir_fixed,
             consortium: consortium.clone(),
         };
@@ -116,7 +119,16 @@ fn Form(initial: Settings) -> impl IntoView {
             </div>
             <h2>{t(Text::DataFolder)}</h2>
             <p class="small">{t(Text::DataFolderNow)}" "<span class="mono" id="settings-data-dir">{initial.data_dir.clone()}</span></p>
-            {text("settings-next-data-dir", Text::DataFolderNext, next_data_dir, Signal::derive(move || !data_dir_fixed))}
+            <div class="field">
+                <span>{t(Text::DataFolderNext)}</span>
+                <div class="pathform">
+                    <input id="settings-next-data-dir" type="text" readonly spellcheck="false" aria-label=t(Text::DataFolderNext)
+                        disabled=data_dir_fixed prop:value=move || next_data_dir.get() />
+                    <super::ChooseFile id="settings-choose-data-dir" purpose=hallmark_api::FilePurpose::DataFolder chosen=chosen_folder
+                        on_chosen=move || if let Some(c) = chosen_folder.get_untracked() { next_data_dir.set(c.display) }
+                        disabled=data_dir_fixed hide_name=true />
+                </div>
+            </div>
             <p class="muted small" id="settings-data-dir-note">
                 {t(if data_dir_fixed { Text::DataFolderFixed } else { Text::DataFolderNote })}
             </p>
@@ -136,7 +148,6 @@ fn Form(initial: Settings) -> impl IntoView {
 /// "Join a consortium": a profile file checked against its chain, then used from the next start.
 #[component]
 fn JoinCard(joined: Signal<String>, on_joined: Callback<()>) -> impl IntoView {
-    let path = RwSignal::new(String::new());
     // A file chosen in the picker: its name and text (the webview never sees its path).
     let picked = RwSignal::new(None::<(String, String)>);
     let unreadable = RwSignal::new(false);
@@ -170,10 +181,7 @@ fn JoinCard(joined: Signal<String>, on_joined: Callback<()>) -> impl IntoView {
         leptos::task::spawn_local(async move {
             match wasm_bindgen_futures::JsFuture::from(file.text()).await {
                 Ok(text) => match text.as_string() {
-                    Some(text) => {
-                        path.set(String::new());
-                        picked.set(Some((name, text)));
-                    }
+                    Some(text) => picked.set(Some((name, text))),
                     None => unreadable.set(true),
                 },
                 Err(_) => unreadable.set(true),
@@ -185,18 +193,7 @@ fn JoinCard(joined: Signal<String>, on_joined: Callback<()>) -> impl IntoView {
             return;
         }
         if let Some((_, text)) = picked.get_untracked() {
-            join.dispatch(JoinConsortiumRequest {
-                profile_path: String::new(),
-                profile: Some(text),
-            });
-            return;
-        }
-        let profile_path = path.get_untracked().trim().to_owned();
-        if !profile_path.is_empty() {
-            join.dispatch(JoinConsortiumRequest {
-                profile_path,
-                profile: None,
-            });
+            join.dispatch(JoinConsortiumRequest { profile: text });
         }
     };
     view! {
@@ -214,16 +211,8 @@ fn JoinCard(joined: Signal<String>, on_joined: Callback<()>) -> impl IntoView {
                 {move || picked.with(|p| p.as_ref().map(|(name, _)| view! {
                     <span class="small">{t(Text::ChosenProfile)}" "<strong id="join-picked">{name.clone()}</strong></span>
                 }))}
-                <span class="small muted">{t(Text::OrTypeProfilePath)}</span>
-                <input id="join-profile-path" type="text" spellcheck="false" placeholder="/home/you/guild.profile.json"
-                    aria-label=t(Text::ProfilePath)
-                    prop:value=move || path.get()
-                    on:input=move |ev| {
-                        picked.set(None);
-                        path.set(event_target_value(&ev));
-                    } />
                 <button id="join-button" class="primary" type="submit"
-                    disabled=move || busy.get() || (picked.with(Option::is_none) && path.with(|p| p.trim().is_empty()))>
+                    disabled=move || busy.get() || picked.with(Option::is_none)>
                     {t(Text::CheckAndJoin)}
                 </button>
             </form>

@@ -2,20 +2,20 @@
 //! the chain); a media file gets "who registered it, when, who holds it", then near copies.
 
 use hallmark_api::{
-    BundleConclusion, BundleReport, CheckStatus, FileReport, VerifyOutcome, VerifyRequest,
-    commands, media_url,
+    BundleConclusion, BundleReport, CheckStatus, ChosenFile, FilePurpose, FileReport,
+    VerifyOutcome, VerifyRequest, commands, media_url,
 };
 use leptos::prelude::*;
 
-use super::ErrorBox;
 use super::matches::MatchGrid;
+use super::{ChooseFile, Dropped, ErrorBox};
 use crate::i18n::{self, Text, t, tr};
 use crate::{api, format};
 
 /// The page.
 #[component]
-pub fn VerifyPage(dropped: RwSignal<(u32, String)>) -> impl IntoView {
-    let path = RwSignal::new(String::new());
+pub fn VerifyPage(dropped: Dropped) -> impl IntoView {
+    let chosen = RwSignal::new(None::<ChosenFile>);
     let challenge = RwSignal::new(String::new());
     let verify = Action::new_local(|request: &VerifyRequest| {
         let request = request.clone();
@@ -23,18 +23,21 @@ pub fn VerifyPage(dropped: RwSignal<(u32, String)>) -> impl IntoView {
     });
     let (busy, result) = (verify.pending(), verify.value());
     let run = move || {
-        let request = VerifyRequest {
-            path: path.get_untracked().trim().to_owned(),
-            challenge: Some(challenge.get_untracked()).filter(|c| !c.trim().is_empty()),
+        let Some(file) = chosen.get_untracked() else {
+            return;
         };
-        if request.path.is_empty() || busy.get_untracked() {
+        if busy.get_untracked() {
             return;
         }
+        let request = VerifyRequest {
+            file: file.token,
+            challenge: Some(challenge.get_untracked()).filter(|c| !c.trim().is_empty()),
+        };
         verify.clear();
         verify.dispatch(request);
     };
     super::take_dropped_files(dropped, move |file| {
-        path.set(file);
+        chosen.set(Some(file));
         run();
     });
     view! {
@@ -44,11 +47,10 @@ pub fn VerifyPage(dropped: RwSignal<(u32, String)>) -> impl IntoView {
             <div class="dropzone">
                 <div class="drop-hint">{t(Text::DropBundle)}</div>
                 <form class="pathform" on:submit=move |ev| { ev.prevent_default(); run(); }>
-                    <input id="verify-path" type="text" placeholder="/home/you/hallmark-token-1000001.zip" spellcheck="false" aria-label=t(Text::BundleOrFilePath)
-                        prop:value=move || path.get() on:input=move |ev| path.set(event_target_value(&ev)) />
+                    <ChooseFile id="verify-choose" purpose=FilePurpose::Verify chosen=chosen on_chosen=run disabled=busy />
                     <input id="verify-challenge" class="narrow" type="text" inputmode="numeric" placeholder=t(Text::ChallengeOptional) aria-label=t(Text::Challenge)
                         prop:value=move || challenge.get() on:input=move |ev| challenge.set(event_target_value(&ev)) />
-                    <button id="verify-button" class="primary" type="submit" disabled=move || busy.get() || path.with(|p| p.trim().is_empty())>
+                    <button id="verify-button" class="primary" type="submit" disabled=move || busy.get() || chosen.with(Option::is_none)>
                         {tr(move |l| if busy.get() { Text::Checking } else { Text::Verify }.text(l).into())}
                     </button>
                 </form>

@@ -316,7 +316,7 @@ fn ImportForm(
     let label = RwSignal::new(String::new());
     let phrase = RwSignal::new(String::new());
     let index = RwSignal::new("0".to_owned());
-    let path = RwSignal::new(String::new());
+    let keystore = RwSignal::new(None::<hallmark_api::ChosenFile>);
     let password = RwSignal::new(String::new());
     let submit = move || {
         let request = if from_phrase.get_untracked() {
@@ -329,7 +329,10 @@ fn ImportForm(
         } else {
             WalletRequest::ImportKeystore {
                 label: label.get_untracked(),
-                path: path.get_untracked(),
+                file: keystore
+                    .get_untracked()
+                    .map(|chosen| chosen.token)
+                    .unwrap_or_default(),
                 password: password.get_untracked(),
             }
         };
@@ -352,9 +355,9 @@ fn ImportForm(
                 <input id="wallet-import-label" type="text" prop:value=move || label.get() on:input=move |ev| label.set(event_target_value(&ev)) />
             </label>
             <Show when=move || from_phrase.get() fallback=move || view! {
-                <label class="field"><span>{t(Text::KeystorePath)}</span>
-                    <input id="wallet-import-path" type="text" spellcheck="false" placeholder="/home/you/keystore.json" prop:value=move || path.get() on:input=move |ev| path.set(event_target_value(&ev)) />
-                </label>
+                <div class="field" role="group" aria-label=t(Text::KeystorePath)><span>{t(Text::KeystorePath)}</span>
+                    <super::ChooseFile id="wallet-import-choose" purpose=hallmark_api::FilePurpose::Keystore chosen=keystore on_chosen=|| () disabled=busy />
+                </div>
             }>
                 <label class="field"><span>{t(Text::RecoveryPhrase)}</span>
                     <textarea id="wallet-import-phrase" rows="2" spellcheck="false" autocomplete="off" prop:value=move || phrase.get() on:input=move |ev| phrase.set(event_target_value(&ev))></textarea>
