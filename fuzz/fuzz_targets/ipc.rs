@@ -25,7 +25,9 @@ fuzz_target!(|data: &[u8]| {
     one::<api::SetAccountRequest>(data);
     one::<api::MarketRequest>(data);
     one::<api::EarningsRequest>(data);
-    one::<api::PathRequest>(data);
+    one::<api::FileRequest>(data);
+    one::<api::ChooseFileRequest>(data);
+    one::<api::JoinConsortiumRequest>(data);
     one::<api::ExportProofRequest>(data);
     one::<api::ReviewQueueRequest>(data);
     one::<api::ReviewDecisionRequest>(data);

@@ -158,13 +158,11 @@ pub fn write_keystore(
 
 /// Reads a keystore file, refusing one far larger than any keystore.
 pub fn read_keystore_bytes(path: &Path) -> Result<Vec<u8>, KeyError> {
-    let size = std::fs::metadata(path)
-        .map_err(|e| file_error(path, e))?
-        .len();
-    if size > MAX_KEYSTORE_BYTES {
-        return Err(Malformed::TooLarge(size).into());
-    }
-    std::fs::read(path).map_err(|e| file_error(path, e))
+    // A regular file only: a pipe or a device (which never ends) is refused before reading.
+    hallmark_files::read(path, MAX_KEYSTORE_BYTES).map_err(|e| match e {
+        hallmark_files::UserFileError::TooLarge { size, .. } => Malformed::TooLarge(size).into(),
+        other => file_error(path, other),
+    })
 }
 
 /// Decrypts the keystore `bytes` with `password`: every field and the KDF cost are checked

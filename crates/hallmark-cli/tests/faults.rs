@@ -605,3 +605,82 @@ fn a_read_only_data_folder_is_named() {
     drop(anvil);
     drop(fs);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Special files (issue 20): every command that reads a file a person names
+
+/// Runs `hallmark --data-dir DATA ARGS` and kills it after `limit` (a command blocked on a pipe
+/// never ends by itself); its output and how long it ran, `None` if it had to be killed.
+fn hallmark_within(data: &Path, args: &[&str], limit: Duration) -> Option<(Output, Duration)> {
+    let started = Instant::now();
+    let mut child = cli()
+        .command(data)
+        .args(args)
+        .env("HALLMARK_PASSWORD", "correct horse battery")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("hallmark starts");
+    while started.elapsed() < limit {
+        if child.try_wait().ok().flatten().is_some() {
+            let output = child.wait_with_output().expect("output");
+            return Some((output, started.elapsed()));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
+}
+
+/// A pipe (FIFO) and a device given to every command that reads a named file: each refuses it at
+/// once (before: `cid`, `verify`, `certificate`, `verify-file` and `wallet import-keystore` of a
+/// pipe waited forever, and of `/dev/zero` read until memory ran out), in one `error:` line that
+/// says what the file is and carries a stable code; nothing is written to the data folder.
+#[test]
+fn every_file_argument_refuses_pipes_and_devices_at_once() {
+    let tmp = tempfile::TempDir::new().expect("tempdir");
+    let pipe = tmp.path().join("pipe.zip");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let out = tmp.path().join("certificate.pdf");
+    let data = tmp.path().join("data");
+    for (file, kind) in [
+        (pipe.to_str().expect("utf-8"), "a pipe (FIFO)"),
+        ("/dev/zero", "a device"),
+    ] {
+        let commands: Vec<Vec<&str>> = vec![
+            vec!["cid", file],
+            vec!["verify", file, "--offline"],
+            vec!["certificate", file, "--out", out.to_str().expect("utf-8")],
+            vec!["verify-file", file],
+            vec!["ipfs", "add", file],
+            vec!["import-kit", file],
+            vec!["wallet", "import-keystore", file, "--label", "Pipe"],
+            vec!["consortium", "profile", "check", file],
+        ];
+        for args in commands {
+            let shown = args.join(" ");
+            let Some((output, took)) = hallmark_within(&data, &args, Duration::from_secs(30))
+            else {
+                panic!("`hallmark {shown}` was still running after 30 s");
+            };
+            let text = stderr(&output);
+            eprintln!(
+                "hallmark {shown}: {took:?}, exit {:?}",
+                output.status.code()
+            );
+            assert!(!output.status.success(), "{shown}: {text}");
+            let errors: Vec<&str> = text.lines().filter(|l| l.starts_with("error:")).collect();
+            assert_eq!(errors.len(), 1, "{shown}: {text}");
+            assert!(errors[0].contains(kind), "{shown}: {text}");
+            assert!(errors[0].contains(" ["), "{shown}: a stable code: {text}");
+            assert!(!errors[0].contains("os error"), "{shown}: {text}");
+            assert!(!out.exists(), "{shown}: nothing written");
+        }
+    }
+}

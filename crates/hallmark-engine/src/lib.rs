@@ -105,6 +105,6 @@ pub mod catalog {
 /// itself is `hallmark_evidence`).
 pub mod evidence {
     pub use hallmark_evidence::{
-        Anchor, Check, Conclusion, Report, Status, Summary, VerifyOptions,
+        Anchor, Check, Conclusion, MAX_BUNDLE_BYTES, Report, Status, Summary, VerifyOptions,
     };
 }

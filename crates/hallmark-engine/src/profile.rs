@@ -21,6 +21,9 @@ use crate::config::{ChainConfig, Config};
 use crate::error::EngineError;
 use crate::fsutil::write_atomically;
 
+/// The largest profile (or CA certificate) file read: a profile is a few kilobytes.
+pub(crate) const MAX_PROFILE_FILE_BYTES: u64 = 1024 * 1024;
+
 /// The `format` of the profiles this version writes and reads.
 pub const PROFILE_FORMAT: &str = "hallmark-consortium-profile/1";
 
@@ -142,8 +145,11 @@ impl ConsortiumProfile {
 
     /// Reads and parses a profile file.
     pub fn read(path: &Path) -> Result<Self, EngineError> {
-        let bytes = std::fs::read(path).map_err(|e| EngineError::ProfileInvalid {
-            reason: format!("cannot read {}: {e}", path.display()),
+        // A regular file only (a pipe or a device is refused before reading), bounded.
+        let bytes = hallmark_files::read(path, MAX_PROFILE_FILE_BYTES).map_err(|e| {
+            EngineError::ProfileInvalid {
+                reason: format!("{}: {e}", path.display()),
+            }
         })?;
         Self::parse(&bytes)
     }
@@ -460,7 +466,7 @@ pub async fn export_profile(
         })?;
     let mut ca_certificates = Vec::new();
     for path in &options.ca_files {
-        let pem = std::fs::read_to_string(path).map_err(|e| {
+        let pem = hallmark_files::read_text(path, MAX_PROFILE_FILE_BYTES).map_err(|e| {
             EngineError::CaCertificate(hallmark_net::TrustError::Unreadable {
                 path: path.clone(),
                 reason: e.to_string(),

@@ -46,10 +46,19 @@ pub fn verify_file(
     path: &std::path::Path,
     options: &VerifyOptions,
 ) -> Result<(Report, Option<Parsed>), EvidenceError> {
-    let bytes = std::fs::read(path).map_err(|e| EvidenceError::NotABundle {
-        reason: format!("cannot read {}: {e}", path.display()),
-    })?;
+    let bytes = read_bundle_file(path)?;
     verify_bytes(&bytes, options)
+}
+
+/// The largest bundle file read: the largest media and room for its documents.
+pub const MAX_BUNDLE_BYTES: u64 = MAX_MEDIA_BYTES + 64 * 1024 * 1024;
+
+/// Reads a bundle file a person named: a regular file of at most [`MAX_BUNDLE_BYTES`] (a pipe
+/// or a device is refused before reading).
+pub fn read_bundle_file(path: &std::path::Path) -> Result<Vec<u8>, EvidenceError> {
+    hallmark_files::read(path, MAX_BUNDLE_BYTES).map_err(|e| EvidenceError::NotABundle {
+        reason: format!("{}: {e}", path.display()),
+    })
 }
 
 /// Verifies a bundle's bytes offline (as [`verify_file`]); also checks that the zip is exactly

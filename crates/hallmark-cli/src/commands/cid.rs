@@ -1,11 +1,10 @@
 //! `hallmark cid FILE`: the CID of any file, streamed, nothing stored.
 
-use std::fs::File;
 use std::io::BufReader;
 
 use hallmark_unixfs::{NullSink, import_reader};
 
-use super::{check_input_file, print_line, settings_for};
+use super::{input_refused, print_line, settings_for};
 use crate::cli::CidArgs;
 use crate::failure::Failure;
 use crate::progress::bytes_bar;
@@ -16,9 +15,8 @@ const READ_BUFFER: usize = 1024 * 1024;
 /// Prints only the CID and a newline, like `ipfs add -nq`.
 pub(crate) fn run(args: &CidArgs) -> Result<(), Failure> {
     let path = &args.file;
-    let size = check_input_file(path)?;
-    let file = File::open(path)
-        .map_err(|e| Failure::bad_input(format!("{}: cannot be read: {e}", path.display())))?;
+    // A regular file of any size (streamed); a pipe or a device is refused before reading.
+    let (file, size) = hallmark_files::open(path, u64::MAX).map_err(|e| input_refused(path, e))?;
     let bar = bytes_bar("hashing");
     bar.set_length(size);
     let reader = BufReader::with_capacity(READ_BUFFER, bar.wrap_read(file));

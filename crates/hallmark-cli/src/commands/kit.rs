@@ -152,11 +152,15 @@ fn render_export(report: &KitReport) -> String {
 
 /// `hallmark import-kit`.
 pub(crate) async fn import(cli: &Cli, args: &ImportKitArgs) -> Result<(), Failure> {
-    if !args.kit.is_dir() {
-        return Err(
-            Failure::bad_input(format!("{}: no such kit folder", args.kit.display()))
-                .with_hint("give the folder that holds manifest.json"),
-        );
+    if let Err(why) = hallmark_files::check_folder(&args.kit) {
+        let failure = match why {
+            hallmark_files::UserFileError::NotFound => {
+                Failure::bad_input(format!("{}: no such kit folder", args.kit.display()))
+                    .with_code(hallmark_domain::ErrorCode::RequestInvalid)
+            }
+            other => super::input_refused(&args.kit, other),
+        };
+        return Err(failure.with_hint("give the folder that holds manifest.json"));
     }
     let engine = open_engine(cli).await?;
     let report = engine.import_kit(&args.kit).await;

@@ -50,24 +50,24 @@ pub(crate) async fn open_engine(cli: &Cli) -> Result<Engine, Failure> {
     Ok(engine)
 }
 
-/// Checks that `path` names a file (any kind but a folder) before a command reads it.
+/// Checks that `path` names a regular file before a command reads it: a folder, a pipe, a
+/// device or a socket is refused at once (a pipe would block the command, a device never ends).
+/// Its size.
 pub(crate) fn check_input_file(path: &Path) -> Result<u64, Failure> {
-    match std::fs::metadata(path) {
-        Ok(m) if m.is_dir() => Err(Failure::bad_input(format!(
-            "{}: is a folder, not a file",
-            path.display()
-        ))),
-        Ok(m) => Ok(m.len()),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Err(Failure::bad_input(format!(
-            "{}: no such file",
-            path.display()
-        ))
-        .with_hint("check the path")),
-        Err(e) => Err(Failure::bad_input(format!(
-            "{}: cannot be read: {e}",
-            path.display()
-        ))),
+    match hallmark_files::open(path, u64::MAX) {
+        Ok((_, size)) => Ok(size),
+        Err(hallmark_files::UserFileError::NotFound) => {
+            Err(input_refused(path, hallmark_files::UserFileError::NotFound)
+                .with_hint("check the path"))
+        }
+        Err(e) => Err(input_refused(path, e)),
     }
+}
+
+/// A file argument refused: the path (escaped) and why, with its code.
+pub(crate) fn input_refused(path: &Path, why: hallmark_files::UserFileError) -> Failure {
+    Failure::bad_input(format!("{}: {why}", path.display()))
+        .with_code(hallmark_domain::ErrorCode::RequestInvalid)
 }
 
 /// Writes `text` and a newline to stdout; a closed pipe is not an error.

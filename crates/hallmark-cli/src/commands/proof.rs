@@ -105,8 +105,8 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
 pub(crate) fn certificate(args: &CertificateArgs) -> Result<(), Failure> {
     check_input_file(&args.bundle)?;
     let format = certificate_format(&args.out)?;
-    let bundle = std::fs::read(&args.bundle)
-        .map_err(|e| Failure::bad_input(format!("{}: {e}", args.bundle.display())))?;
+    let bundle = hallmark_files::read(&args.bundle, hallmark_engine::evidence::MAX_BUNDLE_BYTES)
+        .map_err(|e| super::input_refused(&args.bundle, e))?;
     let page = certificate_from_bundle(&bundle, format, now())?;
     write_atomically(&args.out, &page)?;
     print_line(&format!(

@@ -1,0 +1,291 @@
+//! Reading a file a person named — a command-line argument, a file chosen in a dialog, a path in
+//! a settings file. Only a **regular file** is read, and its size is bounded before a byte is:
+//!
+//! - a pipe (FIFO) would block the reader forever, and a device (`/dev/zero`, `/dev/urandom`)
+//!   never ends, so both are refused by their kind, as are sockets and folders;
+//! - the kind is checked by `stat` before opening and again on the opened handle, which is
+//!   opened without blocking: a path swapped for a pipe in between is refused, not waited on;
+//! - a file larger than the caller's limit is refused by its size, and a read never takes more
+//!   than the limit even if the file grows meanwhile.
+//!
+//! Reasons are plain sentences without operating-system error numbers.
+
+use std::fs::{File, Metadata, OpenOptions};
+use std::io::{self, Read};
+use std::path::Path;
+
+/// Why a named file is not read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UserFileError {
+    /// Nothing is at the path (or a link points at nothing).
+    #[error("there is no such file")]
+    NotFound,
+    /// The path names a folder where a file is expected.
+    #[error("it is a folder, not a file")]
+    IsFolder,
+    /// The path names a file (or a pipe, device or socket) where a folder is expected.
+    #[error("it is {kind}, not a folder")]
+    NotAFolder {
+        /// What it is, in words ("a file", "a pipe (FIFO)" …).
+        kind: &'static str,
+    },
+    /// A pipe, socket or device: never read.
+    #[error("it is {kind}, not a regular file")]
+    NotARegularFile {
+        /// What it is, in words ("a pipe (FIFO)", "a device", "a socket").
+        kind: &'static str,
+    },
+    /// Larger than the caller allows.
+    #[error("it is {size} bytes; at most {limit} are accepted here")]
+    TooLarge {
+        /// Its size.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// The file exists but cannot be read.
+    #[error("it cannot be read: {reason}")]
+    Unreadable {
+        /// Why, in words.
+        reason: String,
+    },
+}
+
+/// An I/O error in words, without the operating system's error number.
+pub fn plain_reason(error: &io::Error) -> String {
+    match error.kind() {
+        io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        io::ErrorKind::NotFound => "there is no such file".to_owned(),
+        _ => {
+            let text = error.to_string();
+            match text.find(" (os error ") {
+                Some(at) => text[..at].to_owned(),
+                None => text,
+            }
+        }
+    }
+}
+
+fn from_io(error: &io::Error) -> UserFileError {
+    match error.kind() {
+        io::ErrorKind::NotFound | io::ErrorKind::NotADirectory => UserFileError::NotFound,
+        _ => UserFileError::Unreadable {
+            reason: plain_reason(error),
+        },
+    }
+}
+
+/// What a file that is neither regular nor a folder is.
+fn special_kind(metadata: &Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = metadata.file_type();
+        if kind.is_fifo() {
+            return "a pipe (FIFO)";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = metadata;
+    "a special file"
+}
+
+/// The size of a regular file of at most `limit` bytes, from its metadata.
+fn checked(metadata: &Metadata, limit: u64) -> Result<u64, UserFileError> {
+    if metadata.is_dir() {
+        return Err(UserFileError::IsFolder);
+    }
+    if !metadata.is_file() {
+        return Err(UserFileError::NotARegularFile {
+            kind: special_kind(metadata),
+        });
+    }
+    if metadata.len() > limit {
+        return Err(UserFileError::TooLarge {
+            size: metadata.len(),
+            limit,
+        });
+    }
+    Ok(metadata.len())
+}
+
+/// Opens the regular file at `path` (links followed) of at most `limit` bytes; its handle and
+/// size. Nothing is read.
+pub fn open(path: &Path, limit: u64) -> Result<(File, u64), UserFileError> {
+    checked(&std::fs::metadata(path).map_err(|e| from_io(&e))?, limit)?;
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // A pipe put at the path since the check must not block the open.
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|e| from_io(&e))?;
+    let size = checked(&file.metadata().map_err(|e| from_io(&e))?, limit)?;
+    Ok((file, size))
+}
+
+/// Reads the whole regular file at `path`, of at most `limit` bytes.
+pub fn read(path: &Path, limit: u64) -> Result<Vec<u8>, UserFileError> {
+    let (file, size) = open(path, limit)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| from_io(&e))?;
+    let read = bytes.len() as u64;
+    if read > limit {
+        return Err(UserFileError::TooLarge { size: read, limit });
+    }
+    Ok(bytes)
+}
+
+/// Reads the regular file at `path` as UTF-8 text, of at most `limit` bytes.
+pub fn read_text(path: &Path, limit: u64) -> Result<String, UserFileError> {
+    String::from_utf8(read(path, limit)?).map_err(|_| UserFileError::Unreadable {
+        reason: "it is not UTF-8 text".to_owned(),
+    })
+}
+
+/// Checks that `path` names a folder (links followed).
+pub fn check_folder(path: &Path) -> Result<(), UserFileError> {
+    let metadata = std::fs::metadata(path).map_err(|e| from_io(&e))?;
+    if metadata.is_dir() {
+        Ok(())
+    } else if metadata.is_file() {
+        Err(UserFileError::NotAFolder { kind: "a file" })
+    } else {
+        Err(UserFileError::NotAFolder {
+            kind: special_kind(&metadata),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    /// Runs `f` and fails the test if it takes more than two seconds (a pipe read would hang).
+    fn within_two_seconds<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (sender, receiver) = mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = sender.send(f());
+        });
+        receiver
+            .recv_timeout(Duration::from_secs(2))
+            .expect("answered within 2 s")
+    }
+
+    #[cfg(unix)]
+    fn fifo(dir: &Path) -> std::path::PathBuf {
+        let path = dir.join("pipe");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .expect("mkfifo runs");
+        assert!(status.success());
+        path
+    }
+
+    #[test]
+    fn a_regular_file_is_read_whole_within_its_limit() {
+        let dir = tempfile::TempDir::new().expect("tempdir");
+        let path = dir.path().join("a.json");
+        std::fs::write(&path, b"{\"a\": 1}").expect("write");
+        assert_eq!(read(&path, 8).ok(), Some(b"{\"a\": 1}".to_vec()));
+        assert_eq!(read_text(&path, 8).ok().as_deref(), Some("{\"a\": 1}"));
+        assert_eq!(
+            read(&path, 7),
+            Err(UserFileError::TooLarge { size: 8, limit: 7 })
+        );
+        std::fs::write(&path, [0xff, 0xfe]).expect("write");
+        assert!(matches!(
+            read_text(&path, 8),
+            Err(UserFileError::Unreadable { .. })
+        ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn pipes_devices_folders_and_missing_files_are_refused_at_once() {
+        let dir = tempfile::TempDir::new().expect("tempdir");
+        let pipe = fifo(dir.path());
+        let link = dir.path().join("link-to-pipe");
+        std::os::unix::fs::symlink(&pipe, &link).expect("symlink");
+        let dangling = dir.path().join("dangling");
+        std::os::unix::fs::symlink(dir.path().join("nothing"), &dangling).expect("symlink");
+        let cases: Vec<(std::path::PathBuf, UserFileError)> = vec![
+            (
+                pipe.clone(),
+                UserFileError::NotARegularFile {
+                    kind: "a pipe (FIFO)",
+                },
+            ),
+            (
+                link,
+                UserFileError::NotARegularFile {
+                    kind: "a pipe (FIFO)",
+                },
+            ),
+            (
+                "/dev/zero".into(),
+                UserFileError::NotARegularFile { kind: "a device" },
+            ),
+            (
+                "/dev/urandom".into(),
+                UserFileError::NotARegularFile { kind: "a device" },
+            ),
+            (dir.path().to_owned(), UserFileError::IsFolder),
+            (dir.path().join("missing.json"), UserFileError::NotFound),
+            (dangling, UserFileError::NotFound),
+        ];
+        for (path, expected) in cases {
+            let shown = path.display().to_string();
+            let got = within_two_seconds(move || read(&path, 1 << 20));
+            assert_eq!(got, Err(expected), "{shown}");
+        }
+        assert_eq!(
+            check_folder(&pipe),
+            Err(UserFileError::NotAFolder {
+                kind: "a pipe (FIFO)"
+            })
+        );
+        assert_eq!(check_folder(dir.path()), Ok(()));
+    }
+
+    #[test]
+    fn a_huge_sparse_file_is_refused_by_its_size_before_reading() {
+        let dir = tempfile::TempDir::new().expect("tempdir");
+        let path = dir.path().join("huge.zip");
+        let file = File::create(&path).expect("create");
+        file.set_len(1 << 40).expect("a 1 TiB sparse file");
+        let got = within_two_seconds(move || read(&path, 1 << 30));
+        assert_eq!(
+            got,
+            Err(UserFileError::TooLarge {
+                size: 1 << 40,
+                limit: 1 << 30
+            })
+        );
+    }
+
+    #[test]
+    fn reasons_carry_no_os_error_numbers() {
+        let denied = io::Error::from_raw_os_error(13);
+        assert_eq!(plain_reason(&denied), "permission denied");
+        let busy = io::Error::from_raw_os_error(16);
+        assert!(
+            !plain_reason(&busy).contains("os error"),
+            "{}",
+            plain_reason(&busy)
+        );
+    }
+}
