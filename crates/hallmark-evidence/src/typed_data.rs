@@ -149,18 +149,7 @@ fn encode(name: &str, members: &[Member]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hallmark_domain::Consensus;
-
-    fn chain() -> ChainInfo {
-        ChainInfo {
-            chain_id: 31337,
-            works: Address::repeat_byte(0x11),
-            market: Address::repeat_byte(0x22),
-            licences: Address::repeat_byte(0x33),
-            consortium: Address::repeat_byte(0x44),
-            consensus: Consensus::Ethereum,
-        }
-    }
+    use crate::verify::tests::chain;
 
     #[test]
     fn the_spec_is_written_as_eth_sign_typed_data_v4_writes_it() {

@@ -1005,4 +1005,4 @@ fn check_challenge(evidence: &Evidence, options: &VerifyOptions) -> Outcome {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

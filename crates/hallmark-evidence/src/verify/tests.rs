@@ -81,7 +81,8 @@ fn someone_else() -> PrivateKeySigner {
     signer(8)
 }
 
-fn chain() -> ChainInfo {
+/// The honest bundle's chain (also the typed-data tests' chain).
+pub(crate) fn chain() -> ChainInfo {
     ChainInfo {
         chain_id: 31337,
         works: Address::repeat_byte(0x11),
