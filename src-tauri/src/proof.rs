@@ -64,6 +64,7 @@ pub(crate) async fn copy_check(
         max_distance: check.thresholds.max_distance,
         min_quality: check.thresholds.min_quality,
         compared: check.compared as u64,
+        unchecked: check.unchecked,
     })
 }
 

@@ -679,8 +679,11 @@ templates! {
         => "✓ No registered work has these bytes or looks like them ({compared} compared; image quality {quality} of 100).",
         "✓ 没有已登记作品与它字节相同或外观相似（已比对 {compared} 件；图像质量 {quality}/100）。";
     registry_clear_exact(compared: impl Display)
-        => "✓ No registered work has these bytes ({compared} compared; audio and video are checked by their exact bytes).",
-        "✓ 没有已登记作品与它字节相同（已比对 {compared} 件；音频和视频按字节精确比对）。";
+        => "✓ No registered work has these bytes ({compared} compared; audio is checked by its exact bytes).",
+        "✓ 没有已登记作品与它字节相同（已比对 {compared} 件；音频按字节精确比对）。";
+    registry_unchecked(reason: &str)
+        => "Its appearance could not be compared with registered works ({reason}). Only its exact bytes were checked, so Hallmark will not register it: re-encode the video (H.264 or VP9, at most 8K) and add it again.",
+        "无法将其外观与已登记作品比对（{reason}）。仅比对了字节，因此 Hallmark 不会登记它：请重新编码该视频（H.264 或 VP9，最高 8K）后再添加。";
     near_copy_note(max_distance: impl Display)
         => " (PDQ distance ≤ {max_distance} of 256). Registering it sends it to the consortium's review queue; a reviewer approves or rejects it with a reason.",
         "（PDQ 距离 ≤ {max_distance}/256）。登记后它将进入联盟的审核队列，由审核员批准或驳回，并说明理由。";

@@ -37,7 +37,7 @@ pub struct CopyCheckReport {
     pub exact: Option<MatchedWork>,
     /// Near copies, closest first: minting sends the work to the review queue.
     pub near: Vec<MatchedWork>,
-    /// PDQ quality of the image (0..=100), `None` for audio and video.
+    /// PDQ quality of the image or video keyframe (0..=100), `None` for audio.
     pub quality: Option<u8>,
     /// Largest distance that counts as a near copy.
     pub max_distance: u32,
@@ -45,6 +45,10 @@ pub struct CopyCheckReport {
     pub min_quality: u8,
     /// Registered works compared.
     pub compared: u64,
+    /// Why a video's appearance could not be compared with registered works (only its exact
+    /// bytes were): registering it is refused (`media.unchecked`).
+    #[serde(default)]
+    pub unchecked: Option<String>,
 }
 
 /// Verify a file: an evidence bundle (`.zip`) or a media file.

@@ -184,3 +184,66 @@ fn a_keystore_written_by_the_earlier_hallmark_still_opens() {
         "wallet.wrong_password"
     );
 }
+
+/// A keystore with the given KDF (`"scrypt"` or `"pbkdf2"`) and KDF parameters (JSON members).
+fn keystore_with_kdf(kdf: &str, params: &str) -> String {
+    format!(
+        r#"{{"version":3,"id":"3198bc9c-6672-5ab3-d995-4942343ae5b6","crypto":{{"cipher":"aes-128-ctr","cipherparams":{{"iv":"{IV}"}},"ciphertext":"{CIPHERTEXT}","kdf":"{kdf}","kdfparams":{{"dklen":32,{params},"salt":"{SALT}"}},"mac":"{MAC}"}}}}"#
+    )
+}
+
+/// Issue 20 ("costs at the allowed maximum"): the ceilings are what real wallets write. A
+/// keystore exactly at a ceiling (geth's "standard" scrypt work, spent as n = 2¹⁴ with p = 16,
+/// or geth's 262,144 pbkdf2 rounds) refuses a wrong password after one derivation, in the time
+/// of a wallet a person uses; one step above a ceiling is refused before any derivation.
+#[test]
+fn keystores_at_the_cost_ceilings_refuse_a_wrong_password_quickly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cases = [
+        (
+            "scrypt at the work ceiling",
+            keystore_with_kdf("scrypt", r#""n":16384,"r":8,"p":16"#),
+            "wallet.wrong_password",
+        ),
+        (
+            "pbkdf2 at the round ceiling",
+            keystore_with_kdf("pbkdf2", r#""c":262144,"prf":"hmac-sha256""#),
+            "wallet.wrong_password",
+        ),
+        (
+            "scrypt over the work ceiling",
+            keystore_with_kdf("scrypt", r#""n":32768,"r":8,"p":16"#),
+            "wallet.keystore_too_costly",
+        ),
+        (
+            "scrypt over the memory ceiling",
+            keystore_with_kdf("scrypt", r#""n":524288,"r":8,"p":1"#),
+            "wallet.keystore_too_costly",
+        ),
+        (
+            "pbkdf2 over the round ceiling",
+            keystore_with_kdf("pbkdf2", r#""c":262145,"prf":"hmac-sha256""#),
+            "wallet.keystore_too_costly",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (name, text, expected) in cases {
+        let path = dir.path().join(format!("{}.json", name.replace(' ', "-")));
+        std::fs::write(&path, &text).expect("write");
+        let started = std::time::Instant::now();
+        let outcome = read_keystore(&path, b"not the password");
+        let took = started.elapsed();
+        println!("{name}: {took:?}");
+        match outcome {
+            Ok(_) => failures.push(format!("{name}: opened")),
+            Err(e) if e.code().as_str() != expected => {
+                failures.push(format!("{name}: {} ({e}), expected {expected}", e.code()));
+            }
+            Err(_) if took > std::time::Duration::from_secs(2) => {
+                failures.push(format!("{name}: took {took:?} (over 2 s)"));
+            }
+            Err(_) => {}
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}

@@ -18,8 +18,9 @@ pub(crate) const EXIT_FAILURE: u8 = 1;
 pub(crate) struct Failure {
     /// The sentence printed after `error: `.
     pub(crate) message: String,
-    /// The engine's stable code (e.g. `storage.full`), printed in brackets after the sentence.
-    pub(crate) code: Option<ErrorCode>,
+    /// The stable code (e.g. `storage.full`), printed in brackets after the sentence: every
+    /// failure has one.
+    pub(crate) code: ErrorCode,
     /// A suggestion printed after `hint: `.
     pub(crate) hint: Option<String>,
     /// Whether the input (file, CID, option) was at fault.
@@ -27,21 +28,22 @@ pub(crate) struct Failure {
 }
 
 impl Failure {
-    /// The user gave something unusable.
+    /// The user gave something unusable (`request.invalid` unless [`with_code`](Self::with_code)
+    /// names a more precise code).
     pub(crate) fn bad_input(message: impl Into<String>) -> Self {
         Self {
             message: message.into(),
-            code: None,
+            code: ErrorCode::RequestInvalid,
             hint: None,
             bad_input: true,
         }
     }
 
-    /// Something else went wrong.
-    pub(crate) fn other(message: impl Into<String>) -> Self {
+    /// Something else went wrong, said with its code.
+    pub(crate) fn other(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
             message: message.into(),
-            code: None,
+            code,
             hint: None,
             bad_input: false,
         }
@@ -49,7 +51,7 @@ impl Failure {
 
     /// Adds the stable code.
     pub(crate) fn with_code(mut self, code: ErrorCode) -> Self {
-        self.code = Some(code);
+        self.code = code;
         self
     }
 
@@ -66,9 +68,7 @@ impl Failure {
         ipfs_api_flag: Option<&str>,
         data_dir: Option<PathBuf>,
     ) -> Self {
-        let from_store = self
-            .code
-            .is_some_and(|code| matches!(code.family(), "store" | "ipfs"));
+        let from_store = matches!(self.code.family(), "store" | "ipfs");
         if !from_store || self.hint.is_some() {
             return self;
         }
@@ -103,11 +103,7 @@ impl Failure {
     /// The lines printed on stderr: `error: …` and perhaps `hint: …`, each on one line ending
     /// with a newline.
     pub(crate) fn render(&self) -> String {
-        let mut out = format!("error: {}", one_line(&self.message));
-        if let Some(code) = self.code {
-            out.push_str(&format!(" [{code}]"));
-        }
-        out.push('\n');
+        let mut out = format!("error: {} [{}]\n", one_line(&self.message), self.code);
         if let Some(hint) = &self.hint {
             out.push_str(&format!("hint: {}\n", one_line(hint)));
         }
@@ -132,9 +128,31 @@ impl Failure {
     }
 }
 
-/// `text` on one line: surrounding blank space trimmed, inner line breaks made spaces.
-fn one_line(text: &str) -> String {
-    text.trim().replace(['\r', '\n'], " ")
+/// `text` on one line: surrounding blank space trimmed, every control character inside escaped
+/// (a line break in a file name shows as `\n`: it cannot start a forged `error:` line).
+/// OS error numbers (` (os error 28)`) are left out: the sentence before them says it.
+pub(crate) fn one_line(text: &str) -> String {
+    crate::terminal::shown(&without_os_error_numbers(text.trim())).into_owned()
+}
+
+/// `text` without the ` (os error N)` that Rust's `io::Error` appends to its sentence.
+fn without_os_error_numbers(text: &str) -> String {
+    const MARK: &str = " (os error ";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(MARK) {
+        let after = &rest[at + MARK.len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && after[digits..].starts_with(')') {
+            out.push_str(&rest[..at]);
+            rest = &after[digits + 1..];
+        } else {
+            out.push_str(&rest[..at + MARK.len()]);
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 impl fmt::Display for Failure {
@@ -149,7 +167,7 @@ impl From<MediaError> for Failure {
         let code = e.code();
         let failure = Self {
             message: e.to_string(),
-            code: Some(code),
+            code,
             hint: None,
             bad_input,
         };
@@ -195,7 +213,7 @@ impl From<EngineError> for Failure {
                 Self::bad_input(e.to_string()).with_code(code)
             }
             other => {
-                let failure = Self::other(other.to_string()).with_code(code);
+                let failure = Self::other(code, other.to_string());
                 // Other store failures get their hint from `with_store_hint`, which knows how the
                 // store was chosen.
                 if code == ErrorCode::StoreCidMismatch {
@@ -234,12 +252,24 @@ mod tests {
 
     #[test]
     fn every_line_ends_with_a_newline_and_says_one_thing() {
-        let f = Failure::other("the node\nfailed ")
-            .with_code(ErrorCode::StoreUnreachable)
+        let f = Failure::other(ErrorCode::StoreUnreachable, "the node\nfailed \u{1b}[2J")
             .with_hint("check it\n");
         assert_eq!(
             f.render(),
-            "error: the node failed [store.unreachable]\nhint: check it\n"
+            "error: the node\\nfailed \\u001b[2J [store.unreachable]\nhint: check it\n"
+        );
+        assert_eq!(
+            Failure::other(
+                ErrorCode::KitIo,
+                "cannot read /k/a.car: No space left on device (os error 28); (os error x)"
+            )
+            .render(),
+            "error: cannot read /k/a.car: No space left on device; (os error x) [kit.io]\n"
+        );
+        assert!(
+            Failure::bad_input("no such thing")
+                .render()
+                .ends_with(" [request.invalid]\n")
         );
     }
 
@@ -247,7 +277,7 @@ mod tests {
     fn the_store_hint_names_the_flag_only_when_it_was_given() {
         let dir = tempfile::tempdir().expect("tempdir");
         let unreachable =
-            || Failure::other("the node is not reachable").with_code(ErrorCode::StoreUnreachable);
+            || Failure::other(ErrorCode::StoreUnreachable, "the node is not reachable");
         let hint = unreachable()
             .with_store_hint(Some("http://127.0.0.1:9"), Some(dir.path().to_owned()))
             .hint
@@ -262,9 +292,8 @@ mod tests {
             assert_eq!(embedded.hint, None);
         }
         // A media error is not a store error.
-        let other = Failure::other("x")
-            .with_code(ErrorCode::MediaEmpty)
-            .with_store_hint(Some("http://a"), None);
+        let other =
+            Failure::other(ErrorCode::MediaEmpty, "x").with_store_hint(Some("http://a"), None);
         assert_eq!(other.hint, None);
     }
 }

@@ -12,17 +12,31 @@ use crate::failure::Failure;
 
 /// `value` as indented JSON.
 pub(crate) fn pretty(value: &impl Serialize) -> Result<String, Failure> {
-    serde_json::to_string_pretty(value).map_err(|e| Failure::other(format!("JSON: {e}")))
+    serde_json::to_string_pretty(value).map_err(|e| {
+        Failure::other(
+            hallmark_domain::ErrorCode::InternalEncode,
+            format!("JSON: {e}"),
+        )
+    })
 }
 
 fn to_value(value: &impl Serialize) -> Result<Value, Failure> {
-    serde_json::to_value(value).map_err(|e| Failure::other(format!("JSON: {e}")))
+    serde_json::to_value(value).map_err(|e| {
+        Failure::other(
+            hallmark_domain::ErrorCode::InternalEncode,
+            format!("JSON: {e}"),
+        )
+    })
 }
 
 /// A token or work id the chain gave as decimal text, as a number.
 fn id_number(what: &str, text: &str) -> Result<u64, Failure> {
-    text.parse()
-        .map_err(|_| Failure::other(format!("the chain returned {what} {text}, not a 64-bit id")))
+    text.parse().map_err(|_| {
+        Failure::other(
+            hallmark_domain::ErrorCode::InternalUnknownValue,
+            format!("the chain returned {what} {text}, not a 64-bit id"),
+        )
+    })
 }
 
 /// A registered work, as `mint --json` and `jobs resume --json` print it.
@@ -74,7 +88,7 @@ pub(crate) fn provenance(entries: &[ProvenanceEntry]) -> Result<Value, Failure> 
         .map(|entry| {
             let mut value = to_value(entry)?;
             let detail = serde_json::from_str::<Value>(&entry.detail).map_err(|e| {
-                Failure::other(format!(
+                Failure::other(hallmark_domain::ErrorCode::CatalogCorruptEvent, format!(
                     "the catalog's record of event {} is not JSON: {e} (run `hallmark catalog rebuild`)",
                     entry.seq
                 ))

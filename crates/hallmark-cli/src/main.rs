@@ -12,6 +12,7 @@ mod commands;
 mod failure;
 mod json;
 mod progress;
+mod terminal;
 
 use std::panic::{self, AssertUnwindSafe};
 use std::process::ExitCode;
@@ -42,7 +43,10 @@ fn main() -> ExitCode {
             .map(|s| (*s).to_owned())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown".to_owned());
-        eprintln!("error: internal error: {message} (please report this)");
+        eprintln!(
+            "error: internal error: {} (please report this)",
+            failure::one_line(&message)
+        );
     }));
     match panic::catch_unwind(AssertUnwindSafe(|| run(&cli))) {
         Ok(Ok(())) => ExitCode::SUCCESS,
@@ -112,6 +116,11 @@ fn block_on<F: Future<Output = Result<(), Failure>>>(future: F) -> Result<(), Fa
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Failure::other(format!("cannot start the async runtime: {e}")))?
+        .map_err(|e| {
+            Failure::other(
+                hallmark_domain::ErrorCode::InternalTask,
+                format!("cannot start the async runtime: {e}"),
+            )
+        })?
         .block_on(future)
 }

@@ -944,6 +944,40 @@ fn near_copies_of_a_video_are_found_by_their_keyframes() {
             probe.display()
         );
     }
+    // Issue 20: a video whose keyframes cannot be decoded (here ffmpeg itself fails) is not
+    // registered as if its appearance had been checked: the mint is refused with
+    // `media.unchecked`, nothing is registered, and verify-file says what was not checked.
+    let unchecked = |args: &[&str]| {
+        hallmark_cli!()
+            .command(dir.path())
+            .args(args)
+            .env("HALLMARK_FFMPEG", "/bin/false")
+            .output()
+            .expect("hallmark runs")
+    };
+    let o = unchecked(&["mint", path_str(&copy), "--title", "Unchecked copy"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.starts_with("error: ")
+            && err
+                .lines()
+                .next()
+                .is_some_and(|l| l.ends_with("[media.unchecked]")),
+        "{err}"
+    );
+    let o = unchecked(&["verify-file", path_str(&copy)]);
+    assert!(
+        stdout(&o)
+            .contains("its appearance could not be compared with registered works (ffmpeg failed"),
+        "{}",
+        stdout(&o)
+    );
+    let works = stdout(&hallmark(dir.path(), &["search", "Unchecked", "--json"]));
+    assert!(
+        !works.contains("Unchecked copy"),
+        "nothing registered: {works}"
+    );
 }
 
 #[test]

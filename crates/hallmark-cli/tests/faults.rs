@@ -684,3 +684,318 @@ fn every_file_argument_refuses_pipes_and_devices_at_once() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Untrusted text, codes and reports (issue 20)
+
+/// Runs `hallmark --data-dir DATA ARGS` with arguments that may not be UTF-8.
+fn hallmark_os(data: &Path, args: &[&std::ffi::OsStr]) -> Output {
+    cli()
+        .command(data)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("hallmark runs")
+}
+
+/// Whether `bytes` hold a control character a terminal would obey (other than the line breaks
+/// and tabs of the output's own layout): ESC, CSI (U+009B), BEL, CR, bidi overrides.
+fn terminal_controls(bytes: &[u8]) -> Vec<char> {
+    String::from_utf8_lossy(bytes)
+        .chars()
+        .filter(|&c| {
+            (c.is_control() && c != '\n' && c != '\t')
+                || ('\u{202a}'..='\u{202e}').contains(&c)
+                || ('\u{2066}'..='\u{2069}').contains(&c)
+        })
+        .collect()
+}
+
+/// Issue 20 ("untrusted text to the terminal"): a file name holding a line break, a forged
+/// `error:` line, an escape sequence that clears the screen, a C1 CSI and a bidi override is
+/// shown escaped by every command that prints it (`ingest`, `library`, and the `error:` lines of
+/// `cid`, `verify-file` and `import-kit`): the output has exactly its own lines and no control
+/// character; `--json` still decodes to the real name.
+#[test]
+fn a_hostile_file_name_never_reaches_the_terminal_as_it_is() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("data");
+    let name = "work\nerror: forged line [x]\u{1b}[2J\u{9b}31m\u{202e}gnp.png";
+    let file = dir.path().join(name);
+    noisy_png(&file, 32, 7);
+
+    let ingest = hallmark_os(&data, &["ingest".as_ref(), file.as_os_str()]);
+    assert_ok(&ingest, "ingest");
+    let text = String::from_utf8_lossy(&ingest.stdout).into_owned();
+    assert_eq!(
+        terminal_controls(&ingest.stdout),
+        Vec::<char>::new(),
+        "{text}"
+    );
+    assert!(
+        text.lines().next().is_some_and(|l| l.starts_with("file:")
+            && l.contains("work\\nerror: forged line [x]\\u001b[2J\\u009b31m\\u202egnp.png")),
+        "{text}"
+    );
+    assert!(!text.lines().any(|l| l.starts_with("error:")), "{text}");
+
+    let json = hallmark_os(
+        &data,
+        &["ingest".as_ref(), "--json".as_ref(), file.as_os_str()],
+    );
+    assert_ok(&json, "ingest --json");
+    assert_eq!(terminal_controls(&json.stdout), Vec::<char>::new());
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert_eq!(report["file_name"], name, "JSON decodes to the real name");
+
+    let library = hallmark_os(&data, &["library".as_ref()]);
+    assert_ok(&library, "library");
+    assert_eq!(terminal_controls(&library.stdout), Vec::<char>::new());
+    assert_eq!(String::from_utf8_lossy(&library.stdout).lines().count(), 1);
+
+    let missing = dir.path().join("gone\nerror: forged [x]\u{1b}[31m");
+    for args in [
+        vec!["cid".as_ref(), missing.as_os_str()],
+        vec!["verify-file".as_ref(), missing.as_os_str()],
+        vec!["import-kit".as_ref(), missing.as_os_str()],
+    ] {
+        let output = hallmark_os(&data, &args);
+        let err = stderr(&output);
+        assert!(!output.status.success(), "{err}");
+        assert_eq!(
+            terminal_controls(&output.stderr),
+            Vec::<char>::new(),
+            "{err}"
+        );
+        let errors = err.lines().filter(|l| l.starts_with("error:")).count();
+        assert_eq!(errors, 1, "{args:?}: {err}");
+        assert!(err.contains("gone\\nerror: forged [x]\\u001b[31m"), "{err}");
+    }
+    assert_eq!(leftovers(&data), Vec::<PathBuf>::new());
+}
+
+/// Issue 20 ("success recorded, failure reported"): `ingest --json` of a file whose name is not
+/// UTF-8 succeeds and says so: the report names the file lossily (U+FFFD), exit status 0, the
+/// work recorded once. Before, the work was stored and pinned and the command then exited 1
+/// ("cannot encode the report").
+#[cfg(unix)]
+#[test]
+fn a_name_that_is_not_utf8_is_reported_not_refused_after_the_fact() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("data");
+    let file = dir
+        .path()
+        .join(std::ffi::OsStr::from_bytes(b"caf\xe9 au lait.png"));
+    noisy_png(&file, 32, 8);
+    let output = hallmark_os(
+        &data,
+        &["ingest".as_ref(), "--json".as_ref(), file.as_os_str()],
+    );
+    assert_ok(&output, "ingest --json");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(report["file_name"], "caf\u{fffd} au lait.png");
+    assert!(
+        report["path"]
+            .as_str()
+            .is_some_and(|p| p.ends_with("caf\u{fffd} au lait.png")),
+        "{report}"
+    );
+    let library = hallmark_os(&data, &["library".as_ref(), "--json".as_ref()]);
+    assert_ok(&library, "library --json");
+    let items: serde_json::Value = serde_json::from_slice(&library.stdout).expect("JSON");
+    assert_eq!(items.as_array().map(Vec::len), Some(1), "{items}");
+}
+
+/// Issue 20 ("codes dropped on the way out"): refusals that printed a sentence without its code
+/// (every `import-kit` refusal, a bad amount, a bad CID, a missing password) or with an OS error
+/// number now print one `error:` line ending with a stable `[family.code]`.
+#[test]
+fn every_refusal_ends_with_its_code() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("data");
+    let empty_kit = dir.path().join("empty-kit");
+    std::fs::create_dir(&empty_kit).expect("mkdir");
+    let bad_manifest = dir.path().join("bad-manifest");
+    std::fs::create_dir(&bad_manifest).expect("mkdir");
+    std::fs::write(bad_manifest.join("manifest.json"), b"{\"format\": 7").expect("write");
+    let forged_kit = dir.path().join("forged-kit");
+    std::fs::create_dir(&forged_kit).expect("mkdir");
+    std::fs::write(
+        forged_kit.join("manifest.json"),
+        br#"{"format":"hallmark-exit-kit/1","works":[]}"#,
+    )
+    .expect("write");
+    let not_zip = dir.path().join("not-a-bundle.zip");
+    std::fs::write(&not_zip, b"plain text, not a zip").expect("write");
+    let keystore = dir.path().join("keystore.json");
+    std::fs::write(&keystore, b"{\"version\": 3}").expect("write");
+    // The definition's pbkdf2 vector with a 16-byte dklen: the keystore crate Hallmark used
+    // before panicked on it ("internal error … please report this").
+    let short_dklen = dir.path().join("short-dklen.json");
+    std::fs::write(
+        &short_dklen,
+        br#"{"version":3,"crypto":{"cipher":"aes-128-ctr","cipherparams":{"iv":"6087dab2f9fdbbfaddc31a909735c1e6"},"ciphertext":"5318b4d5bcd28de64ee5559e671353e16f075ecae9f99c7a79a38af5f869aa46","kdf":"pbkdf2","kdfparams":{"c":262144,"dklen":16,"prf":"hmac-sha256","salt":"ae3cd4e7013836a3df6bd7241b12db061dbe2c6785853cce422d148a624ce0bd"},"mac":"517ead924a9d0dc3124507e3393d175ce3ff7c1e96529c6c555ce9e51205e9b2"}}"#,
+    )
+    .expect("write");
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec!["import-kit", empty_kit.to_str().expect("utf-8")],
+            "kit.",
+        ),
+        (
+            vec!["import-kit", bad_manifest.to_str().expect("utf-8")],
+            "kit.",
+        ),
+        (
+            vec!["import-kit", forged_kit.to_str().expect("utf-8")],
+            "kit.",
+        ),
+        (
+            vec!["verify", not_zip.to_str().expect("utf-8"), "--offline"],
+            "evidence.",
+        ),
+        (vec!["ipfs", "cat", "not-a-cid"], "request.invalid"),
+        (vec!["browse", "--max-price", "12.5.0"], "request.invalid"),
+        (
+            vec![
+                "wallet",
+                "import-keystore",
+                keystore.to_str().expect("utf-8"),
+                "--label",
+                "K",
+            ],
+            "wallet.",
+        ),
+        (
+            vec![
+                "wallet",
+                "import-keystore",
+                short_dklen.to_str().expect("utf-8"),
+                "--label",
+                "K",
+            ],
+            "wallet.not_a_keystore",
+        ),
+    ];
+    for (args, code) in cases {
+        let shown = args.join(" ");
+        let output = cli()
+            .command(&data)
+            .args(&args)
+            .env("HALLMARK_PASSWORD", "correct horse battery staple")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("hallmark runs");
+        let err = stderr(&output);
+        assert!(!output.status.success(), "{shown}: {err}");
+        let lines: Vec<&str> = err.lines().collect();
+        let error = lines.first().copied().unwrap_or_default();
+        assert!(
+            error.starts_with("error: ")
+                && lines.iter().skip(1).all(|l| l.starts_with("hint: "))
+                && lines.len() <= 2,
+            "{shown}: {err}"
+        );
+        let bracket = error.rfind(" [").map(|at| &error[at + 2..]);
+        assert!(
+            bracket.is_some_and(|c| c.ends_with(']')
+                && c.contains(code)
+                && c[..c.len() - 1]
+                    .chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch == '.' || ch == '_')),
+            "{shown}: no code like {code}: {err}"
+        );
+        assert!(!err.contains("os error"), "{shown}: {err}");
+        eprintln!("hallmark {shown}: {error}");
+    }
+}
+
+/// Block files under the data folder's embedded store, with their paths.
+fn block_files(data: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for shard in std::fs::read_dir(data.join("ipfs").join("blocks"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        found.extend(
+            std::fs::read_dir(shard.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path()),
+        );
+    }
+    found.sort();
+    found
+}
+
+/// Issue 20 ("unreferenced blocks are never left behind"): `hallmark health` finds the blocks
+/// of the embedded store that nothing references (here: a work's blocks whose pin a crash lost,
+/// older than the one-hour grace), says so with `health.problems`, and `health --fix` removes
+/// exactly those; the pinned work stays whole.
+#[test]
+fn health_finds_and_removes_unreferenced_blocks() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("data");
+    let kept = dir.path().join("kept.png");
+    noisy_png(&kept, 200, 31);
+    let stray = dir.path().join("stray.png");
+    noisy_png(&stray, 400, 32);
+    let (output, _) = hallmark(&data, &["ingest", kept.to_str().expect("utf-8")]);
+    assert_ok(&output, "ingest kept");
+    let kept_blocks = block_files(&data);
+    let (output, _) = hallmark(&data, &["ingest", "--json", stray.to_str().expect("utf-8")]);
+    assert_ok(&output, "ingest stray");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let stray_cid = report["cid_v1"].as_str().expect("cid").to_owned();
+    // A crash between storing and pinning: the pin is gone, the blocks are not.
+    let (output, _) = hallmark(&data, &["ipfs", "pin", "rm", &stray_cid]);
+    assert_ok(&output, "unpin");
+    let old = std::time::SystemTime::now() - Duration::from_secs(2 * 3600);
+    for file in block_files(&data) {
+        std::fs::File::options()
+            .write(true)
+            .open(&file)
+            .and_then(|f| f.set_modified(old))
+            .expect("age");
+    }
+    let all_blocks = block_files(&data);
+
+    let (output, _) = hallmark(&data, &["health"]);
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert_eq!(output.status.code(), Some(1), "{text}\n{}", stderr(&output));
+    let strays: usize = text
+        .split("UNREFERENCED BLOCKS: ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count in: {text}"));
+    assert!(strays >= 3, "the stray picture's leaves and root: {text}");
+    assert!(
+        stderr(&output).contains("[health.problems]"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(block_files(&data), all_blocks, "only counted");
+
+    let (output, _) = hallmark(&data, &["health", "--fix"]);
+    assert_ok(&output, "health --fix");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("removed"));
+    let after = block_files(&data);
+    assert_eq!(
+        all_blocks.len() - after.len(),
+        strays,
+        "exactly the strays removed"
+    );
+    assert!(
+        kept_blocks.iter().all(|b| after.contains(b)),
+        "the kept work is whole"
+    );
+    let (output, _) = hallmark(&data, &["ipfs", "cat", &stray_cid]);
+    assert!(!output.status.success(), "the stray picture is gone");
+    let (output, _) = hallmark(&data, &["health"]);
+    assert_ok(&output, "health after the fix");
+    assert_eq!(leftovers(&data), Vec::<PathBuf>::new());
+}

@@ -24,6 +24,8 @@ crate::wire_enum! {
         /// The engine reported a value the app's screens do not know (a data folder of a newer
         /// Hallmark, or a bug).
         InternalUnknownValue = "internal.unknown_value",
+        /// A result could not be encoded for output (JSON).
+        InternalEncode = "internal.encode",
         /// The UI could not encode a request for the app.
         UiEncode = "ui.encode",
         /// The app answered in a form the UI does not understand.
@@ -360,6 +362,9 @@ crate::wire_enum! {
         EvidenceSigning = "evidence.signing",
         /// The evidence to bundle is inconsistent.
         EvidenceInvalid = "evidence.invalid",
+        /// A bundle or file did not verify: a check failed, nothing could be checked, or it is
+        /// from another consortium.
+        EvidenceNotVerified = "evidence.not_verified",
         /// The chain node answered the indexer with an error.
         IndexerRpc = "indexer.rpc",
         /// A chain log could not be decoded.
@@ -378,6 +383,8 @@ crate::wire_enum! {
         MetadataMalformed = "metadata.malformed",
         /// A metadata field has an invalid value.
         MetadataInvalidField = "metadata.invalid_field",
+        /// A work's metadata document could not be fetched or is not valid.
+        MetadataUnavailable = "metadata.unavailable",
         /// The media file does not exist.
         MediaNotFound = "media.not_found",
         /// The path is a folder, not a file.
@@ -402,6 +409,9 @@ crate::wire_enum! {
         MediaStore = "media.store",
         /// A thumbnail or preview could not be made.
         MediaDerivative = "media.derivative",
+        /// A video's appearance could not be compared with registered works (its keyframes could
+        /// not be decoded within their budget, or ffmpeg is missing), so it is not registered.
+        MediaUnchecked = "media.unchecked",
         /// Ingesting failed unexpectedly.
         MediaInternal = "media.internal",
         /// The consortium profile is not a profile file, is truncated, or is of another format.
@@ -424,6 +434,13 @@ crate::wire_enum! {
         NetTls = "net.tls",
         /// A CA certificate given to trust is unreadable or not a PEM certificate.
         NetBadCaCertificate = "net.bad_ca_certificate",
+        /// Some works are not available as they should be (a copy missing, damaged or unpinned).
+        HealthProblems = "health.problems",
+        /// The command's result could not be written: standard output is closed, or the file to
+        /// write cannot be created.
+        CliOutput = "cli.output",
+        /// Standard input could not be read.
+        CliInput = "cli.input",
     }
 }
 

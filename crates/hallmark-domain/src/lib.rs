@@ -9,6 +9,7 @@
 mod consensus;
 pub mod credits;
 mod error_code;
+pub mod paths;
 mod wire;
 
 pub use consensus::Consensus;

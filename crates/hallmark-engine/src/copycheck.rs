@@ -41,7 +41,7 @@ pub struct CopyCheck {
     pub sha256: String,
     /// The work already registered with exactly these bytes (a mint is refused by the chain).
     pub exact: Option<u64>,
-    /// PDQ quality of the new image (`None` for audio and video: exact check only).
+    /// PDQ quality of the new image or video keyframe (`None` for audio: exact check only).
     pub quality: Option<u8>,
     /// Near copies within the thresholds, closest first (empty when the image's quality is
     /// under the threshold: its hash is not reliable enough to accuse anyone).
@@ -50,6 +50,9 @@ pub struct CopyCheck {
     pub thresholds: Thresholds,
     /// How many registered works were compared.
     pub compared: usize,
+    /// Why a video's appearance could not be compared (only its exact bytes were): a mint
+    /// refuses it (`media.unchecked`).
+    pub unchecked: Option<String>,
 }
 
 impl CopyCheck {
@@ -140,6 +143,7 @@ impl Engine {
             near,
             thresholds,
             compared: index.len(),
+            unchecked: ingested.appearance_unchecked.clone(),
         })
     }
 }

@@ -95,6 +95,7 @@ pub struct ContractsStatus {
 #[derive(Debug, Clone, Serialize)]
 pub struct Status {
     /// The data folder.
+    #[serde(serialize_with = "hallmark_domain::paths::lossy")]
     pub data_dir: PathBuf,
     /// Content store health.
     pub store: StoreStatus,
@@ -103,6 +104,7 @@ pub struct Status {
     /// Works in the local library.
     pub library_items: u64,
     /// The local database file.
+    #[serde(serialize_with = "hallmark_domain::paths::lossy")]
     pub database: PathBuf,
 }
 
@@ -540,7 +542,18 @@ impl Engine {
         };
         let ingested = match &self.inner.store {
             AnyStore::Embedded(store) => {
-                hash_cancellably(path, options, store.block_sink(), cancel, report_hashing).await?
+                let sink = store.block_sink();
+                let written = sink.written();
+                match hash_cancellably(path, options, sink, cancel, report_hashing).await {
+                    Ok(ingested) => ingested,
+                    Err(refused) => {
+                        // Refused or cancelled after storing blocks: nothing of it is kept.
+                        if let Err(e) = store.discard(written.take()).await {
+                            warn!(error = %e, "blocks of the refused ingest stay until `health --fix`");
+                        }
+                        return Err(refused);
+                    }
+                }
             }
             AnyStore::Kubo(_) => {
                 let ingested = hash_cancellably(

@@ -243,12 +243,16 @@ pub struct HealthReport {
     pub problems: usize,
     /// What `fix` did (empty without it).
     pub fixes: Vec<FixAction>,
+    /// Blocks of the embedded store that nothing references (left by a refused or interrupted
+    /// write, older than [`hallmark_store::UNREFERENCED_GRACE`]); removed by `fix`. `None` for
+    /// a Kubo node, which collects its own garbage (`ipfs repo gc`).
+    pub unreferenced: Option<hallmark_store::Unreferenced>,
 }
 
 impl HealthReport {
-    /// No problem remains.
+    /// No problem remains (unreferenced blocks count until they are removed).
     pub fn healthy(&self) -> bool {
-        self.problems == 0
+        self.problems == 0 && self.unreferenced.is_none_or(|u| u.blocks == 0 || u.removed)
     }
 }
 
@@ -683,7 +687,8 @@ impl Engine {
             with_items.push((work, items));
         }
         let targets = self.pinning_targets()?;
-        let first = self.check_all(request, &with_items, &targets).await?;
+        let mut first = self.check_all(request, &with_items, &targets).await?;
+        first.unreferenced = self.unreferenced_blocks(request.fix).await?;
         if !request.fix || first.healthy() {
             return Ok(first);
         }
@@ -703,7 +708,23 @@ impl Engine {
             "availability fixed"
         );
         report.fixes = fixes;
+        report.unreferenced = first.unreferenced;
         Ok(report)
+    }
+
+    /// The embedded store's unreferenced blocks, removed when `remove`; `None` for Kubo.
+    async fn unreferenced_blocks(
+        &self,
+        remove: bool,
+    ) -> Result<Option<hallmark_store::Unreferenced>, EngineError> {
+        match self.store() {
+            AnyStore::Embedded(store) => Ok(Some(
+                store
+                    .unreferenced_blocks(hallmark_store::UNREFERENCED_GRACE, remove)
+                    .await?,
+            )),
+            AnyStore::Kubo(_) => Ok(None),
+        }
     }
 
     async fn check_all(
@@ -773,6 +794,7 @@ impl Engine {
             entries,
             problems,
             fixes: Vec::new(),
+            unreferenced: None,
         })
     }
 

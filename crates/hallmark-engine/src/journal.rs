@@ -101,6 +101,7 @@ pub struct UnfinishedMint {
     /// The title asked for.
     pub name: String,
     /// The media file.
+    #[serde(serialize_with = "hallmark_domain::paths::lossy")]
     pub path: PathBuf,
     /// The signing account.
     pub creator: String,

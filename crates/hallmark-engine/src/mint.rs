@@ -408,6 +408,14 @@ impl Engine {
             .await?;
         let check = self.copy_check(ingested)?;
         cancel.check()?;
+        // A video whose appearance could not be compared is not registered as if it had been.
+        if let Some(reason) = &check.unchecked {
+            return Err(hallmark_media::MediaError::Unchecked {
+                path: ingested.path.clone(),
+                reason: reason.clone(),
+            }
+            .into());
+        }
 
         let fields = WorkFields {
             name: request.name.clone(),

@@ -399,22 +399,46 @@ impl Engine {
             limits: self.config().limits.clone(),
             derivatives_dir: None,
         };
+        let limit = options.limits.max_file_bytes;
         let read = tokio::task::spawn_blocking(move || {
             match hallmark_media::ingest(&path, &options) {
-                Ok(ingested) => Ok((ingested.sha256.clone(), Some(ingested), None)),
+                Ok(ingested) => {
+                    let note = ingested.appearance_unchecked.as_ref().map(|why| {
+                        format!(
+                            "its appearance could not be compared with registered works ({why})"
+                        )
+                    });
+                    Ok((ingested.sha256.clone(), Some(ingested), note))
+                }
+                // Nothing to look up (no file, a folder, a pipe), or larger than any work
+                // Hallmark registers: said as it is, nothing more is read.
+                Err(
+                    refused @ (hallmark_media::MediaError::NotFound { .. }
+                    | hallmark_media::MediaError::IsDirectory { .. }
+                    | hallmark_media::MediaError::Unreadable { .. }
+                    | hallmark_media::MediaError::Empty { .. }
+                    | hallmark_media::MediaError::TooLarge { .. }
+                    | hallmark_media::MediaError::Changed { .. }),
+                ) => Err(EngineError::from(refused)),
                 Err(refused) => {
-                    // Not media Hallmark registers: only the exact bytes can be looked up.
+                    // Not media Hallmark registers: only the exact bytes can be looked up, read
+                    // once more within the size limit the ingest already checked.
                     let note = refused.to_string();
-                    let mut file =
-                        std::fs::File::open(&path).map_err(|e| EngineError::NotFound {
-                            what: path.display().to_string(),
-                            reason: e.to_string(),
-                        })?;
-                    let mut hasher = Sha256::new();
-                    std::io::copy(&mut file, &mut hasher).map_err(|e| EngineError::NotFound {
+                    let unreadable = |reason: String| EngineError::NotFound {
                         what: path.display().to_string(),
-                        reason: e.to_string(),
-                    })?;
+                        reason,
+                    };
+                    let (file, _) = hallmark_files::open(&path, limit)
+                        .map_err(|e| unreadable(e.to_string()))?;
+                    let mut hasher = Sha256::new();
+                    let copied = std::io::copy(
+                        &mut std::io::Read::take(file, limit.saturating_add(1)),
+                        &mut hasher,
+                    )
+                    .map_err(|e| unreadable(hallmark_files::plain_reason(&e)))?;
+                    if copied > limit {
+                        return Err(unreadable("it grew past the size limit while read".into()));
+                    }
                     Ok::<_, EngineError>((hex::encode(hasher.finalize()), None, Some(note)))
                 }
             }

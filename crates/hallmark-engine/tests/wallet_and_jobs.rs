@@ -316,8 +316,24 @@ async fn a_mint_reports_its_steps_keeps_its_splits_and_cancels_only_before_sendi
         assert_eq!(err.code(), "chain.invalid_input", "{err}");
     }
 
-    // An ingest cancelled mid-stream records nothing.
+    // An ingest cancelled mid-stream records nothing, and keeps none of the blocks it had
+    // already stored (issue 20).
     let before = engine.library_page(100, None).expect("library").len();
+    let block_files = || {
+        let blocks = engine.config().ipfs_dir().join("blocks");
+        std::fs::read_dir(&blocks)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .flat_map(|shard| {
+                std::fs::read_dir(shard.path())
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+            })
+            .count()
+    };
+    let blocks_before = block_files();
     let big = dir.path().join("big.png");
     image::RgbImage::from_fn(1500, 1500, |x, y| {
         image::Rgb([(x * 7 + y) as u8, (x ^ y) as u8, (y * 3) as u8])
@@ -334,6 +350,11 @@ async fn a_mint_reports_its_steps_keeps_its_splits_and_cancels_only_before_sendi
     assert_eq!(
         engine.library_page(100, None).expect("library").len(),
         before
+    );
+    assert_eq!(
+        block_files(),
+        blocks_before,
+        "no block of the cancelled ingest is kept"
     );
     engine.shutdown().await;
 }

@@ -29,6 +29,7 @@ use super::{
 #[derive(Debug, Clone, Serialize)]
 pub struct KitReport {
     /// The kit folder.
+    #[serde(serialize_with = "hallmark_domain::paths::lossy")]
     pub path: PathBuf,
     /// The signing account (`0x…`).
     pub account: String,

@@ -56,6 +56,7 @@ pub struct ImportedWork {
     /// The picture's CID, when the kit had one (stored and pinned).
     pub image_cid: Option<String>,
     /// The kept copies of the work's evidence bundles, in the data folder.
+    #[serde(serialize_with = "hallmark_domain::paths::lossy_all")]
     pub bundles: Vec<PathBuf>,
     /// Whether the media is in the local library (the app shows it).
     pub in_library: bool,
@@ -67,8 +68,10 @@ pub struct ImportedWork {
 #[derive(Debug, Clone, Serialize)]
 pub struct ImportReport {
     /// The kit folder.
+    #[serde(serialize_with = "hallmark_domain::paths::lossy")]
     pub kit: PathBuf,
     /// Where the kit's evidence (manifest, chain, ABIs, bundles) is kept in the data folder.
+    #[serde(serialize_with = "hallmark_domain::paths::lossy")]
     pub kept_in: PathBuf,
     /// The account that made the kit.
     pub account: String,

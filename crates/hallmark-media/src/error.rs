@@ -177,6 +177,16 @@ pub enum MediaError {
         /// The operating system's reason.
         reason: String,
     },
+    /// The video's appearance could not be compared with registered works (its keyframes could
+    /// not be decoded within their budget, or ffmpeg is missing): copy detection could not run,
+    /// so the work is not registered ("could not be checked" is never "checked").
+    #[error("{}: its appearance could not be checked against registered works ({reason}), so it is not registered", shown(.path))]
+    Unchecked {
+        /// The file.
+        path: PathBuf,
+        /// Why its keyframes could not be hashed.
+        reason: String,
+    },
     /// A bug or an impossible configuration (e.g. invalid import settings).
     #[error("{}: internal error: {reason}", shown(.path))]
     Internal {
@@ -203,6 +213,7 @@ impl MediaError {
             Self::Changed { .. } => ErrorCode::MediaChanged,
             Self::Store { .. } => ErrorCode::MediaStore,
             Self::Derivative { .. } => ErrorCode::MediaDerivative,
+            Self::Unchecked { .. } => ErrorCode::MediaUnchecked,
             Self::Internal { .. } => ErrorCode::MediaInternal,
         }
     }
@@ -212,7 +223,10 @@ impl MediaError {
     pub fn is_bad_input(&self) -> bool {
         !matches!(
             self,
-            Self::Store { .. } | Self::Derivative { .. } | Self::Internal { .. }
+            Self::Store { .. }
+                | Self::Derivative { .. }
+                | Self::Unchecked { .. }
+                | Self::Internal { .. }
         )
     }
 
@@ -231,6 +245,7 @@ impl MediaError {
             | Self::Changed { path }
             | Self::Store { path, .. }
             | Self::Derivative { path, .. }
+            | Self::Unchecked { path, .. }
             | Self::Internal { path, .. } => path,
         }
     }
@@ -251,6 +266,7 @@ impl MediaError {
             | Self::Changed { path }
             | Self::Store { path, .. }
             | Self::Derivative { path, .. }
+            | Self::Unchecked { path, .. }
             | Self::Internal { path, .. } => *path = file.to_owned(),
         }
         self

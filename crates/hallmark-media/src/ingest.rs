@@ -38,6 +38,7 @@ pub struct IngestOptions {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ingested {
     /// The file as given.
+    #[serde(serialize_with = "hallmark_domain::paths::lossy")]
     pub path: PathBuf,
     /// Its final path component (lossy UTF-8).
     pub file_name: String,
@@ -75,6 +76,12 @@ pub struct Ingested {
     /// copy detection; `None` for audio and video (see `docs/copyright.md`).
     #[serde(default)]
     pub perceptual: Option<Perceptual>,
+    /// Why a video's appearance could not be hashed (ffmpeg missing, failed, past its time or
+    /// pixel budget): copy detection could only compare its exact bytes, and a mint refuses it
+    /// ([`MediaError::Unchecked`](crate::MediaError::Unchecked)). `None` when it was hashed,
+    /// and for images and audio.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appearance_unchecked: Option<String>,
     /// Wall time the ingest took, in milliseconds.
     pub ingest_ms: u64,
 }
@@ -138,7 +145,7 @@ pub fn ingest(path: &Path, options: &IngestOptions) -> Result<Ingested, MediaErr
 /// is read once, in [`READ_CHUNK`] pieces, feeding sha-256, the canonical CIDv1 importer (whose
 /// blocks go to `sink`) and a CIDv0 importer. `progress(done, total)` is called after each
 /// piece. Memory stays bounded whatever the file size: images are decoded within
-/// [`Limits::max_decode_bytes`], then hashed and rendered from a working copy of at most
+/// [`Limits::max_decode_bytes`] (a PNG colour profile within its own ceiling), then hashed and rendered from a working copy of at most
 /// [`WORKING_MAX_PIXELS`](crate::WORKING_MAX_PIXELS) (larger images are scaled down to it and
 /// their full-size pixels freed first).
 pub fn ingest_with_sink<S: BlockSink>(
@@ -194,6 +201,7 @@ pub fn ingest_with_sink<S: BlockSink>(
         thumbnail: None,
         preview: None,
         perceptual: None,
+        appearance_unchecked: None,
         ingest_ms: 0,
     };
     match picture {
@@ -225,10 +233,15 @@ pub fn ingest_with_sink<S: BlockSink>(
             report.duration_ms = info.duration_ms;
             report.duration_estimated = info.duration_estimated;
             if media_type.kind() == MediaKind::Video {
-                report.perceptual = match crate::keyframes::keyframes(path, info.duration_ms) {
+                report.perceptual = match crate::keyframes::keyframes(
+                    path,
+                    media_type,
+                    info.duration_ms,
+                ) {
                     Ok(frames) => Perceptual::of_keyframes(&frames),
                     Err(why) => {
-                        debug!(path = %path.display(), "no keyframes, exact check only: {why}");
+                        debug!(path = %path.display(), "no keyframes, appearance unchecked: {why}");
+                        report.appearance_unchecked = Some(why);
                         None
                     }
                 };
@@ -415,12 +428,20 @@ fn check_image(
             )));
         }
     }
+    if media_type == MediaType::Png {
+        // A colour profile is inflated within its own ceiling, not the decode budget.
+        let file = File::open(path).map_err(|e| unreadable(path, &e))?;
+        probe::png::walk(io::BufReader::new(file)).map_err(corrupt)?;
+    }
     let image = raster::decode(path, format, limits).map_err(|e| match e {
-        ImageError::Limits(reason) => MediaError::PixelLimit {
+        ImageError::Limits(_) => MediaError::PixelLimit {
             path: path.to_owned(),
             width,
             height,
-            limit: format!("the decoder's memory limit ({reason})"),
+            limit: format!(
+                "at most {} MiB of decoded pixels (16-bit images take twice the memory of 8-bit ones)",
+                limits.max_decode_bytes / (1024 * 1024)
+            ),
         },
         ImageError::IoError(e) if e.kind() != io::ErrorKind::UnexpectedEof => unreadable(path, &e),
         other => corrupt(other.to_string()),

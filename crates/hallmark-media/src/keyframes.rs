@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 
 use image::DynamicImage;
 
+use crate::MediaType;
+
 /// Most keyframes taken from one video (the first is hashed like a picture, the rest go to
 /// `pdq_frames`, which holds 4).
 pub const MAX_KEYFRAMES: usize = 5;
@@ -21,6 +23,20 @@ pub const KEYFRAME_TIMEOUT: Duration = Duration::from_secs(30);
 /// Largest output accepted from ffmpeg (PNG frames of at most 512 px wide).
 const MAX_OUTPUT_BYTES: usize = 64 * 1024 * 1024;
 const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+
+/// Largest keyframe ffmpeg may decode (width × height): a 8K frame; a video claiming more is not
+/// decoded (ffmpeg's `max_pixels`), so a hostile stream cannot make it allocate gigabytes.
+pub const MAX_FRAME_PIXELS: u64 = 7680 * 4320;
+
+/// `path` as ffmpeg's `file:` URL of an absolute path, so that no file name can be read as an
+/// option (`-`), standard input or another protocol (`name:…`, `concat:…`).
+fn file_url(path: &Path) -> Result<std::ffi::OsString, String> {
+    let absolute =
+        std::path::absolute(path).map_err(|e| format!("the video's path cannot be used: {e}"))?;
+    let mut url = std::ffi::OsString::from("file:");
+    url.push(absolute.as_os_str());
+    Ok(url)
+}
 
 /// The ffmpeg to use: `$HALLMARK_FFMPEG`, else `ffmpeg` on `PATH`.
 pub fn ffmpeg_path() -> Option<PathBuf> {
@@ -36,7 +52,19 @@ pub fn ffmpeg_path() -> Option<PathBuf> {
 
 /// Up to [`MAX_KEYFRAMES`] keyframes spread over the video (each at least `duration / N` after
 /// the previous one; the first ones when the duration is unknown).
-pub fn keyframes(path: &Path, duration_ms: Option<u64>) -> Result<Vec<DynamicImage>, String> {
+///
+/// ffmpeg is told the container Hallmark sniffed (`-f`), so neither the file's name nor a
+/// probe of its bytes can choose another demuxer (an image sequence, a playlist).
+pub fn keyframes(
+    path: &Path,
+    media_type: MediaType,
+    duration_ms: Option<u64>,
+) -> Result<Vec<DynamicImage>, String> {
+    let demuxer = match media_type {
+        MediaType::Mp4 => "mov",
+        MediaType::WebM => "matroska",
+        other => return Err(format!("{other} is not a video")),
+    };
     let ffmpeg = ffmpeg_path().ok_or_else(|| "ffmpeg is not installed".to_owned())?;
     let n = MAX_KEYFRAMES as u64;
     // Keyframes only, each at least `duration / N` after the last one taken (the first always).
@@ -46,8 +74,15 @@ pub fn keyframes(path: &Path, duration_ms: Option<u64>) -> Result<Vec<DynamicIma
     );
     let mut child = Command::new(ffmpeg)
         .args(["-nostdin", "-hide_banner", "-loglevel", "error"])
-        .args(["-protocol_whitelist", "file", "-skip_frame", "nokey", "-i"])
-        .arg(path)
+        .args(["-protocol_whitelist", "file", "-skip_frame", "nokey"])
+        .args([
+            "-max_pixels",
+            &MAX_FRAME_PIXELS.to_string(),
+            "-f",
+            demuxer,
+            "-i",
+        ])
+        .arg(file_url(path)?)
         .args(["-an", "-sn", "-dn", "-vf", &filter, "-fps_mode", "vfr"])
         .args([
             "-frames:v",
@@ -99,7 +134,12 @@ pub fn keyframes(path: &Path, duration_ms: Option<u64>) -> Result<Vec<DynamicIma
         if let Some(mut err) = child.stderr.take() {
             let _ = (&mut err).take(4096).read_to_string(&mut stderr);
         }
-        return Err(format!("ffmpeg failed: {}", stderr.trim()));
+        let said = stderr.trim();
+        return Err(if said.is_empty() {
+            format!("ffmpeg failed ({status})")
+        } else {
+            format!("ffmpeg failed: {said}")
+        });
     }
     split_pngs(&out)
         .into_iter()

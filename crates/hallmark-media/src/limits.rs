@@ -16,6 +16,10 @@ pub struct Limits {
     pub max_side: u32,
     /// Most frames accepted in an animated GIF (default 2000).
     pub max_gif_frames: u32,
+    /// Most bytes an image's decoded pixels may take (default 400 MiB: an 8-bit RGBA image at
+    /// the 100-megapixel limit). A 16-bit image takes twice an 8-bit one of the same size, so it
+    /// meets this budget before the pixel limit (about 52 megapixels of 16-bit RGBA).
+    pub max_decode_bytes: u64,
 }
 
 impl Default for Limits {
@@ -26,23 +30,18 @@ impl Default for Limits {
             max_pixels: 100_000_000,
             max_side: 20_000,
             max_gif_frames: 2_000,
+            max_decode_bytes: 400 * 1024 * 1024,
         }
     }
 }
 
 impl Limits {
-    /// Bytes the image decoder may allocate: the largest accepted image at 8 bytes per pixel
-    /// (16-bit RGBA), the widest pixel format the decoders produce.
-    pub fn max_decode_bytes(&self) -> u64 {
-        self.max_pixels.saturating_mul(8)
-    }
-
     /// The matching `image` crate limits (width, height and allocation).
     pub fn image_limits(&self) -> image::Limits {
         let mut limits = image::Limits::default();
         limits.max_image_width = Some(self.max_side);
         limits.max_image_height = Some(self.max_side);
-        limits.max_alloc = Some(self.max_decode_bytes());
+        limits.max_alloc = Some(self.max_decode_bytes);
         limits
     }
 

@@ -27,6 +27,7 @@ pub const WORKING_MAX_PIXELS: u64 = 4096 * 4096;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Derivative {
     /// Where it was written: `<derivatives_dir>/<cid>.png`.
+    #[serde(serialize_with = "hallmark_domain::paths::lossy")]
     pub path: PathBuf,
     /// Its CID with Hallmark's canonical settings ([`ImportSettings::kubo_v1`]).
     pub cid: Cid,
@@ -114,8 +115,16 @@ pub(crate) fn decode(
     reader.limits(limits.image_limits());
     let mut decoder = reader.into_decoder()?;
     let orientation = decoder.orientation()?;
+    // The decoded pixels in the decoder's own format (16 bits per channel stay 16): refused
+    // before any pixel is allocated when over the budget.
+    let needed = decoder.total_bytes();
+    if needed > limits.max_decode_bytes {
+        return Err(ImageError::Limits(image::error::LimitError::from_kind(
+            image::error::LimitErrorKind::InsufficientMemory,
+        )));
+    }
     let mut budget = limits.image_limits();
-    budget.reserve(decoder.total_bytes())?;
+    budget.reserve(needed)?;
     let mut image = working_image(DynamicImage::from_decoder(decoder)?);
     image.apply_orientation(orientation);
     Ok(image)

@@ -140,6 +140,35 @@ fn fix_png_crc(bytes: &mut [u8], type_at: usize) {
     bytes[end..end + 4].copy_from_slice(&crc.to_be_bytes());
 }
 
+/// A PNG chunk with its CRC.
+fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let mut out = (data.len() as u32).to_be_bytes().to_vec();
+    out.extend_from_slice(kind);
+    out.extend_from_slice(data);
+    let crc = fixtures::crc32(&out[4..]);
+    out.extend_from_slice(&crc.to_be_bytes());
+    out
+}
+
+/// A PNG written chunk by chunk: `width`×`height` at `depth` bits of colour type `colour`,
+/// `extra` chunks before the image data, and one row of zeros as the image data.
+fn raw_png(width: u32, height: u32, depth: u8, colour: u8, extra: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = width.to_be_bytes().to_vec();
+    ihdr.extend_from_slice(&height.to_be_bytes());
+    ihdr.extend_from_slice(&[depth, colour, 0, 0, 0]);
+    out.extend(png_chunk(b"IHDR", &ihdr));
+    for chunk in extra {
+        out.extend_from_slice(chunk);
+    }
+    out.extend(png_chunk(
+        b"IDAT",
+        &miniz_oxide::deflate::compress_to_vec_zlib(&[0; 64], 6),
+    ));
+    out.extend(png_chunk(b"IEND", &[]));
+    out
+}
+
 /// A GIF written byte by byte: a `width`×`height` logical screen and `frames` 1×1 frames.
 fn raw_gif(width: u16, height: u16, frames: usize) -> Vec<u8> {
     let mut v = b"GIF89a".to_vec();
@@ -294,6 +323,27 @@ fn media_corpus(c: &mut Corpus) {
     bad_depth[ihdr + 12] = 7;
     fix_png_crc(&mut bad_depth, ihdr);
     c.media("png bit depth 7 (CRC fixed)", &bad_depth, CORRUPT);
+    // Issue 20 ("limits that exist for one format only"): 16-bit pixels cost twice 8-bit ones,
+    // so a 16-bit RGBA image within the pixel limit (56 megapixels) is over the decode budget
+    // (448 MB of pixels, 400 MiB allowed) and refused before a pixel is allocated; the same
+    // size at 8 bits is within it.
+    c.media(
+        "png 16-bit RGBA within the pixel limit, over the decode budget",
+        &raw_png(8_000, 7_000, 16, 6, &[]),
+        Expect::Refused("media.pixel_limit"),
+    );
+    // A colour profile of a few KiB that inflates to 64 MiB: the decoder would have inflated it
+    // within the whole decode budget; it is refused within its own 4 MiB ceiling.
+    let mut iccp = b"bomb\0\0".to_vec();
+    iccp.extend(miniz_oxide::deflate::compress_to_vec_zlib(
+        &vec![0; 64 << 20],
+        9,
+    ));
+    c.media(
+        "png colour profile inflating to 64 MiB",
+        &raw_png(64, 64, 8, 2, &[png_chunk(b"iCCP", &iccp)]),
+        CORRUPT,
+    );
     let mut bad_colour = png.clone();
     bad_colour[ihdr + 13] = 9;
     fix_png_crc(&mut bad_colour, ihdr);

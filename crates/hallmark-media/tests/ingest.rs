@@ -383,6 +383,7 @@ fn limits_are_enforced_before_decoding() {
             max_pixels: 10_000,
             max_side: 120,
             max_gif_frames: 4,
+            max_decode_bytes: 1 << 20,
         },
         derivatives_dir: None,
     };

@@ -15,7 +15,9 @@ mod remote;
 mod store;
 mod verified;
 
-pub use embedded::{CacheUsage, EmbeddedStore, StoreSink};
+pub use embedded::{
+    CacheUsage, EmbeddedStore, StoreSink, UNREFERENCED_GRACE, Unreferenced, WrittenBlocks,
+};
 pub use error::StoreError;
 pub use kubo::{KuboStore, NodeIdentity, NodeVersion};
 pub use remote::{HEDGE_AFTER, ReadEndpoint, ReadKind, RemoteBlocks};

@@ -189,6 +189,12 @@ fn RegistryCheck(file: FileToken) -> impl IntoView {
 #[component]
 fn RegistryVerdict(report: CopyCheckReport) -> impl IntoView {
     let r = report;
+    if let (None, Some(reason)) = (&r.exact, r.unchecked.clone()) {
+        return view! {
+            <p class="warn" id="registry-unchecked">{tr(move |l| i18n::registry_unchecked(l, &reason))}</p>
+        }
+        .into_any();
+    }
     match (r.exact.clone(), r.near.is_empty()) {
         (Some(work), _) => view! {
             <p class="warn" id="registry-exact">{tr(move |l| i18n::already_registered(l, work.work_id))}</p>

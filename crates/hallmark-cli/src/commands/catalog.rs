@@ -13,6 +13,7 @@ use super::{open_engine, print_line};
 use crate::cli::{BrowseArgs, CatalogCommand, Cli, SearchArgs, ShowArgs, SortArg, SyncArgs};
 use crate::failure::Failure;
 use crate::json::pretty as to_json;
+use crate::terminal::shown;
 
 /// Credits (`12`, `12.5`, `12.50`) to cents.
 pub(crate) fn parse_credits(text: &str) -> Result<i64, Failure> {
@@ -155,8 +156,8 @@ fn card_line(card: &TokenCard) -> String {
         |p| format!("{} credits", format_credits(p)),
     );
     let title = match (&card.title, card.media_status.as_str()) {
-        (Some(t), "available") => t.clone(),
-        (Some(t), _) => format!("{t} [media unavailable]"),
+        (Some(t), "available") => shown(t).into_owned(),
+        (Some(t), _) => format!("{} [media unavailable]", shown(t)),
         (None, "pending") => "(metadata not fetched yet)".to_owned(),
         (None, _) => "[media unavailable]".to_owned(),
     };
@@ -167,7 +168,7 @@ fn card_line(card: &TokenCard) -> String {
         title,
         card.edition,
         card.max_editions,
-        card.kind.as_deref().unwrap_or("?"),
+        shown(card.kind.as_deref().unwrap_or("?")),
         price
     )
 }
@@ -242,8 +243,8 @@ pub(crate) async fn search(cli: &Cli, args: &SearchArgs) -> Result<(), Failure> 
         print_line(&format!(
             "work {:>6}  {:<32}  by {}  {}",
             hit.work_id,
-            hit.title.as_deref().unwrap_or("[media unavailable]"),
-            hit.creator,
+            shown(hit.title.as_deref().unwrap_or("[media unavailable]")),
+            shown(&hit.creator),
             floor
         ))?;
     }
@@ -282,7 +283,7 @@ pub(crate) async fn show(cli: &Cli, args: &ShowArgs) -> Result<(), Failure> {
     let mut out = String::new();
     out.push_str(&format!(
         "token {token_id}: {} (edition {} of {})\n",
-        work.title.as_deref().unwrap_or("[media unavailable]"),
+        shown(work.title.as_deref().unwrap_or("[media unavailable]")),
         token.edition,
         work.max_editions
     ));
@@ -291,7 +292,7 @@ pub(crate) async fn show(cli: &Cli, args: &ShowArgs) -> Result<(), Failure> {
             "  media            unavailable{}\n",
             work.media_error
                 .as_deref()
-                .map(|e| format!(": {e}"))
+                .map(|e| format!(": {}", shown(e)))
                 .unwrap_or_default()
         ));
     }
@@ -409,9 +410,10 @@ async fn find_token(
             .chain_error
             .unwrap_or_else(|| "no reason given".to_owned()),
     };
-    Err(Failure::other(format!(
-        "{missing} (as of block {block}) and it could not be synced: {reason}"
-    ))
+    Err(Failure::other(
+        hallmark_domain::ErrorCode::CatalogNotFound,
+        format!("{missing} (as of block {block}) and it could not be synced: {reason}"),
+    )
     .with_hint("start the chain (`hallmark chain up`) and try again"))
 }
 

@@ -21,7 +21,12 @@ pub(crate) fn run(args: &CidArgs) -> Result<(), Failure> {
     bar.set_length(size);
     let reader = BufReader::with_capacity(READ_BUFFER, bar.wrap_read(file));
     let imported = import_reader(reader, &settings_for(args.version.cid_version), NullSink)
-        .map_err(|e| Failure::other(format!("{}: {e}", path.display())))?;
+        .map_err(|e| {
+            Failure::other(
+                hallmark_domain::ErrorCode::MediaUnreadable,
+                format!("{}: {e}", crate::terminal::shown_path(path)),
+            )
+        })?;
     bar.finish_and_clear();
     print_line(&imported.root.to_string())
 }

@@ -47,7 +47,12 @@ pub(crate) struct RefreshArgs {
 }
 
 fn to_json(value: &impl Serialize) -> Result<String, Failure> {
-    serde_json::to_string_pretty(value).map_err(|e| Failure::other(format!("JSON: {e}")))
+    serde_json::to_string_pretty(value).map_err(|e| {
+        Failure::other(
+            hallmark_domain::ErrorCode::InternalEncode,
+            format!("JSON: {e}"),
+        )
+    })
 }
 
 /// `0x…` (40 hex digits) as is, else a demo account's address.
@@ -77,7 +82,7 @@ fn entry_lines(entry: &HealthEntry) -> Vec<String> {
     let title = entry
         .title
         .as_deref()
-        .map(|t| format!(" \"{t}\""))
+        .map(|t| format!(" \"{}\"", crate::terminal::shown(t)))
         .unwrap_or_default();
     let mut lines = vec![format!(
         "  work {}{title} — {}: {}",
@@ -86,7 +91,7 @@ fn entry_lines(entry: &HealthEntry) -> Vec<String> {
         entry.status.as_str()
     )];
     if let Some(detail) = &entry.detail {
-        lines.push(format!("      {detail}"));
+        lines.push(format!("      {}", crate::terminal::shown(detail)));
     }
     if entry.is_ok() {
         let items: Vec<&str> = entry.items.iter().map(|i| i.item.as_str()).collect();
@@ -175,6 +180,18 @@ fn report_text(report: &HealthReport) -> String {
             ));
         }
     }
+    if let Some(u) = report.unreferenced.filter(|u| u.blocks > 0) {
+        lines.push(format!(
+            "UNREFERENCED BLOCKS: {} ({} bytes) in the local store, left by refused or interrupted writes: {}",
+            u.blocks,
+            u.bytes,
+            if u.removed {
+                "removed"
+            } else {
+                "`hallmark health --fix` removes them"
+            }
+        ));
+    }
     lines.join("\n")
 }
 
@@ -199,14 +216,24 @@ pub(crate) async fn health(cli: &Cli, args: &HealthArgs) -> Result<(), Failure> 
     if report.healthy() {
         return Ok(());
     }
-    let failure = Failure::other(format!(
-        "{} problem(s) remain in the availability of these works",
-        report.problems
-    ));
+    let failure = if report.problems == 0 {
+        Failure::other(
+            hallmark_domain::ErrorCode::HealthProblems,
+            "the local store holds blocks nothing references",
+        )
+    } else {
+        Failure::other(
+            hallmark_domain::ErrorCode::HealthProblems,
+            format!(
+                "{} problem(s) remain in the availability of these works",
+                report.problems
+            ),
+        )
+    };
     Err(if args.fix {
         failure
     } else {
-        failure.with_hint("`hallmark health --fix` re-pins from the local copy what it can")
+        failure.with_hint("`hallmark health --fix` re-pins from the local copy what it can, and removes unreferenced blocks")
     })
 }
 
@@ -234,10 +261,13 @@ pub(crate) async fn refresh(cli: &Cli, args: &RefreshArgs) -> Result<(), Failure
     }
     match report.status.as_str() {
         "available" => Ok(()),
-        status => Err(Failure::other(format!(
-            "the metadata of work {} is {status}: {}",
-            report.work_id,
-            report.error.as_deref().unwrap_or("no reason recorded")
-        ))),
+        status => Err(Failure::other(
+            hallmark_domain::ErrorCode::MetadataUnavailable,
+            format!(
+                "the metadata of work {} is {status}: {}",
+                report.work_id,
+                report.error.as_deref().unwrap_or("no reason recorded")
+            ),
+        )),
     }
 }

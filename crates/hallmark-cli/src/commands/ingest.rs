@@ -6,6 +6,7 @@ use super::{open_engine, print_line};
 use crate::cli::{Cli, IngestArgs};
 use crate::failure::Failure;
 use crate::progress::bytes_bar;
+use crate::terminal::shown_path;
 
 /// Ingests through the engine (checks, hashes, stores, pins) and prints the report.
 pub(crate) async fn run(cli: &Cli, args: &IngestArgs) -> Result<(), Failure> {
@@ -27,8 +28,12 @@ pub(crate) async fn run(cli: &Cli, args: &IngestArgs) -> Result<(), Failure> {
     engine.shutdown().await;
     let ingested = result?;
     if args.json {
-        let json = serde_json::to_string_pretty(&ingested)
-            .map_err(|e| Failure::other(format!("cannot encode the report: {e}")))?;
+        let json = serde_json::to_string_pretty(&ingested).map_err(|e| {
+            Failure::other(
+                hallmark_domain::ErrorCode::InternalEncode,
+                format!("cannot encode the report: {e}"),
+            )
+        })?;
         print_line(&json)
     } else {
         print_line(&human_report(&ingested))
@@ -38,7 +43,7 @@ pub(crate) async fn run(cli: &Cli, args: &IngestArgs) -> Result<(), Failure> {
 /// The report as aligned `label: value` lines.
 pub(crate) fn human_report(i: &Ingested) -> String {
     let mut lines = vec![
-        ("file", i.path.display().to_string()),
+        ("file", shown_path(&i.path)),
         ("type", format!("{} ({}, {})", i.media_type, i.mime, i.kind)),
         ("size", format!("{} bytes", i.size)),
         ("sha-256", i.sha256.clone()),
@@ -63,7 +68,13 @@ pub(crate) fn human_report(i: &Ingested) -> String {
         if let Some(d) = derivative {
             lines.push((
                 label,
-                format!("{} ({}×{}, {})", d.path.display(), d.width, d.height, d.cid),
+                format!(
+                    "{} ({}×{}, {})",
+                    shown_path(&d.path),
+                    d.width,
+                    d.height,
+                    d.cid
+                ),
             ));
         }
     }

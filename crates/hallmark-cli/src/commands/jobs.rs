@@ -165,17 +165,25 @@ async fn resume(
                     "{:?}: registered work {} (token {}) in block {}, transaction {}",
                     r.name, o.work_id, o.token_id, o.block_number, o.tx_hash
                 ),
-                (None, Some(e)) => format!("{:?}: not finished [{}] {}", r.name, e.code, e.message),
+                (None, Some(e)) => format!(
+                    "{:?}: not finished [{}] {}",
+                    r.name,
+                    e.code,
+                    crate::terminal::shown(&e.message)
+                ),
                 (None, None) => format!("{:?}: nothing to do", r.name),
             })
             .collect();
         print_line(&lines.join("\n"))?;
     }
     if failed > 0 {
-        return Err(Failure::other(format!(
-            "{failed} of {} unfinished mints could not be finished",
-            results.len()
-        )));
+        return Err(Failure::other(
+            hallmark_domain::ErrorCode::MintUnfinished,
+            format!(
+                "{failed} of {} unfinished mints could not be finished",
+                results.len()
+            ),
+        ));
     }
     Ok(())
 }

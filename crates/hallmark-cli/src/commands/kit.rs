@@ -13,6 +13,7 @@ use super::market::{parse_id, signer, with_chain};
 use super::{open_engine, print_line};
 use crate::cli::{Cli, Signer};
 use crate::failure::Failure;
+use crate::terminal::{shown, shown_path};
 
 /// `hallmark export-kit`.
 #[derive(Debug, Args)]
@@ -49,14 +50,19 @@ pub(crate) struct ImportKitArgs {
 }
 
 fn to_json(value: &impl serde::Serialize) -> Result<String, Failure> {
-    serde_json::to_string_pretty(value).map_err(|e| Failure::other(format!("JSON: {e}")))
+    serde_json::to_string_pretty(value).map_err(|e| {
+        Failure::other(
+            hallmark_domain::ErrorCode::InternalEncode,
+            format!("JSON: {e}"),
+        )
+    })
 }
 
 /// A refused kit or destination is the input's fault (exit status 2); the rest is not.
 fn kit_failure(error: EngineError) -> Failure {
     let code = error.code();
     if code.family() == "kit" && !matches!(code, ErrorCode::KitIo | ErrorCode::KitMissingContent) {
-        let failure = Failure::bad_input(error.to_string());
+        let failure = Failure::bad_input(error.to_string()).with_code(code);
         match code {
             ErrorCode::KitExists => failure.with_hint("give a new folder, or an empty one"),
             ErrorCode::KitEmpty => {
@@ -125,8 +131,8 @@ fn render_export(report: &KitReport) -> String {
         out.push_str(&format!(
             "\nwork {} “{}”\n  media     {}\n  metadata  {}\n",
             work.work_id,
-            work.title.as_deref().unwrap_or("(untitled)"),
-            work.media_cid,
+            shown(work.title.as_deref().unwrap_or("(untitled)")),
+            shown(&work.media_cid),
             work.metadata_cid
         ));
         for token in &work.tokens {
@@ -155,7 +161,7 @@ pub(crate) async fn import(cli: &Cli, args: &ImportKitArgs) -> Result<(), Failur
     if let Err(why) = hallmark_files::check_folder(&args.kit) {
         let failure = match why {
             hallmark_files::UserFileError::NotFound => {
-                Failure::bad_input(format!("{}: no such kit folder", args.kit.display()))
+                Failure::bad_input(format!("{}: no such kit folder", shown_path(&args.kit)))
                     .with_code(hallmark_domain::ErrorCode::RequestInvalid)
             }
             other => super::input_refused(&args.kit, other),
@@ -175,8 +181,8 @@ pub(crate) async fn import(cli: &Cli, args: &ImportKitArgs) -> Result<(), Failur
 fn render_import(report: &ImportReport) -> String {
     let mut out = format!(
         "imported the exit kit {}\n  made by   {} on chain {}\n  checked   {} files ({}), {} blocks against their CIDs, {} evidence bundle{} offline\n  store     {}, {} CIDs pinned\n  kept in   {}\n",
-        report.kit.display(),
-        report.account,
+        shown_path(&report.kit),
+        shown(&report.account),
         report.chain_id,
         report.files_checked,
         size(report.bytes_checked),
@@ -189,26 +195,26 @@ fn render_import(report: &ImportReport) -> String {
         },
         report.backend,
         report.pinned.len(),
-        report.kept_in.display(),
+        shown_path(&report.kept_in),
     );
     for work in &report.works {
         out.push_str(&format!(
             "\nwork {} “{}”\n  media     {}{}\n  metadata  {}\n",
             work.work_id,
-            work.title.as_deref().unwrap_or("(untitled)"),
-            work.media_cid,
+            shown(work.title.as_deref().unwrap_or("(untitled)")),
+            shown(&work.media_cid),
             if work.in_library {
                 " (in the library)"
             } else {
                 ""
             },
-            work.metadata_cid
+            shown(&work.metadata_cid)
         ));
         for bundle in &work.bundles {
-            out.push_str(&format!("  bundle    {}\n", bundle.display()));
+            out.push_str(&format!("  bundle    {}\n", shown_path(bundle)));
         }
         if let Some(note) = &work.note {
-            out.push_str(&format!("  note      {note}\n"));
+            out.push_str(&format!("  note      {}\n", shown(note)));
         }
     }
     out.trim_end().to_owned()

@@ -186,7 +186,7 @@ pub(crate) async fn work(cli: &Cli, args: &TokenArgs) -> Result<(), Failure> {
         work.registered_block,
         work.registered_at,
         hex::encode(work.content_hash),
-        work.metadata_cid,
+        crate::terminal::shown(&work.metadata_cid),
         listing
             .map(|l| format!("{} credits", credit_text(l.price)))
             .unwrap_or_else(|| "no".to_owned()),

@@ -66,17 +66,23 @@ pub(crate) fn check_input_file(path: &Path) -> Result<u64, Failure> {
 
 /// A file argument refused: the path (escaped) and why, with its code.
 pub(crate) fn input_refused(path: &Path, why: hallmark_files::UserFileError) -> Failure {
-    Failure::bad_input(format!("{}: {why}", path.display()))
+    Failure::bad_input(format!("{}: {why}", crate::terminal::shown_path(path)))
         .with_code(hallmark_domain::ErrorCode::RequestInvalid)
 }
 
-/// Writes `text` and a newline to stdout; a closed pipe is not an error.
+/// Writes `text` and a newline to stdout, control characters escaped
+/// ([`safe_lines`](crate::terminal::safe_lines)); a closed pipe is not an error.
 pub(crate) fn print_line(text: &str) -> Result<(), Failure> {
+    let text = crate::terminal::safe_lines(text);
     let mut out = io::stdout().lock();
     match writeln!(out, "{text}").and_then(|()| out.flush()) {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            Err(Failure::other(format!("cannot write to stdout: {e}")))
-        }
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Failure::other(
+            hallmark_domain::ErrorCode::CliOutput,
+            format!(
+                "cannot write to stdout: {}",
+                hallmark_files::plain_reason(&e)
+            ),
+        )),
         _ => Ok(()),
     }
 }

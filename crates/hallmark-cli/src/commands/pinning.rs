@@ -55,7 +55,12 @@ pub(crate) struct AddArgs {
 }
 
 fn to_json(value: &impl Serialize) -> Result<String, Failure> {
-    serde_json::to_string_pretty(value).map_err(|e| Failure::other(format!("JSON: {e}")))
+    serde_json::to_string_pretty(value).map_err(|e| {
+        Failure::other(
+            hallmark_domain::ErrorCode::InternalEncode,
+            format!("JSON: {e}"),
+        )
+    })
 }
 
 fn read_token(args: &AddArgs) -> Result<zeroize::Zeroizing<String>, Failure> {
@@ -70,10 +75,15 @@ fn read_token(args: &AddArgs) -> Result<zeroize::Zeroizing<String>, Failure> {
         eprint!("access token for {}: ", args.name);
     }
     let mut line = zeroize::Zeroizing::new(String::new());
-    stdin
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| Failure::other(format!("cannot read the token from standard input: {e}")))?;
+    stdin.lock().read_line(&mut line).map_err(|e| {
+        Failure::other(
+            hallmark_domain::ErrorCode::CliInput,
+            format!(
+                "cannot read the token from standard input: {}",
+                hallmark_files::plain_reason(&e)
+            ),
+        )
+    })?;
     Ok(zeroize::Zeroizing::new(line.trim().to_owned()))
 }
 
@@ -158,7 +168,7 @@ async fn run_on(engine: &hallmark_engine::Engine, command: &PinningCommand) -> R
                         o.cid,
                         o.action,
                         match (&o.status, &o.error) {
-                            (_, Some(e)) => format!(" — {}", e.message),
+                            (_, Some(e)) => format!(" — {}", crate::terminal::shown(&e.message)),
                             (Some(s), None) => format!(" ({s})"),
                             _ => String::new(),
                         }
@@ -170,6 +180,7 @@ async fn run_on(engine: &hallmark_engine::Engine, command: &PinningCommand) -> R
                 Ok(())
             } else {
                 Err(Failure::other(
+                    hallmark_domain::ErrorCode::PinningPinFailed,
                     "some pinning services did not accept the pin requests",
                 ))
             }

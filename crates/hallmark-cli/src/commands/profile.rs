@@ -124,8 +124,16 @@ async fn export(cli: &Cli, args: &ProfileExportArgs) -> Result<(), Failure> {
     };
     let profile = hallmark_engine::export_profile(&config, &options, &council).await?;
     let bytes = profile.to_file_bytes()?;
-    std::fs::write(&args.file, bytes)
-        .map_err(|e| Failure::bad_input(format!("cannot write {}: {e}", args.file.display())))?;
+    std::fs::write(&args.file, bytes).map_err(|e| {
+        Failure::other(
+            hallmark_domain::ErrorCode::CliOutput,
+            format!(
+                "cannot write {}: {}",
+                crate::terminal::shown_path(&args.file),
+                hallmark_files::plain_reason(&e)
+            ),
+        )
+    })?;
     print_line(&format!(
         "wrote the profile of {} (chain {}, signed by {:#x}) to {}",
         profile.body.name,
@@ -155,7 +163,11 @@ fn report(profile: &ConsortiumProfile, check: &ProfileCheck, json: bool) -> Resu
     }
     print_line(&format!(
         "profile of {}: chain {} (block 0 {:#x}) at {}, head block {}",
-        body.name, body.chain.chain_id, body.chain.genesis_hash, check.rpc_url, check.head_block
+        crate::terminal::shown(&body.name),
+        body.chain.chain_id,
+        body.chain.genesis_hash,
+        crate::terminal::shown(&check.rpc_url),
+        check.head_block
     ))?;
     print_line(&format!(
         "  signed by council account {:#x}; {} contracts with code, wired as recorded; {} CA certificate(s)",

@@ -11,6 +11,7 @@ use super::{check_input_file, open_engine, print_line};
 use crate::cli::{CertificateArgs, Cli, ProveArgs, VerifyArgs, VerifyFileArgs};
 use crate::failure::Failure;
 use crate::json::pretty as to_json;
+use crate::terminal::{shown, shown_path};
 
 fn parse_challenge(text: Option<&str>) -> Result<Option<U256>, Failure> {
     text.map(|t| {
@@ -98,7 +99,16 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     let partial = PathBuf::from(partial);
     std::fs::write(&partial, bytes)
         .and_then(|()| std::fs::rename(&partial, path))
-        .map_err(|e| Failure::other(format!("cannot write {}: {e}", path.display())))
+        .map_err(|e| {
+            Failure::other(
+                hallmark_domain::ErrorCode::CliOutput,
+                format!(
+                    "cannot write {}: {}",
+                    shown_path(path),
+                    hallmark_files::plain_reason(&e)
+                ),
+            )
+        })
 }
 
 /// `hallmark certificate`.
@@ -145,19 +155,28 @@ pub(crate) async fn verify(cli: &Cli, args: &VerifyArgs) -> Result<(), Failure> 
     }
     let failed = report.failures().count();
     if let Conclusion::NotThisConsortium = conclusion {
-        Err(Failure::other(format!(
-            "the bundle is not from {}: do not trust it as evidence here",
-            report.consortium.as_deref().unwrap_or("this consortium")
-        )))
+        Err(Failure::other(
+            hallmark_domain::ErrorCode::EvidenceNotVerified,
+            format!(
+                "the bundle is not from {}: do not trust it as evidence here",
+                report.consortium.as_deref().unwrap_or("this consortium")
+            ),
+        ))
     } else if report.passed() {
         Ok(())
     } else if failed == 0 {
-        Err(Failure::other("nothing could be checked"))
+        Err(Failure::other(
+            hallmark_domain::ErrorCode::EvidenceNotVerified,
+            "nothing could be checked",
+        ))
     } else {
-        Err(Failure::other(format!(
-            "{failed} check{} failed: do not trust this bundle",
-            if failed == 1 { "" } else { "s" }
-        )))
+        Err(Failure::other(
+            hallmark_domain::ErrorCode::EvidenceNotVerified,
+            format!(
+                "{failed} check{} failed: do not trust this bundle",
+                if failed == 1 { "" } else { "s" }
+            ),
+        ))
     }
 }
 
@@ -167,7 +186,7 @@ fn render(report: &Report, conclusion: &Conclusion) -> String {
     if let Some(s) = &report.summary {
         out.push_str(&format!(
             "{}\n  token {} on chain {}, held by {:#x}\n  created by {:#x}, registered {} in block {}\n  content sha-256 {}\n",
-            s.title.as_deref().unwrap_or("(untitled)"),
+            shown(s.title.as_deref().unwrap_or("(untitled)")),
             s.token_id,
             s.chain_id,
             s.holder,
@@ -188,27 +207,32 @@ fn render(report: &Report, conclusion: &Conclusion) -> String {
             Status::Skip => "skip",
             Status::Unanswered => "n/a ",
         };
-        out.push_str(&format!("{mark}  {:<20} {}", check.id, check.title));
+        out.push_str(&format!(
+            "{mark}  {:<20} {}",
+            shown(check.id),
+            shown(check.title)
+        ));
         if !check.detail.is_empty() {
-            out.push_str(&format!(": {}", check.detail));
+            out.push_str(&format!(": {}", shown(&check.detail)));
         }
         out.push('\n');
     }
     let verdict = match conclusion {
         Conclusion::Verified { consortium } => {
-            format!("VERIFIED: every check passed against {consortium}")
+            format!("VERIFIED: every check passed against {}", shown(consortium))
         }
         Conclusion::PartlyVerified {
             consortium,
             unanswered,
         } => format!(
-            "PARTLY VERIFIED against {consortium}: no check failed, but the node could not answer {} (it keeps no state for the old block it is about; a missing archive is not a forgery): check against an archive node (--rpc URL) to verify fully",
+            "PARTLY VERIFIED against {}: no check failed, but the node could not answer {} (it keeps no state for the old block it is about; a missing archive is not a forgery): check against an archive node (--rpc URL) to verify fully",
+            shown(consortium),
             unanswered.join(", ")
         ),
         Conclusion::Consistent => "CONSISTENT, NOT VERIFIED against the consortium's chain: no check failed, but the bundle was not checked against the chain of a consortium this data folder trusts".to_owned(),
         Conclusion::NotThisConsortium => format!(
             "NOT VERIFIED: not from {}",
-            report.consortium.as_deref().unwrap_or("this consortium")
+            shown(report.consortium.as_deref().unwrap_or("this consortium"))
         ),
         Conclusion::Failed => "NOT VERIFIED".to_owned(),
     };
@@ -240,9 +264,9 @@ pub(crate) async fn verify_file(cli: &Cli, args: &VerifyFileArgs) -> Result<(), 
             let mut out = format!(
                 "registered: work {} “{}”\n  creator      {}\n  issuer       {}\n  registered   {} (block {}, tx {})\n  content      sha-256 {}\n",
                 work.work_id,
-                work.title.as_deref().unwrap_or("(metadata not fetched)"),
-                work.creator,
-                work.issuer,
+                shown(work.title.as_deref().unwrap_or("(metadata not fetched)")),
+                shown(&work.creator),
+                shown(&work.issuer),
                 format_utc(work.registered_at),
                 work.registered_block,
                 work.registered_tx,
@@ -271,8 +295,8 @@ pub(crate) async fn verify_file(cli: &Cli, args: &VerifyFileArgs) -> Result<(), 
                 m.work_id,
                 m.distance,
                 m.transform,
-                m.title.as_deref().unwrap_or("?"),
-                m.creator,
+                shown(m.title.as_deref().unwrap_or("?")),
+                shown(&m.creator),
                 format_utc(m.registered_at)
             ));
         }
@@ -282,7 +306,7 @@ pub(crate) async fn verify_file(cli: &Cli, args: &VerifyFileArgs) -> Result<(), 
                 "no near copies either (image quality {q} of 100)\n"
             )),
             (None, Some(note)) => {
-                out.push_str(&format!("only the exact bytes were checked: {note}\n"))
+                out.push_str(&format!("only the exact bytes were checked: {}\n", shown(note)))
             }
             (None, None) => out.push_str(
                 "only the exact bytes were checked (audio has no perceptual hash; video needs ffmpeg)\n",

@@ -7,6 +7,7 @@ use super::market::{as_account, with_chain};
 use super::print_line;
 use crate::cli::{Cli, ReviewCommand, ReviewStatusArg};
 use crate::failure::Failure;
+use crate::terminal::shown;
 
 fn status_name(status: ReviewStatusArg) -> &'static str {
     match status {
@@ -30,8 +31,12 @@ pub(crate) async fn run(cli: &Cli, command: &ReviewCommand) -> Result<(), Failur
             })
             .await?;
             if *json {
-                let text = serde_json::to_string_pretty(&entries)
-                    .map_err(|e| Failure::other(format!("JSON: {e}")))?;
+                let text = serde_json::to_string_pretty(&entries).map_err(|e| {
+                    Failure::other(
+                        hallmark_domain::ErrorCode::InternalEncode,
+                        format!("JSON: {e}"),
+                    )
+                })?;
                 return print_line(&text);
             }
             if entries.is_empty() {
@@ -43,9 +48,9 @@ pub(crate) async fn run(cli: &Cli, command: &ReviewCommand) -> Result<(), Failur
                     "request {:<4} {:<9} “{}” by {} (issuer {}), submitted {}\n",
                     r.request_id,
                     r.status,
-                    r.title.as_deref().unwrap_or("(metadata not fetched)"),
-                    r.creator,
-                    r.issuer,
+                    shown(r.title.as_deref().unwrap_or("(metadata not fetched)")),
+                    shown(&r.creator),
+                    shown(&r.issuer),
                     format_utc(r.submitted_at)
                 ));
                 for (work, distance) in &r.matches {
@@ -55,8 +60,9 @@ pub(crate) async fn run(cli: &Cli, command: &ReviewCommand) -> Result<(), Failur
                 }
                 if let Some(reason) = &r.reason {
                     out.push_str(&format!(
-                        "    decided by {}: {reason}\n",
-                        r.decided_by.as_deref().unwrap_or("?")
+                        "    decided by {}: {}\n",
+                        shown(r.decided_by.as_deref().unwrap_or("?")),
+                        shown(reason)
                     ));
                 }
             }

@@ -4,6 +4,7 @@ use super::{open_engine, print_line};
 use crate::cli::{ChainCommand, Cli, LibraryArgs, StatusArgs};
 use crate::failure::Failure;
 use crate::json::pretty as json;
+use crate::terminal::shown;
 
 /// Prints the engine's status.
 pub(crate) async fn run(cli: &Cli, args: &StatusArgs) -> Result<(), Failure> {
@@ -99,7 +100,15 @@ pub(crate) async fn library(cli: &Cli, args: &LibraryArgs) -> Result<(), Failure
     }
     let lines: Vec<String> = items
         .iter()
-        .map(|i| format!("{}  {:>12}  {:<10}  {}", i.cid, i.size, i.mime, i.file_name))
+        .map(|i| {
+            format!(
+                "{}  {:>12}  {:<10}  {}",
+                i.cid,
+                i.size,
+                shown(&i.mime),
+                shown(&i.file_name)
+            )
+        })
         .collect();
     print_line(&lines.join("\n"))
 }
@@ -116,7 +125,7 @@ pub(crate) async fn chain(cli: &Cli, command: &ChainCommand) -> Result<(), Failu
             let url = status.chain.rpc_url.unwrap_or_default();
             if let Some(pid) = engine.dev_chain_served_by().await {
                 engine.shutdown().await;
-                return Err(Failure::other(format!(
+                return Err(Failure::other(hallmark_domain::ErrorCode::ChainDevChain, format!(
                     "the dev chain of this data folder is already served by process {pid} at {url}"
                 ))
                 .with_hint("other commands on this data folder use it as it is; stop it with `hallmark chain down`"));
@@ -128,7 +137,12 @@ pub(crate) async fn chain(cli: &Cli, command: &ChainCommand) -> Result<(), Failu
             ))?;
             let stop = tokio::signal::ctrl_c().await;
             engine.shutdown().await;
-            stop.map_err(|e| Failure::other(format!("cannot wait for Ctrl-C: {e}")))
+            stop.map_err(|e| {
+                Failure::other(
+                    hallmark_domain::ErrorCode::InternalTask,
+                    format!("cannot wait for Ctrl-C: {e}"),
+                )
+            })
         }
         ChainCommand::Down => {
             let config = hallmark_engine::Config::load(cli.data_dir.clone())?;

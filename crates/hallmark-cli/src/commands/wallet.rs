@@ -14,6 +14,7 @@ use super::market::with_chain;
 use super::{open_engine, print_line};
 use crate::cli::Cli;
 use crate::failure::Failure;
+use crate::progress::spinner;
 
 /// `hallmark wallet …`.
 #[derive(Debug, Subcommand)]
@@ -93,10 +94,12 @@ fn new_password() -> Result<Zeroizing<String>, Failure> {
 
 fn phrase_from_stdin() -> Result<Zeroizing<String>, Failure> {
     let mut line = Zeroizing::new(String::new());
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| Failure::other(format!("standard input: {e}")))?;
+    std::io::stdin().lock().read_line(&mut line).map_err(|e| {
+        Failure::other(
+            hallmark_domain::ErrorCode::CliInput,
+            format!("standard input: {}", hallmark_files::plain_reason(&e)),
+        )
+    })?;
     Ok(line)
 }
 
@@ -116,7 +119,7 @@ pub(crate) async fn run(cli: &Cli, command: &WalletCommand) -> Result<(), Failur
                 let accounts = engine.wallet_accounts()?;
                 if *json {
                     let text = serde_json::to_string_pretty(&accounts)
-                        .map_err(|e| Failure::other(format!("JSON: {e}")))?;
+                        .map_err(|e| Failure::other(hallmark_domain::ErrorCode::InternalEncode, format!("JSON: {e}")))?;
                     return print_line(&text);
                 }
                 if accounts.is_empty() {
@@ -124,19 +127,32 @@ pub(crate) async fn run(cli: &Cli, command: &WalletCommand) -> Result<(), Failur
                 }
                 let lines: Vec<String> = accounts
                     .iter()
-                    .map(|a| format!("{}  {}  ({:?})", a.address, a.label, a.origin))
+                    .map(|a| {
+                        format!(
+                            "{}  {}  ({:?})",
+                            a.address,
+                            crate::terminal::shown(&a.label),
+                            a.origin
+                        )
+                    })
                     .collect();
                 return print_line(&lines.join("\n"));
             }
-            WalletCommand::Create { label } => engine.create_account(label, &password()?).await?,
+            WalletCommand::Create { label } => {
+                let password = password()?;
+                let _spinner = spinner("encrypting the key (scrypt, about a second)");
+                engine.create_account(label, &password).await?
+            }
             WalletCommand::ImportPhrase { label, index } => {
                 let phrase = phrase_from_stdin()?;
-                engine
-                    .import_phrase(label, &phrase, *index, &password()?)
-                    .await?
+                let password = password()?;
+                let _spinner = spinner("encrypting the key (scrypt, about a second)");
+                engine.import_phrase(label, &phrase, *index, &password).await?
             }
             WalletCommand::ImportKeystore { file, label } => {
-                engine.import_keystore(label, file, &password()?).await?
+                let password = password()?;
+                let _spinner = spinner("opening the keystore (its key derivation takes up to a second or two)");
+                engine.import_keystore(label, file, &password).await?
             }
             WalletCommand::Export { address } => {
                 let path = engine.export_keystore(address)?;
@@ -146,9 +162,10 @@ pub(crate) async fn run(cli: &Cli, command: &WalletCommand) -> Result<(), Failur
                 ));
             }
             WalletCommand::Password { address } => {
-                let changed = engine
-                    .change_password(address, &password()?, &new_password()?)
-                    .await?;
+                let (old, new) = (password()?, new_password()?);
+                let spinner = spinner("re-encrypting the keystore (scrypt, a few seconds)");
+                let changed = engine.change_password(address, &old, &new).await?;
+                drop(spinner);
                 let mut text = format!("{address}: password changed (keystore re-encrypted)");
                 if let Some(backup) = changed.stale_backup {
                     text.push_str(&format!(

@@ -4,7 +4,7 @@
 //! Every parser reads through [`Read`] + [`Seek`], reads at most a few MiB whatever the input
 //! claims, runs a bounded number of loop iterations, and answers `None` when it cannot tell:
 //! unknown is never an error and hostile input never panics. The image walkers ([`gif`],
-//! [`jpeg`]) check structure instead: they read the file once, linearly, and name what is
+//! [`jpeg`], [`png`]) check structure instead: they read the file once, linearly, and name what is
 //! wrong.
 
 pub mod flac;
@@ -13,6 +13,7 @@ pub mod jpeg;
 pub mod mp3;
 pub mod mp4;
 pub mod ogg;
+pub mod png;
 pub mod wav;
 pub mod webm;
 

@@ -109,23 +109,40 @@ fn now_secs() -> u64 {
         .unwrap_or_default()
 }
 
+/// The cache's state as its log (`cache.log` of `layout`'s store) records it.
+fn read_log(layout: &Layout) -> Result<State, StoreError> {
+    let log = layout.root().join("cache.log");
+    let mut state = State::default();
+    match fs::read_to_string(&log) {
+        Ok(text) => {
+            for line in text.lines().filter(|l| !l.trim().is_empty()) {
+                match serde_json::from_str::<Event>(line) {
+                    Ok(event) => state.apply(event),
+                    Err(e) => warn!(error = %e, "skipping a damaged line of the cache log"),
+                }
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(StoreError::io("read", &log, e)),
+    }
+    Ok(state)
+}
+
+/// Every block the cache's log records for its roots (kept by the cache, not unreferenced).
+pub(super) fn logged_blocks(layout: &Layout) -> Result<HashSet<Cid>, StoreError> {
+    let state = read_log(layout)?;
+    Ok(state
+        .entries
+        .into_iter()
+        .flat_map(|(root, entry)| std::iter::once(root).chain(entry.blocks.into_keys()))
+        .collect())
+}
+
 impl Cache {
     /// Reads and compacts the log of `layout`'s store.
     pub(crate) fn open(layout: &Layout, max_bytes: u64) -> Result<Self, StoreError> {
         let log = layout.root().join("cache.log");
-        let mut state = State::default();
-        match fs::read_to_string(&log) {
-            Ok(text) => {
-                for line in text.lines().filter(|l| !l.trim().is_empty()) {
-                    match serde_json::from_str::<Event>(line) {
-                        Ok(event) => state.apply(event),
-                        Err(e) => warn!(error = %e, "skipping a damaged line of the cache log"),
-                    }
-                }
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(StoreError::io("read", &log, e)),
-        }
+        let mut state = read_log(layout)?;
         // Entries whose blocks are all gone (removed by hand, or by a fix) are dropped.
         state
             .entries
@@ -306,7 +323,7 @@ impl Cache {
 /// Adds every CID of the DAG under `root` that this store can reach to `members`. Only dag-pb
 /// nodes are read (raw leaves have no links), and a missing or damaged node only stops the
 /// walk below it.
-fn dag_members(layout: &Layout, root: &Cid, members: &mut HashSet<Cid>) {
+pub(super) fn dag_members(layout: &Layout, root: &Cid, members: &mut HashSet<Cid>) {
     let mut stack = vec![(*root, 0usize)];
     while let Some((cid, depth)) = stack.pop() {
         if depth > hallmark_unixfs::MAX_DEPTH || !members.insert(cid) {

@@ -6,7 +6,7 @@ use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use hallmark_unixfs::{CarReader, CarWriter, Cid};
-use tracing::debug;
+use tracing::{debug, warn};
 
 use super::layout::Layout;
 use crate::error::StoreError;
@@ -80,10 +80,21 @@ pub(super) fn import(layout: &Layout, path: &Path) -> Result<Vec<Cid>, StoreErro
     let staging = layout.temp_path("car-import");
     fs::create_dir(&staging).map_err(|e| StoreError::io("create", &staging, e))?;
     let result = stage(layout, path, &staging).and_then(|(roots, staged)| {
+        // Only the blocks of the roots' DAGs are kept: a CAR may carry any number of blocks
+        // besides, which nothing would ever reference.
+        let wanted = reachable(layout, &roots, &staged)?;
+        let mut kept = 0usize;
         for (cid, file) in &staged {
-            layout.adopt_block(cid, file)?;
+            if wanted.contains(&cid.to_v1()) {
+                layout.adopt_block(cid, file)?;
+                kept += 1;
+            }
         }
-        debug!(blocks = staged.len(), "CAR imported");
+        let dropped = staged.len() - kept;
+        if dropped > 0 {
+            warn!(dropped, path = %path.display(), "CAR blocks outside its roots' DAGs not kept");
+        }
+        debug!(blocks = kept, "CAR imported");
         Ok(roots)
     });
     let _ = fs::remove_dir_all(&staging);
@@ -91,6 +102,26 @@ pub(super) fn import(layout: &Layout, path: &Path) -> Result<Vec<Cid>, StoreErro
 }
 
 type Staged = (Vec<Cid>, HashMap<Cid, PathBuf>);
+
+/// The CIDs of the DAGs under `roots`, reading each node from the staging folder or the store.
+fn reachable(
+    layout: &Layout,
+    roots: &[Cid],
+    staged: &HashMap<Cid, PathBuf>,
+) -> Result<HashSet<Cid>, StoreError> {
+    let by_v1: HashMap<Cid, &PathBuf> = staged.iter().map(|(c, f)| (c.to_v1(), f)).collect();
+    let mut wanted = HashSet::new();
+    for root in roots {
+        let cids = hallmark_unixfs::dag_cids(root, |c| match by_v1.get(&c.to_v1()) {
+            Some(file) => fs::read(file).map_err(|e| StoreError::io("read", file, e)),
+            None => layout.get_block(c),
+        })
+        .map_err(|e| map_read_error(root, e))?;
+        wanted.extend(cids.iter().map(Cid::to_v1));
+        wanted.insert(root.to_v1());
+    }
+    Ok(wanted)
+}
 
 fn stage(layout: &Layout, path: &Path, staging: &Path) -> Result<Staged, StoreError> {
     let file = File::open(path).map_err(|e| StoreError::io("open", path, e))?;

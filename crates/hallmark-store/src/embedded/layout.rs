@@ -91,6 +91,11 @@ impl Layout {
         Ok(removed)
     }
 
+    /// The folder of the block shards.
+    pub(crate) fn blocks_dir(&self) -> &Path {
+        &self.blocks
+    }
+
     /// The key a block is filed under: its CIDv1 string, so `Qm…` and `bafy…` of the same
     /// dag-pb block share one file.
     fn block_key(cid: &Cid) -> String {

@@ -2,6 +2,7 @@
 
 mod cache;
 mod car;
+mod collect;
 mod layout;
 mod read_through;
 mod sink;
@@ -19,9 +20,10 @@ use crate::error::StoreError;
 use crate::store::{AddedContent, ContentStore};
 use crate::verified::{export_to_file, map_read_error, read_to_vec};
 pub use cache::CacheUsage;
+pub use collect::{UNREFERENCED_GRACE, Unreferenced};
 use layout::Layout;
 use read_through::ReadThrough;
-pub use sink::StoreSink;
+pub use sink::{StoreSink, WrittenBlocks};
 
 /// The embedded blockstore: one file per block under `blocks/`, pins under `pins/`.
 ///
@@ -162,6 +164,39 @@ impl EmbeddedStore {
         let layout = Arc::clone(&self.layout);
         let path = path.to_owned();
         blocking(move || car::import(&layout, &path)).await
+    }
+
+    /// The blocks older than `grace` that no pin and no cached root references (what a refused
+    /// or interrupted write left behind); removed when `remove`. See [`UNREFERENCED_GRACE`].
+    pub async fn unreferenced_blocks(
+        &self,
+        grace: std::time::Duration,
+        remove: bool,
+    ) -> Result<Unreferenced, StoreError> {
+        let layout = Arc::clone(&self.layout);
+        blocking(move || collect::unreferenced(&layout, grace, remove)).await
+    }
+
+    /// Removes these blocks, written by a write that was then refused or cancelled (see
+    /// [`StoreSink::written`]); a block a pin references is kept.
+    pub async fn discard(&self, written: Vec<Cid>) -> Result<usize, StoreError> {
+        let layout = Arc::clone(&self.layout);
+        blocking(move || {
+            if written.is_empty() {
+                return Ok(0);
+            }
+            let pinned = collect::pinned(&layout)?;
+            let mut removed = 0;
+            for cid in written {
+                if !pinned.contains(&cid.to_v1()) {
+                    layout.remove_block(&cid)?;
+                    removed += 1;
+                }
+            }
+            debug!(removed, "blocks of a refused write removed");
+            Ok(removed)
+        })
+        .await
     }
 
     /// Removes temporary files older than `age` (those a crash left behind); returns how many.

@@ -512,3 +512,158 @@ proptest! {
         prop_assert!(back == data);
     }
 }
+
+/// Sets every block file's modification time back by two hours (older than the grace).
+fn age_blocks(store: &EmbeddedStore) {
+    let old = SystemTime::now() - Duration::from_secs(2 * 3600);
+    for file in files_under(&store.dir().join("blocks")) {
+        fs::File::options()
+            .write(true)
+            .open(&file)
+            .and_then(|f| f.set_modified(old))
+            .expect("age the block");
+    }
+}
+
+/// Issue 20: blocks nothing references (a write refused after storing them) are found once
+/// they are older than the grace, removed by a fix, and never a block of a pinned DAG or of a
+/// root the read-through cache recorded; a young one may belong to a write in progress.
+#[tokio::test]
+async fn unreferenced_blocks_are_found_and_removed_and_pinned_ones_kept() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = open(dir.path());
+    let pinned = store
+        .add_bytes(bytes(700_000, 21), &ImportSettings::kubo_v1())
+        .await
+        .expect("add");
+    store.pin_add(&pinned.root).await.expect("pin");
+    let stray = store
+        .add_bytes(bytes(600_000, 22), &ImportSettings::kubo_v1())
+        .await
+        .expect("add");
+    let young = super::collect::UNREFERENCED_GRACE;
+    let found = store.unreferenced_blocks(young, false).await.expect("scan");
+    assert_eq!(found.blocks, 0, "young blocks may be a write in progress");
+
+    age_blocks(&store);
+    let found = store.unreferenced_blocks(young, false).await.expect("scan");
+    assert_eq!(found.blocks, stray.blocks, "{found:?}");
+    assert!(found.bytes >= 600_000 && !found.removed);
+    assert!(
+        store.has_block(&stray.root).await.expect("has"),
+        "only counted"
+    );
+
+    let removed = store.unreferenced_blocks(young, true).await.expect("fix");
+    assert_eq!((removed.blocks, removed.removed), (stray.blocks, true));
+    assert!(!store.has_block(&stray.root).await.expect("has"));
+    assert_eq!(
+        store.read_file(&pinned.root, 1 << 30).await.expect("read"),
+        bytes(700_000, 21),
+        "the pinned work is whole"
+    );
+    let again = store.unreferenced_blocks(young, true).await.expect("scan");
+    assert_eq!(again.blocks, 0);
+}
+
+/// The blocks a sink wrote can be discarded (a refused ingest), except those a pin needs.
+#[tokio::test]
+async fn a_refused_writes_blocks_are_discarded_but_not_a_pinned_works() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = open(dir.path());
+    let shared = bytes(300_000, 23);
+    let pinned = store
+        .add_bytes(shared.clone(), &ImportSettings::kubo_v1())
+        .await
+        .expect("add");
+    store.pin_add(&pinned.root).await.expect("pin");
+    let mut refused = shared;
+    refused.extend(bytes(500_000, 24));
+    let sink = store.block_sink();
+    let written = sink.written();
+    let imported = tokio::task::spawn_blocking(move || {
+        import_reader(&refused[..], &ImportSettings::kubo_v1(), sink).expect("import")
+    })
+    .await
+    .expect("join");
+    let cids = written.take();
+    assert_eq!(cids.len() as u64, imported.sink.new_blocks());
+    let removed = store.discard(cids).await.expect("discard");
+    assert_eq!(removed as u64, imported.sink.new_blocks());
+    assert!(!store.has_block(&imported.root).await.expect("has"));
+    assert_eq!(
+        store
+            .read_file(&pinned.root, 1 << 30)
+            .await
+            .expect("read")
+            .len(),
+        300_000
+    );
+    age_blocks(&store);
+    assert_eq!(
+        store
+            .unreferenced_blocks(super::collect::UNREFERENCED_GRACE, false)
+            .await
+            .expect("scan")
+            .blocks,
+        0,
+        "nothing of the refused write is left"
+    );
+}
+
+/// A CAR may carry blocks outside its roots' DAGs: only the DAGs' blocks are kept.
+#[tokio::test]
+async fn a_car_keeps_only_the_blocks_of_its_roots() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = bytes(500_000, 25);
+    let root = local_cid(&data, &ImportSettings::kubo_v1());
+    let source = EmbeddedStore::open(dir.path().join("source")).expect("open");
+    let added = source
+        .add_bytes(data, &ImportSettings::kubo_v1())
+        .await
+        .expect("add");
+    assert_eq!(added.root, root);
+    let car = dir.path().join("work.car");
+    source.export_car(&[root], &car).await.expect("export");
+    // Append 50 blocks nothing links to.
+    let mut raw = fs::read(&car).expect("read");
+    let mut extra = Vec::new();
+    for seed in 0..50u64 {
+        let block = bytes(1000, 100 + seed);
+        let cid = Cid::for_block(hallmark_unixfs::CidVersion::V1, Codec::Raw, &block).expect("cid");
+        let mut section = cid.to_bytes();
+        section.extend_from_slice(&block);
+        let mut varint = Vec::new();
+        let mut n = section.len() as u64;
+        loop {
+            let byte = (n & 0x7f) as u8;
+            n >>= 7;
+            if n == 0 {
+                varint.push(byte);
+                break;
+            }
+            varint.push(byte | 0x80);
+        }
+        raw.extend(varint);
+        raw.extend(section);
+        extra.push(cid);
+    }
+    let padded = dir.path().join("padded.car");
+    fs::write(&padded, raw).expect("write");
+    let target = open(dir.path());
+    assert_eq!(
+        target.import_car(&padded).await.expect("import"),
+        vec![root]
+    );
+    for cid in &extra {
+        assert!(!target.has_block(cid).await.expect("has"), "{cid} kept");
+    }
+    assert_eq!(
+        target.read_file(&root, 1 << 30).await.expect("read"),
+        bytes(500_000, 25)
+    );
+    assert_eq!(
+        files_under(&target.dir().join("blocks")).len() as u64,
+        added.blocks
+    );
+}
