@@ -70,7 +70,15 @@ pub(crate) fn encode<'a, I>(entries: I) -> Result<Vec<u8>, ContainerError>
 where
     I: IntoIterator<Item = (&'a str, &'a [u8])>,
 {
-    Ok(layout(entries.into_iter().map(|(n, b)| (n.as_bytes(), b)))?.bytes)
+    let layout = layout(entries.into_iter().map(|(n, b)| (n.as_bytes(), b)))?;
+    let mut bytes = Vec::with_capacity(layout.len);
+    for piece in &layout.pieces {
+        match piece {
+            Piece::Fixed(fixed) => bytes.extend_from_slice(fixed),
+            Piece::Data(data) => bytes.extend_from_slice(data),
+        }
+    }
+    Ok(bytes)
 }
 
 /// Checks that `bytes` are exactly the canonical container of the entries they hold (up to the
@@ -85,42 +93,60 @@ pub(crate) fn check(bytes: &[u8]) -> Result<String, ContainerError> {
         )));
     }
     let count = entries.len();
-    let Layout {
-        bytes: mut canonical,
-        tolerated,
-    } = layout(entries)?;
-    // A tolerated field holding an accepted value is taken as the file has it.
-    for field in tolerated {
-        let range = field.offset..field.offset + 2;
-        let (Some(actual), Some(expected)) = (bytes.get(range.clone()), canonical.get_mut(range))
-        else {
-            continue;
-        };
-        let value = u16::from_le_bytes([actual[0], actual[1]]);
-        let accepted = match field.kind {
-            Tolerated::VersionNeeded => ACCEPTED_VERSION_NEEDED.contains(&value),
-            Tolerated::VersionMadeBy => {
-                value & 0xFF == VERSION_MADE_BY & 0xFF
-                    && ACCEPTED_HOSTS.contains(&value.to_be_bytes()[0])
+    let layout = layout(entries)?;
+    // The file is compared with its canonical form piece by piece, without a copy of it: the
+    // headers are laid out anew, and each entry's bytes are the file's own (their CRC-32 and
+    // size are in the headers compared), so they only have to sit where the canonical form
+    // puts them.
+    let mut tolerated = layout.tolerated.iter().peekable();
+    let mut at = 0usize;
+    for piece in &layout.pieces {
+        match piece {
+            Piece::Fixed(expected) => {
+                let Some(actual) = bytes.get(at..at + expected.len()) else {
+                    return Err(length_differs(bytes.len(), layout.len));
+                };
+                let mut expected = std::borrow::Cow::Borrowed(expected.as_slice());
+                // A tolerated field holding an accepted value is taken as the file has it.
+                while let Some(field) = tolerated.next_if(|f| f.offset < at + actual.len()) {
+                    let local = field.offset - at;
+                    let value = u16::from_le_bytes([actual[local], actual[local + 1]]);
+                    if field.accepts(value) {
+                        expected.to_mut()[local..local + 2]
+                            .copy_from_slice(&actual[local..local + 2]);
+                    }
+                }
+                if let Some(offset) = expected.iter().zip(actual).position(|(a, b)| a != b) {
+                    return Err(ContainerError::NotCanonical(format!(
+                        "the file differs from its canonical form at byte {}",
+                        at + offset
+                    )));
+                }
+                at += expected.len();
             }
-        };
-        if accepted {
-            expected.copy_from_slice(actual);
+            Piece::Data(data) => {
+                // `data` is a slice of `bytes`: it must start exactly here.
+                let starts_at = (data.as_ptr() as usize).wrapping_sub(bytes.as_ptr() as usize);
+                if starts_at != at {
+                    return Err(ContainerError::NotCanonical(format!(
+                        "the file differs from its canonical form at byte {at}"
+                    )));
+                }
+                at += data.len();
+            }
         }
     }
-    match canonical.iter().zip(bytes).position(|(a, b)| a != b) {
-        None if canonical.len() == bytes.len() => {
-            Ok(format!("{count} stored entries, {} bytes", bytes.len()))
-        }
-        Some(offset) => Err(ContainerError::NotCanonical(format!(
-            "the file differs from its canonical form at byte {offset}"
-        ))),
-        None => Err(ContainerError::NotCanonical(format!(
-            "the file is {} bytes, its canonical form {}",
-            bytes.len(),
-            canonical.len()
-        ))),
+    if at == bytes.len() {
+        Ok(format!("{count} stored entries, {} bytes", bytes.len()))
+    } else {
+        Err(length_differs(bytes.len(), layout.len))
     }
+}
+
+fn length_differs(actual: usize, canonical: usize) -> ContainerError {
+    ContainerError::NotCanonical(format!(
+        "the file is {actual} bytes, its canonical form {canonical}"
+    ))
 }
 
 /// A field whose value may differ from the canonical one.
@@ -139,9 +165,29 @@ struct ToleratedField {
     kind: Tolerated,
 }
 
-/// The canonical bytes and where their tolerated fields are.
-struct Layout {
-    bytes: Vec<u8>,
+impl ToleratedField {
+    /// Whether `value` is one the check accepts in this field.
+    fn accepts(self, value: u16) -> bool {
+        match self.kind {
+            Tolerated::VersionNeeded => ACCEPTED_VERSION_NEEDED.contains(&value),
+            Tolerated::VersionMadeBy => {
+                value & 0xFF == VERSION_MADE_BY & 0xFF
+                    && ACCEPTED_HOSTS.contains(&value.to_be_bytes()[0])
+            }
+        }
+    }
+}
+
+/// A run of the canonical form: header bytes laid out here, or an entry's own bytes.
+enum Piece<'a> {
+    Fixed(Vec<u8>),
+    Data(&'a [u8]),
+}
+
+/// The canonical form as pieces, its length, and where its tolerated fields are (in order).
+struct Layout<'a> {
+    pieces: Vec<Piece<'a>>,
+    len: usize,
     tolerated: Vec<ToleratedField>,
 }
 
@@ -164,11 +210,14 @@ fn u32_of(value: usize, what: &str) -> Result<u32, ContainerError> {
         .ok_or_else(|| too_large(format!("{what} is {value}")))
 }
 
-fn layout<'a, I>(entries: I) -> Result<Layout, ContainerError>
+fn layout<'a, I>(entries: I) -> Result<Layout<'a>, ContainerError>
 where
     I: IntoIterator<Item = (&'a [u8], &'a [u8])>,
 {
+    let mut pieces = Vec::new();
+    // Header bytes not yet pushed as a piece, and the length of the pieces before them.
     let mut bytes = Vec::new();
+    let mut before = 0usize;
     let mut central = Vec::new();
     let mut tolerated = Vec::new();
     let mut central_tolerated = Vec::new();
@@ -182,7 +231,7 @@ where
         };
         let name_len = u16_of(name.len(), "a name's length")?;
         let size = u32_of(data.len(), "a file's size")?;
-        let offset = u32_of(bytes.len(), "an entry's offset")?;
+        let offset = u32_of(before + bytes.len(), "an entry's offset")?;
         // The fields local and central headers share, from version needed to the name length.
         let mut common = Vec::with_capacity(22);
         common.extend_from_slice(&VERSION_NEEDED.to_le_bytes());
@@ -196,14 +245,16 @@ where
         common.extend_from_slice(&name_len.to_le_bytes());
 
         tolerated.push(ToleratedField {
-            offset: bytes.len() + 4,
+            offset: before + bytes.len() + 4,
             kind: Tolerated::VersionNeeded,
         });
         bytes.extend_from_slice(&LOCAL_SIGNATURE.to_le_bytes());
         bytes.extend_from_slice(&common);
         bytes.extend_from_slice(&0u16.to_le_bytes()); // extra field length
         bytes.extend_from_slice(name);
-        bytes.extend_from_slice(data);
+        before += bytes.len() + data.len();
+        pieces.push(Piece::Fixed(std::mem::take(&mut bytes)));
+        pieces.push(Piece::Data(data));
 
         central_tolerated.push(ToleratedField {
             offset: central.len() + 4,
@@ -228,10 +279,10 @@ where
     if entries == u16::MAX {
         return Err(too_large("65,535 entries"));
     }
-    let central_offset = u32_of(bytes.len(), "the central directory's offset")?;
+    let central_offset = u32_of(before, "the central directory's offset")?;
     let central_size = u32_of(central.len(), "the central directory's size")?;
     tolerated.extend(central_tolerated.into_iter().map(|field| ToleratedField {
-        offset: field.offset + bytes.len(),
+        offset: field.offset + before,
         ..field
     }));
     bytes.extend_from_slice(&central);
@@ -243,7 +294,13 @@ where
     bytes.extend_from_slice(&central_size.to_le_bytes());
     bytes.extend_from_slice(&central_offset.to_le_bytes());
     bytes.extend_from_slice(&0u16.to_le_bytes()); // comment length
-    Ok(Layout { bytes, tolerated })
+    let len = before + bytes.len();
+    pieces.push(Piece::Fixed(bytes));
+    Ok(Layout {
+        pieces,
+        len,
+        tolerated,
+    })
 }
 
 fn read_u16(bytes: &[u8], at: usize) -> Option<u16> {
