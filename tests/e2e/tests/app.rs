@@ -504,25 +504,27 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         screenshot("07-work").await;
 
         // Trade in the app, signed in the Rust core after a confirmation: the issuer (the
-        // app's first account, which holds the token) lists it …
+        // app's first account, which holds the token) lists it … Every new block redraws the
+        // Work panel (the confirmation survives it; its element is drawn again), so its buttons
+        // are clicked through `click`, which finds them again after a redraw.
         assert_labelled(&client, "Work").await;
         client.find(Locator::Css("#list-price")).await?.send_keys("15").await?;
-        client.find(Locator::Css("#list-button")).await?.click().await?;
+        click(&client, "#list-button").await?;
         wait_text(&client, "#confirm-box", 5, |t| t.contains("list token 1000001 for 15.00 credits")).await;
         // The confirmation takes the focus and Escape closes it, nothing signed.
         escape_closes(&client, "#confirm-box").await?;
         assert!(wait_text(&client, "#work-price", 5, |_| true).await.contains("Not for sale"));
-        client.find(Locator::Css("#list-button")).await?.click().await?;
+        click(&client, "#list-button").await?;
         wait_text(&client, "#confirm-box", 5, |t| t.contains("list token 1000001 for 15.00 credits")).await;
-        client.find(Locator::Css("#confirm-sign")).await?.click().await?;
+        click(&client, "#confirm-sign").await?;
         wait_text(&client, "#work-price", 30, |t| t.contains("For sale: 15.00 credits")).await;
         // … and the newcomer Ada buys it, signed with her keystore's key.
         select_account(&client, &format!("wallet:{ada}")).await;
         wait_text(&client, "#buy-button", 10, |t| t.contains("Buy for 15.00 credits")).await;
-        client.find(Locator::Css("#buy-button")).await?.click().await?;
+        click(&client, "#buy-button").await?;
         wait_text(&client, "#confirm-box", 5, |t| t.contains("Sign as Ada")).await;
         screenshot("08-confirm-buy").await;
-        client.find(Locator::Css("#confirm-sign")).await?.click().await?;
+        click(&client, "#confirm-sign").await?;
         let timeline = wait_text(&client, "#work-timeline", 30, |t| t.contains("Sold for 15.00 credits")).await;
         assert!(timeline.contains("Listed for 15.00 credits"), "{timeline}");
         wait_text(&client, ".work-detail", 10, |t| t.contains(&ada)).await;
