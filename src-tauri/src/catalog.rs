@@ -13,7 +13,7 @@ use tauri::{AppHandle, Emitter, State};
 use tokio::sync::watch;
 
 use crate::convert;
-use crate::error::{CommandError, CommandResult};
+use crate::error::{CommandError, CommandResult, guarded};
 use crate::input::checked_address_text;
 
 /// The app's sync task: its last status and the switch that stops it.
@@ -79,7 +79,7 @@ pub(crate) async fn run_sync(app: AppHandle, engine: Engine, sync: &CatalogSync)
 #[tauri::command]
 #[tracing::instrument(skip_all)]
 pub(crate) async fn sync_status(sync: State<'_, CatalogSync>) -> CommandResult<SyncStatus> {
-    Ok(sync.snapshot())
+    guarded(async move { Ok(sync.snapshot()) }).await
 }
 
 /// A page of the Explore grid, from the local catalog (works offline).
@@ -89,16 +89,19 @@ pub(crate) async fn explore_page(
     engine: State<'_, Engine>,
     request: ExploreRequest,
 ) -> CommandResult<ExplorePage> {
-    let query = checked_explore(&request)?;
-    let page = engine.catalog().browse(&query)?;
-    Ok(ExplorePage {
-        items: page
-            .items
-            .into_iter()
-            .map(convert::card)
-            .collect::<CommandResult<_>>()?,
-        next: page.next,
+    guarded(async move {
+        let query = checked_explore(&request)?;
+        let page = engine.catalog().browse(&query)?;
+        Ok(ExplorePage {
+            items: page
+                .items
+                .into_iter()
+                .map(convert::card)
+                .collect::<CommandResult<_>>()?,
+            next: page.next,
+        })
     })
+    .await
 }
 
 /// A token with its work and provenance timeline, from the local catalog.
@@ -108,17 +111,20 @@ pub(crate) async fn work_detail(
     engine: State<'_, Engine>,
     request: WorkDetailRequest,
 ) -> CommandResult<WorkDetail> {
-    let catalog = engine.catalog();
-    let work_id = work_of(request.token_id);
-    let not_found = || {
-        CommandError::new(
-            ErrorCode::CatalogNotFound,
-            format!("token {} is not in the catalog", request.token_id),
-        )
-    };
-    let work = catalog.work(work_id)?.ok_or_else(not_found)?;
-    let timeline = catalog.provenance(work_id)?;
-    convert::work_detail(work, request.token_id, timeline)?.ok_or_else(not_found)
+    guarded(async move {
+        let catalog = engine.catalog();
+        let work_id = work_of(request.token_id);
+        let not_found = || {
+            CommandError::new(
+                ErrorCode::CatalogNotFound,
+                format!("token {} is not in the catalog", request.token_id),
+            )
+        };
+        let work = catalog.work(work_id)?.ok_or_else(not_found)?;
+        let timeline = catalog.provenance(work_id)?;
+        convert::work_detail(work, request.token_id, timeline)?.ok_or_else(not_found)
+    })
+    .await
 }
 
 /// Royalties and proceeds paid to an address (the Studio page).
@@ -128,13 +134,16 @@ pub(crate) async fn earnings(
     engine: State<'_, Engine>,
     request: EarningsRequest,
 ) -> CommandResult<Earnings> {
-    let address = checked_address_text(&request.address)?;
-    let e = engine.catalog().earnings(&address)?;
-    Ok(Earnings {
-        royalties_cents: e.royalties,
-        proceeds_cents: e.proceeds,
-        payouts: e.payouts,
+    guarded(async move {
+        let address = checked_address_text(&request.address)?;
+        let e = engine.catalog().earnings(&address)?;
+        Ok(Earnings {
+            royalties_cents: e.royalties,
+            proceeds_cents: e.proceeds,
+            payouts: e.payouts,
+        })
     })
+    .await
 }
 
 /// The Explore request, checked: lengths and page size (kinds and sorts are closed lists).

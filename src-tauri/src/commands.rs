@@ -10,7 +10,7 @@ use hallmark_engine::{CancelToken, CoCreator, Engine, EngineError, MintOutcome, 
 use tauri::{AppHandle, Emitter, State};
 
 use crate::convert;
-use crate::error::{CommandError, CommandResult};
+use crate::error::{CommandError, CommandResult, guarded};
 use crate::files::FileGrants;
 use crate::jobs::Jobs;
 
@@ -18,7 +18,7 @@ use crate::jobs::Jobs;
 #[tauri::command]
 #[tracing::instrument(skip_all)]
 pub(crate) async fn app_status(engine: State<'_, Engine>) -> CommandResult<AppStatus> {
-    convert::status(engine.status().await)
+    guarded(async move { convert::status(engine.status().await) }).await
 }
 
 /// Ingests a file: progress is emitted as `ingest-progress` events; cancellable as job `job`.
@@ -32,16 +32,30 @@ pub(crate) async fn ingest_file(
     request: IngestRequest,
     job: Option<String>,
 ) -> CommandResult<IngestReport> {
+    let emit = move |progress: IngestProgress| {
+        let _ = app.emit(events::INGEST_PROGRESS, progress);
+    };
+    guarded(ingest(&engine, &jobs, &grants, request, job, emit)).await
+}
+
+/// [`ingest_file`] without the window: progress goes to `emit`.
+pub(crate) async fn ingest(
+    engine: &Engine,
+    jobs: &Jobs,
+    grants: &FileGrants,
+    request: IngestRequest,
+    job: Option<String>,
+    emit: impl Fn(IngestProgress) + Send + Sync + 'static,
+) -> CommandResult<IngestReport> {
     let path = grants.file(&request.file)?;
     let job = jobs.start(job)?;
     let ingested = engine
         .ingest_job(&path, &job.token, move |p| {
-            let progress = IngestProgress {
+            emit(IngestProgress {
                 stage: convert::ingest_stage(p.stage),
                 done: p.done,
                 total: p.total,
-            };
-            let _ = app.emit(events::INGEST_PROGRESS, progress);
+            });
         })
         .await?;
     let cid = ingested.cid_v1.to_string();
@@ -69,20 +83,23 @@ pub(crate) async fn library_page(
     engine: State<'_, Engine>,
     request: LibraryPageRequest,
 ) -> CommandResult<LibraryPage> {
-    let limit = request.limit.clamp(1, 500) as usize;
-    if request.after.as_ref().is_some_and(|a| a.len() > 128) {
-        return Err(CommandError::invalid("the page cursor is not a CID"));
-    }
-    let items = engine.library_page(limit + 1, request.after.as_deref())?;
-    let more = items.len() > limit;
-    Ok(LibraryPage {
-        items: items
-            .into_iter()
-            .take(limit)
-            .map(convert::item)
-            .collect::<CommandResult<_>>()?,
-        more,
+    guarded(async move {
+        let limit = request.limit.clamp(1, 500) as usize;
+        if request.after.as_ref().is_some_and(|a| a.len() > 128) {
+            return Err(CommandError::invalid("the page cursor is not a CID"));
+        }
+        let items = engine.library_page(limit + 1, request.after.as_deref())?;
+        let more = items.len() > limit;
+        Ok(LibraryPage {
+            items: items
+                .into_iter()
+                .take(limit)
+                .map(convert::item)
+                .collect::<CommandResult<_>>()?,
+            more,
+        })
     })
+    .await
 }
 
 /// Registers a work on-chain, signed in the Rust core (keys never reach the webview). Each step
@@ -97,21 +114,36 @@ pub(crate) async fn mint_work(
     request: MintWorkRequest,
     job: Option<String>,
 ) -> CommandResult<MintWorkReport> {
+    let emitter = app.clone();
+    let emit = move |progress: MintProgress| {
+        let _ = emitter.emit(events::MINT_PROGRESS, progress);
+    };
+    let report = guarded(mint(&engine, &jobs, &grants, request, job, emit)).await?;
+    let _ = app.emit(events::CHAIN_CHANGED, ());
+    Ok(report)
+}
+
+/// [`mint_work`] without the window: each step goes to `emit`.
+pub(crate) async fn mint(
+    engine: &Engine,
+    jobs: &Jobs,
+    grants: &FileGrants,
+    request: MintWorkRequest,
+    job: Option<String>,
+    emit: impl Fn(MintProgress) + Send + Sync + 'static,
+) -> CommandResult<MintWorkReport> {
     let mint = checked_mint(&request, grants.file(&request.file)?)?;
     let signer = engine.app_signer()?;
     let running = jobs.start(job.clone())?;
-    let emitter = app.clone();
     let outcome = engine
         .mint_job(&mint, signer, &running.token, move |stage| {
-            let progress = MintProgress {
+            emit(MintProgress {
                 job: job.clone(),
                 stage: convert::mint_stage(stage),
                 cancellable: stage.cancellable(),
-            };
-            let _ = emitter.emit(events::MINT_PROGRESS, progress);
+            });
         })
         .await?;
-    let _ = app.emit(events::CHAIN_CHANGED, ());
     Ok(mint_report(outcome))
 }
 
@@ -136,42 +168,45 @@ pub(crate) async fn unfinished_mints(
     engine: State<'_, Engine>,
     request: UnfinishedMintsRequest,
 ) -> CommandResult<UnfinishedMintsReport> {
-    let resumed = match &request {
-        UnfinishedMintsRequest::List => None,
-        UnfinishedMintsRequest::Resume { content_sha256 } => {
-            let signer = engine.app_signer()?;
-            let outcome = engine
-                .resume_mint(
-                    checked_sha256(content_sha256)?,
-                    signer,
-                    &CancelToken::new(),
-                    |_| {},
-                )
-                .await?;
-            let _ = app.emit(events::CHAIN_CHANGED, ());
-            Some(mint_report(outcome))
-        }
-        UnfinishedMintsRequest::Discard { content_sha256 } => {
-            engine.discard_mint(checked_sha256(content_sha256)?)?;
-            None
-        }
-    };
-    let mints = engine
-        .unfinished_mints()?
-        .into_iter()
-        .map(|m| {
-            Ok(UnfinishedMintView {
-                content_sha256: m.content_sha256,
-                title: m.name,
-                path: m.path.display().to_string(),
-                step: convert::wire::<MintStep>(m.step)?,
-                creator: m.creator,
-                tx_hash: m.tx_hash,
-                updated_at: m.updated_at,
+    guarded(async move {
+        let resumed = match &request {
+            UnfinishedMintsRequest::List => None,
+            UnfinishedMintsRequest::Resume { content_sha256 } => {
+                let signer = engine.app_signer()?;
+                let outcome = engine
+                    .resume_mint(
+                        checked_sha256(content_sha256)?,
+                        signer,
+                        &CancelToken::new(),
+                        |_| {},
+                    )
+                    .await?;
+                let _ = app.emit(events::CHAIN_CHANGED, ());
+                Some(mint_report(outcome))
+            }
+            UnfinishedMintsRequest::Discard { content_sha256 } => {
+                engine.discard_mint(checked_sha256(content_sha256)?)?;
+                None
+            }
+        };
+        let mints = engine
+            .unfinished_mints()?
+            .into_iter()
+            .map(|m| {
+                Ok(UnfinishedMintView {
+                    content_sha256: m.content_sha256,
+                    title: m.name,
+                    path: m.path.display().to_string(),
+                    step: convert::wire::<MintStep>(m.step)?,
+                    creator: m.creator,
+                    tx_hash: m.tx_hash,
+                    updated_at: m.updated_at,
+                })
             })
-        })
-        .collect::<CommandResult<_>>()?;
-    Ok(UnfinishedMintsReport { mints, resumed })
+            .collect::<CommandResult<_>>()?;
+        Ok(UnfinishedMintsReport { mints, resumed })
+    })
+    .await
 }
 
 /// A content sha-256 as the UI names a mint: 64 lowercase hex digits.

@@ -10,24 +10,27 @@ use hallmark_api::{
 use hallmark_engine::{Address, CouncilAction, Engine, Proposal, ProposalState, U256};
 use tauri::{AppHandle, Emitter, State};
 
-use crate::error::{CommandError, CommandResult};
+use crate::error::{CommandError, CommandResult, guarded};
 
 /// Settings, proposals, and whether the active account holds a seat.
 #[tauri::command]
 #[tracing::instrument(skip_all)]
 pub(crate) async fn council_overview(engine: State<'_, Engine>) -> CommandResult<CouncilOverview> {
-    let state = engine.council_state().await?;
-    Ok(CouncilOverview {
-        seats: state.settings.seats,
-        voting_blocks: state.settings.voting_blocks,
-        delay_seconds: state.settings.delay_seconds,
-        has_seat: state.has_seat,
-        proposals: state
-            .proposals
-            .into_iter()
-            .map(|(p, ready)| proposal(p, ready))
-            .collect(),
+    guarded(async move {
+        let state = engine.council_state().await?;
+        Ok(CouncilOverview {
+            seats: state.settings.seats,
+            voting_blocks: state.settings.voting_blocks,
+            delay_seconds: state.settings.delay_seconds,
+            has_seat: state.has_seat,
+            proposals: state
+                .proposals
+                .into_iter()
+                .map(|(p, ready)| proposal(p, ready))
+                .collect(),
+        })
     })
+    .await
 }
 
 /// Approves or rejects a proposal with the active account's seat.
@@ -38,26 +41,29 @@ pub(crate) async fn council_vote(
     engine: State<'_, Engine>,
     request: CouncilVoteRequest,
 ) -> CommandResult<api::CouncilProposal> {
-    if request
-        .seen
-        .iter()
-        .any(|a| matches!(a, CouncilActionView::Unknown { .. }))
-    {
-        return Err(CommandError::invalid(format!(
-            "the app votes only on proposals it can put into words; check proposal {} with `hallmark council show {}` and vote there",
-            request.id, request.id
-        )));
-    }
-    let seen = request
-        .seen
-        .iter()
-        .map(action_from_view)
-        .collect::<CommandResult<Vec<_>>>()?;
-    let (p, ready) = engine
-        .council_vote(request.id, request.approve, &seen)
-        .await?;
-    let _ = app.emit(events::CHAIN_CHANGED, ());
-    Ok(proposal(p, ready))
+    guarded(async move {
+        if request
+            .seen
+            .iter()
+            .any(|a| matches!(a, CouncilActionView::Unknown { .. }))
+        {
+            return Err(CommandError::invalid(format!(
+                "the app votes only on proposals it can put into words; check proposal {} with `hallmark council show {}` and vote there",
+                request.id, request.id
+            )));
+        }
+        let seen = request
+            .seen
+            .iter()
+            .map(action_from_view)
+            .collect::<CommandResult<Vec<_>>>()?;
+        let (p, ready) = engine
+            .council_vote(request.id, request.approve, &seen)
+            .await?;
+        let _ = app.emit(events::CHAIN_CHANGED, ());
+        Ok(proposal(p, ready))
+    })
+    .await
 }
 
 /// Takes a proposal's next step.
@@ -68,9 +74,12 @@ pub(crate) async fn council_advance(
     engine: State<'_, Engine>,
     request: CouncilAdvanceRequest,
 ) -> CommandResult<api::CouncilProposal> {
-    let (p, ready) = engine.council_advance(request.id).await?;
-    let _ = app.emit(events::CHAIN_CHANGED, ());
-    Ok(proposal(p, ready))
+    guarded(async move {
+        let (p, ready) = engine.council_advance(request.id).await?;
+        let _ = app.emit(events::CHAIN_CHANGED, ());
+        Ok(proposal(p, ready))
+    })
+    .await
 }
 
 /// Proposes one action as the active account.
@@ -81,19 +90,22 @@ pub(crate) async fn council_propose(
     engine: State<'_, Engine>,
     request: CouncilProposeRequest,
 ) -> CommandResult<api::CouncilProposal> {
-    let action = action_from_view(&request.action)?;
-    if matches!(action, CouncilAction::Unknown { .. }) {
-        return Err(CommandError::invalid(
-            "the app proposes only the actions it can describe",
-        ));
-    }
-    let note = request.note.trim();
-    if note.len() > 500 {
-        return Err(CommandError::invalid("the note is longer than 500 bytes"));
-    }
-    let (p, ready) = engine.council_propose(action, note).await?;
-    let _ = app.emit(events::CHAIN_CHANGED, ());
-    Ok(proposal(p, ready))
+    guarded(async move {
+        let action = action_from_view(&request.action)?;
+        if matches!(action, CouncilAction::Unknown { .. }) {
+            return Err(CommandError::invalid(
+                "the app proposes only the actions it can describe",
+            ));
+        }
+        let note = request.note.trim();
+        if note.len() > 500 {
+            return Err(CommandError::invalid("the note is longer than 500 bytes"));
+        }
+        let (p, ready) = engine.council_propose(action, note).await?;
+        let _ = app.emit(events::CHAIN_CHANGED, ());
+        Ok(proposal(p, ready))
+    })
+    .await
 }
 
 fn proposal(p: Proposal, can_advance: bool) -> api::CouncilProposal {

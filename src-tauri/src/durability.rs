@@ -15,7 +15,7 @@ use tauri::State;
 use zeroize::Zeroize;
 
 use crate::convert;
-use crate::error::{CommandError, CommandResult};
+use crate::error::{CommandError, CommandResult, guarded};
 use crate::files::FileGrants;
 use crate::jobs::Jobs;
 
@@ -32,49 +32,52 @@ pub(crate) async fn health(
     request: HealthCheckRequest,
     job: Option<String>,
 ) -> CommandResult<HealthView> {
-    let account = format!("{:#x}", engine.app_signer()?.address());
-    let mut check = HealthRequest::new(account);
-    check.fix = request.fix;
-    check.wait = FIX_WAIT;
-    let job = jobs.start(job)?;
-    let report = job.token.run(engine.health(&check)).await?;
-    let lines = report
-        .entries
-        .into_iter()
-        .map(|e| HealthLine {
-            work_id: e.work_id,
-            title: e.title,
-            backend: e.backend_label,
-            status: convert::availability(e.status),
-            ok: e.status.is_ok(),
-            detail: e.detail,
-            items: e
-                .items
-                .into_iter()
-                .map(|i| (i.item, convert::availability(i.status)))
-                .collect(),
-            last_verified_at: e.last_verified_at,
-        })
-        .collect();
-    Ok(HealthView {
-        account: report.account,
-        checked_at: report.checked_at,
-        store: report.store,
-        works: report.works as u64,
-        problems: report.problems as u64,
-        lines,
-        fixes: report
-            .fixes
+    guarded(async move {
+        let account = format!("{:#x}", engine.app_signer()?.address());
+        let mut check = HealthRequest::new(account);
+        check.fix = request.fix;
+        check.wait = FIX_WAIT;
+        let job = jobs.start(job)?;
+        let report = job.token.run(engine.health(&check)).await?;
+        let lines = report
+            .entries
             .into_iter()
-            .map(|f| FixLine {
-                work_id: f.work_id,
-                backend: f.backend,
-                item: f.item,
-                action: f.action,
-                done: f.done,
+            .map(|e| HealthLine {
+                work_id: e.work_id,
+                title: e.title,
+                backend: e.backend_label,
+                status: convert::availability(e.status),
+                ok: e.status.is_ok(),
+                detail: e.detail,
+                items: e
+                    .items
+                    .into_iter()
+                    .map(|i| (i.item, convert::availability(i.status)))
+                    .collect(),
+                last_verified_at: e.last_verified_at,
             })
-            .collect(),
+            .collect();
+        Ok(HealthView {
+            account: report.account,
+            checked_at: report.checked_at,
+            store: report.store,
+            works: report.works as u64,
+            problems: report.problems as u64,
+            lines,
+            fixes: report
+                .fixes
+                .into_iter()
+                .map(|f| FixLine {
+                    work_id: f.work_id,
+                    backend: f.backend,
+                    item: f.item,
+                    action: f.action,
+                    done: f.done,
+                })
+                .collect(),
+        })
     })
+    .await
 }
 
 fn view(info: PinningServiceInfo) -> PinningServiceView {
@@ -92,31 +95,34 @@ pub(crate) async fn pinning(
     engine: State<'_, Engine>,
     mut request: PinningRequest,
 ) -> CommandResult<Vec<PinningServiceView>> {
-    let outcome = match &request {
-        PinningRequest::List => Ok(()),
-        PinningRequest::Add {
-            name,
-            endpoint,
-            token,
-        } => {
-            if token.len() > 4096 {
-                Err(CommandError::invalid("that token is too long"))
-            } else {
-                engine
-                    .add_pinning_service(name, endpoint, token)
-                    .map(|_| ())
-                    .map_err(CommandError::from)
+    guarded(async move {
+        let outcome = match &request {
+            PinningRequest::List => Ok(()),
+            PinningRequest::Add {
+                name,
+                endpoint,
+                token,
+            } => {
+                if token.len() > 4096 {
+                    Err(CommandError::invalid("that token is too long"))
+                } else {
+                    engine
+                        .add_pinning_service(name, endpoint, token)
+                        .map(|_| ())
+                        .map_err(CommandError::from)
+                }
             }
+            PinningRequest::Remove { name } => engine
+                .remove_pinning_service(name)
+                .map_err(CommandError::from),
+        };
+        if let PinningRequest::Add { token, .. } = &mut request {
+            token.zeroize();
         }
-        PinningRequest::Remove { name } => engine
-            .remove_pinning_service(name)
-            .map_err(CommandError::from),
-    };
-    if let PinningRequest::Add { token, .. } = &mut request {
-        token.zeroize();
-    }
-    outcome?;
-    Ok(engine.pinning_services()?.into_iter().map(view).collect())
+        outcome?;
+        Ok(engine.pinning_services()?.into_iter().map(view).collect())
+    })
+    .await
 }
 
 /// Exports the exit kit of the active account's works to `<data>/exports/kit-<time>/`, or
@@ -128,6 +134,17 @@ pub(crate) async fn kit(
     engine: State<'_, Engine>,
     jobs: State<'_, Jobs>,
     grants: State<'_, FileGrants>,
+    request: KitRequest,
+    job: Option<String>,
+) -> CommandResult<KitOutcome> {
+    guarded(kit_job(&engine, &jobs, &grants, request, job)).await
+}
+
+/// [`kit`]: an export, or an import of a granted folder.
+pub(crate) async fn kit_job(
+    engine: &Engine,
+    jobs: &Jobs,
+    grants: &FileGrants,
     request: KitRequest,
     job: Option<String>,
 ) -> CommandResult<KitOutcome> {
@@ -181,9 +198,12 @@ pub(crate) async fn refresh_work(
     engine: State<'_, Engine>,
     request: RefreshRequest,
 ) -> CommandResult<RefreshOutcome> {
-    let report = engine.refresh_work(request.work_id).await?;
-    Ok(RefreshOutcome {
-        status: convert::wire(&report.status)?,
-        error: report.error,
+    guarded(async move {
+        let report = engine.refresh_work(request.work_id).await?;
+        Ok(RefreshOutcome {
+            status: convert::wire(&report.status)?,
+            error: report.error,
+        })
     })
+    .await
 }

@@ -50,6 +50,28 @@ impl serde::Serialize for CommandError {
 /// A command's result.
 pub(crate) type CommandResult<T> = Result<T, CommandError>;
 
+/// Runs a command's work so that a panic in it (a bug, here or in a library) is answered as
+/// [`ErrorCode::InternalPanic`], with the panic's message in the log only, instead of a call the
+/// page waits on forever.
+pub(crate) async fn guarded<T>(work: impl Future<Output = CommandResult<T>>) -> CommandResult<T> {
+    use futures_util::FutureExt;
+    match std::panic::AssertUnwindSafe(work).catch_unwind().await {
+        Ok(result) => result,
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            tracing::error!(panic = %message, "a command stopped on a panic");
+            Err(CommandError::new(
+                ErrorCode::InternalPanic,
+                "the command stopped on a bug in Hallmark and did not finish; the log has the details (please report it)",
+            ))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,6 +91,35 @@ mod tests {
             serde_json::to_string(&shell).expect("json"),
             r#"{"code":"request.invalid","message":"the path is empty"}"#
         );
+    }
+
+    /// A panic in a command (issue 20: a library panicking on a field it was not meant to see)
+    /// is answered as `internal.panic` with a plain sentence; the page is never left waiting.
+    #[tokio::test]
+    async fn a_panicking_command_is_answered_with_internal_panic() {
+        fn library_call(len: usize) -> usize {
+            let key = [0u8; 16];
+            key[..len].len() // out of range for len > 16: panics like the old keystore crate
+        }
+        let answer: CommandResult<usize> = guarded(async {
+            tokio::task::yield_now().await;
+            Ok(library_call(std::hint::black_box(32)))
+        })
+        .await;
+        let Err(error) = answer else {
+            panic!("the panic was not caught")
+        };
+        let json = serde_json::to_value(&error).expect("json");
+        assert_eq!(json["code"], "internal.panic");
+        let message = json["message"].as_str().unwrap_or_default();
+        assert!(message.contains("did not finish"), "{message}");
+        assert!(
+            !message.contains("range"),
+            "the panic's text stays in the log: {message}"
+        );
+        // A command that does not panic is answered as it answers.
+        let fine: CommandResult<usize> = guarded(async { Ok(library_call(8)) }).await;
+        assert_eq!(fine.ok(), Some(8));
     }
 
     /// Dependencies down (docs/reliability.md): a full disk, a read-only data folder, a chain

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use hallmark_api::{ChooseFileRequest, ChosenFile, ErrorCode, FileToken, events};
 use tauri::{AppHandle, Emitter, Manager, State};
 
-use crate::error::{CommandError, CommandResult};
+use crate::error::{CommandError, CommandResult, guarded};
 
 /// Grants kept at once; the oldest is forgotten first (a page holds one or two).
 const MAX_GRANTS: usize = 256;
@@ -138,16 +138,19 @@ pub(crate) async fn choose_file(
     grants: State<'_, FileGrants>,
     request: ChooseFileRequest,
 ) -> CommandResult<Option<ChosenFile>> {
-    let (sender, receiver) = tokio::sync::oneshot::channel();
-    // GTK runs on the main thread; the dialog is modal over the window.
-    app.run_on_main_thread(move || {
-        let _ = sender.send(dialog::run(&window, request.purpose));
+    guarded(async move {
+        let (sender, receiver) = tokio::sync::oneshot::channel();
+        // GTK runs on the main thread; the dialog is modal over the window.
+        app.run_on_main_thread(move || {
+            let _ = sender.send(dialog::run(&window, request.purpose));
+        })
+        .map_err(|e| CommandError::new(ErrorCode::InternalTask, format!("no file dialog: {e}")))?;
+        let chosen = receiver
+            .await
+            .map_err(|_| CommandError::new(ErrorCode::InternalTask, "the file dialog closed"))?;
+        chosen.map(|path| grants.grant(&path)).transpose()
     })
-    .map_err(|e| CommandError::new(ErrorCode::InternalTask, format!("no file dialog: {e}")))?;
-    let chosen = receiver
-        .await
-        .map_err(|_| CommandError::new(ErrorCode::InternalTask, "the file dialog closed"))?;
-    chosen.map(|path| grants.grant(&path)).transpose()
+    .await
 }
 
 #[cfg(target_os = "linux")]

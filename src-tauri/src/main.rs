@@ -14,6 +14,8 @@ mod council;
 mod durability;
 mod error;
 mod files;
+#[cfg(test)]
+mod hostile;
 mod input;
 mod jobs;
 mod market;
@@ -120,7 +122,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                 let engine = ctx.app_handle().state::<Engine>().inner().clone();
                 let path = request.uri().path().to_owned();
                 tauri::async_runtime::spawn(async move {
-                    responder.respond(media::serve(&engine, &path).await);
+                    responder.respond(media::serve_guarded(&engine, &path).await);
                 });
             },
         )

@@ -8,7 +8,7 @@ use hallmark_engine::{AppAccount, Engine};
 use tauri::{AppHandle, Emitter, State};
 
 use crate::convert;
-use crate::error::{CommandError, CommandResult};
+use crate::error::{CommandError, CommandResult, guarded};
 use crate::input::checked_address;
 
 /// An engine account as the UI sees it (wallet accounts have no demo index: `u32::MAX`).
@@ -37,7 +37,7 @@ pub(crate) async fn accounts(engine: &Engine) -> CommandResult<Vec<AccountInfo>>
 #[tauri::command]
 #[tracing::instrument(skip_all)]
 pub(crate) async fn app_accounts(engine: State<'_, Engine>) -> CommandResult<Vec<AccountInfo>> {
-    accounts(&engine).await
+    guarded(async move { accounts(&engine).await }).await
 }
 
 /// Switches the account the app signs as.
@@ -47,8 +47,11 @@ pub(crate) async fn set_account(
     engine: State<'_, Engine>,
     request: SetAccountRequest,
 ) -> CommandResult<Vec<AccountInfo>> {
-    engine.set_app_account(request.index as usize)?;
-    accounts(&engine).await
+    guarded(async move {
+        engine.set_app_account(request.index as usize)?;
+        accounts(&engine).await
+    })
+    .await
 }
 
 /// Lists, withdraws, buys or gives a token as the active account.
@@ -59,23 +62,26 @@ pub(crate) async fn market_action(
     engine: State<'_, Engine>,
     request: MarketRequest,
 ) -> CommandResult<MarketReport> {
-    let outcome = match checked(&request)? {
-        MarketRequest::List {
-            token_id,
-            price_cents,
-        } => engine.list_token(token_id, price_cents).await?,
-        MarketRequest::Cancel { token_id } => engine.cancel_listing(token_id).await?,
-        MarketRequest::Buy {
-            token_id,
-            price_cents,
-        } => engine.buy_token(token_id, price_cents).await?,
-        MarketRequest::Gift { token_id, to } => engine.gift_token(token_id, &to).await?,
-    };
-    let _ = app.emit(events::CHAIN_CHANGED, ());
-    Ok(MarketReport {
-        tx_hash: format!("{:#x}", outcome.tx_hash),
-        block_number: outcome.block_number,
+    guarded(async move {
+        let outcome = match checked(&request)? {
+            MarketRequest::List {
+                token_id,
+                price_cents,
+            } => engine.list_token(token_id, price_cents).await?,
+            MarketRequest::Cancel { token_id } => engine.cancel_listing(token_id).await?,
+            MarketRequest::Buy {
+                token_id,
+                price_cents,
+            } => engine.buy_token(token_id, price_cents).await?,
+            MarketRequest::Gift { token_id, to } => engine.gift_token(token_id, &to).await?,
+        };
+        let _ = app.emit(events::CHAIN_CHANGED, ());
+        Ok(MarketReport {
+            tx_hash: format!("{:#x}", outcome.tx_hash),
+            block_number: outcome.block_number,
+        })
     })
+    .await
 }
 
 /// Prices between 0.01 and 10 million credits; addresses of the right shape.

@@ -50,6 +50,18 @@ pub(crate) async fn serve(engine: &Engine, path: &str) -> Response<Vec<u8>> {
     }
 }
 
+/// [`serve`], answering 500 if it panics: the webview's request never hangs on a bug.
+pub(crate) async fn serve_guarded(engine: &Engine, path: &str) -> Response<Vec<u8>> {
+    use futures_util::FutureExt;
+    std::panic::AssertUnwindSafe(serve(engine, path))
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|_| {
+            tracing::error!("the media protocol stopped on a panic");
+            plain(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+        })
+}
+
 fn ok(bytes: Vec<u8>, mime: &str) -> Response<Vec<u8>> {
     Response::builder()
         .status(StatusCode::OK)

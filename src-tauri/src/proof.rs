@@ -10,7 +10,7 @@ use hallmark_engine::{Engine, NearMatch, U256};
 use tauri::State;
 
 use crate::convert;
-use crate::error::{CommandError, CommandResult};
+use crate::error::{CommandError, CommandResult, guarded};
 use crate::files::FileGrants;
 use crate::jobs::Jobs;
 
@@ -49,9 +49,18 @@ pub(crate) async fn copy_check(
     grants: State<'_, FileGrants>,
     request: FileRequest,
 ) -> CommandResult<CopyCheckReport> {
+    guarded(check_copies(&engine, &grants, request)).await
+}
+
+/// [`copy_check`] of a granted file.
+pub(crate) async fn check_copies(
+    engine: &Engine,
+    grants: &FileGrants,
+    request: FileRequest,
+) -> CommandResult<CopyCheckReport> {
     let path = grants.file(&request.file)?;
     let check = engine.copy_check_file(&path).await?;
-    let exact = check.exact.map(|id| registered(&engine, id)).transpose()?;
+    let exact = check.exact.map(|id| registered(engine, id)).transpose()?;
     Ok(CopyCheckReport {
         sha256: check.sha256,
         exact,
@@ -76,6 +85,17 @@ pub(crate) async fn verify(
     engine: State<'_, Engine>,
     jobs: State<'_, Jobs>,
     grants: State<'_, FileGrants>,
+    request: VerifyRequest,
+    job: Option<String>,
+) -> CommandResult<VerifyOutcome> {
+    guarded(verify_chosen(&engine, &jobs, &grants, request, job)).await
+}
+
+/// [`verify`] of a granted file.
+pub(crate) async fn verify_chosen(
+    engine: &Engine,
+    jobs: &Jobs,
+    grants: &FileGrants,
     request: VerifyRequest,
     job: Option<String>,
 ) -> CommandResult<VerifyOutcome> {
@@ -166,12 +186,14 @@ pub(crate) async fn verify(
 }
 
 /// A zip file (by its first bytes) is treated as an evidence bundle.
+/// Opened as a person's file (a pipe or a device is not opened, so never blocks here; the
+/// identification that follows refuses it with its reason).
 fn is_bundle(path: &std::path::Path) -> bool {
     use std::io::Read;
     let mut head = [0u8; 4];
-    std::fs::File::open(path)
-        .and_then(|mut f| f.read_exact(&mut head))
-        .is_ok_and(|()| head == *b"PK\x03\x04")
+    hallmark_files::open(path, u64::MAX)
+        .ok()
+        .is_some_and(|(mut file, _)| file.read_exact(&mut head).is_ok() && head == *b"PK\x03\x04")
 }
 
 /// Writes the evidence bundle and certificate of a token the active account holds; cancellable
@@ -184,18 +206,21 @@ pub(crate) async fn export_proof(
     request: ExportProofRequest,
     job: Option<String>,
 ) -> CommandResult<ExportProofReport> {
-    let token_id: u64 = request
-        .token_id
-        .trim()
-        .parse()
-        .map_err(|_| CommandError::invalid("the token id must be a number"))?;
-    let job = jobs.start(job)?;
-    // The bundle and certificate are each written to a temporary name and renamed.
-    let proof = job.token.run(engine.export_proof(token_id)).await?;
-    Ok(ExportProofReport {
-        bundle_path: proof.bundle_path.display().to_string(),
-        certificate_path: proof.certificate_path.display().to_string(),
-        sha256: proof.sha256,
-        bytes: proof.bytes,
+    guarded(async move {
+        let token_id: u64 = request
+            .token_id
+            .trim()
+            .parse()
+            .map_err(|_| CommandError::invalid("the token id must be a number"))?;
+        let job = jobs.start(job)?;
+        // The bundle and certificate are each written to a temporary name and renamed.
+        let proof = job.token.run(engine.export_proof(token_id)).await?;
+        Ok(ExportProofReport {
+            bundle_path: proof.bundle_path.display().to_string(),
+            certificate_path: proof.certificate_path.display().to_string(),
+            sha256: proof.sha256,
+            bytes: proof.bytes,
+        })
     })
+    .await
 }

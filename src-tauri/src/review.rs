@@ -6,7 +6,7 @@ use hallmark_engine::Engine;
 use tauri::{AppHandle, Emitter, State};
 
 use crate::convert;
-use crate::error::{CommandError, CommandResult};
+use crate::error::{CommandError, CommandResult, guarded};
 use crate::proof::registered;
 
 /// The queue, newest first.
@@ -16,35 +16,38 @@ pub(crate) async fn review_queue(
     engine: State<'_, Engine>,
     request: ReviewQueueRequest,
 ) -> CommandResult<Vec<ReviewItem>> {
-    let status = request.status.map(ReviewStatus::as_str);
-    let entries = engine.catalog().reviews(status, 200)?;
-    entries
-        .into_iter()
-        .map(|r| {
-            let matches = r
-                .matches
-                .iter()
-                .map(|(work, distance)| {
-                    registered(&engine, *work).map(|mut m| {
-                        m.distance = Some(u32::from(*distance));
-                        m
+    guarded(async move {
+        let status = request.status.map(ReviewStatus::as_str);
+        let entries = engine.catalog().reviews(status, 200)?;
+        entries
+            .into_iter()
+            .map(|r| {
+                let matches = r
+                    .matches
+                    .iter()
+                    .map(|(work, distance)| {
+                        registered(&engine, *work).map(|mut m| {
+                            m.distance = Some(u32::from(*distance));
+                            m
+                        })
                     })
+                    .collect::<CommandResult<Vec<_>>>()?;
+                Ok(ReviewItem {
+                    request_id: r.request_id,
+                    status: convert::wire(&r.status)?,
+                    title: r.title,
+                    creator: r.creator,
+                    issuer: r.issuer,
+                    thumbnail_cid: r.thumbnail_cid,
+                    matches,
+                    reason: r.reason,
+                    decided_by: r.decided_by,
+                    submitted_at: r.submitted_at,
                 })
-                .collect::<CommandResult<Vec<_>>>()?;
-            Ok(ReviewItem {
-                request_id: r.request_id,
-                status: convert::wire(&r.status)?,
-                title: r.title,
-                creator: r.creator,
-                issuer: r.issuer,
-                thumbnail_cid: r.thumbnail_cid,
-                matches,
-                reason: r.reason,
-                decided_by: r.decided_by,
-                submitted_at: r.submitted_at,
             })
-        })
-        .collect()
+            .collect()
+    })
+    .await
 }
 
 /// Approves or rejects a pending request as the active account (a reviewer).
@@ -55,15 +58,18 @@ pub(crate) async fn review_decide(
     engine: State<'_, Engine>,
     request: ReviewDecisionRequest,
 ) -> CommandResult<()> {
-    let reason = request.reason.trim();
-    if reason.is_empty() || reason.len() > 500 {
-        return Err(CommandError::invalid(
-            "give a reason (up to 500 bytes): it is kept on the chain",
-        ));
-    }
-    engine
-        .decide_review(request.request_id, request.approve, reason)
-        .await?;
-    let _ = app.emit(events::CHAIN_CHANGED, ());
-    Ok(())
+    guarded(async move {
+        let reason = request.reason.trim();
+        if reason.is_empty() || reason.len() > 500 {
+            return Err(CommandError::invalid(
+                "give a reason (up to 500 bytes): it is kept on the chain",
+            ));
+        }
+        engine
+            .decide_review(request.request_id, request.approve, reason)
+            .await?;
+        let _ = app.emit(events::CHAIN_CHANGED, ());
+        Ok(())
+    })
+    .await
 }

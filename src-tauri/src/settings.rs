@@ -8,10 +8,10 @@ use hallmark_engine::{
 };
 use tauri::State;
 
-use crate::error::{CommandError, CommandResult};
+use crate::error::{CommandError, CommandResult, guarded};
 use crate::files::FileGrants;
 
-fn view(saved: &Config, running: &Config) -> Settings {
+pub(crate) fn view(saved: &Config, running: &Config) -> Settings {
     let (network, rpc_url, chain_id) = match &saved.chain {
         ChainConfig::DevChain { chain_id, .. } => (ChainKind::Dev, String::new(), *chain_id),
         ChainConfig::Rpc { url, chain_id, .. } => (ChainKind::Rpc, url.clone(), *chain_id),
@@ -88,9 +88,12 @@ fn next_data_dir(running: &Config) -> Option<String> {
 #[tauri::command]
 #[tracing::instrument(skip_all)]
 pub(crate) async fn settings(engine: State<'_, Engine>) -> CommandResult<Settings> {
-    let running = engine.config();
-    let saved = Config::load(Some(running.data_dir.clone()))?;
-    Ok(view(&saved, running))
+    guarded(async move {
+        let running = engine.config();
+        let saved = Config::load(Some(running.data_dir.clone()))?;
+        Ok(view(&saved, running))
+    })
+    .await
 }
 
 /// Validates and saves new settings; a new data folder is used from the next start (the current
@@ -100,6 +103,15 @@ pub(crate) async fn settings(engine: State<'_, Engine>) -> CommandResult<Setting
 pub(crate) async fn save_settings(
     engine: State<'_, Engine>,
     grants: State<'_, FileGrants>,
+    request: Settings,
+) -> CommandResult<Settings> {
+    guarded(save(&engine, &grants, request)).await
+}
+
+/// [`save_settings`], the data folder from a granted folder.
+pub(crate) async fn save(
+    engine: &Engine,
+    grants: &FileGrants,
     request: Settings,
 ) -> CommandResult<Settings> {
     let running = engine.config();
@@ -137,7 +149,7 @@ pub(crate) async fn save_settings(
     saved.copy_detection.max_distance = request.max_distance;
     saved.copy_detection.min_quality = request.min_quality;
     saved.validate()?;
-    let chosen = chosen_data_dir(&request, running, &grants)?;
+    let chosen = chosen_data_dir(&request, running, grants)?;
     if let Some(dir) = &chosen
         && *dir != running.data_dir
     {
@@ -162,6 +174,14 @@ pub(crate) async fn save_settings(
 #[tracing::instrument(skip_all)]
 pub(crate) async fn join_consortium(
     engine: State<'_, Engine>,
+    request: JoinConsortiumRequest,
+) -> CommandResult<ConsortiumJoined> {
+    guarded(join(&engine, request)).await
+}
+
+/// [`join_consortium`] with the profile's text.
+pub(crate) async fn join(
+    engine: &Engine,
     request: JoinConsortiumRequest,
 ) -> CommandResult<ConsortiumJoined> {
     // Picked in the webview's file picker: its text came with the request.

@@ -7,7 +7,7 @@ use hallmark_engine::{ActiveAccount, Engine};
 use tauri::{AppHandle, Emitter, State};
 use zeroize::Zeroize;
 
-use crate::error::{CommandError, CommandResult};
+use crate::error::{CommandError, CommandResult, guarded};
 use crate::files::FileGrants;
 use crate::input::checked_address;
 use crate::market::accounts;
@@ -31,26 +31,33 @@ pub(crate) async fn wallet(
     grants: State<'_, FileGrants>,
     mut request: WalletRequest,
 ) -> CommandResult<WalletReport> {
-    let outcome = act(&engine, &grants, &request).await;
-    wipe(&mut request);
-    let done = outcome?;
-    let accounts: Vec<AccountInfo> = accounts(&engine).await?;
-    let _ = app.emit(events::CHAIN_CHANGED, ());
-    Ok(WalletReport {
-        accounts,
-        path: done.path,
-        stale_backup: done.stale_backup,
+    guarded(async move {
+        let outcome = act(&engine, &grants, &request).await;
+        wipe(&mut request);
+        let done = outcome?;
+        let accounts: Vec<AccountInfo> = accounts(&engine).await?;
+        let _ = app.emit(events::CHAIN_CHANGED, ());
+        Ok(WalletReport {
+            accounts,
+            path: done.path,
+            stale_backup: done.stale_backup,
+        })
     })
+    .await
 }
 
 /// Files an action wrote or left behind.
 #[derive(Default)]
-struct Done {
+pub(crate) struct Done {
     path: Option<String>,
     stale_backup: Option<String>,
 }
 
-async fn act(engine: &Engine, grants: &FileGrants, request: &WalletRequest) -> CommandResult<Done> {
+pub(crate) async fn act(
+    engine: &Engine,
+    grants: &FileGrants,
+    request: &WalletRequest,
+) -> CommandResult<Done> {
     match request {
         WalletRequest::Create { label, password } => {
             checked_secret(password)?;

@@ -43,9 +43,14 @@ fn main() -> ExitCode {
             .map(|s| (*s).to_owned())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown".to_owned());
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
         eprintln!(
-            "error: internal error: {} (please report this)",
-            failure::one_line(&message)
+            "error: internal error: {}{place} (please report this) [{}]",
+            failure::one_line(&message),
+            hallmark_domain::ErrorCode::InternalPanic
         );
     }));
     match panic::catch_unwind(AssertUnwindSafe(|| run(&cli))) {

@@ -645,7 +645,18 @@ fn prove_verify_and_verify_file_from_the_cli() {
     let bad = write(&dir, "tampered.zip", &tampered);
     let o = hallmark(dir.path(), &["verify", path_str(&bad), "--offline"]);
     assert_ne!(o.status.code(), Some(0));
-    assert!(stderr(&o).contains("evidence.json"), "{}", stderr(&o));
+    // Each failed check names the file: the container its CRC-32, the seal its hash.
+    assert!(stderr(&o).contains("checks failed"), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("`evidence.json` does not match the CRC-32"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stdout(&o).contains("evidence.json has sha-256"),
+        "{}",
+        stdout(&o)
+    );
     // A bundle that does not verify gets no certificate.
     let o = hallmark(
         dir.path(),

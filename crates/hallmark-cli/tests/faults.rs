@@ -685,6 +685,73 @@ fn every_file_argument_refuses_pipes_and_devices_at_once() {
     }
 }
 
+/// Issue 20 (special files), the output side: `ipfs cat -o` to a pipe no program reads hung for
+/// good (the write waited for a reader); to a folder it failed with an OS error. Both are now
+/// refused at once with `[cli.output]`; a pipe a program reads gets every byte.
+#[test]
+fn an_output_argument_refuses_a_pipe_nobody_reads_and_a_folder() {
+    let tmp = tempfile::TempDir::new().expect("tempdir");
+    let data = tmp.path().join("data");
+    let file = tmp.path().join("words.txt");
+    std::fs::write(&file, "every byte of this file").expect("write");
+    let added = hallmark_within(
+        &data,
+        &["ipfs", "add", file.to_str().expect("utf-8")],
+        Duration::from_secs(60),
+    )
+    .expect("ipfs add ends");
+    assert!(added.0.status.success(), "{}", stderr(&added.0));
+    let cid = String::from_utf8_lossy(&added.0.stdout)
+        .split_whitespace()
+        .last()
+        .expect("a CID")
+        .to_owned();
+    let pipe = tmp.path().join("out.pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    for (out, why) in [
+        (pipe.as_path(), "a pipe (FIFO) that no program reads"),
+        (tmp.path(), "a folder"),
+    ] {
+        let args = ["ipfs", "cat", &cid, "-o", out.to_str().expect("utf-8")];
+        let Some((output, took)) = hallmark_within(&data, &args, Duration::from_secs(30)) else {
+            panic!("`hallmark {}` was still running after 30 s", args.join(" "));
+        };
+        let text = stderr(&output);
+        eprintln!("hallmark {}: {took:?}", args.join(" "));
+        assert!(!output.status.success(), "{text}");
+        assert!(text.contains(why), "{text}");
+        assert!(text.trim_end().ends_with("[cli.output]"), "{text}");
+    }
+    // With a reader, the pipe gets the file.
+    let copy = tmp.path().join("copy.txt");
+    let mut reader = std::process::Command::new("cat")
+        .arg(&pipe)
+        .stdout(std::fs::File::create(&copy).expect("copy"))
+        .spawn()
+        .expect("cat");
+    let args = ["ipfs", "cat", &cid, "-o", pipe.to_str().expect("utf-8")];
+    let mut done = None;
+    for _ in 0..100 {
+        let (output, _) =
+            hallmark_within(&data, &args, Duration::from_secs(30)).expect("ipfs cat ends");
+        if output.status.success() {
+            done = Some(output);
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20)); // until `cat` has opened the pipe
+    }
+    assert!(done.is_some(), "never written to the read pipe");
+    assert!(reader.wait().expect("cat ends").success());
+    assert_eq!(
+        std::fs::read(&copy).expect("copy"),
+        b"every byte of this file"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Untrusted text, codes and reports (issue 20)
 

@@ -26,6 +26,9 @@ crate::wire_enum! {
         InternalUnknownValue = "internal.unknown_value",
         /// A result could not be encoded for output (JSON).
         InternalEncode = "internal.encode",
+        /// A command stopped on a bug in Hallmark or a library it uses (a panic), caught before
+        /// it could end the app; what it was doing was not completed.
+        InternalPanic = "internal.panic",
         /// The UI could not encode a request for the app.
         UiEncode = "ui.encode",
         /// The app answered in a form the UI does not understand.

@@ -53,7 +53,7 @@ pub fn certificate_from_bundle(
     let parsed =
         parsed.ok_or_else(|| EvidenceError::Invalid("the bundle has no evidence".to_owned()))?;
     let e = &parsed.evidence;
-    let files = hallmark_evidence::BundleFiles::read(Cursor::new(bundle))?;
+    let files = hallmark_evidence::BundleFiles::parse(bundle)?;
     let thumbnail = e
         .work
         .media_file

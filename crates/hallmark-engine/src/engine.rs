@@ -570,31 +570,84 @@ impl Engine {
                 ingested
             }
         };
-        cancel.check()?;
-        progress(Progress {
-            stage: Stage::Storing,
-            done: 0,
-            total: ingested.size,
-        });
-        for derivative in [&ingested.thumbnail, &ingested.preview]
-            .into_iter()
-            .flatten()
-        {
-            let added = self
+        // The pins this ingest adds (not those of a work already kept), undone if a later step
+        // fails.
+        let mut new_pins = Vec::new();
+        let kept = async {
+            cancel.check()?;
+            progress(Progress {
+                stage: Stage::Storing,
+                done: 0,
+                total: ingested.size,
+            });
+            let pinned: std::collections::HashSet<Cid> = self
                 .inner
                 .store
-                .add_file(&derivative.path, &ImportSettings::kubo_v1())
-                .await?;
-            self.inner.store.pin_add(&added.root).await?;
+                .pin_ls()
+                .await?
+                .iter()
+                .map(Cid::to_v1)
+                .collect();
+            for derivative in [&ingested.thumbnail, &ingested.preview]
+                .into_iter()
+                .flatten()
+            {
+                let added = self
+                    .inner
+                    .store
+                    .add_file(&derivative.path, &ImportSettings::kubo_v1())
+                    .await?;
+                if !pinned.contains(&added.root.to_v1()) {
+                    self.inner.store.pin_add(&added.root).await?;
+                    new_pins.push(added.root);
+                }
+            }
+            if !pinned.contains(&ingested.cid_v1.to_v1()) {
+                self.inner.store.pin_add(&ingested.cid_v1).await?;
+                new_pins.push(ingested.cid_v1);
+            }
+            self.inner.library.record(&ingested)?;
+            Ok::<(), EngineError>(())
         }
-        self.inner.store.pin_add(&ingested.cid_v1).await?;
-        self.inner.library.record(&ingested)?;
+        .await;
+        if let Err(failed) = kept {
+            self.forget_unkept(&ingested, &new_pins).await;
+            return Err(failed);
+        }
         progress(Progress {
             stage: Stage::Done,
             done: ingested.size,
             total: ingested.size,
         });
         Ok(ingested)
+    }
+
+    /// Undoes what an ingest stored before a later step failed (a cancel, a pin, the library):
+    /// the pins it added, the blocks of its DAGs no pin references, the derivative files no
+    /// library entry names. What cannot be removed is logged; `health --fix` finds it later.
+    async fn forget_unkept(&self, ingested: &Ingested, new_pins: &[Cid]) {
+        for pin in new_pins {
+            if let Err(e) = self.inner.store.pin_rm(pin).await {
+                warn!(%pin, error = %e, "a pin of the failed ingest stays");
+            }
+        }
+        let derivatives: Vec<_> = [&ingested.thumbnail, &ingested.preview]
+            .into_iter()
+            .flatten()
+            .collect();
+        if let AnyStore::Embedded(store) = &self.inner.store {
+            let mut roots = vec![ingested.cid_v1];
+            roots.extend(derivatives.iter().map(|d| d.cid));
+            if let Err(e) = store.discard_dags(roots).await {
+                warn!(error = %e, "blocks of the failed ingest stay until `health --fix`");
+            }
+        }
+        for derivative in derivatives {
+            let named = self.inner.library.mime_of(&derivative.cid.to_string());
+            if matches!(named, Ok(None)) {
+                let _ = std::fs::remove_file(&derivative.path);
+            }
+        }
     }
 
     /// A page of the library, newest first (see [`Library::list`]).

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use hallmark_engine::{Config, Engine, IpfsBackend, Progress, Stage};
+use hallmark_engine::{CancelToken, Config, Engine, IpfsBackend, Progress, Stage};
 use hallmark_store::ContentStore;
 use hallmark_unixfs::{ImportSettings, NullSink, import_reader};
 
@@ -115,4 +115,101 @@ async fn refused_media_keeps_its_code_through_the_engine() {
         .await
         .expect_err("missing");
     assert_eq!(missing.code(), "media.not_found");
+}
+
+/// What an embedded store and the derivatives folder hold: (pins, blocks nothing references,
+/// derivative files).
+async fn kept(engine: &Engine) -> (usize, u64, usize) {
+    let hallmark_store::AnyStore::Embedded(store) = engine.store() else {
+        panic!("the embedded store")
+    };
+    let pins = engine.store().pin_ls().await.expect("pins").len();
+    let loose = store
+        .unreferenced_blocks(std::time::Duration::ZERO, false)
+        .await
+        .expect("collect")
+        .blocks;
+    let derivatives = std::fs::read_dir(engine.config().derivatives_dir())
+        .map(|d| d.count())
+        .unwrap_or(0);
+    (pins, loose, derivatives)
+}
+
+/// Issue 20: a step that fails after the file was hashed and stored (the library refusing the
+/// record; a cancel right after hashing) keeps nothing: no pin, no block, no preview or
+/// thumbnail file. Before, the blocks stayed unpinned (an hour, then `health --fix`) and the
+/// derivatives for good. A work kept before is untouched, and the same file ingests afterwards.
+#[tokio::test]
+async fn a_failure_after_hashing_keeps_nothing() {
+    use hallmark_testkit::pictures;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let engine = Engine::open(Config::embedded(dir.path().join("data")))
+        .await
+        .expect("open");
+    let earlier = dir.path().join("earlier.png");
+    pictures::save(&pictures::textured(1200, 800, 1), &earlier);
+    engine
+        .ingest(&earlier, |_| {})
+        .await
+        .expect("an earlier work");
+    let before = kept(&engine).await;
+    assert_eq!(
+        before,
+        (3, 0, 2),
+        "the earlier work, its preview and thumbnail"
+    );
+
+    // Noise of over 256 KiB: a DAG of several blocks, a preview and a thumbnail of its own.
+    let work = dir.path().join("work.png");
+    pictures::save(&pictures::textured(1200, 800, 2), &work);
+
+    // The library refuses the record (a real SQLite trigger on the app's own database).
+    let db = rusqlite::Connection::open(engine.config().data_dir.join("hallmark.sqlite"))
+        .expect("the library database");
+    db.execute_batch(
+        "CREATE TRIGGER refuse BEFORE INSERT ON library_items
+         BEGIN SELECT RAISE(ABORT, 'injected fault'); END;",
+    )
+    .expect("trigger");
+    let refused = engine.ingest(&work, |_| {}).await;
+    assert!(refused.is_err(), "the record was refused");
+    assert_eq!(
+        kept(&engine).await,
+        before,
+        "nothing of the failed ingest is kept"
+    );
+    db.execute_batch("DROP TRIGGER refuse").expect("drop");
+
+    // Cancelled once the file is hashed and stored.
+    let cancel = CancelToken::new();
+    let trip = cancel.clone();
+    let cancelled = engine
+        .ingest_job(&work, &cancel, move |p| {
+            if p.stage == Stage::Hashing && p.done == p.total {
+                trip.cancel();
+            }
+        })
+        .await;
+    assert!(cancelled.is_err(), "cancelled");
+    assert_eq!(
+        kept(&engine).await,
+        before,
+        "nothing of the cancelled ingest is kept"
+    );
+
+    // The earlier work is whole, and the file ingests now.
+    let bytes = std::fs::read(&earlier).expect("read");
+    let earlier_cid = local_cid_v1(&earlier);
+    assert_eq!(
+        engine
+            .read_verified(&earlier_cid, 64 << 20)
+            .await
+            .expect("read"),
+        bytes
+    );
+    engine
+        .ingest(&work, |_| {})
+        .await
+        .expect("the file ingests");
+    assert_eq!(kept(&engine).await, (6, 0, 4));
 }

@@ -23,17 +23,30 @@ pub const MAX_JSON_BYTES: u64 = 64 * 1024 * 1024;
 /// Largest media file inside a bundle.
 pub const MAX_MEDIA_BYTES: u64 = 4 * 1024 * 1024 * 1024;
 
-/// The files of a bundle, by path.
+/// The files of a bundle, by path: owned (`Vec<u8>`, as [`crate::prove`] builds them), or
+/// borrowed from the bundle file's own bytes (`&[u8]`, as [`BundleFiles::parse`] reads them, so
+/// a bundle being verified is held in memory once).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct BundleFiles {
+pub struct BundleFiles<B = Vec<u8>> {
     /// Path → bytes, in name order.
-    pub files: BTreeMap<String, Vec<u8>>,
+    pub files: BTreeMap<String, B>,
 }
 
-impl BundleFiles {
+impl<B: AsRef<[u8]>> BundleFiles<B> {
     /// The bytes of `path`, if present.
     pub fn get(&self, path: &str) -> Option<&[u8]> {
-        self.files.get(path).map(Vec::as_slice)
+        self.files.get(path).map(AsRef::as_ref)
+    }
+
+    /// The same files, borrowed.
+    pub fn view(&self) -> BundleFiles<&[u8]> {
+        BundleFiles {
+            files: self
+                .files
+                .iter()
+                .map(|(name, bytes)| (name.clone(), bytes.as_ref()))
+                .collect(),
+        }
     }
 
     /// Writes the zip in its canonical form ([`crate::container`]: stored entries in name
@@ -45,7 +58,7 @@ impl BundleFiles {
         let bytes = container::encode(
             self.files
                 .iter()
-                .map(|(name, bytes)| (name.as_str(), bytes.as_slice())),
+                .map(|(name, bytes)| (name.as_str(), bytes.as_ref())),
         )
         .map_err(|e| EvidenceError::Write(e.to_string()))?;
         out.write_all(&bytes)
@@ -57,18 +70,41 @@ impl BundleFiles {
     pub fn to_bytes(&self) -> Result<Vec<u8>, EvidenceError> {
         Ok(self.write_to(Cursor::new(Vec::new()))?.into_inner())
     }
+}
 
-    /// Reads a bundle, enforcing every limit.
+impl BundleFiles {
+    /// Reads a bundle from `reader` (at most [`crate::MAX_BUNDLE_BYTES`]), enforcing every limit
+    /// of [`BundleFiles::parse`]; the files are copied out of it.
     pub fn read<R: Read + Seek>(mut reader: R) -> Result<Self, EvidenceError> {
         let unreadable = |e: std::io::Error| EvidenceError::NotABundle {
             reason: format!("the file cannot be read: {e}"),
         };
-        let file_len = reader.seek(SeekFrom::End(0)).map_err(unreadable)?;
         reader.seek(SeekFrom::Start(0)).map_err(unreadable)?;
+        let mut bytes = Vec::new();
+        reader
+            .take(crate::MAX_BUNDLE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(unreadable)?;
+        if bytes.len() as u64 > crate::MAX_BUNDLE_BYTES {
+            return Err(EvidenceError::NotABundle {
+                reason: format!("over {} bytes", crate::MAX_BUNDLE_BYTES),
+            });
+        }
+        Ok(BundleFiles::parse(&bytes)?.to_owned_files())
+    }
+}
+
+impl<'a> BundleFiles<&'a [u8]> {
+    /// Reads the bundle in `bytes`, enforcing every limit; each file is a slice of `bytes`,
+    /// never a copy. The entries' CRC-32s are not checked here: the container check of
+    /// [`crate::verify_bytes`] compares every header with the one the entry's bytes give.
+    pub fn parse(bytes: &'a [u8]) -> Result<Self, EvidenceError> {
+        let file_len = bytes.len() as u64;
         let mut declared = 0u64;
-        let mut zip = ZipArchive::new(reader).map_err(|e| EvidenceError::NotABundle {
-            reason: format!("not a readable zip: {e}"),
-        })?;
+        let mut zip =
+            ZipArchive::new(Cursor::new(bytes)).map_err(|e| EvidenceError::NotABundle {
+                reason: format!("not a readable zip: {e}"),
+            })?;
         if zip.len() > MAX_ENTRIES {
             return Err(EvidenceError::NotABundle {
                 reason: format!("{} entries (at most {MAX_ENTRIES})", zip.len()),
@@ -76,7 +112,7 @@ impl BundleFiles {
         }
         let mut files = BTreeMap::new();
         for index in 0..zip.len() {
-            let mut entry = zip.by_index(index).map_err(|e| EvidenceError::NotABundle {
+            let entry = zip.by_index(index).map_err(|e| EvidenceError::NotABundle {
                 reason: format!("entry {index} is unreadable: {e}"),
             })?;
             let name = entry
@@ -99,8 +135,8 @@ impl BundleFiles {
                     reason: format!("`{name}` is {} bytes (at most {limit})", entry.size()),
                 });
             }
-            // Checked before anything is read or allocated: a bundle's entries are stored as
-            // they are, so what they declare fits in the file.
+            // Checked before anything is read: a bundle's entries are stored as they are, so
+            // what they declare fits in the file.
             if entry.compression() != zip::CompressionMethod::Stored
                 || entry.compressed_size() != entry.size()
             {
@@ -121,19 +157,17 @@ impl BundleFiles {
                     ),
                 });
             }
-            let mut bytes = Vec::with_capacity(entry.size().min(limit) as usize);
-            (&mut entry)
-                .take(limit + 1)
-                .read_to_end(&mut bytes)
-                .map_err(|e| EvidenceError::NotABundle {
-                    reason: format!("`{name}` cannot be read: {e}"),
+            let data = entry
+                .data_start()
+                .and_then(|start| {
+                    let start = usize::try_from(start).ok()?;
+                    let end = start.checked_add(usize::try_from(entry.size()).ok()?)?;
+                    bytes.get(start..end)
+                })
+                .ok_or_else(|| EvidenceError::NotABundle {
+                    reason: format!("`{name}` runs past the end of the file"),
                 })?;
-            if bytes.len() as u64 > limit {
-                return Err(EvidenceError::NotABundle {
-                    reason: format!("`{name}` is over {limit} bytes"),
-                });
-            }
-            if files.insert(name.clone(), bytes).is_some() {
+            if files.insert(name.clone(), data).is_some() {
                 return Err(EvidenceError::NotABundle {
                     reason: format!("`{name}` appears twice"),
                 });
@@ -147,6 +181,17 @@ impl BundleFiles {
             }
         }
         Ok(Self { files })
+    }
+
+    /// The same files, copied.
+    pub fn to_owned_files(&self) -> BundleFiles {
+        BundleFiles {
+            files: self
+                .files
+                .iter()
+                .map(|(name, bytes)| (name.clone(), bytes.to_vec()))
+                .collect(),
+        }
     }
 }
 

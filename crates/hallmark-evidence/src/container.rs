@@ -74,7 +74,7 @@ where
     let mut bytes = Vec::with_capacity(layout.len);
     for piece in &layout.pieces {
         match piece {
-            Piece::Fixed(fixed) => bytes.extend_from_slice(fixed),
+            Piece::Fixed(fixed, _) => bytes.extend_from_slice(fixed),
             Piece::Data(data) => bytes.extend_from_slice(data),
         }
     }
@@ -102,7 +102,7 @@ pub(crate) fn check(bytes: &[u8]) -> Result<String, ContainerError> {
     let mut at = 0usize;
     for piece in &layout.pieces {
         match piece {
-            Piece::Fixed(expected) => {
+            Piece::Fixed(expected, entry) => {
                 let Some(actual) = bytes.get(at..at + expected.len()) else {
                     return Err(length_differs(bytes.len(), layout.len));
                 };
@@ -117,9 +117,10 @@ pub(crate) fn check(bytes: &[u8]) -> Result<String, ContainerError> {
                     }
                 }
                 if let Some(offset) = expected.iter().zip(actual).position(|(a, b)| a != b) {
-                    return Err(ContainerError::NotCanonical(format!(
-                        "the file differs from its canonical form at byte {}",
-                        at + offset
+                    return Err(ContainerError::NotCanonical(differs_at(
+                        at + offset,
+                        offset,
+                        *entry,
                     )));
                 }
                 at += expected.len();
@@ -140,6 +141,25 @@ pub(crate) fn check(bytes: &[u8]) -> Result<String, ContainerError> {
         Ok(format!("{count} stored entries, {} bytes", bytes.len()))
     } else {
         Err(length_differs(bytes.len(), layout.len))
+    }
+}
+
+/// Where the file differs: byte `at` of the file, `within` a header piece of `entry`.
+fn differs_at(at: usize, within: usize, entry: Option<&[u8]>) -> String {
+    // A local header: signature 4, version 2, flags 2, method 2, time 2, date 2, then CRC-32.
+    const CRC: std::ops::Range<usize> = 14..18;
+    match entry {
+        Some(name) if CRC.contains(&within) => format!(
+            "`{}` does not match the CRC-32 its header records (byte {at}): its bytes changed after the bundle was written",
+            String::from_utf8_lossy(name).escape_debug()
+        ),
+        Some(name) => format!(
+            "the file differs from its canonical form at byte {at}, in the header of `{}`",
+            String::from_utf8_lossy(name).escape_debug()
+        ),
+        None => format!(
+            "the file differs from its canonical form at byte {at}, in the central directory"
+        ),
     }
 }
 
@@ -178,9 +198,11 @@ impl ToleratedField {
     }
 }
 
-/// A run of the canonical form: header bytes laid out here, or an entry's own bytes.
+/// A run of the canonical form: header bytes laid out here (with the name of the entry whose
+/// local header they are; `None` for the central directory and end record), or an entry's own
+/// bytes.
 enum Piece<'a> {
-    Fixed(Vec<u8>),
+    Fixed(Vec<u8>, Option<&'a [u8]>),
     Data(&'a [u8]),
 }
 
@@ -253,7 +275,7 @@ where
         bytes.extend_from_slice(&0u16.to_le_bytes()); // extra field length
         bytes.extend_from_slice(name);
         before += bytes.len() + data.len();
-        pieces.push(Piece::Fixed(std::mem::take(&mut bytes)));
+        pieces.push(Piece::Fixed(std::mem::take(&mut bytes), Some(name)));
         pieces.push(Piece::Data(data));
 
         central_tolerated.push(ToleratedField {
@@ -295,7 +317,7 @@ where
     bytes.extend_from_slice(&central_offset.to_le_bytes());
     bytes.extend_from_slice(&0u16.to_le_bytes()); // comment length
     let len = before + bytes.len();
-    pieces.push(Piece::Fixed(bytes));
+    pieces.push(Piece::Fixed(bytes, None));
     Ok(Layout {
         pieces,
         len,

@@ -69,8 +69,8 @@ pub fn verify_bytes(
     options: &VerifyOptions,
 ) -> Result<(Report, Option<Parsed>), EvidenceError> {
     use sha2::Digest;
-    let files = BundleFiles::read(std::io::Cursor::new(bytes))?;
-    let (mut report, parsed) = verify_offline(&files, options);
+    let files = BundleFiles::parse(bytes)?;
+    let (mut report, parsed) = verify::verify_view(&files, options);
     report.bundle_sha256 = Some(hex::encode(sha2::Sha256::digest(bytes)));
     let (status, detail) = match container::check(bytes) {
         Ok(detail) => (Status::Pass, detail),

@@ -188,6 +188,14 @@ fn cid_of(bytes: &[u8], settings: &ImportSettings) -> Result<Cid, String> {
 
 /// Verifies a bundle offline. Never fails: problems are failed checks.
 pub fn verify_offline(files: &BundleFiles, options: &VerifyOptions) -> (Report, Option<Parsed>) {
+    verify_view(&files.view(), options)
+}
+
+/// [`verify_offline`] of a bundle's files borrowed from its bytes.
+pub(crate) fn verify_view(
+    files: &BundleFiles<&[u8]>,
+    options: &VerifyOptions,
+) -> (Report, Option<Parsed>) {
     let mut report = Report::default();
     let evidence = files
         .get(EVIDENCE_FILE)
@@ -369,7 +377,7 @@ fn written_numbers(document: &serde_json::Value) -> Vec<(String, &serde_json::Va
     found
 }
 
-fn check_format(files: &BundleFiles, evidence: &Evidence) -> Outcome {
+fn check_format(files: &BundleFiles<&[u8]>, evidence: &Evidence) -> Outcome {
     let decimal = match evidence.format.as_str() {
         FORMAT => true,
         FORMAT_1 => false,
@@ -438,7 +446,7 @@ fn check_typed_data(evidence: &Evidence) -> Outcome {
     }
 }
 
-fn check_files(files: &BundleFiles, evidence: &Evidence) -> Outcome {
+fn check_files(files: &BundleFiles<&[u8]>, evidence: &Evidence) -> Outcome {
     let mut listed: BTreeMap<&str, &str> = evidence
         .files
         .iter()
@@ -468,7 +476,7 @@ fn check_files(files: &BundleFiles, evidence: &Evidence) -> Outcome {
     pass(format!("{} files", evidence.files.len()))
 }
 
-fn check_seal(files: &BundleFiles, evidence: &Evidence, seal: &Seal) -> Outcome {
+fn check_seal(files: &BundleFiles<&[u8]>, evidence: &Evidence, seal: &Seal) -> Outcome {
     let bytes = files.get(EVIDENCE_FILE).unwrap_or_default();
     let actual = B256::from_slice(&Sha256::digest(bytes));
     if actual != seal.evidence_sha256 {
@@ -500,7 +508,7 @@ fn check_seal(files: &BundleFiles, evidence: &Evidence, seal: &Seal) -> Outcome 
 }
 
 fn media_bytes<'a>(
-    files: &'a BundleFiles,
+    files: &'a BundleFiles<&'a [u8]>,
     evidence: &Evidence,
 ) -> Result<Option<&'a [u8]>, String> {
     match &evidence.work.media_file {
@@ -512,7 +520,7 @@ fn media_bytes<'a>(
     }
 }
 
-fn check_media_hash(files: &BundleFiles, evidence: &Evidence) -> Outcome {
+fn check_media_hash(files: &BundleFiles<&[u8]>, evidence: &Evidence) -> Outcome {
     let bytes = match media_bytes(files, evidence) {
         Ok(Some(bytes)) => bytes,
         Ok(None) => return skip("the media is not included (its CID is)"),
@@ -531,7 +539,7 @@ fn check_media_hash(files: &BundleFiles, evidence: &Evidence) -> Outcome {
 }
 
 fn check_media_cid(
-    files: &BundleFiles,
+    files: &BundleFiles<&[u8]>,
     evidence: &Evidence,
     document: Option<&WorkMetadata>,
 ) -> Outcome {

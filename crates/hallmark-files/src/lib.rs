@@ -167,6 +167,84 @@ pub fn check_folder(path: &Path) -> Result<(), UserFileError> {
     }
 }
 
+/// Why an output file a person named is not written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OutputError {
+    /// The path names a folder.
+    #[error("it is a folder, not a file")]
+    IsFolder,
+    /// A pipe (FIFO) that no program has open for reading: writing would wait for good.
+    #[error("it is a pipe (FIFO) that no program reads")]
+    NoReader,
+    /// The file cannot be written (a missing folder, no permission, a full disk).
+    #[error("it cannot be written: {reason}")]
+    Unwritable {
+        /// Why, in words.
+        reason: String,
+    },
+}
+
+fn unwritable(error: &io::Error) -> OutputError {
+    OutputError::Unwritable {
+        reason: plain_reason(error),
+    }
+}
+
+/// Writes `bytes` to the output file a person named.
+///
+/// - Nothing there yet, or a regular file: written beside it as `<name>.partial`, then renamed
+///   over it, so a crash never leaves half a file under its name.
+/// - A pipe or a device (`-o /dev/stdout`, a FIFO another program reads): written in place. A
+///   pipe is opened without blocking first, so one that no program reads is refused at once
+///   instead of waited on for good.
+/// - A folder: refused.
+pub fn write(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    match std::fs::metadata(path) {
+        Ok(metadata) if metadata.is_dir() => return Err(OutputError::IsFolder),
+        Ok(metadata) if !metadata.is_file() => return write_in_place(path, bytes),
+        _ => {}
+    }
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = std::path::PathBuf::from(partial);
+    std::fs::write(&partial, bytes)
+        .and_then(|()| std::fs::rename(&partial, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&partial);
+            unwritable(&e)
+        })
+}
+
+/// Writes to a pipe or device at `path`.
+fn write_in_place(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    use std::io::Write as _;
+    #[cfg(unix)]
+    let _probe = {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Without blocking, opening a pipe for writing fails (ENXIO) when nobody reads it. The
+        // handle stays open until the write is done, so the reader never sees an early end.
+        OpenOptions::new()
+            .write(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path)
+            .map_err(|e| {
+                if e.raw_os_error() == Some(libc::ENXIO) {
+                    OutputError::NoReader
+                } else {
+                    unwritable(&e)
+                }
+            })?
+    };
+    // A reader is there: a blocking handle for the write (a slow reader is waited on).
+    let mut file = OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(|e| unwritable(&e))?;
+    file.write_all(bytes)
+        .and_then(|()| file.flush())
+        .map_err(|e| unwritable(&e))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,5 +365,62 @@ mod tests {
             "{}",
             plain_reason(&busy)
         );
+    }
+
+    #[test]
+    fn outputs_go_to_files_and_to_pipes_someone_reads_never_to_a_pipe_nobody_reads() {
+        let dir = tempfile::TempDir::new().expect("tempdir");
+        // A new file, then replacing it: the whole bytes, and no `.partial` left.
+        let out = dir.path().join("out.bin");
+        write(&out, b"first").expect("written");
+        write(&out, b"second").expect("replaced");
+        assert_eq!(std::fs::read(&out).expect("read"), b"second");
+        assert!(!dir.path().join("out.bin.partial").exists());
+        // A folder, and a file in a folder that does not exist.
+        assert_eq!(write(dir.path(), b"x"), Err(OutputError::IsFolder));
+        assert!(matches!(
+            write(&dir.path().join("missing/out.bin"), b"x"),
+            Err(OutputError::Unwritable { .. })
+        ));
+        // A pipe nobody reads: refused at once, and still a pipe.
+        let pipe = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&pipe)
+            .status()
+            .expect("mkfifo");
+        assert!(made.success());
+        let started = std::time::Instant::now();
+        assert_eq!(write(&pipe, b"x"), Err(OutputError::NoReader));
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        // A pipe a program reads gets every byte, and the pipe stays a pipe.
+        let copy = dir.path().join("copy.bin");
+        let mut reader = std::process::Command::new("cat")
+            .arg(&pipe)
+            .stdout(std::fs::File::create(&copy).expect("copy"))
+            .spawn()
+            .expect("cat");
+        let bytes = vec![7u8; 300_000]; // more than a pipe's buffer
+        let mut written = Err(OutputError::NoReader);
+        for _ in 0..200 {
+            // until `cat` has opened the pipe
+            written = write(&pipe, &bytes);
+            if written != Err(OutputError::NoReader) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert_eq!(written, Ok(()));
+        assert!(reader.wait().expect("cat ends").success());
+        assert_eq!(std::fs::read(&copy).expect("copy"), bytes);
+        assert!(!std::fs::metadata(&pipe).expect("pipe").is_file());
+        // A device that cannot take the bytes says so in words.
+        if Path::new("/dev/full").exists() {
+            let Err(OutputError::Unwritable { reason }) = write(Path::new("/dev/full"), b"x")
+            else {
+                panic!("/dev/full took the bytes")
+            };
+            assert!(!reason.contains("os error"), "{reason}");
+        }
+        write(Path::new("/dev/null"), b"nothing").expect("/dev/null");
     }
 }

@@ -220,8 +220,15 @@ pub fn ingest_with_sink<S: BlockSink>(
                         reason: e.to_string(),
                     })
                 };
-                report.preview = Some(write(&preview)?);
-                report.thumbnail = Some(write(&thumbnail)?);
+                let (preview, created) = write(&preview)?;
+                // A thumbnail that cannot be written takes back the preview written for it.
+                let (thumbnail, _) = write(&thumbnail).inspect_err(|_| {
+                    if created {
+                        let _ = std::fs::remove_file(&preview.path);
+                    }
+                })?;
+                report.preview = Some(preview);
+                report.thumbnail = Some(thumbnail);
             }
         }
         None => {

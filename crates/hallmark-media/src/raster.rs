@@ -169,8 +169,9 @@ pub(crate) fn fit(image: &DynamicImage, side: u32) -> DynamicImage {
 }
 
 /// Encodes `image` as PNG and writes it to `<dir>/<cid>.png` (atomically; an existing file with
-/// that name already holds these exact bytes).
-pub(crate) fn write_png(image: &DynamicImage, dir: &Path) -> std::io::Result<Derivative> {
+/// that name already holds these exact bytes, and is kept); the file, and whether this call
+/// created it.
+pub(crate) fn write_png(image: &DynamicImage, dir: &Path) -> std::io::Result<(Derivative, bool)> {
     let mut png = Vec::new();
     image
         .write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
@@ -180,7 +181,8 @@ pub(crate) fn write_png(image: &DynamicImage, dir: &Path) -> std::io::Result<Der
         .root;
     fs::create_dir_all(dir)?;
     let path = dir.join(format!("{cid}.png"));
-    if !path.is_file() {
+    let created = !path.is_file();
+    if created {
         let partial = dir.join(format!(".{cid}.png.{}.partial", std::process::id()));
         // A full disk must not leave the half-written file behind.
         fs::write(&partial, &png).inspect_err(|_| {
@@ -190,14 +192,15 @@ pub(crate) fn write_png(image: &DynamicImage, dir: &Path) -> std::io::Result<Der
             let _ = fs::remove_file(&partial);
         })?;
     }
-    Ok(Derivative {
+    let derivative = Derivative {
         path,
         cid,
         width: image.width(),
         height: image.height(),
         mime: MediaType::Png.mime().to_owned(),
         bytes: png.len() as u64,
-    })
+    };
+    Ok((derivative, created))
 }
 
 #[cfg(test)]

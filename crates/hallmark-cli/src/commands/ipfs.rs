@@ -83,16 +83,7 @@ async fn run_with(engine: &hallmark_engine::Engine, command: &IpfsCommand) -> Re
             let limit = engine.config().limits.max_file_bytes;
             let bytes = engine.read_verified(&cid, limit).await?;
             match output {
-                Some(path) => std::fs::write(path, &bytes).map_err(|e| {
-                    Failure::other(
-                        hallmark_domain::ErrorCode::CliOutput,
-                        format!(
-                            "cannot write {}: {}",
-                            crate::terminal::shown_path(path),
-                            hallmark_files::plain_reason(&e)
-                        ),
-                    )
-                }),
+                Some(path) => super::write_output(path, &bytes),
                 None => {
                     let mut out = std::io::stdout().lock();
                     match out.write_all(&bytes).and_then(|()| out.flush()) {

@@ -86,3 +86,14 @@ pub(crate) fn print_line(text: &str) -> Result<(), Failure> {
         _ => Ok(()),
     }
 }
+
+/// Writes an output file the user named ([`hallmark_files::write`]: a regular file beside its
+/// name and renamed, a pipe only if a program reads it, never a folder).
+pub(crate) fn write_output(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    hallmark_files::write(path, bytes).map_err(|e| {
+        Failure::other(
+            hallmark_domain::ErrorCode::CliOutput,
+            format!("cannot write {}: {e}", crate::terminal::shown_path(path)),
+        )
+    })
+}

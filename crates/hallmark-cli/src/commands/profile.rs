@@ -124,16 +124,7 @@ async fn export(cli: &Cli, args: &ProfileExportArgs) -> Result<(), Failure> {
     };
     let profile = hallmark_engine::export_profile(&config, &options, &council).await?;
     let bytes = profile.to_file_bytes()?;
-    std::fs::write(&args.file, bytes).map_err(|e| {
-        Failure::other(
-            hallmark_domain::ErrorCode::CliOutput,
-            format!(
-                "cannot write {}: {}",
-                crate::terminal::shown_path(&args.file),
-                hallmark_files::plain_reason(&e)
-            ),
-        )
-    })?;
+    super::write_output(&args.file, &bytes)?;
     print_line(&format!(
         "wrote the profile of {} (chain {}, signed by {:#x}) to {}",
         profile.body.name,

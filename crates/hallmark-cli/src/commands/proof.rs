@@ -11,7 +11,7 @@ use super::{check_input_file, open_engine, print_line};
 use crate::cli::{CertificateArgs, Cli, ProveArgs, VerifyArgs, VerifyFileArgs};
 use crate::failure::Failure;
 use crate::json::pretty as to_json;
-use crate::terminal::{shown, shown_path};
+use crate::terminal::shown;
 
 fn parse_challenge(text: Option<&str>) -> Result<Option<U256>, Failure> {
     text.map(|t| {
@@ -46,10 +46,10 @@ pub(crate) async fn prove(cli: &Cli, args: &ProveArgs) -> Result<(), Failure> {
     })
     .await?;
     // Written beside the target and renamed: a crash never leaves half a bundle under its name.
-    write_atomically(&out, &proof.bytes)?;
+    super::write_output(&out, &proof.bytes)?;
     if let (Some(path), Some(format)) = (&args.certificate, certificate_format) {
         let page = certificate_from_bundle(&proof.bytes, format, now())?;
-        write_atomically(path, &page)?;
+        super::write_output(path, &page)?;
     }
     if args.json {
         return print_line(&to_json(&serde_json::json!({
@@ -86,31 +86,6 @@ fn certificate_format(path: &Path) -> Result<CertificateFormat, Failure> {
     })
 }
 
-/// Writes `bytes` beside `path` and renames: a crash never leaves half a file under its name.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    if path.is_dir() {
-        return Err(Failure::bad_input(format!(
-            "{} is a folder",
-            path.display()
-        )));
-    }
-    let mut partial = path.as_os_str().to_owned();
-    partial.push(".partial");
-    let partial = PathBuf::from(partial);
-    std::fs::write(&partial, bytes)
-        .and_then(|()| std::fs::rename(&partial, path))
-        .map_err(|e| {
-            Failure::other(
-                hallmark_domain::ErrorCode::CliOutput,
-                format!(
-                    "cannot write {}: {}",
-                    shown_path(path),
-                    hallmark_files::plain_reason(&e)
-                ),
-            )
-        })
-}
-
 /// `hallmark certificate`.
 pub(crate) fn certificate(args: &CertificateArgs) -> Result<(), Failure> {
     check_input_file(&args.bundle)?;
@@ -118,7 +93,7 @@ pub(crate) fn certificate(args: &CertificateArgs) -> Result<(), Failure> {
     let bundle = hallmark_files::read(&args.bundle, hallmark_engine::evidence::MAX_BUNDLE_BYTES)
         .map_err(|e| super::input_refused(&args.bundle, e))?;
     let page = certificate_from_bundle(&bundle, format, now())?;
-    write_atomically(&args.out, &page)?;
+    super::write_output(&args.out, &page)?;
     print_line(&format!(
         "wrote {} ({} bytes)",
         args.out.display(),

@@ -199,6 +199,21 @@ impl EmbeddedStore {
         .await
     }
 
+    /// Removes the blocks of these DAGs that no pin references: what a write stored before a
+    /// later step of it failed (the DAGs' pins already removed).
+    pub async fn discard_dags(&self, roots: Vec<Cid>) -> Result<usize, StoreError> {
+        let layout = Arc::clone(&self.layout);
+        let members = blocking(move || {
+            let mut members = HashSet::new();
+            for root in &roots {
+                cache::dag_members(&layout, root, &mut members);
+            }
+            Ok(members.into_iter().collect::<Vec<_>>())
+        })
+        .await?;
+        self.discard(members).await
+    }
+
     /// Removes temporary files older than `age` (those a crash left behind); returns how many.
     /// [`EmbeddedStore::open`] does this with a one-hour age.
     pub async fn remove_stale_temps(&self, age: std::time::Duration) -> Result<usize, StoreError> {
