@@ -662,6 +662,9 @@ fn every_file_argument_refuses_pipes_and_devices_at_once() {
             vec!["import-kit", file],
             vec!["wallet", "import-keystore", file, "--label", "Pipe"],
             vec!["consortium", "profile", "check", file],
+            vec!["consortium", "profile", "use", file],
+            vec!["ingest", file],
+            vec!["mint", file, "--title", "Pipe"],
         ];
         for args in commands {
             let shown = args.join(" ");

@@ -75,8 +75,9 @@ fn from_io(error: &io::Error) -> UserFileError {
     }
 }
 
-/// What a file that is neither regular nor a folder is.
-fn special_kind(metadata: &Metadata) -> &'static str {
+/// What a file that is neither regular nor a folder is, in words ("a pipe (FIFO)", "a device",
+/// "a socket").
+pub fn special_kind(metadata: &Metadata) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
@@ -144,6 +145,21 @@ pub fn read(path: &Path, limit: u64) -> Result<Vec<u8>, UserFileError> {
         return Err(UserFileError::TooLarge { size: read, limit });
     }
     Ok(bytes)
+}
+
+/// The sha-256 (lowercase hex) and size of the regular file at `path`, of at most `limit`
+/// bytes, streamed ([`open`]: a pipe or a device is refused, never waited on; a file that grows
+/// past `limit` while read is refused).
+pub fn sha256(path: &Path, limit: u64) -> Result<(String, u64), UserFileError> {
+    use sha2::Digest as _;
+    let (file, _) = open(path, limit)?;
+    let mut hasher = sha2::Sha256::new();
+    let read =
+        io::copy(&mut file.take(limit.saturating_add(1)), &mut hasher).map_err(|e| from_io(&e))?;
+    if read > limit {
+        return Err(UserFileError::TooLarge { size: read, limit });
+    }
+    Ok((hex::encode(hasher.finalize()), read))
 }
 
 /// Reads the regular file at `path` as UTF-8 text, of at most `limit` bytes.

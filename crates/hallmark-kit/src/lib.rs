@@ -21,14 +21,12 @@ mod import;
 mod readme;
 
 use std::future::Future;
-use std::io::Read;
 use std::path::{Component, Path};
 
 use hallmark_chain::PrivateKeySigner;
 use hallmark_domain::ErrorCode;
 use hallmark_engine::{Engine, EngineError};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 pub use export::KitReport;
 pub use import::{ImportReport, ImportedWork};
@@ -270,21 +268,12 @@ pub(crate) fn plain_hex(text: &str) -> String {
 
 /// sha-256 and size of a file, streamed.
 pub(crate) fn hash_file(path: &Path) -> Result<(String, u64), EngineError> {
-    let mut file = std::fs::File::open(path).map_err(|e| io_error("read", path, &e))?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    let mut size = 0u64;
-    loop {
-        let n = match file.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(io_error("read", path, &e)),
-        };
-        hasher.update(&buf[..n]);
-        size += n as u64;
-    }
-    Ok((hex::encode(hasher.finalize()), size))
+    hallmark_files::sha256(path, u64::MAX).map_err(|e| {
+        kit_error(
+            ErrorCode::KitIo,
+            format!("cannot read {}: {e}", path.display()),
+        )
+    })
 }
 
 /// Whether `path` is a safe relative kit path: `/`-separated plain names, no `..`, no root,

@@ -295,7 +295,10 @@ fn open_media(path: &Path, limits: &Limits) -> Result<(File, Metadata), MediaErr
     if !metadata.is_file() {
         return Err(MediaError::Unreadable {
             path: path.to_owned(),
-            reason: "it is not a regular file (a pipe, socket or device)".to_owned(),
+            reason: format!(
+                "it is {}, not a regular file",
+                hallmark_files::special_kind(&metadata)
+            ),
         });
     }
     if metadata.len() == 0 {
@@ -311,7 +314,13 @@ fn open_media(path: &Path, limits: &Limits) -> Result<(File, Metadata), MediaErr
             what: "any file",
         });
     }
-    let file = File::open(path).map_err(|e| unreadable(path, &e))?;
+    // Opened without blocking and checked again on the handle: a path swapped for a pipe since
+    // the check is refused, not waited on.
+    let (file, _) =
+        hallmark_files::open(path, limits.max_file_bytes).map_err(|e| MediaError::Unreadable {
+            path: path.to_owned(),
+            reason: e.to_string(),
+        })?;
     Ok((file, metadata))
 }
 

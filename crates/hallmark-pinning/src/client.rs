@@ -572,12 +572,11 @@ impl PinningClient {
         let timed_out = e.is_timeout();
         let reason = if timed_out {
             format!(
-                "no answer within {} s ({})",
-                self.inner.options.request_timeout.as_secs_f32(),
-                error_chain(e)
+                "no answer within {} s",
+                self.inner.options.request_timeout.as_secs_f32()
             )
         } else {
-            error_chain(e)
+            hallmark_net::unanswered(e)
         };
         PinningError::Unreachable {
             service: self.name().to_owned(),

@@ -1,7 +1,6 @@
 //! The HTTP layer of the Kubo RPC client: URLs, POSTs, timeouts, bounded bodies, and error
 //! mapping (`{"Message": …}` bodies, unreachable nodes).
 
-use std::error::Error as _;
 use std::time::Duration;
 
 use reqwest::header::{AUTHORIZATION, HeaderValue};
@@ -289,23 +288,12 @@ impl Rpc {
                 problem,
             };
         }
-        let what = if error.is_timeout() {
-            "it did not answer in time"
-        } else if error.is_connect() {
-            "cannot connect"
-        } else {
-            "the request failed"
-        };
-        let mut cause = error.to_string();
-        let mut source = error.source();
-        while let Some(inner) = source {
-            cause = inner.to_string();
-            source = inner.source();
-        }
-        let cause = without_os_error(&cause);
         StoreError::Unreachable {
             url: self.shown.clone(),
-            reason: format!("{what} ({cause}); is the IPFS daemon running?"),
+            reason: format!(
+                "{}; is the IPFS daemon running?",
+                hallmark_net::unanswered(error)
+            ),
         }
     }
 }
@@ -333,20 +321,6 @@ fn error_message(status: reqwest::StatusCode, body: &[u8]) -> String {
     } else {
         let short: String = text.chars().take(300).collect();
         format!("HTTP {status}: {short}")
-    }
-}
-
-/// `"Connection refused (os error 111)"` → `"connection refused"`: the words without the
-/// operating system's error number.
-fn without_os_error(text: &str) -> String {
-    let text = match text.rfind(" (os error ") {
-        Some(at) if text.ends_with(')') => &text[..at],
-        _ => text,
-    };
-    let mut chars = text.trim().chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 
@@ -421,18 +395,6 @@ mod tests {
         assert_eq!((n, s), (FlexibleSize(20), FlexibleSize(20)));
         assert!(serde_json::from_str::<FlexibleSize>("\"x\"").is_err());
         assert!(serde_json::from_str::<FlexibleSize>("-1").is_err());
-    }
-
-    #[test]
-    fn os_error_numbers_are_not_shown() {
-        assert_eq!(
-            without_os_error("Connection refused (os error 111)"),
-            "connection refused"
-        );
-        assert_eq!(
-            without_os_error("operation timed out"),
-            "operation timed out"
-        );
     }
 
     #[test]
