@@ -23,6 +23,7 @@ use alloy::rpc::json_rpc::{RequestPacket, ResponsePacket};
 use alloy::transports::http::Http;
 use alloy::transports::http::reqwest::{self, Client, Url};
 use alloy::transports::{RpcError, TransportError, TransportErrorKind, TransportFut};
+use hallmark_net::innermost_cause;
 use tower_service::Service;
 
 /// How long to wait for a TCP connection to the node.
@@ -295,30 +296,6 @@ fn io_kind_in(error: &reqwest::Error) -> Option<std::io::ErrorKind> {
     None
 }
 
-/// The innermost cause's message, without an `(os error N)` suffix.
-fn innermost_cause(error: &reqwest::Error) -> String {
-    let mut cause = error.to_string();
-    let mut source = error.source();
-    while let Some(inner) = source {
-        cause = inner.to_string();
-        source = inner.source();
-    }
-    strip_os_error(&cause)
-}
-
-/// `"Connection reset by peer (os error 104)"` → `"connection reset by peer"`.
-pub fn strip_os_error(text: &str) -> String {
-    let text = match text.rfind(" (os error ") {
-        Some(at) if text.ends_with(')') => &text[..at],
-        _ => text,
-    };
-    let mut chars = text.trim().chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
 fn start_of(text: &str) -> String {
     let start: String = text.trim().chars().take(60).collect();
     start.replace(['\n', '\r'], " ")
@@ -327,6 +304,7 @@ fn start_of(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hallmark_net::without_os_error;
 
     #[test]
     fn reads_are_known_and_sends_are_not_reads() {
@@ -352,7 +330,7 @@ mod tests {
             Fault::CannotConnect("connection refused".to_owned()),
             Fault::ConnectTimeout,
             Fault::Timeout,
-            Fault::Broken(strip_os_error("Connection reset by peer (os error 104)")),
+            Fault::Broken(without_os_error("Connection reset by peer (os error 104)")),
             Fault::Http(503),
             Fault::NotJsonRpc(start_of("<html>\n<body>proxy</body>")),
         ];
@@ -380,11 +358,11 @@ mod tests {
     #[test]
     fn os_error_suffixes_are_dropped() {
         assert_eq!(
-            strip_os_error("Connection reset by peer (os error 104)"),
+            without_os_error("Connection reset by peer (os error 104)"),
             "connection reset by peer"
         );
         assert_eq!(
-            strip_os_error("invalid HTTP version parsed"),
+            without_os_error("invalid HTTP version parsed"),
             "invalid HTTP version parsed"
         );
     }

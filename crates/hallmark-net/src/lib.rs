@@ -26,5 +26,5 @@ pub use client::{client_builder, default_client_builder};
 pub use problem::TlsProblem;
 pub use scheme::{PlainHttp, UrlRefused, check_url, check_websocket_url, is_loopback_host};
 pub use trust::{Trust, TrustError, default_trust, set_default_trust};
-pub use unanswered::{unanswered, without_os_error};
+pub use unanswered::{innermost_cause, unanswered, without_os_error};
 pub use websocket::{Connection, WebSocket, WebSocketError, connect_websocket};

@@ -11,13 +11,19 @@ pub fn unanswered(error: &reqwest::Error) -> String {
     } else {
         "the request failed"
     };
+    format!("{what} ({})", innermost_cause(error))
+}
+
+/// The innermost cause's message (`"connection refused"`), without the operating system's
+/// error number.
+pub fn innermost_cause(error: &reqwest::Error) -> String {
     let mut cause = error.to_string();
     let mut source = std::error::Error::source(error);
     while let Some(inner) = source {
         cause = inner.to_string();
         source = inner.source();
     }
-    format!("{what} ({})", without_os_error(&cause))
+    without_os_error(&cause)
 }
 
 /// `"Connection refused (os error 111)"` → `"connection refused"`: the words without the
