@@ -27,6 +27,7 @@ const DEPLOYABLE = [
   "HallmarkMarket",
   "HallmarkLicences",
   "HallmarkReviews",
+  "HallmarkEndorsements",
   "HallmarkCouncil",
   "HallmarkTimelock",
 ];

@@ -34,6 +34,12 @@ interface IHallmarkReviews {
     function reservedFor(bytes32 contentHash) external view returns (uint256 requestId, address issuer);
 }
 
+/// @notice What the works contract asks the endorsement queue: which creator a content hash is
+/// reserved for while its endorsement is pending or approved.
+interface IHallmarkEndorsements {
+    function reservedFor(bytes32 contentHash) external view returns (uint256 requestId, address creator);
+}
+
 /// @notice The settlement credit (an ERC-20 restricted to members and system contracts).
 interface IHallmarkCredit {
     function transferFrom(address from, address to, uint256 amount) external returns (bool);

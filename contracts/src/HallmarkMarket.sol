@@ -22,7 +22,7 @@ contract HallmarkMarket is HallmarkSettlement, ReentrancyGuard {
     /// speak (2: payments state the amount the payer confirmed; credit moves only through the
     /// suite's contracts; 3: a licence accepted on a listed token ends the listing, a freeze or a
     /// suspension voids listings made before it).
-    uint16 public constant SUITE_VERSION = 4;
+    uint16 public constant SUITE_VERSION = 5;
 
     /// @notice A fixed-price listing.
     struct Listing {

@@ -8,7 +8,7 @@ import {IERC2981} from "@openzeppelin/contracts/interfaces/IERC2981.sol";
 import {IERC4906} from "@openzeppelin/contracts/interfaces/IERC4906.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
-import {IHallmarkReviews, IHallmarkConsortium, Split} from "./HallmarkInterfaces.sol";
+import {IHallmarkEndorsements, IHallmarkReviews, IHallmarkConsortium, Split} from "./HallmarkInterfaces.sol";
 
 /// @title HallmarkWorks
 /// @notice One ERC-721 contract for every registered work. A work is the exact bytes of a file
@@ -77,6 +77,9 @@ contract HallmarkWorks is ERC721, EIP712, IERC2981, IERC4906 {
     /// @notice The review queue (set once, at deployment): content under review is reserved for
     /// the issuer that submitted it.
     IHallmarkReviews public reviews;
+    /// @notice The endorsement queue (set once, at deployment): content an artist asked an issuer
+    /// to endorse is registrable only by that artist, through a voucher.
+    IHallmarkEndorsements public endorsements;
     /// @notice Number of registered works (work ids are 1..workCount).
     uint256 public workCount;
     /// @notice The work id registered for a content hash (0 = none).
@@ -112,6 +115,8 @@ contract HallmarkWorks is ERC721, EIP712, IERC2981, IERC4906 {
     error ContentAlreadyRegistered(uint256 workId, uint256 firstTokenId, uint64 registeredAt);
     error ContentUnderReview(uint256 requestId, address issuer);
     error ReviewsAlreadySet(address reviews);
+    error EndorsementsAlreadySet(address endorsements);
+    error ContentAwaitingEndorsement(uint256 requestId, address creator);
     error NotCouncil(address account);
     error NotGovernance(address account);
     error NotIssuer(address account);
@@ -158,7 +163,6 @@ contract HallmarkWorks is ERC721, EIP712, IERC2981, IERC4906 {
 
     // ---- council settings ----
 
-    /// @notice Sets the market contract, the only mover of tokens.
     /// @notice Names the review queue, once (at deployment).
     function setReviews(IHallmarkReviews reviews_) external onlyGovernance {
         if (address(reviews_) == address(0)) revert ZeroAddress();
@@ -166,6 +170,14 @@ contract HallmarkWorks is ERC721, EIP712, IERC2981, IERC4906 {
         reviews = reviews_;
     }
 
+    /// @notice Names the endorsement queue, once (at deployment).
+    function setEndorsements(IHallmarkEndorsements endorsements_) external onlyGovernance {
+        if (address(endorsements_) == address(0)) revert ZeroAddress();
+        if (address(endorsements) != address(0)) revert EndorsementsAlreadySet(address(endorsements));
+        endorsements = endorsements_;
+    }
+
+    /// @notice Sets the market contract, the only mover of tokens.
     function setMarket(address market_) external onlyGovernance {
         if (market_ == address(0)) revert ZeroAddress();
         market = market_;
@@ -188,6 +200,7 @@ contract HallmarkWorks is ERC721, EIP712, IERC2981, IERC4906 {
     /// @notice Registers a work and mints edition 1 to `to` (issuers only).
     function registerWork(WorkInput calldata input, address to) external returns (uint256 workId, uint256 tokenId) {
         if (!consortium.isIssuer(msg.sender)) revert NotIssuer(msg.sender);
+        _checkReservations(input.contentHash, msg.sender, input.creator, false);
         return _register(input, msg.sender, to);
     }
 
@@ -203,6 +216,7 @@ contract HallmarkWorks is ERC721, EIP712, IERC2981, IERC4906 {
         if (!consortium.isIssuer(issuer)) revert NotIssuer(issuer);
         if (voucherNonceUsed[issuer][voucher.nonce]) revert VoucherNonceUsed(issuer, voucher.nonce);
         voucherNonceUsed[issuer][voucher.nonce] = true;
+        _checkReservations(voucher.work.contentHash, issuer, voucher.work.creator, true);
         return _register(voucher.work, issuer, msg.sender);
     }
 
@@ -229,12 +243,6 @@ contract HallmarkWorks is ERC721, EIP712, IERC2981, IERC4906 {
         uint256 existing = workIdByContentHash[input.contentHash];
         if (existing != 0) {
             revert ContentAlreadyRegistered(existing, existing * EDITION_BASE + 1, _works[existing].registeredAt);
-        }
-        if (address(reviews) != address(0)) {
-            // Content another issuer put up for review is theirs to register while the request
-            // is open or approved: the queue publishes it, and must not hand it to a front-runner.
-            (uint256 requestId, address holder) = reviews.reservedFor(input.contentHash);
-            if (holder != address(0) && holder != issuer) revert ContentUnderReview(requestId, holder);
         }
         if (input.metadataHash == bytes32(0) || bytes(input.metadataCid).length == 0) revert EmptyMetadata();
         if (input.maxEditions == 0 || input.maxEditions > MAX_EDITIONS) revert InvalidEditions(input.maxEditions);
@@ -265,6 +273,31 @@ contract HallmarkWorks is ERC721, EIP712, IERC2981, IERC4906 {
             input.royaltyBps
         );
         tokenId = _mintNext(workId, w, to);
+    }
+
+    /// @dev Content awaiting endorsement is registrable only by its creator, through a voucher;
+    /// content under review only by the issuer that submitted it. An endorsement request is
+    /// refused for content under review, so a review opened on content awaiting endorsement came
+    /// later (from an issuer who read the request) and does not stand between the artist and
+    /// their work.
+    function _checkReservations(bytes32 contentHash, address issuer, address creator, bool byCreator) private view {
+        if (address(endorsements) != address(0)) {
+            // Content an artist asked to have endorsed is theirs: the request publishes it, and
+            // an issuer who saw it must not register it for anyone else.
+            (uint256 requestId, address reservedCreator) = endorsements.reservedFor(contentHash);
+            if (reservedCreator != address(0)) {
+                if (!(byCreator && reservedCreator == creator)) {
+                    revert ContentAwaitingEndorsement(requestId, reservedCreator);
+                }
+                return;
+            }
+        }
+        if (address(reviews) != address(0)) {
+            // Content another issuer put up for review is theirs to register while the request
+            // is open or approved: the queue publishes it, and must not hand it to a front-runner.
+            (uint256 requestId, address holder) = reviews.reservedFor(contentHash);
+            if (holder != address(0) && holder != issuer) revert ContentUnderReview(requestId, holder);
+        }
     }
 
     function _storeSplits(uint256 workId, WorkInput calldata input) private {

@@ -69,6 +69,13 @@ fn parties(event: &CatalogEvent) -> (Option<&str>, Option<&str>, Option<i64>) {
         } => (Some(issuer), Some(creator), None),
         E::ReviewDecided { by, .. } => (Some(by), None, None),
         E::ReviewWithdrawn { .. } => (None, None, None),
+        E::EndorsementRequested {
+            creator, issuer, ..
+        } => (Some(creator), Some(issuer), None),
+        E::EndorsementApproved { issuer, .. } | E::EndorsementRejected { issuer, .. } => {
+            (Some(issuer), None, None)
+        }
+        E::EndorsementWithdrawn { .. } => (None, None, None),
     }
 }
 
@@ -375,6 +382,12 @@ pub(crate) fn derive(
         E::CouncilRemoved { account, .. } => {
             tx.prepare_cached("DELETE FROM members WHERE account = ?1 AND role = 'council'")?
                 .execute(params![account])?;
+        }
+        E::EndorsementRequested { .. }
+        | E::EndorsementApproved { .. }
+        | E::EndorsementRejected { .. }
+        | E::EndorsementWithdrawn { .. } => {
+            crate::endorsements::derive(tx, ctx, event, now)?;
         }
     }
     Ok(())

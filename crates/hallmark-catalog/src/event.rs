@@ -246,6 +246,60 @@ pub enum CatalogEvent {
         /// sha-256 of the work's media.
         content_hash: String,
     },
+    /// An artist asked an issuer to endorse a work (the exact registration they will mint).
+    EndorsementRequested {
+        /// The request id.
+        request_id: u64,
+        /// sha-256 of the work's media.
+        content_hash: String,
+        /// The artist (the work's creator).
+        creator: String,
+        /// The issuer asked (the zero address: any issuer).
+        issuer: String,
+        /// sha-256 of its metadata document.
+        metadata_hash: String,
+        /// CID of its metadata document.
+        metadata_cid: String,
+        /// N.
+        max_editions: u32,
+        /// Royalty in basis points.
+        royalty_bps: u16,
+        /// Royalty splits `(payee, bps)`; empty: all to the creator.
+        splits: Vec<(String, u16)>,
+    },
+    /// An issuer endorsed a request: the voucher the artist mints with.
+    EndorsementApproved {
+        /// The request id.
+        request_id: u64,
+        /// sha-256 of the work's media.
+        content_hash: String,
+        /// The endorsing issuer.
+        issuer: String,
+        /// The voucher's nonce (`0x…`, 32 bytes).
+        nonce: String,
+        /// The voucher's deadline (unix seconds).
+        deadline: u64,
+        /// The issuer's EIP-712 signature of the voucher (`0x…`).
+        signature: String,
+    },
+    /// An issuer declined a request.
+    EndorsementRejected {
+        /// The request id.
+        request_id: u64,
+        /// sha-256 of the work's media.
+        content_hash: String,
+        /// The issuer.
+        issuer: String,
+        /// Why.
+        reason: String,
+    },
+    /// The artist withdrew a pending request.
+    EndorsementWithdrawn {
+        /// The request id.
+        request_id: u64,
+        /// sha-256 of the work's media.
+        content_hash: String,
+    },
 }
 
 impl CatalogEvent {
@@ -274,6 +328,10 @@ impl CatalogEvent {
             Self::ReviewRequested { .. } => "review_requested",
             Self::ReviewDecided { .. } => "review_decided",
             Self::ReviewWithdrawn { .. } => "review_withdrawn",
+            Self::EndorsementRequested { .. } => "endorsement_requested",
+            Self::EndorsementApproved { .. } => "endorsement_approved",
+            Self::EndorsementRejected { .. } => "endorsement_rejected",
+            Self::EndorsementWithdrawn { .. } => "endorsement_withdrawn",
         }
     }
 

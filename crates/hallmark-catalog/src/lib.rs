@@ -16,6 +16,7 @@
 mod apply;
 mod availability;
 mod catalog;
+mod endorsements;
 mod error;
 mod event;
 mod fts;
@@ -26,6 +27,7 @@ pub use availability::{AccountWork, MetadataRecord};
 pub use catalog::{
     Catalog, MetadataFetch, PublishedHashes, Rollback, SyncState, WorkDetails, retry_delay,
 };
+pub use endorsements::{ENDORSEMENT_REQUEST_TTL, EndorsementEntry, EndorsementFilter};
 pub use error::{CatalogError, CatalogResult};
 pub use event::{BlockEvents, CatalogEvent, EDITION_BASE, LoggedEvent, Page, work_of};
 pub use query::{

@@ -196,6 +196,32 @@ CREATE INDEX reviews_by_content ON reviews(content_hash, request_id);
     r#"
 ALTER TABLE metadata ADD COLUMN pdq_extra TEXT;
 "#,
+    // 5: endorsement requests of artists who are not issuers, and the issuers' decisions
+    r#"
+CREATE TABLE endorsements (
+    request_id    INTEGER PRIMARY KEY,
+    content_hash  TEXT NOT NULL,
+    creator       TEXT NOT NULL,
+    issuer        TEXT,
+    metadata_hash TEXT NOT NULL,
+    metadata_cid  TEXT NOT NULL,
+    max_editions  INTEGER NOT NULL,
+    royalty_bps   INTEGER NOT NULL,
+    splits        TEXT NOT NULL,
+    status        TEXT NOT NULL,
+    decided_by    TEXT,
+    reason        TEXT,
+    nonce         TEXT,
+    deadline      INTEGER,
+    signature     TEXT,
+    requested_at  INTEGER NOT NULL,
+    requested_tx  TEXT NOT NULL,
+    decided_at    INTEGER
+);
+CREATE INDEX endorsements_by_status ON endorsements(status, request_id);
+CREATE INDEX endorsements_by_content ON endorsements(content_hash, request_id);
+CREATE INDEX endorsements_by_creator ON endorsements(creator, request_id);
+"#,
 ];
 
 /// Tables rebuilt from the event log by a replay, in deletion order.
@@ -208,6 +234,7 @@ pub(crate) const DERIVED_TABLES: &[&str] = &[
     "work_attributes",
     "works_fts",
     "reviews",
+    "endorsements",
 ];
 
 #[cfg(test)]
@@ -235,7 +262,7 @@ mod tests {
 
     #[test]
     fn catalogs_written_before_the_shared_mechanism_open_with_their_rows() {
-        // 4: the schema today's releases write; 2: a catalog from before the perceptual hashes.
+        // The schema today's releases write; 2: a catalog from before the perceptual hashes.
         for version in [MIGRATIONS.len(), 2] {
             let dir = tempfile::tempdir().expect("tempdir");
             let path = dir.path().join("catalog.sqlite");
@@ -252,7 +279,11 @@ mod tests {
             drop(conn);
 
             let catalog = Catalog::open(&path).expect("open");
-            assert_eq!(catalog.schema_version().expect("v"), 4, "from {version}");
+            assert_eq!(
+                catalog.schema_version().expect("v"),
+                MIGRATIONS.len(),
+                "from {version}"
+            );
             assert_eq!(
                 catalog.sync_state().expect("state"),
                 Some(SyncState {
@@ -284,10 +315,11 @@ mod tests {
             assert_eq!(catalog.integrity_check().expect("check"), "ok");
             // The columns and tables of the later steps are there.
             let later = "UPDATE metadata SET pdq_extra = '', pdq = 'ab' WHERE cid = 'bafymeta';
-                         SELECT COUNT(*) FROM reviews;";
+                         SELECT COUNT(*) FROM reviews;
+                         SELECT COUNT(*) FROM endorsements;";
             catalog
                 .with(|c| c.execute_batch(later))
-                .expect("steps 3 and 4");
+                .expect("steps 3 to 5");
         }
     }
 }

@@ -3,8 +3,8 @@
 //! keyset pages cover every row once).
 
 use hallmark_catalog::{
-    BlockEvents, BrowseQuery, Catalog, CatalogError, CatalogEvent, LoggedEvent, MetadataFetch,
-    Page, Sort, WorkDetails,
+    BlockEvents, BrowseQuery, Catalog, CatalogError, CatalogEvent, ENDORSEMENT_REQUEST_TTL,
+    EndorsementFilter, LoggedEvent, MetadataFetch, Page, Sort, WorkDetails,
 };
 use proptest::prelude::*;
 
@@ -701,6 +701,169 @@ fn the_review_queue_follows_requests_decisions_and_replays() {
 }
 
 #[test]
+fn endorsement_requests_follow_decisions_time_and_registrations_and_replay() {
+    let hash = |n: u64| format!("0x{n:064x}");
+    let request =
+        |id: u64, content: u64, creator: u64, issuer: &str| CatalogEvent::EndorsementRequested {
+            request_id: id,
+            content_hash: hash(content),
+            creator: addr(creator),
+            issuer: issuer.to_owned(),
+            metadata_hash: hash(content + 1000),
+            metadata_cid: format!("bafyendorse{id}"),
+            max_editions: 5,
+            royalty_bps: 800,
+            splits: vec![(addr(creator), 9000), (addr(7), 1000)],
+        };
+    let any = addr(0);
+    let approved = |id: u64, content: u64, deadline: u64| CatalogEvent::EndorsementApproved {
+        request_id: id,
+        content_hash: hash(content),
+        issuer: ISSUER.into(),
+        nonce: hash(id + 77),
+        deadline,
+        signature: format!("0x{}", "ab".repeat(65)),
+    };
+    let mut script = Script::new(10);
+    // Block 10: requests 1..5 (4 is addressed to another issuer).
+    script.block(vec![
+        request(1, 2, 3, ISSUER),
+        request(2, 901, 3, &any),
+        request(3, 902, 2, &any),
+        request(4, 903, 2, &addr(8)),
+        request(5, 904, 2, &any),
+    ]);
+    let asked = 1_700_000_000 + 10 * 12;
+    let deadline = asked + 1_000;
+    // Block 11: decisions.
+    script.block(vec![
+        approved(1, 2, deadline),
+        CatalogEvent::EndorsementRejected {
+            request_id: 2,
+            content_hash: hash(901),
+            issuer: ISSUER.into(),
+            reason: "add the source sketch".into(),
+        },
+        CatalogEvent::EndorsementWithdrawn {
+            request_id: 3,
+            content_hash: hash(902),
+        },
+        approved(5, 904, deadline),
+    ]);
+    // Block 12: request 1's artist mints it (work 2, whose content hash is 2).
+    script.register(1, 1, 1);
+    script.register(2, 3, 1);
+    // Request 6 (content 3) is approved until a deadline long past when work 3 is registered.
+    script.block(vec![request(6, 3, 4, &any)]);
+    let six_asked = 1_700_000_000 + script.next_block * 12 - 12;
+    script.block(vec![approved(6, 3, six_asked + 13)]);
+    script.register(3, 5, 1);
+    let catalog = synced(&script);
+    let now = asked + 100;
+    let one = catalog.endorsement(1, now).expect("q").expect("known");
+    assert_eq!(
+        (one.status.as_str(), one.work_id),
+        ("registered", Some(2)),
+        "{one:?}"
+    );
+    assert_eq!(one.splits, vec![(addr(3), 9000), (addr(7), 1000)]);
+    assert_eq!(one.signature, Some(format!("0x{}", "ab".repeat(65))));
+    assert_eq!(one.deadline, Some(deadline));
+    let two = catalog.endorsement(2, now).expect("q").expect("known");
+    assert_eq!(two.status, "rejected");
+    assert_eq!(two.reason.as_deref(), Some("add the source sketch"));
+    assert_eq!(two.issuer, None, "asked any issuer");
+    assert_eq!(
+        catalog
+            .endorsement(3, now)
+            .expect("q")
+            .expect("known")
+            .status,
+        "withdrawn"
+    );
+    // Time: an approval expires after its deadline, a pending request after 30 days.
+    let five = |at| {
+        catalog
+            .endorsement(5, at)
+            .expect("q")
+            .expect("known")
+            .status
+    };
+    assert_eq!(five(deadline), "approved");
+    assert_eq!(five(deadline + 1), "expired");
+    let four = |at| {
+        catalog
+            .endorsement(4, at)
+            .expect("q")
+            .expect("known")
+            .status
+    };
+    assert_eq!(four(asked + ENDORSEMENT_REQUEST_TTL), "pending");
+    assert_eq!(four(asked + ENDORSEMENT_REQUEST_TTL + 1), "expired");
+    // Content registered after its request ended (by anyone) leaves the request expired.
+    let six = |at| catalog.endorsement(6, at).expect("q").expect("known");
+    assert_eq!(six(now).status, "expired");
+    assert_eq!(six(now).work_id, Some(3));
+    // Filters: what the issuer may decide (addressed to it or to anyone), an artist's, a status.
+    let ids = |filter: EndorsementFilter, at: u64| -> Vec<u64> {
+        catalog
+            .endorsements(&filter, at, 50)
+            .expect("list")
+            .iter()
+            .map(|e| e.request_id)
+            .collect()
+    };
+    assert_eq!(
+        ids(
+            EndorsementFilter {
+                decidable_by: Some(ISSUER.to_ascii_uppercase().replace("0X", "0x")),
+                ..Default::default()
+            },
+            now
+        ),
+        vec![6, 5, 3, 2, 1]
+    );
+    assert_eq!(
+        ids(
+            EndorsementFilter {
+                creator: Some(addr(2)),
+                status: Some("pending".into()),
+                ..Default::default()
+            },
+            now
+        ),
+        vec![4]
+    );
+    assert_eq!(
+        ids(
+            EndorsementFilter {
+                status: Some("expired".into()),
+                ..Default::default()
+            },
+            deadline + 1
+        ),
+        vec![6, 5]
+    );
+    let latest = catalog
+        .latest_endorsement_of(&format!("{:064x}", 904), now)
+        .expect("q")
+        .expect("some");
+    assert_eq!(latest.request_id, 5);
+    // The metadata of a requested work is fetched like a registered one's.
+    assert!(
+        catalog
+            .due_metadata(i64::MAX as u64, 100)
+            .expect("due")
+            .iter()
+            .any(|c| c == "bafyendorse4")
+    );
+    // Replaying the log gives the same requests.
+    let before = catalog.dump().expect("dump");
+    catalog.replay().expect("replay");
+    assert_eq!(catalog.dump().expect("dump"), before);
+}
+
+#[test]
 fn a_reopened_file_keeps_everything() {
     let dir = tempfile::tempdir().expect("tmp");
     let path = dir.path().join("catalog.sqlite");
@@ -712,7 +875,7 @@ fn a_reopened_file_keeps_everything() {
         catalog.dump().expect("dump")
     };
     let reopened = Catalog::open(&path).expect("reopen");
-    assert_eq!(reopened.schema_version().expect("v"), 4);
+    assert_eq!(reopened.schema_version().expect("v"), 5);
     assert_eq!(reopened.dump().expect("dump"), dump);
 }
 

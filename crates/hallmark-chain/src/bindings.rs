@@ -34,6 +34,72 @@ sol!(
     HallmarkReviews,
     "../../contracts/out/HallmarkReviews.json"
 );
+/// HallmarkEndorsements, bound by hand: its ABI names HallmarkWorks' structs, which a binding
+/// generated from the artifact would declare a second time. Its code comes from the artifact
+/// through `artifact_code`.
+pub mod endorsements {
+    alloy::sol! {
+        /// One royalty payee (`Split` of HallmarkWorks).
+        #[derive(Debug, PartialEq, Eq)]
+        struct Split {
+            address payee;
+            uint16 bps;
+        }
+        /// `HallmarkWorks.WorkInput`.
+        #[derive(Debug, PartialEq, Eq)]
+        struct WorkInput {
+            bytes32 contentHash;
+            bytes32 metadataHash;
+            string metadataCid;
+            address creator;
+            uint32 maxEditions;
+            uint16 royaltyBps;
+            Split[] splits;
+        }
+        /// `HallmarkWorks.MintVoucher`.
+        #[derive(Debug, PartialEq, Eq)]
+        struct MintVoucher {
+            WorkInput work;
+            uint256 nonce;
+            uint256 deadline;
+        }
+        /// `HallmarkEndorsements.Request`.
+        #[derive(Debug, PartialEq, Eq)]
+        struct Request {
+            address creator;
+            uint64 requestedAt;
+            uint8 status;
+            address issuer;
+            uint64 decidedAt;
+            address decidedBy;
+            uint64 deadline;
+            bytes32 contentHash;
+            bytes32 inputHash;
+        }
+
+        /// The functions and events of HallmarkEndorsements the client uses.
+        #[sol(rpc)]
+        interface HallmarkEndorsements {
+            event EndorsementRequested(uint256 indexed requestId, bytes32 indexed contentHash, address indexed creator, address issuer, WorkInput work);
+            event EndorsementApproved(uint256 indexed requestId, bytes32 indexed contentHash, address indexed issuer, uint256 nonce, uint256 deadline, bytes signature);
+            event EndorsementRejected(uint256 indexed requestId, bytes32 indexed contentHash, address indexed issuer, string reason);
+            event EndorsementWithdrawn(uint256 indexed requestId, bytes32 indexed contentHash);
+            function consortium() external view returns (address);
+            function works() external view returns (address);
+            function requestCount() external view returns (uint256);
+            function latestRequestOf(bytes32 contentHash) external view returns (uint256);
+            function request(WorkInput work, address issuer) external returns (uint256 requestId);
+            function approve(uint256 requestId, MintVoucher voucher, bytes signature) external;
+            function reject(uint256 requestId, string reason) external;
+            function withdraw(uint256 requestId) external;
+            function voucherNonce(uint256 requestId) external view returns (uint256);
+            function endorsement(uint256 requestId) external view returns (Request r);
+            function reservedFor(bytes32 contentHash) external view returns (uint256 requestId, address creator);
+        }
+    }
+}
+pub use endorsements::HallmarkEndorsements;
+
 // The governor and the time lock are OpenZeppelin's, with large ABIs of which the client uses a
 // few functions: they are bound by hand (bindings of the whole artifacts took minutes to compile),
 // and their code comes from the artifacts through `artifact_code`.
@@ -84,12 +150,13 @@ sol! {
     }
 }
 
-/// The creation (`deployed == false`) or runtime code of a contract bound by hand above, from its
+/// The creation (`deployed == false`) or runtime code of a contract bound by hand in this file, from its
 /// committed artifact; empty for another name.
 pub fn artifact_code(name: &str, deployed: bool) -> alloy::primitives::Bytes {
     let text = match name {
         "HallmarkCouncil" => include_str!("../../../contracts/out/HallmarkCouncil.json"),
         "HallmarkTimelock" => include_str!("../../../contracts/out/HallmarkTimelock.json"),
+        "HallmarkEndorsements" => include_str!("../../../contracts/out/HallmarkEndorsements.json"),
         _ => return alloy::primitives::Bytes::new(),
     };
     let field = if deployed {
@@ -221,6 +288,17 @@ sol! {
         error VoucherNonceUsed(address issuer, uint256 nonce);
         error VoucherNotForSender(address creator);
         error WorkFrozen(uint256 workId, uint16 reason);
+        error ContentAwaitingEndorsement(uint256 requestId, address creator);
+        error ContentRegistered(uint256 workId);
+        error EndorsementAlreadyOpen(uint256 requestId);
+        error EndorsementClosed(uint256 requestId, uint8 status);
+        error EndorsementsAlreadySet(address endorsements);
+        error InvalidDeadline(uint256 deadline);
+        error NotAddressedIssuer(uint256 requestId, address issuer);
+        error NotCreator(address creator, address account);
+        error SelfEndorsement(address account);
+        error UnknownEndorsement(uint256 requestId);
+        error VoucherMismatch(uint256 requestId);
         error ZeroAddress();
     }
 }

@@ -22,20 +22,23 @@ fn build_runtime(name: &str) -> Option<&'static [u8]> {
         "HallmarkMarket" => &HallmarkMarket::DEPLOYED_BYTECODE,
         "HallmarkLicences" => &HallmarkLicences::DEPLOYED_BYTECODE,
         "HallmarkReviews" => &HallmarkReviews::DEPLOYED_BYTECODE,
-        "HallmarkCouncil" => governance_code(0),
-        "HallmarkTimelock" => governance_code(1),
+        "HallmarkEndorsements" => hand_bound_code(2),
+        "HallmarkCouncil" => hand_bound_code(0),
+        "HallmarkTimelock" => hand_bound_code(1),
         _ => return None,
     };
     Some(code.as_ref())
 }
 
-/// The runtime code of HallmarkCouncil (0) or HallmarkTimelock (1), read once from the artifacts.
-fn governance_code(which: usize) -> &'static alloy::primitives::Bytes {
-    static CODE: OnceLock<[alloy::primitives::Bytes; 2]> = OnceLock::new();
+/// The runtime code of a contract bound by hand: HallmarkCouncil (0), HallmarkTimelock (1) or
+/// HallmarkEndorsements (2), read once from the artifacts.
+fn hand_bound_code(which: usize) -> &'static alloy::primitives::Bytes {
+    static CODE: OnceLock<[alloy::primitives::Bytes; 3]> = OnceLock::new();
     &CODE.get_or_init(|| {
         [
             artifact_code("HallmarkCouncil", true),
             artifact_code("HallmarkTimelock", true),
+            artifact_code("HallmarkEndorsements", true),
         ]
     })[which]
 }

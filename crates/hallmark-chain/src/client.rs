@@ -15,6 +15,7 @@ use alloy::rpc::types::TransactionReceipt;
 use alloy::signers::local::PrivateKeySigner;
 use alloy::sol_types::{Eip712Domain, SolEvent, SolStruct, eip712_domain};
 
+use crate::bindings::HallmarkEndorsements;
 use crate::bindings::{
     HallmarkConsortium, HallmarkCredit, HallmarkLicences, HallmarkMarket, HallmarkReviews,
     HallmarkWorks, OwnershipStatement,
@@ -24,8 +25,9 @@ use crate::error::{ChainError, ChainResult};
 use crate::governance::{CouncilAction, ProposalState};
 use crate::role::Role;
 use crate::types::{
-    ActiveLicence, LicenceTerms, Listing, MintVoucher, Minted, ReviewRecord, ReviewStatus,
-    ReviewSubmission, RoyaltySplit, TxOutcome, WorkInput, WorkRecord,
+    ActiveLicence, EndorsementRecord, EndorsementStatus, LicenceTerms, Listing, MintVoucher,
+    Minted, ReviewRecord, ReviewStatus, ReviewSubmission, RoyaltySplit, TxOutcome, WorkInput,
+    WorkRecord,
 };
 
 /// How long to wait for a transaction before giving up.
@@ -235,6 +237,11 @@ impl ChainClient {
     /// queue existed; the typed wrappers refuse that with [`ChainError::NotDeployed`]).
     pub fn reviews(&self) -> HallmarkReviews::HallmarkReviewsInstance<DynProvider> {
         HallmarkReviews::new(self.deployment.reviews, self.provider.clone())
+    }
+
+    /// The endorsement-queue binding.
+    pub fn endorsements(&self) -> HallmarkEndorsements::HallmarkEndorsementsInstance<DynProvider> {
+        HallmarkEndorsements::new(self.deployment.endorsements, self.provider.clone())
     }
 
     /// The review-queue binding, or [`ChainError::NotDeployed`] when the deployment has none.
@@ -793,6 +800,97 @@ impl ChainClient {
     /// Number of review requests submitted (ids are 1..=count).
     pub async fn review_count(&self) -> ChainResult<U256> {
         Ok(self.reviews_deployed()?.requestCount().call().await?)
+    }
+
+    // ---- endorsements ----
+
+    /// Asks an issuer (`issuer`, or any issuer when [`Address::ZERO`]) to endorse `work`, whose
+    /// creator must be this account; returns the request id.
+    pub async fn request_endorsement(
+        &self,
+        work: &WorkInput,
+        issuer: Address,
+    ) -> ChainResult<(U256, TxOutcome)> {
+        let e = self.endorsements();
+        let receipt = self
+            .submit(e.request(work.to_endorsement_sol(), issuer))
+            .await?;
+        let requested = decoded_event::<HallmarkEndorsements::EndorsementRequested>(&receipt)?;
+        Ok((requested.requestId, outcome(&receipt)))
+    }
+
+    /// The nonce an approval of `request_id` must carry.
+    pub async fn endorsement_voucher_nonce(&self, request_id: U256) -> ChainResult<U256> {
+        Ok(self.endorsements().voucherNonce(request_id).call().await?)
+    }
+
+    /// Approves a pending request as this account (an issuer): signs the voucher for exactly
+    /// `work` with the request's nonce and `deadline`, and posts it. Returns the voucher and its
+    /// signature.
+    pub async fn approve_endorsement(
+        &self,
+        request_id: U256,
+        work: &WorkInput,
+        deadline: u64,
+    ) -> ChainResult<(MintVoucher, Bytes, TxOutcome)> {
+        let voucher = MintVoucher {
+            work: work.clone(),
+            nonce: self.endorsement_voucher_nonce(request_id).await?,
+            deadline,
+        };
+        let signature = self.sign_mint_voucher(&voucher)?;
+        let outcome = self
+            .send(self.endorsements().approve(
+                request_id,
+                voucher.to_endorsement_sol(),
+                signature.clone(),
+            ))
+            .await?;
+        Ok((voucher, signature, outcome))
+    }
+
+    /// Declines a pending request as this account (an issuer); `reason` is 1 to 500 bytes.
+    pub async fn reject_endorsement(
+        &self,
+        request_id: U256,
+        reason: &str,
+    ) -> ChainResult<TxOutcome> {
+        self.send(self.endorsements().reject(request_id, reason.to_owned()))
+            .await
+    }
+
+    /// Withdraws a pending request this account (its creator) made.
+    pub async fn withdraw_endorsement(&self, request_id: U256) -> ChainResult<TxOutcome> {
+        self.send(self.endorsements().withdraw(request_id)).await
+    }
+
+    /// The record of an endorsement request, its status as of now.
+    pub async fn endorsement(&self, request_id: U256) -> ChainResult<EndorsementRecord> {
+        let r = self.endorsements().endorsement(request_id).call().await?;
+        let status = EndorsementStatus::try_from(r.status).map_err(|raw| ChainError::Rpc {
+            reason: format!("endorsement request {request_id} has an unknown status {raw}"),
+        })?;
+        Ok(EndorsementRecord {
+            request_id,
+            creator: r.creator,
+            issuer: r.issuer,
+            decided_by: r.decidedBy,
+            content_hash: r.contentHash,
+            requested_at: r.requestedAt,
+            decided_at: r.decidedAt,
+            deadline: r.deadline,
+            status,
+        })
+    }
+
+    /// The latest endorsement request for a content hash, if any.
+    pub async fn latest_endorsement_of(&self, content_hash: B256) -> ChainResult<Option<U256>> {
+        let id = self
+            .endorsements()
+            .latestRequestOf(content_hash)
+            .call()
+            .await?;
+        Ok((!id.is_zero()).then_some(id))
     }
 }
 

@@ -33,8 +33,8 @@ use serde::{Deserialize, Serialize};
 use tracing::{info, warn};
 
 use crate::bindings::{
-    HallmarkConsortium, HallmarkCouncil, HallmarkCredit, HallmarkLicences, HallmarkMarket,
-    HallmarkReviews, HallmarkTimelock, HallmarkWorks,
+    HallmarkConsortium, HallmarkCouncil, HallmarkCredit, HallmarkEndorsements, HallmarkLicences,
+    HallmarkMarket, HallmarkReviews, HallmarkTimelock, HallmarkWorks,
 };
 use crate::client::connect_provider;
 use crate::error::{ChainError, ChainResult};
@@ -65,6 +65,11 @@ pub struct Deployment {
     /// HallmarkTimelock, which holds the dangerous powers and runs what the council approved.
     #[serde(default)]
     pub timelock: Address,
+    /// HallmarkEndorsements, where artists ask issuers to endorse their works
+    /// ([`Address::ZERO`] in a record of a suite from before suite version 5: such a suite is
+    /// outdated).
+    #[serde(default)]
+    pub endorsements: Address,
     /// Block of the first deployment transaction (where an indexer starts; contracts added later,
     /// such as HallmarkReviews on an upgraded record, were deployed after it).
     pub block: u64,
@@ -92,7 +97,7 @@ impl Deployment {
     }
 
     /// The contracts every record has (wired to each other, deployed together).
-    fn core_contracts(&self) -> [(&'static str, Address); 7] {
+    fn core_contracts(&self) -> [(&'static str, Address); 8] {
         [
             ("HallmarkConsortium", self.consortium),
             ("HallmarkWorks", self.works),
@@ -101,6 +106,7 @@ impl Deployment {
             ("HallmarkLicences", self.licences),
             ("HallmarkCouncil", self.council),
             ("HallmarkTimelock", self.timelock),
+            ("HallmarkEndorsements", self.endorsements),
         ]
     }
 
@@ -249,6 +255,22 @@ impl Deployment {
             market.licences().call().await.ok(),
             self.licences,
         );
+        let endorsements = HallmarkEndorsements::new(self.endorsements, provider);
+        link(
+            "HallmarkEndorsements.consortium()",
+            endorsements.consortium().call().await.ok(),
+            self.consortium,
+        );
+        link(
+            "HallmarkEndorsements.works()",
+            endorsements.works().call().await.ok(),
+            self.works,
+        );
+        link(
+            "HallmarkWorks.endorsements()",
+            works.endorsements().call().await.ok(),
+            self.endorsements,
+        );
         if self.has_reviews() {
             let reviews = HallmarkReviews::new(self.reviews, provider);
             link(
@@ -371,7 +393,7 @@ pub struct DeployParams {
 }
 
 /// The suite interface this client speaks (`HallmarkMarket.SUITE_VERSION`).
-pub const SUITE_VERSION: u16 = 4;
+pub const SUITE_VERSION: u16 = 5;
 
 impl DeployParams {
     /// Defaults for a dev chain: 2.5 % fee to the council, no holding period.
@@ -601,6 +623,15 @@ async fn deploy_fresh(
     let (licences, _) = deployed("HallmarkLicences", tx).await?;
     let tx = HallmarkReviews::deploy_builder(provider, consortium);
     let (reviews, _) = deployed("HallmarkReviews", tx).await?;
+    let (endorsements, _) = deployed(
+        "HallmarkEndorsements",
+        raw_deploy(
+            provider,
+            "HallmarkEndorsements",
+            &(consortium, works).abi_encode_params(),
+        ),
+    )
+    .await?;
 
     let wire = |step: &str, e: alloy::contract::Error| ChainError::Deploy {
         contract: step.to_owned(),
@@ -630,6 +661,13 @@ async fn deploy_fresh(
             .send()
             .await
             .map_err(|e| wire("HallmarkWorks.setReviews", e))?,
+    );
+    pending.push(
+        works_c
+            .setEndorsements(endorsements)
+            .send()
+            .await
+            .map_err(|e| wire("HallmarkWorks.setEndorsements", e))?,
     );
     for system in [market, licences, treasury] {
         pending.push(
@@ -663,6 +701,7 @@ async fn deploy_fresh(
         reviews,
         council: council_governor,
         timelock,
+        endorsements,
         block,
     })
 }

@@ -424,7 +424,7 @@ pub enum ChainError {
         distances: u64,
     },
     /// The decision reason is too long.
-    #[error("a review reason of {length} bytes is above the {max} byte limit")]
+    #[error("a written reason of {length} bytes is above the {max} byte limit")]
     ReviewReasonTooLong {
         /// Its length in bytes (UTF-8).
         length: u64,
@@ -446,6 +446,90 @@ pub enum ChainError {
         request_id: U256,
         /// The caller.
         account: Address,
+    },
+
+    // ---- endorsements ----
+    /// An artist asked for this content's endorsement: only they may register it, with a
+    /// voucher, while the request is pending or approved.
+    #[error(
+        "{creator} asked for these exact bytes to be endorsed (request {request_id}): only they may register them, with an issuer's voucher, while the request is pending or approved"
+    )]
+    ContentAwaitingEndorsement {
+        /// The endorsement request.
+        request_id: U256,
+        /// The artist who asked.
+        creator: Address,
+    },
+    /// The content of an endorsement request is already registered.
+    #[error("this content is already registered as work {work_id}")]
+    ContentRegistered {
+        /// The work.
+        work_id: U256,
+    },
+    /// An endorsement of this content is already pending or approved.
+    #[error("an endorsement of this content is already pending or approved (request {request_id})")]
+    EndorsementAlreadyOpen {
+        /// The open request.
+        request_id: U256,
+    },
+    /// No endorsement request has this id.
+    #[error("there is no endorsement request {request_id}")]
+    UnknownEndorsement {
+        /// The id asked for.
+        request_id: U256,
+    },
+    /// The request is no longer pending.
+    #[error(
+        "endorsement request {request_id} is already {status}; only a pending request can be decided or withdrawn"
+    )]
+    EndorsementClosed {
+        /// The request.
+        request_id: U256,
+        /// Where it is.
+        status: crate::types::EndorsementStatus,
+    },
+    /// The artist addressed the request to another issuer.
+    #[error(
+        "endorsement request {request_id} is addressed to issuer {issuer}, who alone decides it"
+    )]
+    NotAddressedIssuer {
+        /// The request.
+        request_id: U256,
+        /// The addressed issuer.
+        issuer: Address,
+    },
+    /// Nobody endorses their own work, and an issuer is not asked by itself.
+    #[error(
+        "{account} cannot endorse its own work (an issuer registers its own works directly; an artist asks another issuer)"
+    )]
+    SelfEndorsement {
+        /// The account.
+        account: Address,
+    },
+    /// Only the creator asks for a work's endorsement or withdraws it.
+    #[error("only the creator {creator} can ask for or withdraw this endorsement, not {account}")]
+    NotCreator {
+        /// The work's creator.
+        creator: Address,
+        /// The caller.
+        account: Address,
+    },
+    /// The voucher is not for exactly the requested registration and nonce.
+    #[error(
+        "the voucher for endorsement request {request_id} is not for exactly the requested registration and nonce"
+    )]
+    VoucherMismatch {
+        /// The request.
+        request_id: U256,
+    },
+    /// A voucher deadline in the past or too far away.
+    #[error(
+        "a voucher deadline of {} is not allowed: it must be in the future and at most 30 days away",
+        format_utc(*deadline)
+    )]
+    InvalidDeadline {
+        /// The deadline asked for (unix seconds).
+        deadline: u64,
     },
 
     // ---- other contract rejections ----
@@ -637,6 +721,16 @@ impl ChainError {
             Self::ReviewReasonTooLong { .. } => ErrorCode::ChainReviewReasonTooLong,
             Self::SelfReview { .. } => ErrorCode::ChainReviewSelfReview,
             Self::NotReviewSubmitter { .. } => ErrorCode::ChainReviewNotSubmitter,
+            Self::ContentAwaitingEndorsement { .. } => ErrorCode::ChainContentAwaitingEndorsement,
+            Self::ContentRegistered { .. } => ErrorCode::ChainContentAlreadyRegistered,
+            Self::EndorsementAlreadyOpen { .. } => ErrorCode::ChainEndorsementAlreadyOpen,
+            Self::UnknownEndorsement { .. } => ErrorCode::ChainEndorsementUnknown,
+            Self::EndorsementClosed { .. } => ErrorCode::ChainEndorsementClosed,
+            Self::NotAddressedIssuer { .. } => ErrorCode::ChainEndorsementNotAddressed,
+            Self::SelfEndorsement { .. } => ErrorCode::ChainEndorsementSelf,
+            Self::NotCreator { .. } => ErrorCode::ChainEndorsementNotCreator,
+            Self::VoucherMismatch { .. } => ErrorCode::ChainEndorsementVoucherMismatch,
+            Self::InvalidDeadline { .. } => ErrorCode::ChainEndorsementInvalidDeadline,
             Self::Rejected { .. } => ErrorCode::ChainRejected,
             Self::UnknownRevert { .. } => ErrorCode::ChainUnknownRevert,
             Self::TxReverted { .. } => ErrorCode::ChainTxReverted,
@@ -813,6 +907,49 @@ impl From<Raw> for ChainError {
                 what: format!(
                     "HallmarkMarket.licences() is already {}, and is set once only",
                     e.licences
+                ),
+            },
+            Raw::ContentAwaitingEndorsement(e) => Self::ContentAwaitingEndorsement {
+                request_id: e.requestId,
+                creator: e.creator,
+            },
+            Raw::ContentRegistered(e) => Self::ContentRegistered { work_id: e.workId },
+            Raw::EndorsementAlreadyOpen(e) => Self::EndorsementAlreadyOpen {
+                request_id: e.requestId,
+            },
+            Raw::UnknownEndorsement(e) => Self::UnknownEndorsement {
+                request_id: e.requestId,
+            },
+            Raw::EndorsementClosed(e) => {
+                match crate::types::EndorsementStatus::try_from(e.status) {
+                    Ok(status) => Self::EndorsementClosed {
+                        request_id: e.requestId,
+                        status,
+                    },
+                    Err(_) => Self::Rejected {
+                        rule: "EndorsementClosed".to_owned(),
+                    },
+                }
+            }
+            Raw::NotAddressedIssuer(e) => Self::NotAddressedIssuer {
+                request_id: e.requestId,
+                issuer: e.issuer,
+            },
+            Raw::SelfEndorsement(e) => Self::SelfEndorsement { account: e.account },
+            Raw::NotCreator(e) => Self::NotCreator {
+                creator: e.creator,
+                account: e.account,
+            },
+            Raw::VoucherMismatch(e) => Self::VoucherMismatch {
+                request_id: e.requestId,
+            },
+            Raw::InvalidDeadline(e) => Self::InvalidDeadline {
+                deadline: saturating_u64(e.deadline),
+            },
+            Raw::EndorsementsAlreadySet(e) => Self::Miswired {
+                what: format!(
+                    "HallmarkWorks.endorsements() is already {:#x}, and is set once only",
+                    e.endorsements
                 ),
             },
             Raw::VoucherExpired(e) => Self::VoucherExpired {

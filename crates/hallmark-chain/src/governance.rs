@@ -671,6 +671,7 @@ mod tests {
             reviews: a(6),
             council: a(7),
             timelock: a(8),
+            endorsements: a(9),
             block: 0,
         }
     }

@@ -43,9 +43,9 @@ pub use seed::{ANVIL_DEV_KEYS, DemoAccounts, demo_attestation, dev_signer, seed_
 pub use signed::SignedTx;
 pub use time::format_utc;
 pub use types::{
-    ActiveLicence, EDITION_BASE, LicenceKind, LicenceTerms, Listing, MintVoucher, Minted,
-    ReviewMatch, ReviewRecord, ReviewStatus, ReviewSubmission, RoyaltySplit, TxOutcome, WorkInput,
-    WorkRecord, edition_of, work_of,
+    ActiveLicence, EDITION_BASE, EndorsementRecord, EndorsementStatus, LicenceKind, LicenceTerms,
+    Listing, MintVoucher, Minted, ReviewMatch, ReviewRecord, ReviewStatus, ReviewSubmission,
+    RoyaltySplit, TxOutcome, WorkInput, WorkRecord, edition_of, work_of,
 };
 
 /// Re-exported alloy types that appear in this crate's API.

@@ -19,7 +19,7 @@ use tracing::{debug, info};
 
 use crate::client::{ChainClient, gas_limit, minted_from};
 use crate::error::{ChainError, ChainResult};
-use crate::types::{Minted, WorkInput};
+use crate::types::{MintVoucher, Minted, WorkInput};
 
 /// A transaction signed and ready to send (or to send again).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,6 +61,17 @@ impl ChainClient {
     ) -> ChainResult<SignedTx> {
         let works = self.works();
         self.sign_call(works.registerWork(input.to_sol(), to)).await
+    }
+
+    /// Signs `mintWithVoucher` for this account (the voucher's creator) without sending it.
+    pub async fn sign_mint_with_voucher(
+        &self,
+        voucher: &MintVoucher,
+        signature: Bytes,
+    ) -> ChainResult<SignedTx> {
+        let works = self.works();
+        self.sign_call(works.mintWithVoucher(voucher.to_sol(), signature))
+            .await
     }
 
     /// Sends a kept registration (again) and waits for its receipt: the minted edition.

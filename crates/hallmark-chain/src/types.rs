@@ -59,6 +59,59 @@ impl WorkInput {
     }
 }
 
+impl From<crate::bindings::endorsements::WorkInput> for WorkInput {
+    fn from(w: crate::bindings::endorsements::WorkInput) -> Self {
+        Self {
+            content_hash: w.contentHash,
+            metadata_hash: w.metadataHash,
+            metadata_cid: w.metadataCid,
+            creator: w.creator,
+            max_editions: w.maxEditions,
+            royalty_bps: w.royaltyBps,
+            splits: w
+                .splits
+                .into_iter()
+                .map(|s| RoyaltySplit {
+                    payee: s.payee,
+                    bps: s.bps,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl WorkInput {
+    pub(crate) fn to_endorsement_sol(&self) -> crate::bindings::endorsements::WorkInput {
+        use crate::bindings::endorsements as E;
+        E::WorkInput {
+            contentHash: self.content_hash,
+            metadataHash: self.metadata_hash,
+            metadataCid: self.metadata_cid.clone(),
+            creator: self.creator,
+            maxEditions: self.max_editions,
+            royaltyBps: self.royalty_bps,
+            splits: self
+                .splits
+                .iter()
+                .map(|s| E::Split {
+                    payee: s.payee,
+                    bps: s.bps,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl MintVoucher {
+    pub(crate) fn to_endorsement_sol(&self) -> crate::bindings::endorsements::MintVoucher {
+        crate::bindings::endorsements::MintVoucher {
+            work: self.work.to_endorsement_sol(),
+            nonce: self.nonce,
+            deadline: U256::from(self.deadline),
+        }
+    }
+}
+
 /// An issuer's permission for the creator to register a work themselves.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MintVoucher {
@@ -311,6 +364,102 @@ pub struct ReviewRecord {
     pub submitted_at: u64,
     /// Where it is.
     pub status: ReviewStatus,
+}
+
+/// Where an endorsement request is (the contract's `Status`, without `None`: unknown requests
+/// revert).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndorsementStatus {
+    /// Waiting for an issuer.
+    Pending,
+    /// An issuer signed a voucher; the artist may mint until its deadline.
+    Approved,
+    /// An issuer declined it, with a reason.
+    Rejected,
+    /// The artist withdrew it.
+    Withdrawn,
+    /// Nobody decided it within 30 days, or its voucher's deadline passed unused.
+    Expired,
+    /// Its content is registered (the artist minted it).
+    Registered,
+}
+
+impl EndorsementStatus {
+    /// Every status, in the contract's order.
+    pub const ALL: [Self; 6] = [
+        Self::Pending,
+        Self::Approved,
+        Self::Rejected,
+        Self::Withdrawn,
+        Self::Expired,
+        Self::Registered,
+    ];
+
+    /// The contract's number of the status (`None` is 0).
+    pub fn as_u8(self) -> u8 {
+        match self {
+            Self::Pending => 1,
+            Self::Approved => 2,
+            Self::Rejected => 3,
+            Self::Withdrawn => 4,
+            Self::Expired => 5,
+            Self::Registered => 6,
+        }
+    }
+
+    /// The status's name (`pending`, `approved`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+            Self::Withdrawn => "withdrawn",
+            Self::Expired => "expired",
+            Self::Registered => "registered",
+        }
+    }
+}
+
+impl TryFrom<u8> for EndorsementStatus {
+    type Error = u8;
+
+    fn try_from(value: u8) -> Result<Self, Self::Error> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.as_u8() == value)
+            .ok_or(value)
+    }
+}
+
+impl fmt::Display for EndorsementStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The on-chain record of an endorsement request (the requested input, the voucher's signature
+/// and a rejection's reason are in the contract's events).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EndorsementRecord {
+    /// The request id.
+    pub request_id: U256,
+    /// The artist who asked (the work's creator).
+    pub creator: Address,
+    /// The issuer asked ([`Address::ZERO`]: any issuer).
+    pub issuer: Address,
+    /// The issuer that decided it ([`Address::ZERO`] while pending).
+    pub decided_by: Address,
+    /// sha-256 of the content.
+    pub content_hash: B256,
+    /// When it was asked (unix seconds).
+    pub requested_at: u64,
+    /// When it was decided (unix seconds; 0 while pending).
+    pub decided_at: u64,
+    /// The approval's voucher deadline (unix seconds; 0 unless approved).
+    pub deadline: u64,
+    /// Where it is, as of now.
+    pub status: EndorsementStatus,
 }
 
 /// The work id of a token id.

@@ -10,13 +10,14 @@ use alloy::json_abi::JsonAbi;
 use alloy::sol_types::SolInterface;
 use hallmark_chain::bindings::HallmarkErrors::HallmarkErrorsErrors;
 
-const CONTRACTS: [&str; 8] = [
+const CONTRACTS: [&str; 9] = [
     "HallmarkConsortium",
     "HallmarkCredit",
     "HallmarkWorks",
     "HallmarkMarket",
     "HallmarkLicences",
     "HallmarkReviews",
+    "HallmarkEndorsements",
     "HallmarkCouncil",
     "HallmarkTimelock",
 ];

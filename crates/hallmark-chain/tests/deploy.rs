@@ -1,12 +1,15 @@
-//! `deploy_suite` is idempotent, redeploys when the recorded suite is gone from the chain, and
-//! adds HallmarkReviews to a suite recorded before the review queue existed.
+//! `deploy_suite` is idempotent, redeploys when the recorded suite is gone from the chain, adds
+//! HallmarkReviews to a suite recorded before the review queue existed, and deploys and wires
+//! HallmarkEndorsements with the suite.
 
 #![allow(clippy::unwrap_used)] // tests may unwrap (house rules)
 
 mod common;
 
 use alloy::providers::Provider;
+use alloy::sol_types::SolValue;
 
+use hallmark_chain::bindings::{HallmarkEndorsements, HallmarkWorks, artifact_code};
 use hallmark_chain::{
     Address, ChainClient, ChainError, ConfirmationPolicy, DeployParams, Deployment, ReviewMatch,
     ReviewSubmission, U256, deploy_reviews, deploy_suite, deployment_path, dev_signer,
@@ -68,18 +71,18 @@ async fn a_record_without_the_review_queue_is_upgraded_in_place() {
     let params = DeployParams::dev(dir.path());
     let full = deploy_suite(&url, &council, &params).await.unwrap();
     assert_ne!(full.reviews, Address::ZERO);
-    assert_eq!(full.contracts().len(), 8);
+    assert_eq!(full.contracts().len(), 9);
     let provider = hallmark_chain::connect_provider(&url, council.clone()).unwrap();
     full.check_code(&provider).await.unwrap();
 
-    // An old record reads with no review queue; its code check covers the seven it names.
+    // An old record reads with no review queue; its code check covers the eight it names.
     write_old_record(dir.path(), &full);
     let mut old = read_deployment(dir.path(), common::CHAIN_ID)
         .unwrap()
         .unwrap();
     assert_eq!(old.reviews, Address::ZERO);
     assert!(!old.has_reviews());
-    assert_eq!(old.contracts().len(), 7);
+    assert_eq!(old.contracts().len(), 8);
     old.check_code(&provider).await.unwrap();
     let client = ChainClient::connect(
         &url,
@@ -319,4 +322,102 @@ async fn a_missing_or_foreign_suite_is_refused_unless_replacing_is_asked_for() {
             hallmark_chain::connect_provider(&anvil.endpoint(), council.clone()).unwrap();
         replaced.verify(&provider).await.unwrap();
     }
+}
+
+/// The endorsement queue comes with every fresh suite, wired both ways to its works contract;
+/// a record naming another queue or another contract in its place fails `verify`.
+#[tokio::test]
+async fn the_endorsement_queue_is_deployed_wired_and_verified() {
+    let anvil = common::spawn_anvil();
+    let url = anvil.endpoint();
+    let dir = tempfile::tempdir().unwrap();
+    let council = dev_signer(0).unwrap();
+    let suite = deploy_suite(&url, &council, &DeployParams::dev(dir.path()))
+        .await
+        .unwrap();
+    assert_ne!(suite.endorsements, Address::ZERO);
+    assert!(
+        suite
+            .contracts()
+            .contains(&("HallmarkEndorsements", suite.endorsements))
+    );
+    let provider = hallmark_chain::connect_provider(&url, council.clone()).unwrap();
+    assert!(
+        !provider
+            .get_code_at(suite.endorsements)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let works = HallmarkWorks::new(suite.works, &provider);
+    assert_eq!(
+        works.endorsements().call().await.unwrap(),
+        suite.endorsements
+    );
+    let queue = HallmarkEndorsements::new(suite.endorsements, &provider);
+    assert_eq!(queue.works().call().await.unwrap(), suite.works);
+    assert_eq!(queue.consortium().call().await.unwrap(), suite.consortium);
+    suite.verify(&provider).await.unwrap();
+    assert_eq!(
+        read_deployment(dir.path(), common::CHAIN_ID).unwrap(),
+        Some(suite.clone())
+    );
+
+    // A queue of this build wired to the same consortium and works, but not the one the works
+    // contract consults (anyone may deploy one: it has no owner).
+    let mut code = artifact_code("HallmarkEndorsements", false).to_vec();
+    code.extend((suite.consortium, suite.works).abi_encode_params());
+    let rogue = alloy::contract::RawCallBuilder::new_raw_deploy(&provider, code.into())
+        .deploy()
+        .await
+        .unwrap();
+    let swapped = Deployment {
+        endorsements: rogue,
+        ..suite.clone()
+    };
+    match swapped.verify(&provider).await.unwrap_err() {
+        ChainError::Miswired { what } => {
+            assert!(what.starts_with("HallmarkWorks.endorsements()"), "{what}");
+        }
+        other => panic!("expected Miswired, got {other:?}"),
+    }
+    // Another suite's queue (its own consortium and works).
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = deploy_suite(&url, &council, &DeployParams::dev(other_dir.path()))
+        .await
+        .unwrap();
+    assert_ne!(other.endorsements, suite.endorsements);
+    let mixed = Deployment {
+        endorsements: other.endorsements,
+        ..suite.clone()
+    };
+    match mixed.verify(&provider).await.unwrap_err() {
+        ChainError::Miswired { what } => {
+            assert!(what.starts_with("HallmarkEndorsements."), "{what}");
+        }
+        other => panic!("expected Miswired, got {other:?}"),
+    }
+    // Another contract's code, or none.
+    let foreign = Deployment {
+        endorsements: suite.reviews,
+        ..suite.clone()
+    };
+    assert_eq!(
+        foreign.verify(&provider).await.unwrap_err(),
+        ChainError::ForeignCode {
+            contract: "HallmarkEndorsements".into(),
+            address: suite.reviews
+        }
+    );
+    let missing = Deployment {
+        endorsements: Address::repeat_byte(0x42),
+        ..suite.clone()
+    };
+    assert_eq!(
+        missing.verify(&provider).await.unwrap_err(),
+        ChainError::NotDeployed {
+            contract: "HallmarkEndorsements".into(),
+            address: Address::repeat_byte(0x42)
+        }
+    );
 }

@@ -7,7 +7,8 @@ mod common;
 
 use common::{Env, u, work_input};
 use hallmark_chain::{
-    LicenceKind, LicenceTerms, MintVoucher, ReviewMatch, ReviewSubmission, RoyaltySplit, TxOutcome,
+    Address, LicenceKind, LicenceTerms, MintVoucher, ReviewMatch, ReviewSubmission, RoyaltySplit,
+    TxOutcome,
 };
 
 #[tokio::test]
@@ -183,6 +184,46 @@ async fn gas_per_operation() {
     rows.push((
         "review resubmit after withdrawal (16 matches)",
         env.issuer.submit_review(&review("r3", 16)).await.unwrap().1,
+    ));
+    // Endorsements: an artist who is not an issuer (member 1) asks, the issuer decides, the
+    // artist mints with the posted voucher. The first request also pays requestCount's first
+    // write, like the review queue's.
+    let artist = &env.members[1];
+    let asked = work_input("e1", m[1], 10, 1_000, vec![]);
+    let (e1, tx) = artist
+        .request_endorsement(&asked, env.issuer.address())
+        .await
+        .unwrap();
+    rows.push(("endorsement request (first on the chain)", tx));
+    let (e2, tx) = artist
+        .request_endorsement(&work_input("e2", m[1], 10, 1_000, vec![]), Address::ZERO)
+        .await
+        .unwrap();
+    rows.push(("endorsement request", tx));
+    let (voucher, sig, tx) = env
+        .issuer
+        .approve_endorsement(e1, &asked, env.now().await + 86_400)
+        .await
+        .unwrap();
+    rows.push(("endorsement approve", tx));
+    rows.push((
+        "mintWithVoucher (after endorsement)",
+        artist.mint_with_voucher(&voucher, sig).await.unwrap().tx,
+    ));
+    rows.push((
+        "endorsement reject (40-byte reason)",
+        env.issuer
+            .reject_endorsement(e2, "not original: the same photo as work 1 ok")
+            .await
+            .unwrap(),
+    ));
+    let (e3, _) = artist
+        .request_endorsement(&work_input("e3", m[1], 1, 0, vec![]), Address::ZERO)
+        .await
+        .unwrap();
+    rows.push((
+        "endorsement withdraw",
+        artist.withdraw_endorsement(e3).await.unwrap(),
     ));
 
     println!("| operation | gas used |\n|---|---:|");

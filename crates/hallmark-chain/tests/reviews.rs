@@ -8,7 +8,6 @@
 mod common;
 
 use alloy::providers::Provider;
-use alloy::rpc::types::TransactionReceipt;
 use alloy::sol_types::SolEvent;
 use common::{Env, err, sha, u};
 use hallmark_chain::bindings::HallmarkReviews;
@@ -33,23 +32,9 @@ fn submission(seed: &str, creator: Address, matches: &[(u64, u16)]) -> ReviewSub
     }
 }
 
-async fn receipt(client: &ChainClient, tx: &TxOutcome) -> TransactionReceipt {
-    client
-        .provider()
-        .get_transaction_receipt(tx.tx_hash)
-        .await
-        .unwrap()
-        .expect("mined")
-}
-
 /// The one event of type `E` in the transaction, checked to come from the review contract.
 async fn event<E: SolEvent>(client: &ChainClient, tx: &TxOutcome) -> E {
-    let log = receipt(client, tx)
-        .await
-        .decoded_log::<E>()
-        .unwrap_or_else(|| panic!("no {} event", E::SIGNATURE));
-    assert_eq!(log.address, client.deployment().reviews);
-    log.data
+    common::event_from(client, tx, client.deployment().reviews).await
 }
 
 /// Gives `client`'s account an extra role.
@@ -112,7 +97,7 @@ async fn issuers_submit_and_the_request_is_recorded_and_emitted() {
     assert_eq!(e.matchedWorks, vec![first.work_id, u(7)]);
     assert_eq!(e.distances, vec![12, 31]);
     // requestId, contentHash and issuer are indexed (topics 1..3), so a node can filter on them.
-    let r = receipt(&env.issuer, &tx).await;
+    let r = common::receipt(&env.issuer, &tx).await;
     let topics = r.inner.logs()[0].topics().to_vec();
     assert_eq!(
         topics,

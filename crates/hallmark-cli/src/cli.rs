@@ -48,7 +48,9 @@ const GROUPS: &[(&str, &[&str])] = &[
     ),
     (
         "Register and trade (on the chain)",
-        &["mint", "work", "list", "cancel", "buy", "gift", "licence"],
+        &[
+            "mint", "endorse", "work", "list", "cancel", "buy", "gift", "licence",
+        ],
     ),
     (
         "The local catalog (queries offline)",
@@ -141,10 +143,11 @@ pub(crate) enum Command {
     /// Run the dev chain (`chain up`) for every command on this data folder, stop it, or see it.
     #[command(subcommand)]
     Chain(ChainCommand),
-    /// Register a work and mint its first edition to the issuer.
+    /// Register a work and mint its first edition (issuers, or artists with an endorsement).
     ///
     /// Ingests FILE, refuses it if its content hash is already registered (or sends a near copy
     /// to review), stores its metadata on IPFS, registers it on the chain and mints edition 1.
+    /// An artist who is not an issuer mints the registration an issuer endorsed.
     Mint(MintArgs),
     /// A token as the chain has it now: work, owner, listing, when it may change hands.
     Work(TokenArgs),
@@ -205,6 +208,12 @@ pub(crate) enum Command {
     /// The consortium's review queue of near-copy mints: list, approve, reject, withdraw.
     #[command(subcommand)]
     Review(ReviewCommand),
+    /// Artists who are not issuers: ask an issuer to endorse a work, then mint it yourself.
+    ///
+    /// `endorse request` (the artist), `endorse list|show`, `endorse approve|reject` (an
+    /// issuer), then `hallmark mint FILE --as ARTIST` mints the endorsed registration.
+    #[command(subcommand)]
+    Endorse(EndorseCommand),
     /// Are your works still retrievable, intact and pinned (locally and at each service)?
     ///
     /// Checks media, metadata and thumbnails in the local store (every block verified) and at
@@ -527,14 +536,15 @@ pub(crate) struct AsArg {
     pub(crate) account: Signer,
 }
 
-/// `hallmark mint`.
+/// A work's file and the details its registration records (`mint`, `endorse request`).
 #[derive(Debug, Args)]
-pub(crate) struct MintArgs {
+pub(crate) struct WorkArgs {
     /// The media file.
     pub(crate) file: PathBuf,
-    /// The title.
+    /// The title (required, except for an artist's mint of an endorsed work, whose details were
+    /// sent with the endorsement request).
     #[arg(long)]
-    pub(crate) title: String,
+    pub(crate) title: Option<String>,
     /// A description.
     #[arg(long)]
     pub(crate) description: Option<String>,
@@ -554,12 +564,116 @@ pub(crate) struct MintArgs {
     /// creator keeps the rest.
     #[arg(long = "co-creator", value_name = "WHO=BPS")]
     pub(crate) co_creators: Vec<String>,
-    /// The issuer that registers it.
+}
+
+/// `hallmark mint`.
+#[derive(Debug, Args)]
+pub(crate) struct MintArgs {
+    #[command(flatten)]
+    pub(crate) work: WorkArgs,
+    /// Who mints: an issuer registers the work directly; a member who is not an issuer mints the
+    /// registration an issuer endorsed (`hallmark endorse request`), with its voucher.
     #[arg(long = "as", value_name = "ACCOUNT", default_value = "issuer")]
     pub(crate) account: Signer,
     /// Print JSON on stdout.
     #[arg(long)]
     pub(crate) json: bool,
+}
+
+/// `hallmark endorse …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum EndorseCommand {
+    /// Ask an issuer to endorse your work: it is checked, its metadata and media go to the
+    /// consortium's IPFS, and the exact registration is published on chain for the issuer.
+    Request(EndorseRequestArgs),
+    /// Endorsement requests, newest first (synced from the chain).
+    List {
+        /// Only requests in this state.
+        #[arg(long, value_enum)]
+        status: Option<EndorsementStatusArg>,
+        /// Only the requests of this artist (an account or 0x address).
+        #[arg(long, value_name = "ACCOUNT")]
+        creator: Option<String>,
+        /// Only the requests this issuer may decide (addressed to it or to any issuer).
+        #[arg(long, value_name = "ACCOUNT")]
+        issuer: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// What an issuer decides on: the request, the artist's membership, and the copy check of
+    /// its media (fetched by CID and checked to be the requested content).
+    Show {
+        /// The request id.
+        request: u64,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Endorse a pending request: its media is checked, then the voucher for exactly the
+    /// requested registration is signed and posted (a near copy goes to review first).
+    Approve {
+        /// The request id.
+        request: u64,
+        /// How many days the artist has to mint it (1 to 30).
+        #[arg(long, default_value_t = 14)]
+        valid_days: u32,
+        /// The issuer.
+        #[arg(long = "as", value_name = "ACCOUNT", default_value = "issuer")]
+        account: Signer,
+    },
+    /// Decline a pending request, with a reason the artist sees (kept on chain; up to 500 bytes).
+    Reject {
+        /// The request id.
+        request: u64,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+        /// The issuer.
+        #[arg(long = "as", value_name = "ACCOUNT", default_value = "issuer")]
+        account: Signer,
+    },
+    /// Withdraw your own pending request.
+    Withdraw {
+        /// The request id.
+        request: u64,
+        /// The artist who asked.
+        #[arg(long = "as", value_name = "ACCOUNT")]
+        account: Signer,
+    },
+}
+
+/// `hallmark endorse request`.
+#[derive(Debug, Args)]
+pub(crate) struct EndorseRequestArgs {
+    #[command(flatten)]
+    pub(crate) work: WorkArgs,
+    /// The issuer asked (an account or 0x address); any issuer when omitted.
+    #[arg(long, value_name = "ACCOUNT")]
+    pub(crate) issuer: Option<String>,
+    /// The artist (a member; the work's creator).
+    #[arg(long = "as", value_name = "ACCOUNT")]
+    pub(crate) account: Signer,
+    /// Print JSON on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// Endorsement request states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum EndorsementStatusArg {
+    /// Waiting for an issuer.
+    Pending,
+    /// Endorsed: the artist may mint it until the voucher's deadline.
+    Approved,
+    /// Declined by an issuer.
+    Rejected,
+    /// Withdrawn by the artist.
+    Withdrawn,
+    /// Undecided for 30 days, or endorsed and not minted in time.
+    Expired,
+    /// Minted.
+    Registered,
 }
 
 /// A token and who acts.

@@ -107,6 +107,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::VerifyFile(args) => block_on(commands::proof::verify_file(cli, args)),
         Command::Certificate(args) => commands::proof::certificate(args),
         Command::Review(command) => block_on(commands::review::run(cli, command)),
+        Command::Endorse(command) => block_on(commands::endorse::run(cli, command)),
         Command::Health(args) => block_on(commands::health::health(cli, args)),
         Command::Refresh(args) => block_on(commands::health::refresh(cli, args)),
         Command::Pinning(command) => block_on(commands::pinning::run(cli, command)),

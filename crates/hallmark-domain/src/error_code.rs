@@ -179,6 +179,24 @@ crate::wire_enum! {
         ChainReviewSelfReview = "chain.review_self_review",
         /// Only the submitting issuer withdraws a request.
         ChainReviewNotSubmitter = "chain.review_not_submitter",
+        /// An endorsement of this content is already pending or approved.
+        ChainEndorsementAlreadyOpen = "chain.endorsement_already_open",
+        /// No endorsement request has this id.
+        ChainEndorsementUnknown = "chain.endorsement_unknown",
+        /// The endorsement request was already decided, withdrawn, expired or minted.
+        ChainEndorsementClosed = "chain.endorsement_closed",
+        /// The artist asked another issuer to endorse this work.
+        ChainEndorsementNotAddressed = "chain.endorsement_not_addressed",
+        /// Nobody endorses their own work, and an issuer is not asked by itself.
+        ChainEndorsementSelf = "chain.endorsement_self",
+        /// Only the work's creator asks for its endorsement or withdraws the request.
+        ChainEndorsementNotCreator = "chain.endorsement_not_creator",
+        /// The voucher is not for exactly the requested registration and its nonce.
+        ChainEndorsementVoucherMismatch = "chain.endorsement_voucher_mismatch",
+        /// A voucher's deadline must be in the future and at most 30 days away.
+        ChainEndorsementInvalidDeadline = "chain.endorsement_invalid_deadline",
+        /// An artist asked for this content's endorsement: only they may register it, with a voucher, while the request is pending or approved.
+        ChainContentAwaitingEndorsement = "chain.content_awaiting_endorsement",
         /// The contract refused the call with a rule that has no code of its own.
         ChainRejected = "chain.rejected",
         /// The contract refused the call with unknown revert data.
@@ -251,6 +269,18 @@ crate::wire_enum! {
         ReviewRejected = "review.rejected",
         /// The approved review was for other content.
         ReviewMismatch = "review.mismatch",
+        /// Only issuers register works directly; an artist mints with an issuer's endorsement.
+        EndorseRequired = "endorse.required",
+        /// The work's endorsement request still waits for an issuer.
+        EndorsePending = "endorse.pending",
+        /// An issuer declined to endorse the work, with a reason.
+        EndorseRejected = "endorse.rejected",
+        /// The endorsement request or its approval expired unused.
+        EndorseExpired = "endorse.expired",
+        /// The media the request's metadata names is not the content to be registered.
+        EndorseMediaMismatch = "endorse.media_mismatch",
+        /// The request's metadata or media cannot be read from IPFS yet.
+        EndorseMediaUnavailable = "endorse.media_unavailable",
         /// The certificate could not be drawn.
         CertificateRender = "certificate.render",
         /// The exit kit's contract interface file is missing or wrong.

@@ -137,6 +137,14 @@ pub enum EngineError {
         /// Its distance.
         distance: u32,
     },
+    /// A rule of endorsed minting (see the code).
+    #[error("{reason}")]
+    Endorsement {
+        /// `endorse.*`.
+        code: ErrorCode,
+        /// What happened and what to do, in words.
+        reason: String,
+    },
     /// A review of this content is still open.
     #[error("review request {request_id} for this work is still waiting for a reviewer")]
     ReviewPending {
@@ -273,6 +281,7 @@ impl EngineError {
             Self::Certificate(_) => ErrorCode::CertificateRender,
             Self::SentToReview { .. } => ErrorCode::ReviewSubmitted,
             Self::ReviewPending { .. } => ErrorCode::ReviewPending,
+            Self::Endorsement { code, .. } => *code,
             Self::ReviewRejected { .. } => ErrorCode::ReviewRejected,
             Self::ReviewMismatch { .. } => ErrorCode::ReviewMismatch,
             Self::Wallet(e) => e.code(),

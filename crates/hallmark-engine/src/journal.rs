@@ -41,7 +41,22 @@ pub enum MintStep {
         metadata_sha256: String,
         /// The signed transaction.
         tx: SignedTx,
+        /// The issuer's endorsement it mints with (an artist's mint); `None`: an issuer's own
+        /// registration.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        endorsed: Option<Box<EndorsedMint>>,
     },
+}
+
+/// The approved endorsement an artist's journalled mint uses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EndorsedMint {
+    /// The endorsement request.
+    pub request_id: u64,
+    /// The issuer's voucher.
+    pub voucher: hallmark_chain::MintVoucher,
+    /// The issuer's signature of it.
+    pub signature: hallmark_chain::Bytes,
 }
 
 /// One unfinished mint, as kept on disk.
@@ -332,6 +347,7 @@ mod tests {
             metadata_cid: "bafymeta".to_owned(),
             metadata_sha256: "00".repeat(32),
             tx: tx.clone(),
+            endorsed: None,
         };
         journal
             .save(&MintRecord::new(

@@ -13,6 +13,7 @@ mod config;
 mod copycheck;
 mod council;
 pub mod devchain;
+mod endorse;
 mod engine;
 mod error;
 mod fault;
@@ -41,6 +42,7 @@ pub use config::{
 };
 pub use copycheck::{CopyCheck, NearMatch};
 pub use council::CouncilState;
+pub use endorse::{EndorsementCandidate, EndorsementDecided, EndorsementSent, MAX_VALID_DAYS};
 pub use engine::{ChainStatus, ContractsStatus, Engine, Progress, Stage, Status, StoreStatus};
 pub use error::EngineError;
 pub use hallmark_chain::{
@@ -96,8 +98,8 @@ pub fn sniff_media(bytes: &[u8]) -> Option<MediaType> {
 /// whole catalog crate is `hallmark_catalog`).
 pub mod catalog {
     pub use hallmark_catalog::{
-        BrowseQuery, Catalog, CatalogError, EDITION_BASE, ProvenanceEntry, Sort, TokenCard,
-        WorkView, work_of,
+        BrowseQuery, Catalog, CatalogError, EDITION_BASE, EndorsementEntry, EndorsementFilter,
+        ProvenanceEntry, Sort, TokenCard, WorkView, work_of,
     };
 }
 

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use hallmark_chain::{
     Address, B256, ChainClient, ChainError, ConfirmationPolicy, EDITION_BASE, PrivateKeySigner,
-    ReviewMatch, ReviewStatus, ReviewSubmission, RoyaltySplit, U256, WorkInput,
+    ReviewMatch, ReviewStatus, ReviewSubmission, Role, RoyaltySplit, U256, WorkInput,
 };
 use hallmark_domain::ErrorCode;
 use hallmark_media::metadata::{Attribute, AttributeValue};
@@ -23,7 +23,7 @@ use tracing::{info, warn};
 use crate::engine::Engine;
 use crate::error::EngineError;
 use crate::job::CancelToken;
-use crate::journal::{Journal, MintRecord, MintStep, UnfinishedMint};
+use crate::journal::{EndorsedMint, Journal, MintRecord, MintStep, UnfinishedMint};
 use crate::mint_request::{CoCreator, MAX_CO_CREATORS, MintRequest};
 
 /// The step a mint is at, reported as each one starts.
@@ -107,19 +107,36 @@ fn work_input(
     metadata_cid: &str,
     metadata_sha256: &str,
 ) -> Result<WorkInput, EngineError> {
+    work_input_for(
+        &record.content_sha256,
+        metadata_cid,
+        metadata_sha256,
+        record.creator,
+        &record.request,
+    )
+}
+
+/// The registration of `request`'s work by `creator`.
+pub(crate) fn work_input_for(
+    content_sha256: &str,
+    metadata_cid: &str,
+    metadata_sha256: &str,
+    creator: Address,
+    request: &MintRequest,
+) -> Result<WorkInput, EngineError> {
     Ok(WorkInput {
-        content_hash: to_b256(&record.content_sha256)?,
+        content_hash: to_b256(content_sha256)?,
         metadata_hash: to_b256(metadata_sha256)?,
         metadata_cid: metadata_cid.to_owned(),
-        creator: record.creator,
-        max_editions: record.request.editions,
-        royalty_bps: record.request.royalty_bps,
-        splits: royalty_splits(record.creator, &record.request.co_creators)?,
+        creator,
+        max_editions: request.editions,
+        royalty_bps: request.royalty_bps,
+        splits: royalty_splits(creator, &request.co_creators)?,
     })
 }
 
 /// The refusal of a content registered as `work_id`, with its first token and time.
-async fn already_registered(client: &ChainClient, work_id: U256) -> EngineError {
+pub(crate) async fn already_registered(client: &ChainClient, work_id: U256) -> EngineError {
     match client.work(work_id).await {
         Ok(work) => ChainError::ContentAlreadyRegistered {
             work_id,
@@ -169,7 +186,36 @@ pub struct MintOutcome {
     pub elapsed_ms: u64,
 }
 
-fn to_b256(hex_digest: &str) -> Result<B256, EngineError> {
+/// The canonical metadata document of a work and its sha-256 (hex).
+pub(crate) fn work_document(
+    request: &MintRequest,
+    ingested: &hallmark_media::Ingested,
+    creator: Address,
+) -> Result<(Vec<u8>, String), EngineError> {
+    let fields = WorkFields {
+        name: request.name.clone(),
+        description: request.description.clone(),
+        external_url: None,
+        creator: format!("{creator:#x}"),
+        licence: request.licence.clone(),
+        attributes: request
+            .attributes
+            .iter()
+            .map(|(name, value)| Attribute {
+                trait_type: name.clone(),
+                value: AttributeValue::Text(value.clone()),
+                display_type: None,
+                other: Default::default(),
+            })
+            .collect(),
+        cover_image: None,
+    };
+    let document = WorkMetadata::build(ingested, fields)?.to_canonical_json()?;
+    let metadata_sha256 = hex::encode(Sha256::digest(&document));
+    Ok((document, metadata_sha256))
+}
+
+pub(crate) fn to_b256(hex_digest: &str) -> Result<B256, EngineError> {
     let bytes = hex::decode(hex_digest).map_err(|e| EngineError::Task(format!("digest: {e}")))?;
     Ok(B256::from_slice(&bytes))
 }
@@ -235,7 +281,31 @@ impl Engine {
         cancel: &CancelToken,
         on_stage: impl Fn(MintStage) + Send + Sync,
     ) -> Result<MintOutcome, EngineError> {
-        self.run_mint(request, signer, cancel, &on_stage, None)
+        self.run_mint(request, signer, cancel, &on_stage, None, false)
+            .await
+    }
+
+    /// An artist's mint of `path` with the registration an issuer endorsed (see
+    /// [`request_endorsement`](Self::request_endorsement)): the details were published with the
+    /// request, so none are given. Journalled and cancellable as [`mint_job`](Self::mint_job).
+    pub async fn mint_endorsed_job(
+        &self,
+        path: &std::path::Path,
+        signer: PrivateKeySigner,
+        cancel: &CancelToken,
+        on_stage: impl Fn(MintStage) + Send + Sync,
+    ) -> Result<MintOutcome, EngineError> {
+        let request = MintRequest {
+            path: path.to_owned(),
+            name: String::new(),
+            description: None,
+            licence: String::new(),
+            editions: 1,
+            royalty_bps: 0,
+            attributes: Vec::new(),
+            co_creators: Vec::new(),
+        };
+        self.run_mint(&request, signer, cancel, &on_stage, None, true)
             .await
     }
 
@@ -273,6 +343,7 @@ impl Engine {
                     cancel,
                     &on_stage,
                     Some(content_sha256),
+                    true,
                 )
                 .await
             }
@@ -324,12 +395,23 @@ impl Engine {
         cancel: &CancelToken,
         on_stage: &(dyn Fn(MintStage) + Send + Sync),
         expected_sha256: Option<&str>,
+        may_omit_details: bool,
     ) -> Result<MintOutcome, EngineError> {
-        request.validate()?;
         let started = Instant::now();
+        // Details given are checked before anything runs. An artist who is not an issuer mints
+        // the registration an issuer endorsed, whose details were published with the request:
+        // such a mint may give none.
+        let details_given = !request.name.trim().is_empty() || !may_omit_details;
+        if details_given {
+            request.validate()?;
+            royalty_splits(signer.address(), &request.co_creators)?;
+        }
         let client = self.chain_client(signer).await?;
         let creator: Address = client.address();
-        royalty_splits(creator, &request.co_creators)?;
+        let by_issuer = client.has_role(Role::Issuer, creator).await?;
+        if by_issuer && !details_given {
+            request.validate()?;
+        }
         on_stage(MintStage::Ingest);
         let ingested = self.ingest_job(&request.path, cancel, |_| {}).await?;
         if let Some(expected) = expected_sha256
@@ -364,10 +446,14 @@ impl Engine {
         );
         // Nothing is sent before the signed transaction is journalled; any failure before that
         // leaves no record behind (a crash leaves a `prepared` one, which is harmless).
-        let signed = match self
-            .prepare_and_sign(&client, request, &ingested, &prepared, cancel, on_stage)
-            .await
-        {
+        let signed = if by_issuer {
+            self.prepare_and_sign(&client, request, &ingested, &prepared, cancel, on_stage)
+                .await
+        } else {
+            self.prepare_endorsed(&client, &ingested, &prepared, cancel, on_stage)
+                .await
+        };
+        let signed = match signed {
             Ok(signed) => signed,
             // Kept, so the artist sees it under unfinished mints and resumes it.
             Err(e @ EngineError::UploadFailed { .. }) => return Err(e),
@@ -380,6 +466,51 @@ impl Engine {
         };
         on_stage(MintStage::Register);
         self.finish_signed(&client, signed, started, on_stage).await
+    }
+
+    /// An artist's mint: the registration an issuer endorsed, signed with its voucher and
+    /// journalled before it returns. The issuer checked the copies and the media before it
+    /// endorsed the registration.
+    async fn prepare_endorsed(
+        &self,
+        client: &ChainClient,
+        ingested: &hallmark_media::Ingested,
+        prepared: &MintRecord,
+        cancel: &CancelToken,
+        on_stage: &(dyn Fn(MintStage) + Send + Sync),
+    ) -> Result<MintRecord, EngineError> {
+        let creator = prepared.creator;
+        on_stage(MintStage::CopyCheck);
+        if let Some(work_id) = client
+            .work_by_content_hash(to_b256(&ingested.sha256)?)
+            .await?
+        {
+            return Err(already_registered(client, work_id).await);
+        }
+        let endorsed = self.endorsed(&ingested.sha256, creator).await?;
+        cancel.check()?;
+        let journal = self.journal();
+        journal.save(prepared)?;
+        let mut record = prepared.clone();
+        let tx = client
+            .sign_mint_with_voucher(&endorsed.voucher, endorsed.signature.clone())
+            .await?;
+        info!(
+            request_id = endorsed.request_id,
+            "minting with an issuer's endorsement"
+        );
+        record.step = MintStep::Signed {
+            metadata_cid: endorsed.voucher.work.metadata_cid.clone(),
+            metadata_sha256: hex::encode(endorsed.voucher.work.metadata_hash),
+            tx,
+            endorsed: Some(Box::new(EndorsedMint {
+                request_id: endorsed.request_id,
+                voucher: endorsed.voucher,
+                signature: endorsed.signature,
+            })),
+        };
+        journal.save(&record)?;
+        Ok(record)
     }
 
     /// From the copy check to the signed registration transaction, journalled before it
@@ -417,26 +548,7 @@ impl Engine {
             .into());
         }
 
-        let fields = WorkFields {
-            name: request.name.clone(),
-            description: request.description.clone(),
-            external_url: None,
-            creator: format!("{creator:#x}"),
-            licence: request.licence.clone(),
-            attributes: request
-                .attributes
-                .iter()
-                .map(|(name, value)| Attribute {
-                    trait_type: name.clone(),
-                    value: AttributeValue::Text(value.clone()),
-                    display_type: None,
-                    other: Default::default(),
-                })
-                .collect(),
-            cover_image: None,
-        };
-        let document = WorkMetadata::build(ingested, fields)?.to_canonical_json()?;
-        let metadata_sha256 = hex::encode(Sha256::digest(&document));
+        let (document, metadata_sha256) = work_document(request, ingested, creator)?;
         let metadata_hash = to_b256(&metadata_sha256)?;
 
         if check.needs_review() {
@@ -445,25 +557,7 @@ impl Engine {
         }
 
         on_stage(MintStage::Upload);
-        let added = cancel
-            .run(async {
-                let added = self
-                    .store()
-                    .add_bytes(document, &ImportSettings::kubo_v1())
-                    .await?;
-                self.store().pin_add(&added.root).await?;
-                // Others must be able to read everything the registration names.
-                let roots: Vec<_> = [Some(ingested.cid_v1), Some(added.root)]
-                    .into_iter()
-                    .chain(
-                        [&ingested.thumbnail, &ingested.preview].map(|d| d.as_ref().map(|d| d.cid)),
-                    )
-                    .flatten()
-                    .collect();
-                self.upload_to_consortium(&roots).await?;
-                Ok(added)
-            })
-            .await?;
+        let added = cancel.run(self.publish_work(ingested, document)).await?;
         let metadata_cid = added.root.to_string();
         // The last moment a cancel is honoured: a sent transaction cannot be called back.
         cancel.check()?;
@@ -503,6 +597,7 @@ impl Engine {
             metadata_cid,
             metadata_sha256,
             tx,
+            endorsed: None,
         };
         journal.save(&record)?;
         Ok(record)
@@ -525,6 +620,7 @@ impl Engine {
                 metadata_cid,
                 metadata_sha256,
                 tx,
+                endorsed,
             } = &record.step
             else {
                 return Err(EngineError::Task(
@@ -567,8 +663,18 @@ impl Engine {
                 return Err(failure.into());
             }
             warn!(error = %failure, "signing the registration again");
-            let input = work_input(&record, metadata_cid, metadata_sha256)?;
-            let tx = match client.sign_register_work(&input, record.creator).await {
+            let signed = match endorsed {
+                Some(e) => {
+                    client
+                        .sign_mint_with_voucher(&e.voucher, e.signature.clone())
+                        .await
+                }
+                None => {
+                    let input = work_input(&record, metadata_cid, metadata_sha256)?;
+                    client.sign_register_work(&input, record.creator).await
+                }
+            };
+            let tx = match signed {
                 Ok(tx) => tx,
                 Err(e) => {
                     // Nothing kept can be mined any more.
@@ -580,6 +686,7 @@ impl Engine {
                 metadata_cid: metadata_cid.clone(),
                 metadata_sha256: metadata_sha256.clone(),
                 tx,
+                endorsed: endorsed.clone(),
             };
             journal.save(&record)?;
         }
@@ -592,9 +699,31 @@ impl Engine {
         })
     }
 
+    /// Stores and pins the metadata document, and uploads everything a registration names (the
+    /// media, the document, the thumbnail and preview) to the consortium's IPFS.
+    pub(crate) async fn publish_work(
+        &self,
+        ingested: &hallmark_media::Ingested,
+        document: Vec<u8>,
+    ) -> Result<hallmark_store::AddedContent, EngineError> {
+        let added = self
+            .store()
+            .add_bytes(document, &ImportSettings::kubo_v1())
+            .await?;
+        self.store().pin_add(&added.root).await?;
+        // Others must be able to read everything the registration names.
+        let roots: Vec<_> = [Some(ingested.cid_v1), Some(added.root)]
+            .into_iter()
+            .chain([&ingested.thumbnail, &ingested.preview].map(|d| d.as_ref().map(|d| d.cid)))
+            .flatten()
+            .collect();
+        self.upload_to_consortium(&roots).await?;
+        Ok(added)
+    }
+
     /// A near copy may be registered only once a reviewer approved it, with the metadata that
     /// was reviewed; a pending or rejected request stops the mint with what to do.
-    async fn review_gate(
+    pub(crate) async fn review_gate(
         &self,
         client: &ChainClient,
         check: &crate::CopyCheck,

@@ -541,6 +541,7 @@ mod tests {
                 reviews: Address::repeat_byte(6),
                 council: Address::repeat_byte(7),
                 timelock: Address::repeat_byte(8),
+                endorsements: Address::repeat_byte(9),
                 block: 1,
             },
             ipfs: ProfileIpfs::default(),

@@ -6,8 +6,9 @@ use alloy::sol_types::SolEvent;
 use hallmark_catalog::CatalogEvent;
 use hallmark_chain::Deployment;
 use hallmark_chain::bindings::{
-    HallmarkConsortium as Consortium, HallmarkLicences as Licences, HallmarkMarket as Market,
-    HallmarkReviews as Reviews, HallmarkWorks as Works,
+    HallmarkConsortium as Consortium, HallmarkEndorsements as Endorsements,
+    HallmarkLicences as Licences, HallmarkMarket as Market, HallmarkReviews as Reviews,
+    HallmarkWorks as Works,
 };
 
 use crate::error::IndexerError;
@@ -38,6 +39,10 @@ pub fn followed_topics() -> Vec<B256> {
         Reviews::ReviewRequested::SIGNATURE_HASH,
         Reviews::ReviewDecided::SIGNATURE_HASH,
         Reviews::ReviewWithdrawn::SIGNATURE_HASH,
+        Endorsements::EndorsementRequested::SIGNATURE_HASH,
+        Endorsements::EndorsementApproved::SIGNATURE_HASH,
+        Endorsements::EndorsementRejected::SIGNATURE_HASH,
+        Endorsements::EndorsementWithdrawn::SIGNATURE_HASH,
     ]
 }
 
@@ -51,6 +56,9 @@ pub fn followed_addresses(deployment: &Deployment) -> Vec<Address> {
     ];
     if deployment.has_reviews() {
         addresses.push(deployment.reviews);
+    }
+    if deployment.endorsements != Address::ZERO {
+        addresses.push(deployment.endorsements);
     }
     addresses
 }
@@ -96,6 +104,8 @@ pub fn decode_log(
         decode_consortium(topic, data)?
     } else if deployment.has_reviews() && address == deployment.reviews {
         decode_reviews(topic, data)?
+    } else if deployment.endorsements != Address::ZERO && address == deployment.endorsements {
+        decode_endorsements(topic, data)?
     } else {
         None
     };
@@ -280,6 +290,59 @@ fn decode_reviews(topic: B256, data: &LogData) -> Result<Option<CatalogEvent>, I
             let e: Reviews::ReviewWithdrawn = decode_as(data)?;
             CatalogEvent::ReviewWithdrawn {
                 request_id: id(e.requestId, "review request id")?,
+                content_hash: hex_word(e.contentHash),
+            }
+        }
+        _ => return Ok(None),
+    }))
+}
+
+fn decode_endorsements(topic: B256, data: &LogData) -> Result<Option<CatalogEvent>, IndexerError> {
+    const WHAT: &str = "endorsement request id";
+    Ok(Some(match topic {
+        Endorsements::EndorsementRequested::SIGNATURE_HASH => {
+            let e: Endorsements::EndorsementRequested = decode_as(data)?;
+            CatalogEvent::EndorsementRequested {
+                request_id: id(e.requestId, WHAT)?,
+                content_hash: hex_word(e.contentHash),
+                creator: hex_address(e.creator),
+                issuer: hex_address(e.issuer),
+                metadata_hash: hex_word(e.work.metadataHash),
+                metadata_cid: e.work.metadataCid,
+                max_editions: e.work.maxEditions,
+                royalty_bps: e.work.royaltyBps,
+                splits: e
+                    .work
+                    .splits
+                    .into_iter()
+                    .map(|s| (hex_address(s.payee), s.bps))
+                    .collect(),
+            }
+        }
+        Endorsements::EndorsementApproved::SIGNATURE_HASH => {
+            let e: Endorsements::EndorsementApproved = decode_as(data)?;
+            CatalogEvent::EndorsementApproved {
+                request_id: id(e.requestId, WHAT)?,
+                content_hash: hex_word(e.contentHash),
+                issuer: hex_address(e.issuer),
+                nonce: hex_word(B256::from(e.nonce)),
+                deadline: u64::try_from(e.deadline).unwrap_or(u64::MAX),
+                signature: format!("{}", e.signature),
+            }
+        }
+        Endorsements::EndorsementRejected::SIGNATURE_HASH => {
+            let e: Endorsements::EndorsementRejected = decode_as(data)?;
+            CatalogEvent::EndorsementRejected {
+                request_id: id(e.requestId, WHAT)?,
+                content_hash: hex_word(e.contentHash),
+                issuer: hex_address(e.issuer),
+                reason: e.reason,
+            }
+        }
+        Endorsements::EndorsementWithdrawn::SIGNATURE_HASH => {
+            let e: Endorsements::EndorsementWithdrawn = decode_as(data)?;
+            CatalogEvent::EndorsementWithdrawn {
+                request_id: id(e.requestId, WHAT)?,
                 content_hash: hex_word(e.contentHash),
             }
         }

@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::{KitManifest, KitWork, kit_error};
 
 /// The contracts' built artifacts (ABI, bytecode); the kit copies only the ABI.
-const ARTIFACTS: [(&str, &str); 8] = [
+const ARTIFACTS: [(&str, &str); 9] = [
     (
         "HallmarkConsortium",
         include_str!("../../../contracts/out/HallmarkConsortium.json"),
@@ -37,6 +37,10 @@ const ARTIFACTS: [(&str, &str); 8] = [
     (
         "HallmarkReviews",
         include_str!("../../../contracts/out/HallmarkReviews.json"),
+    ),
+    (
+        "HallmarkEndorsements",
+        include_str!("../../../contracts/out/HallmarkEndorsements.json"),
     ),
     (
         "HallmarkCouncil",
@@ -667,10 +671,11 @@ mod tests {
             reviews: hallmark_chain::Address::repeat_byte(6),
             council: hallmark_chain::Address::repeat_byte(7),
             timelock: hallmark_chain::Address::repeat_byte(8),
+            endorsements: hallmark_chain::Address::repeat_byte(9),
             block: 1,
         };
         let abis = abis(&deployment).expect("abis");
-        assert_eq!(abis.len(), 8);
+        assert_eq!(abis.len(), 9);
         for (name, bytes) in abis {
             let value: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
             let entries = value.as_array().expect("an ABI is an array");

@@ -154,3 +154,30 @@ pub fn err<T: std::fmt::Debug>(result: Result<T, ChainError>) -> ChainError {
 pub fn u(v: u64) -> U256 {
     U256::from(v)
 }
+
+/// The receipt of a mined transaction.
+pub async fn receipt(
+    client: &ChainClient,
+    tx: &hallmark_chain::TxOutcome,
+) -> alloy::rpc::types::TransactionReceipt {
+    client
+        .provider()
+        .get_transaction_receipt(tx.tx_hash)
+        .await
+        .unwrap()
+        .expect("mined")
+}
+
+/// The one event of type `E` in the transaction, checked to come from `contract`.
+pub async fn event_from<E: alloy::sol_types::SolEvent>(
+    client: &ChainClient,
+    tx: &hallmark_chain::TxOutcome,
+    contract: hallmark_chain::Address,
+) -> E {
+    let log = receipt(client, tx)
+        .await
+        .decoded_log::<E>()
+        .unwrap_or_else(|| panic!("no {} event", E::SIGNATURE));
+    assert_eq!(log.address, contract);
+    log.data
+}

@@ -11,6 +11,7 @@ use hallmark_engine::{
 use super::{open_engine, print_line};
 use crate::cli::{
     BuyArgs, Cli, DemoAccount, FreezeArgs, GiftArgs, ListArgs, MintArgs, Signer, TokenArgs,
+    WorkArgs,
 };
 use crate::failure::Failure;
 
@@ -112,39 +113,64 @@ fn parse_co_creator(text: &str) -> Result<CoCreator, Failure> {
     };
     let (who, bps) = text.split_once('=').ok_or_else(usage)?;
     let bps: u16 = bps.trim().parse().map_err(|_| usage())?;
-    let who = who.trim();
-    let payee = match DemoAccount::from_str(who, true) {
-        Ok(account) => demo_signer(account)?.address(),
-        Err(_) => who.parse().map_err(|_| usage())?,
-    };
+    let payee = account_address(who).map_err(|_| usage())?;
     Ok(CoCreator { payee, bps })
 }
 
-/// `hallmark mint`.
-pub(crate) async fn mint(cli: &Cli, args: &MintArgs) -> Result<(), Failure> {
-    let request = MintRequest {
-        path: args.file.clone(),
-        name: args.title.clone(),
-        description: args.description.clone(),
-        licence: args.licence.clone(),
-        editions: args.editions,
-        royalty_bps: args.royalty_bps,
-        attributes: args
+/// A demo account's name (`member1`) or a `0x…` address → the address.
+pub(crate) fn account_address(text: &str) -> Result<hallmark_engine::Address, Failure> {
+    let who = text.trim();
+    match DemoAccount::from_str(who, true) {
+        Ok(account) => Ok(demo_signer(account)?.address()),
+        Err(_) => who.parse().map_err(|_| {
+            Failure::bad_input(format!(
+                "{:?} is neither an account name (issuer, member1 …) nor a 0x address",
+                crate::terminal::shown(who)
+            ))
+        }),
+    }
+}
+
+/// The mint request of `--title`, `--editions` … (validated by the engine).
+pub(crate) fn mint_request(work: &WorkArgs) -> Result<MintRequest, Failure> {
+    Ok(MintRequest {
+        path: work.file.clone(),
+        name: work.title.clone().unwrap_or_default(),
+        description: work.description.clone(),
+        licence: work.licence.clone(),
+        editions: work.editions,
+        royalty_bps: work.royalty_bps,
+        attributes: work
             .attributes
             .iter()
             .map(|a| parse_attribute(a))
             .collect::<Result<_, _>>()?,
-        co_creators: args
+        co_creators: work
             .co_creators
             .iter()
             .map(|c| parse_co_creator(c))
             .collect::<Result<_, _>>()?,
-    };
-    // The engine's mint checks this too; checked here, a refused request starts no chain.
-    request.validate().map_err(EngineError::from)?;
+    })
+}
+
+/// `hallmark mint`.
+pub(crate) async fn mint(cli: &Cli, args: &MintArgs) -> Result<(), Failure> {
+    let request = mint_request(&args.work)?;
+    // The engine's mint checks this too; checked here, a refused request starts no chain. An
+    // artist's mint of an endorsed work gives no details: the endorsed registration has them.
+    if args.work.title.is_some() {
+        request.validate().map_err(EngineError::from)?;
+    }
     let signer = signer(cli, args.account)?;
     let outcome = with_chain(cli, async |engine| {
-        Ok(engine.mint(&request, signer).await?)
+        if args.work.title.is_some() {
+            Ok(engine.mint(&request, signer).await?)
+        } else {
+            let cancel = hallmark_engine::CancelToken::new();
+            Ok(engine
+                .mint_endorsed_job(&request.path, signer, &cancel, |_| {})
+                .await?)
+        }
     })
     .await?;
     if args.json {

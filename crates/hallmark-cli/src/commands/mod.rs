@@ -4,6 +4,7 @@ pub(crate) mod catalog;
 pub(crate) mod cid;
 pub(crate) mod consortium;
 pub(crate) mod council;
+pub(crate) mod endorse;
 pub(crate) mod health;
 pub(crate) mod ingest;
 pub(crate) mod ipfs;
