@@ -31,6 +31,10 @@ fuzz_target!(|data: &[u8]| {
     one::<api::ExportProofRequest>(data);
     one::<api::ReviewQueueRequest>(data);
     one::<api::ReviewDecisionRequest>(data);
+    one::<api::EndorsementSendRequest>(data);
+    one::<api::EndorsementListRequest>(data);
+    one::<api::EndorsementRequestId>(data);
+    one::<api::EndorsementDecisionRequest>(data);
     one::<api::HealthCheckRequest>(data);
     one::<api::PinningRequest>(data);
     one::<api::KitRequest>(data);

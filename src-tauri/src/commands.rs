@@ -147,7 +147,7 @@ pub(crate) async fn mint(
     Ok(mint_report(outcome))
 }
 
-fn mint_report(outcome: MintOutcome) -> MintWorkReport {
+pub(crate) fn mint_report(outcome: MintOutcome) -> MintWorkReport {
     MintWorkReport {
         work_id: outcome.work_id,
         token_id: outcome.token_id,
@@ -223,7 +223,10 @@ fn checked_sha256(text: &str) -> CommandResult<&str> {
 /// The mint form as the engine's request (text trimmed, empty attribute rows dropped, the
 /// licence defaulted), checked by the engine's rules ([`MintRequest::validate`]); `path` is the
 /// file the user chose.
-fn checked_mint(request: &MintWorkRequest, path: std::path::PathBuf) -> CommandResult<MintRequest> {
+pub(crate) fn checked_mint(
+    request: &MintWorkRequest,
+    path: std::path::PathBuf,
+) -> CommandResult<MintRequest> {
     let description = request.description.trim();
     let licence = request.licence.trim();
     let attributes = request

@@ -326,6 +326,24 @@ async fn every_file_and_document_command_refuses_hostile_input_and_leaves_the_fo
             )
             .await,
         );
+        outcomes.push(
+            run_case(
+                &engine,
+                format!("endorsement_send: {name}"),
+                crate::endorse::send(
+                    &engine,
+                    &grants,
+                    request(json!({
+                        "work": {
+                            "file": token(path), "title": "t", "description": "", "licence": "",
+                            "editions": 1, "royalty_bps": 0
+                        },
+                        "issuer": null
+                    })),
+                ),
+            )
+            .await,
+        );
         let keystore = request(json!({
             "action": "import_keystore", "file": token(path), "password": "password", "label": "x"
         }));

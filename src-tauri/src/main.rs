@@ -12,6 +12,7 @@ mod commands;
 mod convert;
 mod council;
 mod durability;
+mod endorse;
 mod error;
 mod files;
 #[cfg(test)]
@@ -101,6 +102,12 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             proof::export_proof,
             review::review_queue,
             review::review_decide,
+            endorse::endorsement_send,
+            endorse::endorsements,
+            endorse::endorsement_examine,
+            endorse::endorsement_decide,
+            endorse::endorsement_withdraw,
+            endorse::endorsement_mint,
             council::council_overview,
             council::council_vote,
             council::council_advance,

@@ -302,6 +302,39 @@ catalogue! {
     ApprovedNote: "Approved — the queue updates as the chain confirms it.", "已批准——链上确认后，队列会随之更新。";
     RejectedNote: "Rejected — the queue updates as the chain confirms it.", "已驳回——链上确认后，队列会随之更新。";
     MetadataNotFetched: "(metadata not fetched yet)", "（尚未获取元数据）";
+    // Endorsements
+    Endorsements: "Endorsements", "背书";
+    EndorsementsLede: "Artists who are not issuers send their works here for an issuer's endorsement. Once endorsed, the artist mints the work as its creator, and the issuer is recorded with it. Requests and decisions are kept on the chain, so every member's Hallmark sees them.",
+        "非发行方的艺术家在这里请发行方为作品背书。获得背书后，艺术家以创作者身份自行登记作品，发行方随之记录在链上。申请和决定都记录在链上，每位成员的 Hallmark 都能看到。";
+    MyRequests: "My requests", "我的申请";
+    ToDecide: "To decide", "待决定";
+    NoRequests: "No endorsement requests yet. Send one from Mint: choose a file, fill in its details and press “Send for endorsement”.",
+        "还没有背书申请。请在“登记”页选择文件、填写信息，然后点击“送交背书”。";
+    NothingToDecide: "No request waits for your decision.", "没有等待您决定的申请。";
+    NotIssuerToDecide: "Switch to an issuer account to decide requests.", "请切换到发行方账户再决定申请。";
+    SendForEndorsement: "Send for endorsement", "送交背书";
+    EndorsementNote: "Your account is not an issuer: an issuer endorses the work first, then you mint it yourself, as its creator.",
+        "您的账户不是发行方：需先由发行方为作品背书，之后由您以创作者身份自行登记。";
+    IssuerToAsk: "Issuer to ask (0x…; leave empty for any issuer)", "请求的发行方（0x…；留空表示任一发行方）";
+    ConfirmEndorsement: "Send this registration for endorsement?", "将此登记送交背书？";
+    EndorsementSignNote: "The work and its details go to the consortium's IPFS, and the request is published on the chain, signed in Hallmark's core. The issuer endorses exactly these details; you mint them once endorsed.",
+        "作品及其信息将存入联盟的 IPFS，申请由 Hallmark 核心签名后发布到链上。发行方为这些信息原样背书；获得背书后由您登记。";
+    Sending: "Sending…", "正在发送……";
+    Examine: "Examine", "审查";
+    MintNow: "Mint now", "立即登记";
+    Withdraw: "Withdraw", "撤回";
+    Endorse: "Endorse", "背书";
+    Decline: "Decline", "拒绝";
+    ValidDays: "Days to mint", "登记期限（天）";
+    AnyIssuer: "any issuer", "任一发行方";
+    MediaVerified: "✓ The media read from IPFS is exactly the content to be registered.", "✓ 从 IPFS 读取的媒体与待登记内容完全一致。";
+    ArtistNotMember: "The artist is not an active member: the mint would be refused.", "该艺术家不是有效成员：登记将被拒绝。";
+    EndorsedNote: "Endorsed — the artist may now mint it.", "已背书——艺术家现在可以登记。";
+    DeclinedNote: "Declined — the artist sees your reason.", "已拒绝——艺术家会看到您的理由。";
+    WithdrawnNote: "Withdrawn.", "已撤回。";
+    StatusWithdrawn: "withdrawn", "已撤回";
+    StatusExpired: "expired", "已过期";
+    StatusRegistered: "minted", "已登记";
     StatusPending: "pending", "待审核";
     StatusApproved: "approved", "已批准";
     StatusRejected: "rejected", "已驳回";
@@ -597,12 +630,16 @@ pub fn council_action(lang: Lang, action: &hallmark_api::CouncilActionView) -> S
     }
 }
 
-/// A review request's status from the engine in `lang`; unknown ones as they are.
+/// A review or endorsement request's status from the engine in `lang`; unknown ones as they
+/// are.
 pub fn review_status(lang: Lang, status: &str) -> String {
     match status {
         "pending" => Text::StatusPending.text(lang).to_owned(),
         "approved" => Text::StatusApproved.text(lang).to_owned(),
         "rejected" => Text::StatusRejected.text(lang).to_owned(),
+        "withdrawn" => Text::StatusWithdrawn.text(lang).to_owned(),
+        "expired" => Text::StatusExpired.text(lang).to_owned(),
+        "registered" => Text::StatusRegistered.text(lang).to_owned(),
         other => other.to_owned(),
     }
 }
@@ -691,6 +728,16 @@ templates! {
         => "✓ Registered as work {work} (token {token}) in block {block} — {ms} ms",
         "✓ 已登记为作品 {work}（通证 {token}），区块 {block} — {ms} ms";
     tx(hash: &str) => "tx {hash}", "交易 {hash}";
+    endorsement_sent(id: impl Display, issuer: &str)
+        => "Sent as endorsement request {id} to {issuer}. Follow it on the Endorsements page; once endorsed, mint it there.",
+        "已作为背书申请 {id} 发送给{issuer}。请在“背书”页跟进；获得背书后可在那里登记。";
+    asked_of(date: &str, issuer: &str) => "asked {date} · of {issuer}", "{date} 提出 · 请求{issuer}";
+    endorsed_until(by: &str, until: &str) => "Endorsed by {by}; mint it by {until}.", "已由 {by} 背书；请于 {until} 前登记。";
+    declined_by(by: &str, reason: &str) => "Declined by {by}: {reason}", "{by} 已拒绝：{reason}";
+    minted_as(work: impl Display) => "Minted as work {work}.", "已登记为作品 {work}。";
+    artist_roles(roles: &str) => "Artist's roles: {roles}", "艺术家的角色：{roles}";
+    no_near_copy(compared: impl Display) => "✓ No registered work looks like it ({compared} compared).", "✓ 没有已登记作品与它外观相似（已比对 {compared} 件）。";
+    editions_royalty(editions: impl Display, royalty: &str) => "{editions} edition(s) · royalty {royalty}", "{editions} 版 · 版税 {royalty}";
     // Proof of ownership
     proof_statement(label: &str, address: &str, token: u64)
         => "Sign as {label} ({address}): an EIP-712 ownership statement for the Hallmark works contract of this chain — holder {address}, token {token}, the chain's latest block number, nonce 0 — and a seal over every file of the bundle. Nothing is sent to the chain.",

@@ -22,6 +22,8 @@ enum Page {
     Add,
     Verify,
     Review,
+    /// Endorsement requests: an artist's, and those an issuer may decide.
+    Endorsements,
     /// The council's proposals.
     Council,
     Status,
@@ -32,13 +34,14 @@ enum Page {
 }
 
 impl Page {
-    const NAV: [Page; 9] = [
+    const NAV: [Page; 10] = [
         Page::Explore,
         Page::Collection,
         Page::Studio,
         Page::Library,
         Page::Add,
         Page::Verify,
+        Page::Endorsements,
         Page::Review,
         Page::Council,
         Page::Status,
@@ -53,6 +56,7 @@ impl Page {
             Page::Add => Text::Mint,
             Page::Verify => Text::Verify,
             Page::Review => Text::Review,
+            Page::Endorsements => Text::Endorsements,
             Page::Council => Text::Council,
             Page::Status => Text::Status,
             Page::Settings => Text::Settings,
@@ -68,6 +72,7 @@ impl Page {
             Page::Add => "nav-add",
             Page::Verify => "nav-verify",
             Page::Review => "nav-review",
+            Page::Endorsements => "nav-endorsements",
             Page::Council => "nav-council",
             Page::Status => "nav-status",
             Page::Settings => "nav-settings",
@@ -181,9 +186,10 @@ fn App() -> impl IntoView {
                 Page::Studio => view! { <pages::explore::ExplorePage scope=pages::explore::Scope::Studio version=catalog_version sync=sync accounts=accounts open=move |token| page.set(Page::Work(token)) /> }.into_any(),
                 Page::Work(token) => view! { <pages::work::WorkPage token_id=token version=catalog_version accounts=accounts back=move || page.set(Page::Explore) /> }.into_any(),
                 Page::Library => view! { <pages::library::LibraryPage version=library_version go_add=move || page.set(Page::Add) /> }.into_any(),
-                Page::Add => view! { <pages::add::AddPage dropped=dropped on_added=move || library_version.update(|v| *v += 1) open_work=move |token| page.set(Page::Work(token)) /> }.into_any(),
+                Page::Add => view! { <pages::add::AddPage dropped=dropped accounts=accounts on_added=move || library_version.update(|v| *v += 1) open_work=move |token| page.set(Page::Work(token)) /> }.into_any(),
                 Page::Verify => view! { <pages::verify::VerifyPage dropped=dropped /> }.into_any(),
                 Page::Review => view! { <pages::review::ReviewPage version=catalog_version accounts=accounts /> }.into_any(),
+                Page::Endorsements => view! { <pages::endorse::EndorsementsPage version=catalog_version accounts=accounts open_work=move |token| page.set(Page::Work(token)) /> }.into_any(),
                 Page::Council => view! { <pages::council::CouncilPage version=catalog_version /> }.into_any(),
                 Page::Status => view! { <pages::status::StatusPage /> }.into_any(),
                 Page::Settings => view! { <pages::settings::SettingsPage accounts=accounts /> }.into_any(),

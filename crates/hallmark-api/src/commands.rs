@@ -141,6 +141,24 @@ commands! {
     /// A reviewer's decision, signed as the active account.
     ReviewDecide, REVIEW_DECIDE = "review_decide": api::ReviewDecisionRequest => (),
         request: true, job: false;
+    /// Sends a work for an issuer's endorsement (the active account is its artist).
+    EndorsementSend, ENDORSEMENT_SEND = "endorsement_send":
+        api::EndorsementSendRequest => api::EndorsementSentReport, request: true, job: false;
+    /// The active account's endorsement requests, or those it may decide.
+    Endorsements, ENDORSEMENTS = "endorsements":
+        api::EndorsementListRequest => Vec<api::EndorsementItem>, request: true, job: false;
+    /// One request as an issuer decides it: media checked, copies compared.
+    EndorsementExamine, ENDORSEMENT_EXAMINE = "endorsement_examine":
+        api::EndorsementRequestId => api::EndorsementExamination, request: true, job: false;
+    /// An issuer's decision, signed as the active account.
+    EndorsementDecide, ENDORSEMENT_DECIDE = "endorsement_decide":
+        api::EndorsementDecisionRequest => api::EndorsementDecidedReport, request: true, job: false;
+    /// The artist withdraws a pending request.
+    EndorsementWithdraw, ENDORSEMENT_WITHDRAW = "endorsement_withdraw":
+        api::EndorsementRequestId => api::EndorsementDecidedReport, request: true, job: false;
+    /// The artist mints an endorsed request's registration (progress as `mint-progress`).
+    EndorsementMint, ENDORSEMENT_MINT = "endorsement_mint":
+        api::EndorsementRequestId => api::MintWorkReport, request: true, job: true;
     /// The council's proposals and settings, and whether the active account holds a seat.
     CouncilOverview, COUNCIL_OVERVIEW = "council_overview": () => api::CouncilOverview,
         request: false, job: false;
@@ -204,7 +222,7 @@ mod tests {
                 "{name}"
             );
         }
-        assert_eq!(ALL.len(), 31);
+        assert_eq!(ALL.len(), 37);
         assert_eq!(MINT_WORK, MintWork::NAME);
     }
 

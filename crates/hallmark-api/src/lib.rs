@@ -8,6 +8,7 @@
 pub mod commands;
 mod council;
 mod durability;
+mod endorse;
 mod errors;
 pub mod events;
 mod explore;
@@ -24,6 +25,7 @@ mod wallet;
 pub use commands::Command;
 pub use council::*;
 pub use durability::*;
+pub use endorse::*;
 pub use errors::*;
 pub use explore::*;
 pub use files::*;

@@ -475,7 +475,7 @@ impl Catalog {
 
     /// What the chain registered for works using the metadata document `cid`:
     /// `(metadata_hash, content_hash)` of the first such work (else of the first review request
-    /// naming it), to check a fetched document against.
+    /// naming it, else of the first endorsement request), to check a fetched document against.
     pub fn registered_hashes(&self, cid: &str) -> CatalogResult<Option<(String, String)>> {
         self.with(|c| {
             c.query_row(
@@ -484,6 +484,9 @@ impl Catalog {
                      WHERE metadata_cid = ?1
                      UNION ALL
                      SELECT 1, request_id, metadata_hash, content_hash FROM reviews
+                     WHERE metadata_cid = ?1
+                     UNION ALL
+                     SELECT 2, request_id, metadata_hash, content_hash FROM endorsements
                      WHERE metadata_cid = ?1)
                  ORDER BY src, id LIMIT 1",
                 params![cid],

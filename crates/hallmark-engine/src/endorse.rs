@@ -12,6 +12,7 @@ use hallmark_catalog::{EndorsementEntry, EndorsementFilter};
 use hallmark_chain::{Address, B256, Bytes, MintVoucher, PrivateKeySigner, RoyaltySplit, U256};
 use hallmark_domain::ErrorCode;
 use serde::Serialize;
+use sha2::Digest;
 use tracing::info;
 
 use crate::copycheck::CopyCheck;
@@ -213,10 +214,26 @@ impl Engine {
         })
     }
 
+    /// The copy check of a request's media (see [`requested_media`](Self::requested_media)).
     async fn check_requested_media(
         &self,
         entry: &EndorsementEntry,
     ) -> Result<CopyCheck, EngineError> {
+        let path = self.requested_media(entry, "tmp").await?;
+        let checked = self.copy_check_file(&path).await;
+        if let Err(e) = std::fs::remove_file(&path) {
+            tracing::warn!(error = %e, path = %path.display(), "candidate copy stays");
+        }
+        checked
+    }
+
+    /// The media a request's metadata names, read by CID (every block verified), checked to be
+    /// the content the request registers, and written to `<data>/<folder>/`.
+    async fn requested_media(
+        &self,
+        entry: &EndorsementEntry,
+        folder: &str,
+    ) -> Result<std::path::PathBuf, EngineError> {
         let unavailable = |why: String| {
             rule(
                 ErrorCode::EndorseMediaUnavailable,
@@ -239,29 +256,51 @@ impl Engine {
             .read_verified(&cid, self.config().limits.max_file_bytes)
             .await
             .map_err(|e| unavailable(e.to_string()))?;
-        let folder = self.config().data_dir.join("tmp");
-        std::fs::create_dir_all(&folder).map_err(|e| EngineError::Task(e.to_string()))?;
-        let path = folder.join(format!(
-            "endorsement-{}-{}",
-            entry.request_id,
-            std::process::id()
-        ));
-        std::fs::write(&path, &bytes).map_err(|e| EngineError::Task(e.to_string()))?;
-        let checked = self.copy_check_file(&path).await;
-        if let Err(e) = std::fs::remove_file(&path) {
-            tracing::warn!(error = %e, path = %path.display(), "candidate copy stays");
-        }
-        let check = checked?;
-        if format!("0x{}", check.sha256) != entry.content_hash {
+        let sha256 = hex::encode(sha2::Sha256::digest(&bytes));
+        if format!("0x{sha256}") != entry.content_hash {
             return Err(rule(
                 ErrorCode::EndorseMediaMismatch,
                 format!(
-                    "the media of endorsement request {} (ipfs://{media}, sha-256 {}) is not the content it asks to register ({}); reject it",
-                    entry.request_id, check.sha256, entry.content_hash
+                    "the media of endorsement request {} (ipfs://{media}, sha-256 {sha256}) is not the content it asks to register ({}); reject it",
+                    entry.request_id, entry.content_hash
                 ),
             ));
         }
-        Ok(check)
+        let dir = self.config().data_dir.join(folder);
+        std::fs::create_dir_all(&dir).map_err(|e| EngineError::Task(e.to_string()))?;
+        let path = dir.join(format!("endorsement-{}-{sha256}", entry.request_id));
+        crate::fsutil::write_atomically(&path, &bytes)
+            .map_err(|e| EngineError::Task(format!("{}: {e}", path.display())))?;
+        Ok(path)
+    }
+
+    /// The artist mints an endorsed request's registration from the media the consortium holds
+    /// (read by CID and checked to be the requested content): the file need not be chosen again.
+    /// Journalled and cancellable as [`mint_job`](Self::mint_job).
+    pub async fn mint_endorsed_request(
+        &self,
+        request_id: u64,
+        signer: PrivateKeySigner,
+        cancel: &CancelToken,
+        on_stage: impl Fn(crate::MintStage) + Send + Sync,
+    ) -> Result<crate::MintOutcome, EngineError> {
+        let entry = self.synced_endorsement(request_id).await?;
+        let creator = parse_address(&entry.creator)?;
+        if creator != signer.address() {
+            return Err(hallmark_chain::ChainError::NotCreator {
+                creator,
+                account: signer.address(),
+            }
+            .into());
+        }
+        let path = self.requested_media(&entry, "endorsed").await?;
+        let minted = self
+            .mint_endorsed_job(&path, signer, cancel, on_stage)
+            .await?;
+        if let Err(e) = std::fs::remove_file(&path) {
+            tracing::warn!(error = %e, path = %path.display(), "the minted media's copy stays");
+        }
+        Ok(minted)
     }
 
     /// The issuer's approval: the request's media is checked (a near copy goes to the review

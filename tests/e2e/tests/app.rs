@@ -663,6 +663,50 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         switch_account(&client, 3).await;
         wait_text(&client, "#council-no-seat", 30, |t| t.contains("switch to a council account")).await;
 
+        // Endorsed minting: an artist who is not an issuer (member 1) sends a work for an
+        // issuer's endorsement from the Mint form; the issuer examines the media and its copies
+        // on the Endorsements page and endorses it; the artist mints it there, as its creator.
+        let sketch = files.path().join("lighthouse.png");
+        noise_png(&sketch, 4242);
+        click(&client, "#nav-add").await?;
+        ingest(&client, &sketch).await;
+        wait_text(&client, "#registry-clear", 60, |t| t.contains("No registered work")).await;
+        wait_text(&client, "#mint-endorsement-note", 10, |t| t.contains("not an issuer")).await;
+        type_into(&client, "#mint-title", "Lighthouse sketch").await?;
+        click(&client, "#mint-button").await?;
+        wait_text(&client, "#mint-confirm", 10, |t| t.contains("Send this registration for endorsement") && t.contains("Lighthouse sketch")).await;
+        js(&client, "document.querySelector('#mint-confirm').scrollIntoView({block: 'center'}); return 0;").await;
+        screenshot("20a-endorse-confirm").await;
+        click(&client, "#mint-sign").await?;
+        let sent = wait_text(&client, "#endorse-sent", 60, |t| !t.is_empty()).await;
+        assert!(sent.contains("endorsement request 1 to any issuer"), "{sent}");
+        click(&client, "#nav-endorsements").await?;
+        wait_text(&client, "#endorse-mine-1-status", 30, |t| t.contains("pending")).await;
+        wait_text(&client, "#endorse-not-issuer", 10, |t| t.contains("issuer account")).await;
+        assert_labelled(&client, "Endorsements").await;
+        screenshot("20b-endorse-pending").await;
+        switch_account(&client, 1).await;
+        wait_text(&client, "#endorse-decide-1", 30, |t| t.contains("Lighthouse sketch")).await;
+        click(&client, "#endorse-examine-1").await?;
+        let examined = wait_text(&client, "#endorse-examination-1", 60, |t| t.contains("compared")).await;
+        assert!(examined.contains("exactly the content") && examined.contains("member (active)"), "{examined}");
+        assert!(examined.contains("No registered work looks like it"), "{examined}");
+        wait_images(&client, "#endorse-decide-1 img", 1).await;
+        screenshot("20c-endorse-examine").await;
+        click(&client, "#endorse-approve-1").await?;
+        // The card follows the chain: endorsed, with the artist's deadline.
+        wait_text(&client, "#endorse-decide-1", 60, |t| t.contains("approved") && t.contains("mint it by")).await;
+        switch_account(&client, 3).await;
+        let approved = wait_text(&client, "#endorse-mine-1", 30, |t| t.contains("mint it by")).await;
+        assert!(approved.contains("approved"), "{approved}");
+        screenshot("20d-endorse-approved").await;
+        click(&client, "#endorse-mint-1").await?;
+        // The card follows the chain: minted, with a way to the new work.
+        wait_text(&client, "#endorse-mine-1", 90, |t| t.contains("Minted as work 4")).await;
+        screenshot("20e-endorse-minted").await;
+        click(&client, "#endorse-open-work-1").await?;
+        assert_eq!(wait_text(&client, "#work-title", 10, |t| !t.is_empty()).await, "Lighthouse sketch");
+
         // Settings: saved in config.json, validated, used from the next start.
         click(&client, "#nav-settings").await?;
         wait_text(&client, "#settings-data-dir", 10, |t| !t.is_empty()).await;
@@ -822,8 +866,8 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         wait_text(&client, "#nav-explore", 5, |t| t == "浏览").await;
         assert_eq!(js(&client, "return document.documentElement.lang;").await, "zh-CN");
         click(&client, "#nav-explore").await?;
-        wait_text(&client, "#explore-grid .work .title", 10, |t| t.contains("Harbour")).await;
-        wait_images(&client, "#explore-grid .work img", 3).await;
+        wait_text(&client, "#explore-grid .work .title", 10, |t| t.contains("Lighthouse")).await;
+        wait_images(&client, "#explore-grid .work img", 4).await;
         screenshot("17-chinese").await;
         js(&client, "const s = document.querySelector('#lang-select'); s.value = 'en'; s.dispatchEvent(new Event('change')); return 0;").await;
         wait_text(&client, "#nav-explore", 5, |t| t == "Explore").await;
@@ -862,7 +906,7 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         switch_account(&client, 1).await;
         click(&client, "#unfinished-mints .unfinished-resume").await?;
         let done = wait_text(&client, "#unfinished-resumed", 90, |t| t.contains("registered as work")).await;
-        assert!(done.contains("work 4"), "{done}");
+        assert!(done.contains("work 5"), "{done}");
         assert_eq!(js(&client, "return document.querySelectorAll('.unfinished-line').length;").await, 0);
         assert!(!jobs.join(format!("mint-{sha}.json")).exists(), "the record is closed");
         screenshot("05c-resumed").await;

@@ -18,6 +18,7 @@ use crate::{api, format};
 #[component]
 pub fn AddPage(
     dropped: Dropped,
+    accounts: RwSignal<Vec<hallmark_api::AccountInfo>>,
     on_added: impl Fn() + Copy + Send + Sync + 'static,
     open_work: impl Fn(u64) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -80,7 +81,7 @@ pub fn AddPage(
                 </div>
             </Show>
             {move || result.get().map(|outcome| match outcome {
-                Ok(report) => view! { <Report report=report file=chosen.get_untracked().map(|c| c.token).unwrap_or_default() open_work=open_work /> }.into_any(),
+                Ok(report) => view! { <Report report=report file=chosen.get_untracked().map(|c| c.token).unwrap_or_default() accounts=accounts open_work=open_work /> }.into_any(),
                 Err(e) => view! { <ErrorBox error=e id="ingest-error" /> }.into_any(),
             })}
         </section>
@@ -122,6 +123,7 @@ fn ProgressBar(progress: RwSignal<Option<IngestProgress>>) -> impl IntoView {
 fn Report(
     report: IngestReport,
     file: FileToken,
+    accounts: RwSignal<Vec<hallmark_api::AccountInfo>>,
     open_work: impl Fn(u64) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let item = report.item;
@@ -161,7 +163,7 @@ fn Report(
                     view! { <p class="warn" id="copy-check" role="status">{tr(move |l| i18n::exact_copy_of(l, &names))}</p> }.into_any()
                 }}
                 <RegistryCheck file=file.clone() />
-                <MintForm file=file default_title=title_from(&item.file_name) open_work=open_work />
+                <MintForm file=file default_title=title_from(&item.file_name) accounts=accounts open_work=open_work />
             </div>
         </div>
     }

@@ -3,8 +3,9 @@
 //! the Rust core, with each step shown and a cancel button until the transaction is sent.
 
 use hallmark_api::{
-    AttributeInput, ErrorCode, FileToken, MintProgress, MintStage, MintWorkReport, MintWorkRequest,
-    ShareInput, commands, events,
+    AccountInfo, AttributeInput, EndorsementSendRequest, EndorsementSentReport, ErrorCode,
+    FileToken, MintProgress, MintStage, MintWorkReport, MintWorkRequest, Role, ShareInput,
+    commands, events,
 };
 use leptos::prelude::*;
 
@@ -105,8 +106,18 @@ impl Draft {
 pub fn MintForm(
     file: FileToken,
     default_title: String,
+    accounts: RwSignal<Vec<AccountInfo>>,
     open_work: impl Fn(u64) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    // An account that is not an issuer sends the work for an issuer's endorsement instead.
+    let artist = Signal::derive(move || {
+        accounts.with(|a| {
+            a.iter()
+                .find(|x| x.active)
+                .is_some_and(|x| !x.holds(Role::Issuer))
+        })
+    });
+    let issuer_asked = RwSignal::new(String::new());
     let lang = use_lang();
     // The default licence in the language the form opened in (it is the work's metadata).
     let draft = Draft::new(
@@ -134,11 +145,26 @@ pub fn MintForm(
             result
         }
     });
-    let (busy, outcome) = (register.pending(), register.value());
-    let registered = move || outcome.with(|o| matches!(o, Some(Ok(_))));
+    let endorse = Action::new_local(move |request: &EndorsementSendRequest| {
+        let request = request.clone();
+        async move {
+            let result = api::invoke::<commands::EndorsementSend>(&request).await;
+            if result.is_err() {
+                confirming.set(None);
+            }
+            result
+        }
+    });
+    let (minting, outcome) = (register.pending(), register.value());
+    let (sending, sent) = (endorse.pending(), endorse.value());
+    let busy = Signal::derive(move || minting.get() || sending.get());
+    let registered = move || {
+        outcome.with(|o| matches!(o, Some(Ok(_)))) || sent.with(|o| matches!(o, Some(Ok(_))))
+    };
     let review = move || {
         if !busy.get_untracked() {
             register.clear();
+            endorse.clear();
             confirming.set(Some(draft.request(&file)));
         }
     };
@@ -146,6 +172,14 @@ pub fn MintForm(
         let Some(request) = confirming.get_untracked() else {
             return;
         };
+        if artist.get_untracked() {
+            let issuer = issuer_asked.get_untracked().trim().to_owned();
+            endorse.dispatch(EndorsementSendRequest {
+                work: request,
+                issuer: (!issuer.is_empty()).then_some(issuer),
+            });
+            return;
+        }
         let id = api::job_id("mint");
         job.set(id.clone());
         stage.set(None);
@@ -154,17 +188,29 @@ pub fn MintForm(
     view! {
         <form class="mintform" on:submit=move |ev| { ev.prevent_default(); review(); }>
             <h3>{t(Text::RegisterOnChain)}</h3>
+            {move || artist.get().then(|| view! { <p class="note" id="mint-endorsement-note">{t(Text::EndorsementNote)}</p> })}
             <DraftFields draft=draft />
+            {move || artist.get().then(|| view! {
+                <label class="field">
+                    <span>{t(Text::IssuerToAsk)}</span>
+                    <input id="mint-issuer" type="text" placeholder="0x…" prop:value=move || issuer_asked.get()
+                        on:input=move |ev| issuer_asked.set(event_target_value(&ev)) />
+                </label>
+            })}
             <Show when=move || confirming.with(Option::is_none) && !registered()>
-                <button id="mint-button" class="primary" type="submit">{t(Text::ReviewAndSign)}</button>
+                <button id="mint-button" class="primary" type="submit">
+                    {move || if artist.get() { t(Text::SendForEndorsement)() } else { t(Text::ReviewAndSign)() }}
+                </button>
             </Show>
             {move || confirming.get().map(|r| view! {
                 <MintSummary request=r busy=busy stage=stage done=Signal::derive(registered)
+                    endorse=artist.get_untracked()
                     on_sign=sign
                     on_back=move || confirming.set(None)
                     on_cancel=move || api::cancel(job.get_untracked()) />
             })}
             {move || outcome.get().map(|o| view! { <MintOutcome outcome=o open_work=open_work /> })}
+            {move || sent.get().map(|o| view! { <EndorsementOutcome outcome=o /> })}
         </form>
     }
 }
@@ -237,6 +283,32 @@ fn MintOutcome(
     }
 }
 
+/// How sending for endorsement ended: sent (with where to follow it), or refused.
+#[component]
+fn EndorsementOutcome(
+    outcome: Result<EndorsementSentReport, hallmark_api::ApiError>,
+) -> impl IntoView {
+    match outcome {
+        Ok(r) => {
+            let id = r.request_id;
+            let issuer = r.issuer.clone();
+            view! {
+                <div class="ok" id="endorse-sent" role="status">
+                    <p>{tr(move |l| {
+                        let issuer = issuer.clone().map_or_else(
+                            || Text::AnyIssuer.text(l).to_owned(),
+                            |i| format::address(&i),
+                        );
+                        i18n::endorsement_sent(l, id, &issuer)
+                    })}</p>
+                </div>
+            }
+            .into_any()
+        }
+        Err(e) => view! { <ErrorBox error=e id="mint-error" /> }.into_any(),
+    }
+}
+
 /// A list of two-field rows with an "add" and a "remove" button per row.
 #[component]
 fn RowList(
@@ -273,11 +345,22 @@ fn MintSummary(
     #[prop(into)] busy: Signal<bool>,
     stage: RwSignal<Option<MintProgress>>,
     done: Signal<bool>,
+    /// Sent for an issuer's endorsement rather than registered.
+    endorse: bool,
     on_sign: impl Fn() + Copy + Send + Sync + 'static,
     on_back: impl Fn() + Copy + Send + Sync + 'static,
     on_cancel: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let label = tr(|l| Text::ConfirmMint.text(l).to_owned());
+    let (heading, note, sign) = if endorse {
+        (
+            Text::ConfirmEndorsement,
+            Text::EndorsementSignNote,
+            Text::SendForEndorsement,
+        )
+    } else {
+        (Text::ConfirmMint, Text::MintSignNote, Text::SignAndRegister)
+    };
+    let label = tr(move |l| heading.text(l).to_owned());
     let escape = move || {
         if !busy.get_untracked() && !done.get_untracked() {
             on_back();
@@ -285,16 +368,20 @@ fn MintSummary(
     };
     view! {
         <ConfirmDialog id="mint-confirm" label=label on_escape=escape>
-            <h4>{t(Text::ConfirmMint)}</h4>
+            <h4>{t(heading)}</h4>
             <SummaryFacts request=request />
-            <p class="muted small">{t(Text::MintSignNote)}</p>
+            <p class="muted small">{t(note)}</p>
             <Show when=move || busy.get() || done.get() fallback=move || view! {
                 <div class="actions">
-                    <button id="mint-sign" class="primary" type="button" on:click=move |_| on_sign()>{t(Text::SignAndRegister)}</button>
+                    <button id="mint-sign" class="primary" type="button" on:click=move |_| on_sign()>{t(sign)}</button>
                     <button id="mint-back" type="button" on:click=move |_| on_back()>{t(Text::Back)}</button>
                 </div>
             }>
-                <MintStages busy=busy stage=stage done=done on_cancel=on_cancel />
+                {if endorse {
+                    view! { <p class="muted" id="endorse-sending" aria-live="polite">{move || if busy.get() { t(Text::Sending)() } else { "" }}</p> }.into_any()
+                } else {
+                    view! { <MintStages busy=busy stage=stage done=done on_cancel=on_cancel /> }.into_any()
+                }}
             </Show>
         </ConfirmDialog>
     }

@@ -4,6 +4,7 @@ pub mod account;
 pub mod add;
 pub mod council;
 pub mod durability;
+pub mod endorse;
 pub mod explore;
 pub mod library;
 pub mod matches;

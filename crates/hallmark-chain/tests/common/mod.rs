@@ -164,7 +164,7 @@ pub async fn receipt(
         .provider()
         .get_transaction_receipt(tx.tx_hash)
         .await
-        .unwrap()
+        .expect("the node answers")
         .expect("mined")
 }
 
