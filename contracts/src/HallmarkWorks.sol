@@ -227,11 +227,15 @@ contract HallmarkWorks is ERC721, EIP712, IERC2981, IERC4906 {
         emit VoucherNonceCancelled(msg.sender, nonce);
     }
 
-    /// @notice Mints the next edition of a work to `to` (the work's issuer only, up to N).
+    /// @notice Mints the next edition of a work to `to`, a member (up to N): by the work's
+    /// creator while a member (an artist mints the editions of a work an issuer endorsed), or by
+    /// its issuer while an issuer.
     function mintEdition(uint256 workId, address to) external returns (uint256 tokenId) {
         Work storage w = _works[workId];
         if (w.creator == address(0)) revert UnknownWork(workId);
-        if (w.issuer != msg.sender || !consortium.isIssuer(msg.sender)) revert NotWorkIssuer(workId, msg.sender);
+        bool byCreator = w.creator == msg.sender && consortium.isMember(msg.sender);
+        bool byIssuer = w.issuer == msg.sender && consortium.isIssuer(msg.sender);
+        if (!byCreator && !byIssuer) revert NotWorkIssuer(workId, msg.sender);
         return _mintNext(workId, w, to);
     }
 

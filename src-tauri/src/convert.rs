@@ -171,6 +171,7 @@ pub(crate) fn work_detail(
         mime: work.mime,
         media_error: work.media_error,
         issuer: work.issuer,
+        minted: work.minted,
         royalty_bps: work.royalty_bps,
         registered_block: work.registered_block,
         registered_at: work.registered_at,

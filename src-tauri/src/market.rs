@@ -74,6 +74,9 @@ pub(crate) async fn market_action(
                 price_cents,
             } => engine.buy_token(token_id, price_cents).await?,
             MarketRequest::Gift { token_id, to } => engine.gift_token(token_id, &to).await?,
+            MarketRequest::MintEdition { work_id, to } => {
+                engine.mint_edition_to(work_id, &to).await?
+            }
         };
         let _ = app.emit(events::CHAIN_CHANGED, ());
         Ok(MarketReport {
@@ -95,9 +98,13 @@ fn checked(request: &MarketRequest) -> CommandResult<MarketRequest> {
                 "the price must be between 0.01 and 10,000,000 credits",
             ))
         }
-        MarketRequest::Gift { to, .. } if checked_address(to).is_err() => Err(invalid(
-            "the recipient must be an address: 0x and 40 hex digits",
-        )),
+        MarketRequest::Gift { to, .. } | MarketRequest::MintEdition { to, .. }
+            if checked_address(to).is_err() =>
+        {
+            Err(invalid(
+                "the recipient must be an address: 0x and 40 hex digits",
+            ))
+        }
         other => Ok(other.clone()),
     }
 }

@@ -3,6 +3,9 @@
 
 use crate::i18n::{self, Lang};
 
+/// Token ids are `work id × EDITION_BASE + edition` (edition 1 is the creator's).
+pub const EDITION_BASE: u64 = 1_000_000;
+
 /// `1536` → `1.5 KiB`.
 pub fn bytes(n: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];

@@ -302,6 +302,10 @@ catalogue! {
     ApprovedNote: "Approved — the queue updates as the chain confirms it.", "已批准——链上确认后，队列会随之更新。";
     RejectedNote: "Rejected — the queue updates as the chain confirms it.", "已驳回——链上确认后，队列会随之更新。";
     MetadataNotFetched: "(metadata not fetched yet)", "（尚未获取元数据）";
+    // Editions
+    EditionsMinted: "Editions minted", "已登记版数";
+    Myself: "myself", "我自己";
+    EditionRecipient: "Who receives the next edition", "下一版的接收人";
     // Endorsements
     Endorsements: "Endorsements", "背书";
     EndorsementsLede: "Artists who are not issuers send their works here for an issuer's endorsement. Once endorsed, the artist mints the work as its creator, and the issuer is recorded with it. Requests and decisions are kept on the chain, so every member's Hallmark sees them.",
@@ -728,6 +732,9 @@ templates! {
         => "✓ Registered as work {work} (token {token}) in block {block} — {ms} ms",
         "✓ 已登记为作品 {work}（通证 {token}），区块 {block} — {ms} ms";
     tx(hash: &str) => "tx {hash}", "交易 {hash}";
+    mint_edition_button(next: impl Display, max: impl Display) => "Mint edition {next} of {max}", "登记第 {next} 版（共 {max} 版）";
+    confirm_edition(edition: impl Display, max: impl Display, work: impl Display, to: &str)
+        => "mint edition {edition} of {max} of work {work} to {to}", "将作品 {work} 的第 {edition} 版（共 {max} 版）登记给 {to}";
     endorsement_sent(id: impl Display, issuer: &str)
         => "Sent as endorsement request {id} to {issuer}. Follow it on the Endorsements page; once endorsed, mint it there.",
         "已作为背书申请 {id} 发送给{issuer}。请在“背书”页跟进；获得背书后可在那里登记。";

@@ -117,6 +117,8 @@ pub struct WorkDetail {
     pub media_error: Option<String>,
     /// Issuer address.
     pub issuer: String,
+    /// Editions minted so far (of `card.max_editions`).
+    pub minted: u32,
     /// Royalty in basis points.
     pub royalty_bps: u16,
     /// Registration block (the proof of existence).

@@ -33,6 +33,13 @@ pub enum MarketRequest {
         /// The member's address.
         to: String,
     },
+    /// Mint a work's next edition to a member (its creator or its issuer signs).
+    MintEdition {
+        /// The work id.
+        work_id: u64,
+        /// The member's address (the signer's own for oneself).
+        to: String,
+    },
 }
 
 /// A confirmed market transaction.

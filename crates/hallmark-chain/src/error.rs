@@ -165,8 +165,8 @@ pub enum ChainError {
         /// The token id.
         token_id: U256,
     },
-    /// Only the issuer that registered the work mints its editions.
-    #[error("{account} did not issue work {work_id}, so it cannot mint its editions")]
+    /// Only the work's creator (a member) or the issuer that registered it mints its editions.
+    #[error("{account} neither created nor issued work {work_id}, so it cannot mint its editions")]
     NotWorkIssuer {
         /// The work.
         work_id: U256,

@@ -241,8 +241,33 @@ async fn an_artist_asks_an_issuer_and_mints_with_the_voucher_it_posted() {
     assert_eq!(work.metadata_cid, input.metadata_cid);
     assert_eq!((work.max_editions, work.royalty_bps), (5, 800));
     assert_eq!(work.splits, splits);
-    // The issuer of record mints the further editions.
+    // The issuer of record mints further editions, and so does the artist, to themselves or to
+    // another member; nobody else does, and nobody mints to a non-member.
     env.issuer.mint_edition(minted.work_id, b).await.unwrap();
+    let third = artist.mint_edition(minted.work_id, a).await.unwrap();
+    assert_eq!(
+        (
+            third.edition,
+            artist.owner_of(third.token_id).await.unwrap()
+        ),
+        (3, a)
+    );
+    let fourth = artist.mint_edition(minted.work_id, b).await.unwrap();
+    assert_eq!(artist.owner_of(fourth.token_id).await.unwrap(), b);
+    let stranger = env.members[1].address();
+    assert_ne!(stranger, a);
+    assert_eq!(
+        err(env.members[1].mint_edition(minted.work_id, stranger).await),
+        ChainError::NotWorkIssuer {
+            work_id: minted.work_id,
+            account: stranger
+        }
+    );
+    let outsider = env.outsider().address();
+    assert_eq!(
+        err(artist.mint_edition(minted.work_id, outsider).await),
+        ChainError::NotMember { account: outsider }
+    );
     assert_eq!(status(artist, id).await, EndorsementStatus::Registered);
     assert_eq!(
         reserved_for(artist, input.content_hash).await,

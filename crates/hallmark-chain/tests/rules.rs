@@ -157,10 +157,10 @@ async fn registration_rules() {
         }
     );
     assert_eq!(
-        err(env.members[0].mint_edition(u(1), b).await),
+        err(env.members[1].mint_edition(u(1), b).await),
         ChainError::NotWorkIssuer {
             work_id: u(1),
-            account: a
+            account: b
         }
     );
 

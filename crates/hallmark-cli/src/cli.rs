@@ -49,7 +49,7 @@ const GROUPS: &[(&str, &[&str])] = &[
     (
         "Register and trade (on the chain)",
         &[
-            "mint", "endorse", "work", "list", "cancel", "buy", "gift", "licence",
+            "mint", "endorse", "edition", "work", "list", "cancel", "buy", "gift", "licence",
         ],
     ),
     (
@@ -149,6 +149,9 @@ pub(crate) enum Command {
     /// to review), stores its metadata on IPFS, registers it on the chain and mints edition 1.
     /// An artist who is not an issuer mints the registration an issuer endorsed.
     Mint(MintArgs),
+    /// Mint a work's next edition (up to its N) to yourself or to a member: its creator or its
+    /// issuer.
+    Edition(EditionArgs),
     /// A token as the chain has it now: work, owner, listing, when it may change hands.
     Work(TokenArgs),
     /// Put a token you hold up for sale at a fixed price in credits.
@@ -720,6 +723,22 @@ pub(crate) struct GiftArgs {
     pub(crate) to: DemoAccount,
     #[command(flatten)]
     pub(crate) who: AsArg,
+}
+
+/// `hallmark edition`.
+#[derive(Debug, Args)]
+pub(crate) struct EditionArgs {
+    /// The work id.
+    pub(crate) work: String,
+    /// The member who receives it (an account name or 0x address); the signer when omitted.
+    #[arg(long, value_name = "ACCOUNT")]
+    pub(crate) to: Option<String>,
+    /// The work's creator, or the issuer that registered it.
+    #[arg(long = "as", value_name = "ACCOUNT", default_value = "issuer")]
+    pub(crate) account: Signer,
+    /// Print JSON on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 /// `hallmark freeze`.

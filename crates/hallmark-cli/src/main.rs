@@ -93,6 +93,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Cancel(args) => block_on(commands::market::cancel(cli, args)),
         Command::Buy(args) => block_on(commands::market::buy(cli, args)),
         Command::Gift(args) => block_on(commands::market::gift(cli, args)),
+        Command::Edition(args) => block_on(commands::market::edition(cli, args)),
         Command::Freeze(args) => block_on(commands::market::freeze(cli, args)),
         Command::Consortium(command) => block_on(commands::consortium::run(cli, command)),
         Command::Council(command) => block_on(commands::council::run(cli, command)),

@@ -3,7 +3,8 @@
 //! request with its media and copy check, endorses it, and the artist mints the work as its
 //! creator; every refusal on the way (a mint before the endorsement, an issuer registering the
 //! published content first, a decision by a non-issuer, a withdrawal by someone else, a
-//! declined request) says what happened with its own code, and nothing is registered.
+//! declined request) says what happened with its own code, and nothing is registered. The artist
+//! then mints the work's further editions.
 
 mod common;
 
@@ -242,6 +243,59 @@ fn an_artist_on_one_installation_mints_with_an_issuer_endorsement_from_another()
     ));
     assert_eq!(listed[0]["status"], "registered", "{listed}");
     assert_eq!(listed[0]["work_id"], minted["work_id"], "{listed}");
+    // The artist mints the further editions, to themselves or to another member; a member who
+    // neither created nor issued the work cannot, and nobody mints to a non-member.
+    let work_id = minted["work_id"].to_string();
+    let second = assert_ok(
+        &cli().run(&artist_home, &["edition", &work_id, "--as", "member1"]),
+        "edition 2",
+    );
+    assert!(
+        second.starts_with(&format!("minted edition 2 of 5 of work {work_id}"))
+            && second.contains(&artist),
+        "{second}"
+    );
+    let member2 = format!("{:#x}", accounts.members[1].address());
+    let third = json(&assert_ok(
+        &cli().run(
+            &artist_home,
+            &[
+                "edition", &work_id, "--to", "member2", "--as", "member1", "--json",
+            ],
+        ),
+        "edition 3",
+    ));
+    assert_eq!(
+        (third["edition"].as_u64(), third["owner"].as_str()),
+        (Some(3), Some(member2.as_str()))
+    );
+    assert_code(
+        &cli().run(&artist_home, &["edition", &work_id, "--as", "member2"]),
+        "chain.not_work_issuer",
+        &["neither created nor issued"],
+    );
+    assert_code(
+        &cli().run(
+            &artist_home,
+            &[
+                "edition",
+                &work_id,
+                "--to",
+                "0x000000000000000000000000000000000000dEaD",
+                "--as",
+                "member1",
+            ],
+        ),
+        "chain.not_member",
+        &[],
+    );
+    // The issuer of record may mint them too.
+    let fourth = assert_ok(
+        &cli().run(&issuer_home, &["edition", &work_id, "--to", "member1"]),
+        "edition 4 by the issuer",
+    );
+    assert!(fourth.starts_with("minted edition 4 of 5"), "{fourth}");
+
     // Registered once: another request for the same bytes is refused.
     assert_code(
         &cli().run(

@@ -97,7 +97,7 @@ crate::wire_enum! {
         ChainUnknownWork = "chain.unknown_work",
         /// No token has this id.
         ChainUnknownToken = "chain.unknown_token",
-        /// Only the issuer that registered the work mints its editions.
+        /// Only the work's creator or the issuer that registered it mints its editions.
         ChainNotWorkIssuer = "chain.not_work_issuer",
         /// The work is frozen by review and cannot change hands.
         ChainWorkFrozen = "chain.work_frozen",

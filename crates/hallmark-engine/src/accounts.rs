@@ -165,4 +165,20 @@ impl Engine {
             .gift(U256::from(token_id), to)
             .await?)
     }
+
+    /// Mints work `work_id`'s next edition to the member `to` (a `0x…` address), signed as the
+    /// app's account: the work's creator, or the issuer that registered it.
+    pub async fn mint_edition_to(&self, work_id: u64, to: &str) -> Result<TxOutcome, EngineError> {
+        let to = to.trim().parse().map_err(|_| {
+            EngineError::Chain(ChainError::InvalidInput {
+                reason: format!("{to:?} is not an address (0x and 40 hex digits)"),
+            })
+        })?;
+        Ok(self
+            .app_client()
+            .await?
+            .mint_edition(U256::from(work_id), to)
+            .await?
+            .tx)
+    }
 }

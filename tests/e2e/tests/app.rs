@@ -673,6 +673,7 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         wait_text(&client, "#registry-clear", 60, |t| t.contains("No registered work")).await;
         wait_text(&client, "#mint-endorsement-note", 10, |t| t.contains("not an issuer")).await;
         type_into(&client, "#mint-title", "Lighthouse sketch").await?;
+        type_into(&client, "#mint-editions", "3").await?;
         click(&client, "#mint-button").await?;
         wait_text(&client, "#mint-confirm", 10, |t| t.contains("Send this registration for endorsement") && t.contains("Lighthouse sketch")).await;
         js(&client, "document.querySelector('#mint-confirm').scrollIntoView({block: 'center'}); return 0;").await;
@@ -706,6 +707,14 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         screenshot("20e-endorse-minted").await;
         click(&client, "#endorse-open-work-1").await?;
         assert_eq!(wait_text(&client, "#work-title", 10, |t| !t.is_empty()).await, "Lighthouse sketch");
+        // The artist mints the next edition of the endorsed work, after confirming it in words.
+        wait_text(&client, ".work-detail", 10, |t| t.contains("1 / 3")).await;
+        click(&client, "#edition-button").await?;
+        let confirm = wait_text(&client, "#confirm-box", 10, |t| !t.is_empty()).await;
+        assert!(confirm.contains("mint edition 2 of 3 of work 4 to 0x90f7"), "{confirm}");
+        screenshot("20f-edition-confirm").await;
+        click(&client, "#confirm-sign").await?;
+        wait_text(&client, ".work-detail", 60, |t| t.contains("2 / 3")).await;
 
         // Settings: saved in config.json, validated, used from the next start.
         click(&client, "#nav-settings").await?;
@@ -867,7 +876,7 @@ async fn first_run_ingest_library_and_status_in_a_real_window() {
         assert_eq!(js(&client, "return document.documentElement.lang;").await, "zh-CN");
         click(&client, "#nav-explore").await?;
         wait_text(&client, "#explore-grid .work .title", 10, |t| t.contains("Lighthouse")).await;
-        wait_images(&client, "#explore-grid .work img", 4).await;
+        wait_images(&client, "#explore-grid .work img", 5).await;
         screenshot("17-chinese").await;
         js(&client, "const s = document.querySelector('#lang-select'); s.value = 'en'; s.dispatchEvent(new Event('change')); return 0;").await;
         wait_text(&client, "#nav-explore", 5, |t| t == "Explore").await;

@@ -11,8 +11,6 @@ use leptos::prelude::*;
 
 use super::ErrorBox;
 
-/// Token ids are `work id × EDITION_BASE + edition` (edition 1 is the artist's).
-const EDITION_BASE: u64 = 1_000_000;
 use super::matches::MatchGrid;
 use crate::i18n::{self, Message, Text, t, tr};
 use crate::{api, format};
@@ -172,7 +170,7 @@ fn Request(
                 (_, EndorsementStatus::Registered, Some(work)) => Some(view! {
                     <div class="trade-row">
                         <button id=format!("endorse-open-work-{id}") type="button"
-                            on:click=move |_| open_work(work * EDITION_BASE + 1)>{t(Text::OpenWork)}</button>
+                            on:click=move |_| open_work(work * format::EDITION_BASE + 1)>{t(Text::OpenWork)}</button>
                     </div>
                 }.into_any()),
                 _ => None,

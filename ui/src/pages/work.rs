@@ -38,11 +38,15 @@ fn describe(lang: Lang, e: &TimelineEntry) -> String {
 }
 
 /// The labelled facts of a token, in `lang`.
-fn facts(lang: Lang, d: &WorkDetail) -> [(Text, String); 10] {
+fn facts(lang: Lang, d: &WorkDetail) -> [(Text, String); 11] {
     [
         (Text::Creator, d.card.creator.clone()),
         (Text::Holder, d.card.owner.clone()),
         (Text::Issuer, d.issuer.clone()),
+        (
+            Text::EditionsMinted,
+            format!("{} / {}", d.minted, d.card.max_editions),
+        ),
         (
             Text::Royalty,
             i18n::royalty_on_resale(lang, f64::from(d.royalty_bps) / 100.0),
@@ -71,12 +75,14 @@ fn facts(lang: Lang, d: &WorkDetail) -> [(Text, String); 10] {
     ]
 }
 
-/// What the confirmation box says will be signed, in `lang` (`price` is the listing's).
+/// What the confirmation box says will be signed, in `lang` (`price` is the listing's,
+/// `edition` the next edition to mint and N).
 fn confirmation(
     lang: Lang,
     request: &MarketRequest,
     price: Option<i64>,
     royalty_bps: u16,
+    edition: (u32, u32),
 ) -> String {
     let royalty = f64::from(royalty_bps) / 100.0;
     let listed = format::credits(lang, price.unwrap_or_default());
@@ -98,6 +104,9 @@ fn confirmation(
         } => {
             let price = format::credits(lang, i64::try_from(*price_cents).unwrap_or(i64::MAX));
             i18n::confirm_buy(lang, token_id, &price, royalty)
+        }
+        MarketRequest::MintEdition { work_id, to } => {
+            i18n::confirm_edition(lang, edition.0, edition.1, work_id, &format::address(to))
         }
     }
 }
@@ -198,7 +207,7 @@ fn Detail(
                     ))}
                 </p>
                 {blocked.then(|| view! { <p class="note" id="work-trade-note">{blocked_note}</p> })}
-                {(!blocked).then(|| view! { <TradePanel card=card.clone() royalty_bps=d.royalty_bps accounts=accounts state=trade /> })}
+                {(!blocked).then(|| view! { <TradePanel card=card.clone() royalty_bps=d.royalty_bps issuer=d.issuer.clone() minted=d.minted accounts=accounts state=trade /> })}
                 <ProofPanel token_id=card.token_id owner=card.owner.clone() accounts=accounts state=proof />
                 {d.description.clone().map(|t| view! { <p class="description">{t}</p> })}
                 {(!d.attributes.is_empty()).then(|| view! {
@@ -267,6 +276,10 @@ impl TradeState {
 fn TradePanel(
     card: hallmark_api::WorkCard,
     royalty_bps: u16,
+    /// The work's issuer: it and the creator mint further editions.
+    issuer: String,
+    /// Editions minted so far.
+    minted: u32,
     accounts: RwSignal<Vec<AccountInfo>>,
     state: TradeState,
 ) -> impl IntoView {
@@ -286,6 +299,8 @@ fn TradePanel(
     };
     let active = move || accounts.with(|a| a.iter().find(|x| x.active).cloned());
     let (token, price, owner) = (card.token_id, card.price_cents, card.owner);
+    let (creator, max_editions) = (card.creator, card.max_editions);
+    let next_edition = (minted + 1, max_editions);
     view! {
         <div class="trade" id="trade-panel">
             {move || {
@@ -313,9 +328,17 @@ fn TradePanel(
                     (false, None) => view! { <p class="note">{t(Text::OnlyHolderLists)}</p> }.into_any(),
                 }
             }}
+            {move || {
+                let me = active()?;
+                let may_mint = (me.address == creator || me.address == issuer) && minted < max_editions;
+                may_mint.then(|| {
+                    let others: Vec<AccountInfo> = accounts.get().into_iter().filter(|a| a.address != me.address && a.holds(Role::Member)).collect();
+                    view! { <EditionForm work_id=token / format::EDITION_BASE me=me.address.clone() others=others next=next_edition pending=pending /> }
+                })
+            }}
             {move || pending.get().map(|request| {
                 let who = move || active().map(|a| format!("{} ({})", a.label, format::address(&a.address))).unwrap_or_default();
-                let what = move |l: Lang| confirmation(l, &request, price, royalty_bps);
+                let what = move |l: Lang| confirmation(l, &request, price, royalty_bps, next_edition);
                 view! { <TradeConfirm who=who what=what busy=busy on_sign=sign on_close=move || pending.set(None) /> }
             })}
             <div aria-live="polite">
@@ -382,6 +405,33 @@ fn GiftForm(
                 {others.into_iter().map(|a| view! { <option value=a.address.clone()>{format!("{} ({})", a.label, format::address(&a.address))}</option> }).collect_view()}
             </select>
             <button id="gift-button" class="secondary" on:click=give>{t(Text::Give)}</button>
+        </div>
+    }
+}
+
+/// The creator's or issuer's choice of who receives the next edition, and "Mint edition n of N".
+#[component]
+fn EditionForm(
+    work_id: u64,
+    me: String,
+    others: Vec<AccountInfo>,
+    next: (u32, u32),
+    pending: RwSignal<Option<MarketRequest>>,
+) -> impl IntoView {
+    let to = RwSignal::new(me.clone());
+    let mint = move |_| {
+        pending.set(Some(MarketRequest::MintEdition {
+            work_id,
+            to: to.get_untracked(),
+        }))
+    };
+    view! {
+        <div class="trade-row">
+            <select id="edition-to" aria-label=t(Text::EditionRecipient) on:change=move |ev| to.set(event_target_value(&ev))>
+                <option value=me.clone()>{t(Text::Myself)}</option>
+                {others.into_iter().map(|a| view! { <option value=a.address.clone()>{format!("{} ({})", a.label, format::address(&a.address))}</option> }).collect_view()}
+            </select>
+            <button id="edition-button" class="secondary" on:click=mint>{tr(move |l| i18n::mint_edition_button(l, next.0, next.1))}</button>
         </div>
     }
 }

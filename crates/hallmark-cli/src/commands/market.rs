@@ -10,8 +10,8 @@ use hallmark_engine::{
 
 use super::{open_engine, print_line};
 use crate::cli::{
-    BuyArgs, Cli, DemoAccount, FreezeArgs, GiftArgs, ListArgs, MintArgs, Signer, TokenArgs,
-    WorkArgs,
+    BuyArgs, Cli, DemoAccount, EditionArgs, FreezeArgs, GiftArgs, ListArgs, MintArgs, Signer,
+    TokenArgs, WorkArgs,
 };
 use crate::failure::Failure;
 
@@ -274,6 +274,35 @@ pub(crate) async fn gift(cli: &Cli, args: &GiftArgs) -> Result<(), Failure> {
     print_line(&format!(
         "gave token {token} to {to:#x} (block {})",
         tx.block_number
+    ))
+}
+
+/// `hallmark edition`.
+pub(crate) async fn edition(cli: &Cli, args: &EditionArgs) -> Result<(), Failure> {
+    let work = parse_id(&args.work)?;
+    let to = args.to.as_deref().map(account_address).transpose()?;
+    let minted = as_account(cli, args.account, async |c| {
+        let minted = c.mint_edition(work, to.unwrap_or(c.address())).await?;
+        let record = c.work(work).await?;
+        let owner = c.owner_of(minted.token_id).await?;
+        Ok((minted, record.max_editions, owner))
+    })
+    .await?;
+    let (minted, max_editions, owner) = minted;
+    if args.json {
+        return print_line(&crate::json::pretty(&serde_json::json!({
+            "work_id": u64::try_from(minted.work_id).unwrap_or(u64::MAX),
+            "token_id": u64::try_from(minted.token_id).unwrap_or(u64::MAX),
+            "edition": minted.edition,
+            "max_editions": max_editions,
+            "owner": format!("{owner:#x}"),
+            "block_number": minted.tx.block_number,
+            "tx_hash": format!("{:#x}", minted.tx.tx_hash),
+        }))?);
+    }
+    print_line(&format!(
+        "minted edition {} of {max_editions} of work {work} (token {}) to {owner:#x} in block {}",
+        minted.edition, minted.token_id, minted.tx.block_number
     ))
 }
 
