@@ -154,11 +154,7 @@ impl Engine {
 
     /// Gives `token_id` to the member `to` (a `0x…` address).
     pub async fn gift_token(&self, token_id: u64, to: &str) -> Result<TxOutcome, EngineError> {
-        let to = to.trim().parse().map_err(|_| {
-            EngineError::Chain(ChainError::InvalidInput {
-                reason: format!("{to:?} is not an address (0x and 40 hex digits)"),
-            })
-        })?;
+        let to = recipient(to)?;
         Ok(self
             .app_client()
             .await?
@@ -169,11 +165,7 @@ impl Engine {
     /// Mints work `work_id`'s next edition to the member `to` (a `0x…` address), signed as the
     /// app's account: the work's creator, or the issuer that registered it.
     pub async fn mint_edition_to(&self, work_id: u64, to: &str) -> Result<TxOutcome, EngineError> {
-        let to = to.trim().parse().map_err(|_| {
-            EngineError::Chain(ChainError::InvalidInput {
-                reason: format!("{to:?} is not an address (0x and 40 hex digits)"),
-            })
-        })?;
+        let to = recipient(to)?;
         Ok(self
             .app_client()
             .await?
@@ -181,4 +173,13 @@ impl Engine {
             .await?
             .tx)
     }
+}
+
+/// A recipient typed or chosen as `0x…`.
+fn recipient(to: &str) -> Result<hallmark_chain::Address, EngineError> {
+    to.trim().parse().map_err(|_| {
+        EngineError::Chain(ChainError::InvalidInput {
+            reason: format!("{to:?} is not an address (0x and 40 hex digits)"),
+        })
+    })
 }
